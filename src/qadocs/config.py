@@ -1,0 +1,14 @@
+"""The plugin's options in mkdocs.yml (this module and plugin.py are the only mkdocs imports)."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class QadocsConfig(base.Config):
+    """`plugins: - qadocs: {...}`; paths are relative to mkdocs.yml."""
+
+    content_dir = c.Type(str, default="content")
+    imgs_dir = c.Type(str, default="imgs")
+    missing_images = c.Choice(("placeholder", "error"), default="placeholder")

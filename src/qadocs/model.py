@@ -1,0 +1,85 @@
+"""Plain data carried between the stages: sources, chapters, questions, diagnostics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(slots=True, frozen=True)
+class Diagnostic:
+    """One finding about the input, always tied to a file and a line."""
+
+    path: str
+    line: int
+    severity: Severity
+    code: str
+    message: str
+
+    def render(self) -> str:
+        """Return the one-line form `path:line: severity code message`."""
+        return f"{self.path}:{self.line}: {self.severity} {self.code} {self.message}"
+
+
+@dataclass(slots=True)
+class TocLink:
+    """A link found in a table of contents; kept only to resolve legacy anchors."""
+
+    text: str
+    target: str
+    line: int
+
+
+@dataclass(slots=True)
+class Chapter:
+    """A grouping heading inside a source (markdown chapter, `<h1>` part, numbered section)."""
+
+    title: str
+    line: int
+    level: int
+    anchor: str | None
+    titles: tuple[str, ...]  # this chapter's title path inside its source, outermost first
+    intro: str = ""
+    intro_line: int = 0
+    index: int = 0  # position among the source's chapters
+    parent: int | None = None  # index of the enclosing chapter
+
+
+@dataclass(slots=True)
+class Question:
+    """One question heading and its answer, as written in its source."""
+
+    number: str
+    title: str
+    heading: str  # the heading's plain text, number included
+    anchor: str
+    source: str  # path relative to the content dir, posix
+    line: int  # line of the heading, 1-based
+    chapter: int | None  # index into Source.chapters, None when outside any chapter
+    body: str
+    body_line: int  # line of the first body line (0 when the body is empty)
+    level: int
+
+
+@dataclass(slots=True)
+class Source:
+    """One markdown file of the collection, split into its parts."""
+
+    path: str  # relative to the content dir, posix
+    title: str
+    title_line: int = 0  # line of a leading `# Title` taken as the source title, 0 if none
+    intro: str = ""
+    intro_line: int = 0
+    chapters: list[Chapter] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    toc_links: list[TocLink] = field(default_factory=list)
+    toc_lines: list[int] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def section(self) -> str:
+        """The folder of the source inside the content dir ('' at the top)."""
+        head, _, _ = self.path.rpartition("/")
+        return head

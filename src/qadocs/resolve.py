@@ -1,0 +1,174 @@
+"""Rewrite the links and images of one piece of answer markdown for the page it lands on.
+
+Code (fenced blocks and inline spans) is left alone. Every rewrite is decided by a
+`Resolver`, which knows the files and anchors of the collection; this module only finds the
+references and splices the results back, so the rest of each line stays byte-for-byte.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote, unquote
+
+from .split import FENCE_RE
+
+IMAGE_RE = re.compile(
+    r"!\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+    r"""(\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)"""
+)
+LINK_RE = re.compile(
+    r"(?<![!\\])\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+    r"""(\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)"""
+)
+IMG_TAG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+A_TAG_RE = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
+ATTR_RE_TEMPLATE = r"""(\b{name}\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)"""
+SRC_RE = re.compile(ATTR_RE_TEMPLATE.format(name="src"), re.IGNORECASE)
+HREF_RE = re.compile(ATTR_RE_TEMPLATE.format(name="href"), re.IGNORECASE)
+ALT_RE = re.compile(ATTR_RE_TEMPLATE.format(name="alt"), re.IGNORECASE)
+CODE_SPAN_RE = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")
+SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+REMOTE_RE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
+
+
+@dataclass(slots=True, frozen=True)
+class Image:
+    """What an image reference becomes: a local asset URL, a remote URL, or missing."""
+
+    url: str | None  # relative URL from the page, or the remote URL; None when missing
+    remote: bool = False
+
+
+class Resolver:
+    """The decisions `rewrite_markdown` asks for; implemented by the page planner."""
+
+    def image(self, target: str, line: int) -> Image:  # pragma: no cover - interface
+        """Resolve an image target written at `line`."""
+        raise NotImplementedError
+
+    def link(self, target: str, line: int, html: bool = False) -> str | None:  # pragma: no cover
+        """New href for a link target (in raw HTML when `html`), itself if fine, None if broken."""
+        raise NotImplementedError
+
+
+def missing_image_html(target: str, alt: str) -> str:
+    """The visible placeholder for an image that is not in the repository."""
+    label = f"图片缺失：{target}" + (f"（{alt}）" if alt else "")
+    return (f'<span class="qadocs-missing-image" role="img" aria-label="{html.escape(label)}">'
+            f"{html.escape(label)}</span>")
+
+
+def broken_link_html(text: str, target: str) -> str:
+    """A link whose target is nowhere keeps its text, marked, instead of a dead href."""
+    return f'<span class="qadocs-broken-link" title="{html.escape("链接失效：" + target)}">{text}</span>'
+
+
+def split_target(raw: str) -> str:
+    """The URL inside `(<url>)` or `(url)`."""
+    raw = raw.strip()
+    return raw[1:-1] if raw.startswith("<") and raw.endswith(">") else raw
+
+
+def is_external(target: str) -> bool:
+    """True for URLs with a scheme (http:, mailto:, …) or protocol-relative ones."""
+    return bool(SCHEME_RE.match(target)) and not re.match(r"^[a-zA-Z]:[\\/]", target) or target.startswith("//")
+
+
+def relative_url(from_dir: str, to_path: str) -> str:
+    """Relative, percent-encoded URL from a page directory to a file in the docs dir."""
+    rel = posixpath.relpath(to_path, from_dir or ".")
+    return quote(rel, safe="/#")
+
+
+def _outside_code(line: str, fn: Callable[[str], str]) -> str:
+    parts: list[str] = []
+    pos = 0
+    for m in CODE_SPAN_RE.finditer(line):
+        parts.append(fn(line[pos:m.start()]))
+        parts.append(m.group(0))
+        pos = m.end()
+    parts.append(fn(line[pos:]))
+    return "".join(parts)
+
+
+def _attr_value(raw: str) -> str:
+    if raw[:1] in "\"'":
+        raw = raw[1:-1]
+    return html.unescape(raw)
+
+
+def rewrite_markdown(text: str, first_line: int, resolver: Resolver) -> str:
+    """Rewrite the links and images of `text` whose first line is `first_line` in its source."""
+    out: list[str] = []
+    fence: tuple[str, int] | None = None
+    for offset, line in enumerate(text.split("\n")):
+        m = FENCE_RE.match(line)
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= fence[1] and not m.group(2).strip():
+                fence = None
+            out.append(line)
+            continue
+        if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+            fence = (m.group(1)[0], len(m.group(1)))
+            out.append(line)
+            continue
+        lineno = first_line + offset
+        out.append(_outside_code(line, lambda s, n=lineno: _rewrite_span(s, n, resolver)))
+    return "\n".join(out)
+
+
+def _rewrite_span(text: str, line: int, resolver: Resolver) -> str:
+    def image(m: re.Match[str]) -> str:
+        alt, target, title = m.group(1), split_target(m.group(2)), m.group(3) or ""
+        found = resolver.image(target, line)
+        if found.url is None:
+            return missing_image_html(unquote(target), alt)
+        if found.remote:
+            return f"![{alt}](<{target}>{title}){{: referrerpolicy=\"no-referrer\" }}"
+        return f"![{alt}](<{found.url}>{title})"
+
+    def link(m: re.Match[str]) -> str:
+        label, target, title = m.group(1), split_target(m.group(2)), m.group(3) or ""
+        href = resolver.link(target, line)
+        if href is None:
+            return broken_link_html(label, target)
+        if href == target:
+            return m.group(0)
+        return f"[{label}](<{href}>{title})"
+
+    def img_tag(m: re.Match[str]) -> str:
+        tag = m.group(0)
+        src = SRC_RE.search(tag)
+        if src is None:
+            return tag
+        target = _attr_value(src.group(2))
+        found = resolver.image(target, line)
+        if found.url is None:
+            alt = ALT_RE.search(tag)
+            return missing_image_html(unquote(target), _attr_value(alt.group(2)) if alt else "")
+        new = tag[:src.start(2)] + f'"{html.escape(found.url)}"' + tag[src.end(2):]
+        if found.remote and "referrerpolicy" not in tag.lower():
+            new = re.sub(r"^<img\b", '<img referrerpolicy="no-referrer"', new, flags=re.IGNORECASE)
+        return new
+
+    def a_tag(m: re.Match[str]) -> str:
+        tag = m.group(0)
+        href = HREF_RE.search(tag)
+        if href is None:
+            return tag
+        target = _attr_value(href.group(2))
+        new_href = resolver.link(target, line, html=True)
+        if new_href is None:
+            new_href = "#"
+        if new_href == target:
+            return tag
+        return tag[:href.start(2)] + f'"{html.escape(new_href)}"' + tag[href.end(2):]
+
+    text = IMAGE_RE.sub(image, text)
+    text = IMG_TAG_RE.sub(img_tag, text)
+    text = LINK_RE.sub(link, text)
+    return A_TAG_RE.sub(a_tag, text)

@@ -1,0 +1,45 @@
+"""ASCII slugs for URLs and ids: Chinese words become pinyin, everything else is kept if ASCII."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+import jieba
+from pypinyin import lazy_pinyin
+
+MAX_SLUG = 48
+NON_SLUG_RE = re.compile(r"[^a-z0-9]+")
+CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+jieba.setLogLevel(logging.WARNING)
+
+
+@lru_cache(maxsize=None)
+def _word(token: str) -> str:
+    if CJK_RE.search(token):
+        return "".join(lazy_pinyin(token))
+    return token
+
+
+def slugify(text: str, max_len: int = MAX_SLUG, fallback: str = "page") -> str:
+    """Readable ASCII slug of at most `max_len` characters, cut at a word boundary."""
+    words = [_word(t) for t in jieba.cut(text)]
+    slug = NON_SLUG_RE.sub("-", "-".join(words).lower()).strip("-")
+    if len(slug) > max_len:
+        cut = slug[: max_len + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut[: max_len + 1] else slug[:max_len]
+        slug = slug[:max_len].strip("-")
+    return slug or fallback
+
+
+def unique(slug: str, taken: set[str]) -> str:
+    """Return `slug`, or `slug-2`, `slug-3`… whichever is not in `taken`; record it there."""
+    candidate, n = slug, 1
+    while candidate in taken:
+        n += 1
+        suffix = f"-{n}"
+        candidate = slug[: MAX_SLUG - len(suffix)].rstrip("-") + suffix
+    taken.add(candidate)
+    return candidate

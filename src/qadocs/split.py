@@ -1,0 +1,271 @@
+"""Split one source file into its table of contents, chapters and questions.
+
+The rules, in the order they are applied:
+
+* Lines inside fenced code (``` or ~~~, any indent) and HTML comments are never headings.
+* The table of contents starts at a heading titled 目录/Contents/TOC and runs over blank
+  lines, lines that are one internal link (optionally a list item), and headings that are
+  followed by such lines. Its links are kept to resolve legacy anchors; its lines make no page.
+* A question is an `<h1|h2|h3 id=…>` heading whose text starts with a number (`5.`, `5、`, `5 `).
+* A numbered heading is a *section* instead when the next numbered heading is deeper and
+  either restarts the numbering (0 or 1) or follows with nothing but blank lines between.
+* A chapter is a markdown heading, or an unnumbered HTML heading with an id, at a level no
+  deeper than the shallowest question; a lone leading `# Title` names the source instead.
+* Everything between two of those headings belongs to the one above it; text before the
+  first of them is the source's intro. Files without questions are all intro.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from .model import Chapter, Diagnostic, Question, Source, TocLink
+
+FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
+MD_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+HTML_HEADING_RE = re.compile(r"^\s*<h([1-6])\b([^>]*)>(.*?)</h\1\s*>\s*$", re.IGNORECASE)
+ID_ATTR_RE = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+NUMBER_RE = re.compile(r"^(\d{1,4}(?:\.\d{1,4})*)(?:\s*[.、．:：)）]\s*|\s+)(\S.*)$")
+TAG_RE = re.compile(r"<[^>]*>")
+TOC_TITLE_RE = re.compile(r"^(目录|目錄|table of contents|contents|toc)$", re.IGNORECASE)
+LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^<>()\s]*(?:\([^()\s]*\)[^<>()\s]*)*)>?\s*\)")
+LINK_LINE_RE = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s+)?\[.*\]\(.*\)\s*$")
+SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+COMMENT_OPEN = "<!--"
+COMMENT_CLOSE = "-->"
+
+
+@dataclass(slots=True)
+class _Heading:
+    index: int  # 0-based line index
+    kind: str  # "md" or "html"
+    level: int
+    text: str  # plain text
+    anchor: str | None
+    number: str | None
+    title: str
+
+
+def plain_text(fragment: str) -> str:
+    """Heading markup to plain text: tags dropped, entities decoded, emphasis marks removed."""
+    text = html.unescape(TAG_RE.sub("", fragment))
+    text = text.replace("**", "").replace("__", "")
+    return " ".join(text.split())
+
+
+def split_number(text: str) -> tuple[str | None, str]:
+    """Split `5.什么是扩散模型？` into ('5', '什么是扩散模型？'); (None, text) if unnumbered."""
+    m = NUMBER_RE.match(text)
+    if not m:
+        return None, text
+    return m.group(1), m.group(2).strip()
+
+
+def _scan(lines: list[str], path: str, diags: list[Diagnostic]) -> tuple[list[_Heading], list[bool]]:
+    """Find headings outside code and comments; return them and a per-line 'in code' mask."""
+    headings: list[_Heading] = []
+    masked = [False] * len(lines)
+    fence: tuple[str, int, int] | None = None  # (char, length, opening index)
+    in_comment = False
+    for i, line in enumerate(lines):
+        if fence is not None:
+            masked[i] = True
+            m = FENCE_RE.match(line)
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= fence[1] and not m.group(2).strip():
+                fence = None
+            continue
+        if in_comment:
+            masked[i] = True
+            if COMMENT_CLOSE in line:
+                in_comment = False
+            continue
+        m = FENCE_RE.match(line)
+        if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+            fence = (m.group(1)[0], len(m.group(1)), i)
+            masked[i] = True
+            continue
+        stripped = line.strip()
+        if stripped.startswith(COMMENT_OPEN) and COMMENT_CLOSE not in stripped[4:]:
+            in_comment = True
+            masked[i] = True
+            continue
+        heading = _heading(line, i)
+        if heading is not None:
+            headings.append(heading)
+    if fence is not None:
+        diags.append(
+            Diagnostic(path, fence[2] + 1, "warning", "unclosed-fence",
+                       "code fence is never closed; the rest of the file is read as code")
+        )
+    return headings, masked
+
+
+def _heading(line: str, index: int) -> _Heading | None:
+    m = HTML_HEADING_RE.match(line)
+    if m:
+        level = int(m.group(1))
+        idm = ID_ATTR_RE.search(m.group(2))
+        anchor = next((g for g in idm.groups() if g is not None), None) if idm else None
+        text = plain_text(m.group(3))
+        number, title = split_number(text)
+        return _Heading(index, "html", level, text, html.unescape(anchor) if anchor is not None else None,
+                        number, title)
+    m = MD_HEADING_RE.match(line)
+    if m and m.group(2):
+        text = plain_text(m.group(2))
+        number, title = split_number(text)
+        return _Heading(index, "md", len(m.group(1)), text, None, number, title)
+    return None
+
+
+def _is_toc_title(text: str) -> bool:
+    return bool(TOC_TITLE_RE.match(re.sub(r"[\s:：#*]+", "", text).lower()))
+
+
+def _is_internal_link_line(line: str) -> bool:
+    if not LINK_LINE_RE.match(line):
+        return False
+    targets = [m.group(2) for m in LINK_RE.finditer(line)]
+    return bool(targets) and not any(SCHEME_RE.match(t) or t.startswith("//") for t in targets)
+
+
+def _find_toc(lines: list[str], headings: list[_Heading]) -> tuple[set[int], list[TocLink]]:
+    """Return the 0-based line indexes of the table of contents and its links."""
+    by_index = {h.index: h for h in headings}
+    start = next((h.index for h in headings if _is_toc_title(h.text)), None)
+    if start is None:
+        return set(), []
+    region = {start}
+    links: list[TocLink] = []
+    i = start + 1
+    n = len(lines)
+
+    def next_nonblank(j: int) -> int:
+        while j < n and not lines[j].strip():
+            j += 1
+        return j
+
+    while i < n:
+        line = lines[i]
+        if not line.strip():
+            i += 1
+            continue
+        if _is_internal_link_line(line):
+            region.add(i)
+            for m in LINK_RE.finditer(line):
+                links.append(TocLink(plain_text(m.group(1)), m.group(2), i + 1))
+            i += 1
+            continue
+        if i in by_index:
+            j = next_nonblank(i + 1)
+            if j < n and _is_internal_link_line(lines[j]):
+                region.add(i)
+                i += 1
+                continue
+        break
+    return region, links
+
+
+def _mark_sections(questions: list[_Heading], lines: list[str]) -> set[int]:
+    """Numbered headings that group deeper numbered headings (see the module rules)."""
+    sections: set[int] = set()
+    for cur, nxt in zip(questions, questions[1:]):
+        if nxt.level <= cur.level:
+            continue
+        assert nxt.number is not None
+        first = int(nxt.number.split(".")[0])
+        blank_between = all(not lines[k].strip() for k in range(cur.index + 1, nxt.index))
+        if first <= 1 or blank_between:
+            sections.add(cur.index)
+    return sections
+
+
+def _segment(lines: list[str], start: int, stop: int, skip: set[int]) -> tuple[str, int]:
+    """Lines [start, stop) minus `skip`, with blank lines trimmed at both ends; (text, first line)."""
+    kept = [i for i in range(start, stop) if i not in skip]
+    while kept and not lines[kept[0]].strip():
+        kept.pop(0)
+    while kept and not lines[kept[-1]].strip():
+        kept.pop()
+    if not kept:
+        return "", 0
+    out: list[str] = []
+    prev = kept[0] - 1
+    for i in kept:
+        if i != prev + 1 and out and out[-1].strip():
+            out.append("")  # keep a paragraph break where skipped lines were
+        out.append(lines[i])
+        prev = i
+    return "\n".join(out), kept[0] + 1
+
+
+def split_source(path: str, text: str, title: str | None = None) -> Source:
+    """Split the text of one source (path relative to the content dir) into a Source."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    diags: list[Diagnostic] = []
+    headings, _ = _scan(lines, path, diags)
+    stem = path.rsplit("/", 1)[-1]
+    stem = stem[:-3] if stem.lower().endswith(".md") else stem
+    source = Source(path=path, title=title or stem, diagnostics=diags)
+
+    toc, source.toc_links = _find_toc(lines, headings)
+    source.toc_lines = sorted(i + 1 for i in toc)
+    headings = [h for h in headings if h.index not in toc]
+
+    numbered = [h for h in headings if h.kind == "html" and h.level <= 3 and h.anchor is not None
+                and h.number is not None]
+    sections = _mark_sections(numbered, lines)
+    questions = [h for h in numbered if h.index not in sections]
+    q_level = min((h.level for h in questions), default=0)
+
+    structural: list[_Heading] = []
+    for h in headings:
+        if h.index in sections or h in questions:
+            structural.append(h)
+        elif questions and h.level <= q_level and (h.kind == "md" or h.anchor is not None):
+            structural.append(h)
+
+    title_index = -1
+    md_h1 = [h for h in structural if h.kind == "md" and h.level == 1]
+    if (len(md_h1) == 1 and structural and structural[0] is md_h1[0]
+            and all(not lines[k].strip() or k in toc for k in range(md_h1[0].index))):
+        title_index = md_h1[0].index
+        source.title = md_h1[0].text
+        source.title_line = title_index + 1
+        structural = structural[1:]
+    if not questions:
+        structural = []
+
+    skip = set(toc)
+    if title_index >= 0:
+        skip.add(title_index)
+    first = structural[0].index if structural else len(lines)
+    source.intro, source.intro_line = _segment(lines, 0, first, skip)
+
+    question_ids = {h.index for h in questions}
+    stack: list[Chapter] = []
+    for pos, h in enumerate(structural):
+        stop = structural[pos + 1].index if pos + 1 < len(structural) else len(lines)
+        body, body_line = _segment(lines, h.index + 1, stop, skip)
+        if h.index in question_ids:
+            assert h.number is not None and h.anchor is not None
+            source.questions.append(Question(
+                number=h.number, title=h.title, heading=h.text, anchor=h.anchor, source=path, line=h.index + 1,
+                chapter=stack[-1].index if stack else None, body=body, body_line=body_line,
+                level=h.level,
+            ))
+            continue
+        while stack and stack[-1].level >= h.level:
+            stack.pop()
+        name = h.text
+        chapter = Chapter(title=name, line=h.index + 1, level=h.level, anchor=h.anchor,
+                          titles=tuple(c.title for c in stack) + (name,), intro=body,
+                          intro_line=body_line, index=len(source.chapters),
+                          parent=stack[-1].index if stack else None)
+        source.chapters.append(chapter)
+        stack.append(chapter)
+    return source
