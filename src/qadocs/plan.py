@@ -222,18 +222,22 @@ class _Site:
     # -- files ------------------------------------------------------------------------------
     def safe_file(self, rel: str, bases: list[Path], line: int, src: Source) -> Path | None:
         """The first existing file `rel` names under `bases`, never one outside the repo."""
-        outside = False
+        escapes = 0
         for base in bases:
             candidate = base / rel
             if not is_inside(candidate, self.opts.repo_root):
-                outside = outside or candidate.exists()
+                escapes += 1
                 continue
             if candidate.is_file():
                 return candidate
-        if outside:
+        if escapes == len(bases):
             self.diags.append(Diagnostic(src.path, line, "error", "path-outside-repo",
                                          f"'{rel}' points outside the repository; not copied"))
         return None
+
+    def escapes(self, rel: str, bases: list[Path]) -> bool:
+        """True when `rel` leaves the repository from every base (already reported)."""
+        return all(not is_inside(base / rel, self.opts.repo_root) for base in bases)
 
     def add_asset(self, path: Path) -> str:
         """Docs-dir path under which the repository file `path` is copied."""
@@ -279,6 +283,8 @@ class _PageResolver(Resolver):
         found = self.site.safe_file(rel, bases, line, self.src)
         if found is None and rel.startswith("imgs/"):
             found = self.site.safe_file(rel[len("imgs/"):], [opts.imgs_dir], line, self.src)
+        if found is None and self.site.escapes(rel, bases):
+            return Image(None)
         if found is None:
             severity: Literal["error", "warning"] = "error" if opts.missing_images == "error" else "warning"
             self._diag(line, severity, "image-missing", f"image '{target}' is not in the repository")

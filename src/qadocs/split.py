@@ -229,16 +229,16 @@ def split_source(path: str, text: str, title: str | None = None) -> Source:
         elif questions and h.level <= q_level and (h.kind == "md" or h.anchor is not None):
             structural.append(h)
 
+    if not questions:
+        structural = []
     title_index = -1
-    md_h1 = [h for h in structural if h.kind == "md" and h.level == 1]
-    if (len(md_h1) == 1 and structural and structural[0] is md_h1[0]
+    md_h1 = [h for h in headings if h.kind == "md" and h.level == 1]
+    if (len(md_h1) == 1 and headings[0] is md_h1[0]
             and all(not lines[k].strip() or k in toc for k in range(md_h1[0].index))):
         title_index = md_h1[0].index
         source.title = md_h1[0].text
         source.title_line = title_index + 1
-        structural = structural[1:]
-    if not questions:
-        structural = []
+        structural = [h for h in structural if h is not md_h1[0]]
 
     skip = set(toc)
     if title_index >= 0:

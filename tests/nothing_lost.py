@@ -1,0 +1,59 @@
+"""The 'nothing lost' measure: which source lines outside TOCs reappear in no generated page.
+
+Links and images are rewritten by design, so both sides are compared as visible text: link
+targets, image tags and qadocs placeholders are reduced to their labels before comparing.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from qadocs.read import decode
+from qadocs.split import HTML_HEADING_RE, MD_HEADING_RE, plain_text, split_number, split_source
+
+IMAGE_MD_RE = re.compile(r"!\[([^\]]*)\]\((?:<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)")
+LINK_MD_RE = re.compile(r"\[([^\]]*)\]\((?:<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)")
+IMG_TAG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+SPAN_RE = re.compile(r'<span class="qadocs-(?:missing-image|broken-link)"[^>]*>([^<]*)</span>')
+ATTR_LIST_RE = re.compile(r"\{: referrerpolicy=\"no-referrer\" \}")
+HREF_RE = re.compile(r"""\bhref\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE)
+
+
+def visible(text: str) -> str:
+    """Text with link targets, images and placeholders removed, whitespace folded."""
+    text = SPAN_RE.sub("", text)
+    text = ATTR_LIST_RE.sub("", text)
+    text = IMAGE_MD_RE.sub("", text)
+    text = IMG_TAG_RE.sub("", text)
+    text = LINK_MD_RE.sub(r"[\1]", text)
+    text = HREF_RE.sub("href", text)
+    return " ".join(text.split())
+
+
+def lost_lines(content_dir: Path, out_dir: Path) -> tuple[int, list[str]]:
+    """(number of lines checked, `path:line: text` of each one no page holds)."""
+    pages = [visible(p.read_text(encoding="utf-8")) for p in out_dir.rglob("*.md")]
+    corpus = "\n".join(pages)
+    checked = 0
+    lost: list[str] = []
+    for path in sorted(content_dir.rglob("*.md")):
+        rel = path.relative_to(content_dir).as_posix()
+        text = decode(path.read_bytes(), rel, [])
+        toc = set(split_source(rel, text).toc_lines)
+        for number, line in enumerate(text.split("\n"), start=1):
+            if not line.strip() or number in toc:
+                continue
+            checked += 1
+            m = HTML_HEADING_RE.match(line) or MD_HEADING_RE.match(line)
+            if m:  # headings become page titles: look for their text without number
+                heading = m.group(3) if m.re is HTML_HEADING_RE else (m.group(2) or "")
+                needle = html.escape(split_number(plain_text(heading))[1], quote=False)
+                needle = needle.replace("_", r"\_").replace("*", r"\*")
+                if needle in corpus or split_number(plain_text(heading))[1] in corpus:
+                    continue
+            needle = visible(line)
+            if needle and needle not in corpus:
+                lost.append(f"{rel}:{number}: {line.strip()[:80]}")
+    return checked, lost

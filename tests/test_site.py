@@ -1,0 +1,296 @@
+"""End-to-end: `mkdocs build --strict` of the real demo content, then checks over the built HTML.
+
+The build itself runs once per session (fixture `built_site` in conftest.py) in a temp dir.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from conftest import BuiltSite
+
+EXPECTED_QUESTIONS = 131
+MATH_TITLE = "请简述视频扩散模型的去噪过程？"
+
+# <link rel=...> values that make the browser fetch something (vs. prev/next/canonical navigation).
+RESOURCE_RELS = {
+    "stylesheet", "preload", "modulepreload", "prefetch", "prerender", "preconnect", "dns-prefetch",
+    "icon", "shortcut", "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon", "manifest",
+}
+NAV_RELS = {"prev", "next", "canonical", "alternate", "up", "start", "first", "last", "index"}
+# Elements whose src the browser fetches while loading the page.
+FETCHING_SRC_TAGS = ("script", "img", "iframe", "video", "audio", "source", "track", "embed", "input")
+
+CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.I)
+CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.I)
+
+MAX_LISTED = 40
+
+
+# ---------------------------------------------------------------------------------------- helpers
+
+
+def _fail_listing(what: str, offenders: list[str]) -> None:
+    if offenders:
+        shown = "\n  ".join(offenders[:MAX_LISTED])
+        more = f"\n  ... and {len(offenders) - MAX_LISTED} more" if len(offenders) > MAX_LISTED else ""
+        pytest.fail(f"{len(offenders)} {what}:\n  {shown}{more}")
+
+
+@cache
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@cache
+def _ids(path: Path) -> frozenset[str]:
+    soup = _soup(path)
+    ids = {str(t["id"]) for t in soup.find_all(id=True)}
+    ids |= {str(t["name"]) for t in soup.find_all("a", attrs={"name": True})}
+    return frozenset(ids)
+
+
+def _is_remote(url: str) -> bool:
+    """True if fetching `url` leaves the site: any scheme other than data:, or `//host/...`."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() == "data":
+        return False
+    return bool(parts.scheme or parts.netloc)
+
+
+def _local_target(site: Path, base: Path, url: str) -> Path | None:
+    """File a local URL points at, relative to the file `base` (or the site root for `/...`);
+    a directory URL maps to its index.html. None if the file doesn't exist or leaves the site."""
+    path = unquote(urlsplit(url.strip()).path)
+    if path.startswith("/"):
+        target = site / path.lstrip("/")
+    else:
+        target = base.parent / path
+    target = target.resolve()
+    if target != site and site not in target.parents:
+        return None
+    if target.is_dir() or path.endswith("/"):
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+def _css_urls(text: str) -> list[str]:
+    urls = [next(g for g in m.groups() if g is not None) for m in CSS_URL.finditer(text)]
+    urls += [next(g for g in m.groups() if g is not None) for m in CSS_IMPORT.finditer(text)]
+    return [u for u in urls if u.strip()]
+
+
+def _rels(tag: Tag) -> set[str]:
+    rel = tag.get("rel") or []
+    if isinstance(rel, str):
+        rel = rel.split()
+    return {r.lower() for r in rel}
+
+
+# --------------------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session")
+def html_files(site_dir: Path) -> list[Path]:
+    files = sorted(p.resolve() for p in site_dir.rglob("*.html"))
+    assert len(files) > EXPECTED_QUESTIONS, f"only {len(files)} HTML files built"
+    return files
+
+
+@pytest.fixture(scope="session")
+def questions(site_dir: Path) -> list[dict[str, object]]:
+    path = site_dir / "questions.json"
+    assert path.is_file(), "site/questions.json was not built"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert isinstance(data, list)
+    return data
+
+
+def _page_for(site_dir: Path, url: object) -> Path:
+    assert isinstance(url, str) and url.startswith("/") and url.endswith("/"), f"bad url {url!r}"
+    return site_dir / unquote(url).strip("/") / "index.html"
+
+
+def _heading_text(h1: Tag) -> str:
+    h1 = BeautifulSoup(str(h1), "html.parser").h1  # a copy: don't mutate the cached soup
+    assert h1 is not None
+    for link in h1.select("a.headerlink"):
+        link.decompose()
+    return " ".join(h1.get_text().split())
+
+
+# ------------------------------------------------------------------------------------------ tests
+
+
+def test_strict_build_succeeds_without_warnings(built_site: BuiltSite) -> None:
+    assert built_site.returncode == 0, f"mkdocs build --strict exited {built_site.returncode}:\n{built_site.output}"
+    warnings = [line for line in built_site.output.splitlines() if "WARNING" in line]
+    assert not warnings, "mkdocs printed warnings:\n" + "\n".join(warnings)
+    assert "Documentation built in" in built_site.output
+
+
+def test_internal_links_resolve(site_dir: Path, html_files: list[Path]) -> None:
+    site = site_dir.resolve()
+    offenders: list[str] = []
+    checked = 0
+    for page in html_files:
+        soup = _soup(page)
+        links = [(a.get("href"), "a") for a in soup.find_all("a", href=True)]
+        links += [(link.get("href"), "link") for link in soup.find_all("link", href=True)
+                  if _rels(link) & NAV_RELS and not _rels(link) & RESOURCE_RELS]
+        for href, tag in links:
+            assert isinstance(href, str)
+            href = href.strip()
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc:  # http(s), mailto, javascript:, //host: not ours to check
+                continue
+            where = f"{page.relative_to(site)}: <{tag} href={href!r}>"
+            checked += 1
+            if parts.path:
+                target = _local_target(site, page, href)
+                if target is None:
+                    offenders.append(f"{where} -> no such file")
+                    continue
+            else:
+                target = page
+            fragment = unquote(parts.fragment)
+            if fragment and fragment not in _ids(target):
+                offenders.append(f"{where} -> no id={fragment!r} in {target.relative_to(site)}")
+    assert checked > 1000, f"only {checked} internal links found: is the link collection broken?"
+    _fail_listing("broken internal links", offenders)
+
+
+def test_local_images_resolve(site_dir: Path, html_files: list[Path]) -> None:
+    site = site_dir.resolve()
+    offenders: list[str] = []
+    for page in html_files:
+        for img in _soup(page).find_all("img"):
+            srcs = [img.get("src")] if img.get("src") else []
+            srcs += [c.split()[0] for c in str(img.get("srcset") or "").split(",") if c.strip()]
+            for src in srcs:
+                assert isinstance(src, str)
+                if _is_remote(src) or src.startswith("data:"):
+                    continue  # remote ones are reported by test_no_other_host
+                if _local_target(site, page, src) is None:
+                    offenders.append(f"{page.relative_to(site)}: <img src={src!r}> -> no such file")
+    _fail_listing("images pointing at missing files", offenders)
+
+
+def test_missing_images_are_placeholders(site_dir: Path, html_files: list[Path]) -> None:
+    """The demo ships no images: the plugin must render placeholders, not broken <img>s."""
+    placeholders = sum(len(_soup(p).select("span.qadocs-missing-image")) for p in html_files)
+    assert placeholders > 0, "no span.qadocs-missing-image placeholders in the demo site"
+
+
+def test_assets_are_local_only(site_dir: Path, html_files: list[Path]) -> None:
+    """Scripts, stylesheets, preloads, fonts and CSS url()s must come from the site itself."""
+    site = site_dir.resolve()
+    offenders: list[str] = []
+    stylesheets: set[Path] = set()
+    n_scripts = n_styles = 0
+
+    def check(base: Path, url: str, what: str) -> Path | None:
+        where = f"{base.relative_to(site)}: {what} {url!r}"
+        if url.strip().startswith("data:"):
+            return None
+        if _is_remote(url):
+            offenders.append(f"{where} -> other host")
+            return None
+        target = _local_target(site, base, url)
+        if target is None:
+            offenders.append(f"{where} -> no such file")
+        return target
+
+    for page in html_files:
+        soup = _soup(page)
+        for tag in soup.find_all(FETCHING_SRC_TAGS, src=True):
+            if tag.name == "img":
+                if _is_remote(str(tag["src"])):
+                    offenders.append(f"{page.relative_to(site)}: <img src={tag['src']!r}> -> other host")
+                continue  # local images: test_local_images_resolve
+            if tag.name == "script":
+                n_scripts += 1
+            check(page, str(tag["src"]), f"<{tag.name} src>")
+        for tag in soup.find_all(["video"], poster=True):
+            check(page, str(tag["poster"]), "<video poster>")
+        for link in soup.find_all("link", href=True):
+            rels = _rels(link)
+            href = str(link["href"])
+            if rels & {"preconnect", "dns-prefetch"}:
+                if _is_remote(href):
+                    offenders.append(f"{page.relative_to(site)}: <link rel={sorted(rels)}> to other host {href!r}")
+                continue
+            if rels & RESOURCE_RELS or not rels & NAV_RELS:
+                target = check(page, href, f"<link rel={' '.join(sorted(rels))} href>")
+                if "stylesheet" in rels:
+                    n_styles += 1
+                    if target is not None:
+                        stylesheets.add(target)
+        inline_css = [s.get_text() for s in soup.find_all("style")]
+        inline_css += [str(t["style"]) for t in soup.find_all(style=True)]
+        for css in inline_css:
+            for url in _css_urls(css):
+                check(page, url, "inline CSS url()")
+    assert n_scripts > 0 and n_styles > 0, "no <script src>/<link rel=stylesheet> found: selector broken?"
+    for sheet in sorted(stylesheets):
+        for url in _css_urls(sheet.read_text(encoding="utf-8")):
+            check(sheet, url, "CSS url()/@import")
+    _fail_listing("assets not served by the site itself", offenders)
+
+
+def test_question_pages(site_dir: Path, questions: list[dict[str, object]]) -> None:
+    assert len(questions) == EXPECTED_QUESTIONS
+    ids = [q["id"] for q in questions]
+    urls = [q["url"] for q in questions]
+    assert len(set(ids)) == len(ids), "duplicate ids in questions.json"
+    assert len(set(urls)) == len(urls), "duplicate urls in questions.json"
+    offenders: list[str] = []
+    for q in questions:
+        page = _page_for(site_dir, q["url"])
+        if not page.is_file():
+            offenders.append(f"{q['url']}: no {page.relative_to(site_dir)}")
+            continue
+        h1s = _soup(page.resolve()).find_all("h1")
+        if len(h1s) != 1:
+            offenders.append(f"{q['url']}: {len(h1s)} <h1> elements")
+            continue
+        text = _heading_text(h1s[0])
+        if text != q["title"]:
+            offenders.append(f"{q['url']}: <h1> {text!r} != title {q['title']!r}")
+        source_page = _page_for(site_dir, q["source_url"])
+        if not source_page.is_file():
+            offenders.append(f"{q['url']}: source_url {q['source_url']!r} was not built")
+    _fail_listing("question pages not matching questions.json", offenders)
+
+
+def test_search_index_is_segmented_with_jieba(site_dir: Path) -> None:
+    path = site_dir / "search" / "search_index.json"
+    assert path.is_file(), "search index not built"
+    index = json.loads(path.read_text(encoding="utf-8"))
+    docs = index["docs"]
+    assert len(docs) >= EXPECTED_QUESTIONS
+    hits = [d["location"] for d in docs if "\u200b扩散\u200b" in d["text"] or "\u200b扩散\u200b" in d["title"]]
+    assert hits, "no search document has 扩散 as a \\u200b-separated word (jieba segmentation missing?)"
+    assert "\\u200b" in index["config"]["separator"], "search separator doesn't split on \\u200b"
+
+
+def test_math_is_rendered_to_mathml(site_dir: Path, questions: list[dict[str, object]],
+                                    html_files: list[Path]) -> None:
+    [entry] = [q for q in questions if q["title"] == MATH_TITLE]
+    page = _page_for(site_dir, entry["url"]).resolve()
+    soup = _soup(page)
+    maths = soup.select(".arithmatex-mathml math")
+    assert maths, f"no <math> inside .arithmatex-mathml on {entry['url']}"
+    assert all(m.find(True) for m in maths), "empty <math> elements"
+    # Site-wide: every arithmatex element was converted (no raw TeX left for a script to render).
+    site = site_dir.resolve()
+    unconverted = [f"{p.relative_to(site)}: {str(el)[:120]}"
+                   for p in html_files for el in _soup(p).select(".arithmatex") if el.find("math") is None]
+    _fail_listing("arithmatex elements without MathML", unconverted)
