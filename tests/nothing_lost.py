@@ -16,14 +16,16 @@ from qadocs.split import HTML_HEADING_RE, MD_HEADING_RE, plain_text, split_numbe
 IMAGE_MD_RE = re.compile(r"!\[([^\]]*)\]\((?:<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)")
 LINK_MD_RE = re.compile(r"\[([^\]]*)\]\((?:<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)")
 IMG_TAG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-SPAN_RE = re.compile(r'<span class="qadocs-(?:missing-image|broken-link)"[^>]*>([^<]*)</span>')
+MISSING_RE = re.compile(r'<span class="qadocs-missing-image"[^>]*>[^<]*</span>')
+BROKEN_RE = re.compile(r'<span class="qadocs-broken-link"[^>]*>(.*?)</span>')
 ATTR_LIST_RE = re.compile(r"\{: referrerpolicy=\"no-referrer\" \}")
 HREF_RE = re.compile(r"""\bhref\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE)
 
 
 def visible(text: str) -> str:
     """Text with link targets, images and placeholders removed, whitespace folded."""
-    text = SPAN_RE.sub("", text)
+    text = MISSING_RE.sub("", text)
+    text = BROKEN_RE.sub(r"[\1]", text)
     text = ATTR_LIST_RE.sub("", text)
     text = IMAGE_MD_RE.sub("", text)
     text = IMG_TAG_RE.sub("", text)

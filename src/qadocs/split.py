@@ -124,10 +124,23 @@ def _is_toc_title(text: str) -> bool:
     return bool(TOC_TITLE_RE.match(re.sub(r"[\s:：#*]+", "", text).lower()))
 
 
-def _is_internal_link_line(line: str) -> bool:
+def _toc_links(line: str) -> list[tuple[str, str]]:
+    """(text, target) of the links on a TOC line; a lone link may hold spaces or odd parentheses."""
     if not LINK_LINE_RE.match(line):
-        return False
-    targets = [m.group(2) for m in LINK_RE.finditer(line)]
+        return []
+    found = [(m.group(1), m.group(2)) for m in LINK_RE.finditer(line)]
+    if len(found) <= 1:  # one link: take everything between `](` and the last `)`
+        body = line.strip()
+        start = body.find("[")
+        mid = body.find("](", start)
+        if start < 0 or mid < 0:
+            return []
+        found = [(body[start + 1:mid], body[mid + 2:body.rfind(")")].strip())]
+    return found
+
+
+def _is_internal_link_line(line: str) -> bool:
+    targets = [t for _, t in _toc_links(line)]
     return bool(targets) and not any(SCHEME_RE.match(t) or t.startswith("//") for t in targets)
 
 
@@ -154,8 +167,8 @@ def _find_toc(lines: list[str], headings: list[_Heading]) -> tuple[set[int], lis
             continue
         if _is_internal_link_line(line):
             region.add(i)
-            for m in LINK_RE.finditer(line):
-                links.append(TocLink(plain_text(m.group(1)), m.group(2), i + 1))
+            for text, target in _toc_links(line):
+                links.append(TocLink(plain_text(text), target, i + 1))
             i += 1
             continue
         if i in by_index:
