@@ -108,6 +108,7 @@ class _Site:
         self.page_of: dict[tuple[str, int], QuestionPage] = {}
         self.indexes: dict[str, AnchorIndex[str]] = {}
         self.assets: dict[str, Path] = {}
+        self.reported_outside = False
         self._place()
         self._index_anchors()
 
@@ -220,24 +221,21 @@ class _Site:
         return None if best is None or tie else best[1]
 
     # -- files ------------------------------------------------------------------------------
-    def safe_file(self, rel: str, bases: list[Path], line: int, src: Source) -> Path | None:
-        """The first existing file `rel` names under `bases`, never one outside the repo."""
-        escapes = 0
-        for base in bases:
-            candidate = base / rel
-            if not is_inside(candidate, self.opts.repo_root):
-                escapes += 1
-                continue
-            if candidate.is_file():
-                return candidate
-        if escapes == len(bases):
-            self.diags.append(Diagnostic(src.path, line, "error", "path-outside-repo",
-                                         f"'{rel}' points outside the repository; not copied"))
-        return None
+    def safe_file(self, candidates: list[Path], shown: str, line: int, src: Source) -> Path | None:
+        """The first candidate that is a file inside the repo, never one outside it.
 
-    def escapes(self, rel: str, bases: list[Path]) -> bool:
-        """True when `rel` leaves the repository from every base (already reported)."""
-        return all(not is_inside(base / rel, self.opts.repo_root) for base in bases)
+        A reference is reported as leaving the repository when every candidate does, or when one
+        that does names an existing file (a link or `..` path to something outside).
+        """
+        leaving = [c for c in candidates if not is_inside(c, self.opts.repo_root)]
+        for candidate in candidates:
+            if candidate not in leaving and candidate.is_file():
+                return candidate
+        if leaving and (len(leaving) == len(candidates) or any(c.exists() for c in leaving)):
+            self.diags.append(Diagnostic(src.path, line, "error", "path-outside-repo",
+                                         f"'{shown}' points outside the repository; not copied"))
+            self.reported_outside = True
+        return None
 
     def add_asset(self, path: Path) -> str:
         """Docs-dir path under which the repository file `path` is copied."""
@@ -279,11 +277,12 @@ class _PageResolver(Resolver):
                        f"image '{target}' is an absolute or non-file path; use a path inside the repository")
             return Image(None)
         opts = self.site.opts
-        bases = [self.src_dir, opts.content_dir, opts.imgs_dir]
-        found = self.site.safe_file(rel, bases, line, self.src)
-        if found is None and rel.startswith("imgs/"):
-            found = self.site.safe_file(rel[len("imgs/"):], [opts.imgs_dir], line, self.src)
-        if found is None and self.site.escapes(rel, bases):
+        candidates = [self.src_dir / rel, opts.content_dir / rel, opts.imgs_dir / rel]
+        if rel.startswith("imgs/"):
+            candidates.append(opts.imgs_dir / rel[len("imgs/"):])
+        self.site.reported_outside = False
+        found = self.site.safe_file(candidates, target, line, self.src)
+        if found is None and self.site.reported_outside:
             return Image(None)
         if found is None:
             severity: Literal["error", "warning"] = "error" if opts.missing_images == "error" else "warning"
@@ -298,7 +297,7 @@ class _PageResolver(Resolver):
         src = self.src
         if path:
             rel = self._local(path)
-            found = self.site.safe_file(rel, [self.src_dir], line, src) if rel else None
+            found = self.site.safe_file([self.src_dir / rel], target, line, src) if rel else None
             if found is not None and found.suffix.lower() == ".md" and is_inside(found, self.site.opts.content_dir):
                 other = found.resolve().relative_to(self.site.opts.content_dir.resolve()).as_posix()
                 if other in self.site.by_path:

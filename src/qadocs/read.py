@@ -63,7 +63,7 @@ def read_sources(content_dir: Path, repo_root: Path) -> tuple[list[RawSource], l
         if any(part.startswith(".") for part in path.relative_to(content_dir).parts):
             continue
         if not is_inside(path, repo_root) or not path.is_file():
-            diags.append(Diagnostic(rel, 0, "error", "path-outside-repo",
+            diags.append(Diagnostic(rel, 1, "error", "path-outside-repo",
                                     "source is a link to a file outside the repository; skipped"))
             continue
         found.append(RawSource(rel, decode(path.read_bytes(), rel, diags)))
