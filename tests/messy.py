@@ -41,7 +41,7 @@ def _answer(rng: random.Random, q: int) -> list[str]:
                 f"![图{q}](imgs/fig{q}.png)", f"![](./imgs/fig{q}.png)",
                 f'<div align="center">\n    <img src="imgs/fig{q}.jpg" alt="示意图" >\n</div>',
                 f"![远程](https://example.com/{q}.png)", f"![win](imgs\\win{q}.png)",
-                f"![up](../../../../etc/hostname)"]), ""]
+                "![up](../../../../etc/hostname)"]), ""]
         elif kind < 0.78:
             lines += [f"### {q}. 小标题 {rng.choice(WORDS)}", "", "- 列表项", "  - 嵌套", ""]
         else:

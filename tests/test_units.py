@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from qadocs.anchors import AnchorIndex, anchor_forms, github_slug
+from qadocs.build import generate
 from qadocs.cli import main
 from qadocs.plan import Options, front_matter
-from qadocs.build import generate
 from qadocs.slug import MAX_SLUG, slugify
 
 REPO = Path(__file__).resolve().parent.parent

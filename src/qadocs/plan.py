@@ -353,7 +353,7 @@ def _link_list(site: _Site, from_dir: str, questions: list[Question], src: Sourc
 def _question_file(site: _Site, page: QuestionPage) -> str:
     q = page.question
     src = site.by_path[q.source]
-    meta = {
+    meta: dict[str, Any] = {
         "id": page.id,
         "title": q.title,
         "number": _number_value(q.number),

@@ -7,6 +7,7 @@ references and splices the results back, so the rest of each line stays byte-for
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -117,7 +118,7 @@ def rewrite_markdown(text: str, first_line: int, resolver: Resolver) -> str:
             out.append(line)
             continue
         lineno = first_line + offset
-        out.append(_outside_code(line, lambda s, n=lineno: _rewrite_span(s, n, resolver)))
+        out.append(_outside_code(line, functools.partial(_rewrite_span, line=lineno, resolver=resolver)))
     return "\n".join(out)
 
 

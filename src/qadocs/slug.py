@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import lru_cache
+from functools import cache
 
 import jieba
 from pypinyin import lazy_pinyin
@@ -16,7 +16,7 @@ CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 jieba.setLogLevel(logging.WARNING)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _word(token: str) -> str:
     if CJK_RE.search(token):
         return "".join(lazy_pinyin(token))

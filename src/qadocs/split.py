@@ -184,7 +184,7 @@ def _find_toc(lines: list[str], headings: list[_Heading]) -> tuple[set[int], lis
 def _mark_sections(questions: list[_Heading], lines: list[str]) -> set[int]:
     """Numbered headings that group deeper numbered headings (see the module rules)."""
     sections: set[int] = set()
-    for cur, nxt in zip(questions, questions[1:]):
+    for cur, nxt in zip(questions, questions[1:], strict=False):
         if nxt.level <= cur.level:
             continue
         assert nxt.number is not None
