@@ -172,6 +172,7 @@ class _Site:
                 names = anchor_forms(ch.anchor, ch.title) if ch.anchor else [github_slug(ch.title)]
                 index.add(names, self.chapter_dirs[(src.path, ch.index)])
             self.indexes[src.path] = index
+        self.page_by_dir = {page.dir: page for page in self.pages}
         for src in self.sources:
             self._resolve_toc(src)
 
@@ -196,13 +197,12 @@ class _Site:
                     self.diags.append(Diagnostic(src.path, link.line, "warning", "toc-link-unresolved",
                                                  f"TOC link '{link.target}' matches no question or chapter"))
                 continue
-            for page in self.pages:
-                if page.dir == target:
-                    form = clean_fragment(fragment)
-                    if form not in page.anchors:
-                        page.anchors.append(form)
-                    index.add([form], target)
-                    break
+            page = self.page_by_dir.get(target)
+            if page is not None:
+                form = clean_fragment(fragment)
+                if form not in page.anchors:
+                    page.anchors.append(form)
+                index.add([form], target)
 
     def _repair(self, src: Source, text: str, fragment: str) -> str | None:
         number, title = split_number(text or clean_fragment(fragment))
@@ -298,10 +298,13 @@ class _PageResolver(Resolver):
         if path:
             rel = self._local(path)
             found = self.site.safe_file([self.src_dir / rel], target, line, src) if rel else None
-            if found is not None and found.suffix.lower() == ".md" and is_inside(found, self.site.opts.content_dir):
-                other = found.resolve().relative_to(self.site.opts.content_dir.resolve()).as_posix()
-                if other in self.site.by_path:
-                    src, path = self.site.by_path[other], ""
+            if found is not None and found.suffix.lower() == ".md":
+                other = (found.resolve().relative_to(self.site.opts.content_dir.resolve()).as_posix()
+                         if is_inside(found, self.site.opts.content_dir) else "")
+                if other not in self.site.by_path:  # markdown outside content/ is no page of the site
+                    self._diag(line, "warning", "link-missing", f"link target '{target}' is not a source")
+                    return None
+                src, path = self.site.by_path[other], ""
             elif found is not None:
                 dest = relative_url(self.page_dir, self.site.add_asset(found))
                 return dest + (hash_mark + fragment if fragment else "")

@@ -234,6 +234,8 @@ def split_source(path: str, text: str, title: str | None = None) -> Source:
     sections = _mark_sections(numbered, lines)
     questions = [h for h in numbered if h.index not in sections]
     q_level = min((h.level for h in questions), default=0)
+    if not questions and toc:  # a file that is only a TOC or README: its links are its content
+        toc, source.toc_links, source.toc_lines = set(), [], []
 
     structural: list[_Heading] = []
     for h in headings:
