@@ -136,8 +136,9 @@ def test_strict_build_succeeds_without_warnings(built_site: BuiltSite) -> None:
     assert "Documentation built in" in built_site.output
 
 
-def test_internal_links_resolve(site_dir: Path, html_files: list[Path]) -> None:
-    site = site_dir.resolve()
+def broken_internal_links(site: Path, html_files: list[Path]) -> tuple[int, list[str]]:
+    """(internal links checked, those whose file or #id does not exist) over the given pages."""
+    site = site.resolve()
     offenders: list[str] = []
     checked = 0
     for page in html_files:
@@ -163,6 +164,11 @@ def test_internal_links_resolve(site_dir: Path, html_files: list[Path]) -> None:
             fragment = unquote(parts.fragment)
             if fragment and fragment not in _ids(target):
                 offenders.append(f"{where} -> no id={fragment!r} in {target.relative_to(site)}")
+    return checked, offenders
+
+
+def test_internal_links_resolve(site_dir: Path, html_files: list[Path]) -> None:
+    checked, offenders = broken_internal_links(site_dir, html_files)
     assert checked > 1000, f"only {checked} internal links found: is the link collection broken?"
     _fail_listing("broken internal links", offenders)
 
