@@ -237,9 +237,10 @@ def split_source(path: str, text: str, title: str | None = None) -> Source:
     if not questions and toc:  # a file that is only a TOC or README: its links are its content
         toc, source.toc_links, source.toc_lines = set(), [], []
 
+    question_ids = {h.index for h in questions}
     structural: list[_Heading] = []
     for h in headings:
-        if h.index in sections or h in questions:
+        if h.index in sections or h.index in question_ids:
             structural.append(h)
         elif questions and h.level <= q_level and (h.kind == "md" or h.anchor is not None):
             structural.append(h)
@@ -261,7 +262,6 @@ def split_source(path: str, text: str, title: str | None = None) -> Source:
     first = structural[0].index if structural else len(lines)
     source.intro, source.intro_line = _segment(lines, 0, first, skip)
 
-    question_ids = {h.index for h in questions}
     stack: list[Chapter] = []
     for pos, h in enumerate(structural):
         stop = structural[pos + 1].index if pos + 1 < len(structural) else len(lines)
