@@ -24,10 +24,12 @@ def run_case(case: Path, tmp_path: Path) -> tuple[dict[str, str], Path]:
     texts = {p.relative_to(out).as_posix(): p for p in sorted(out.rglob("*")) if p.is_file()}
     outputs: dict[str, str] = {}
     for rel, path in texts.items():
-        if rel.endswith((".md", ".json")):
+        if rel.endswith((".md", ".json", ".html")):
             outputs[rel] = path.read_text(encoding="utf-8")
     outputs["_assets.txt"] = "".join(f"{rel}\n" for rel in texts if rel.startswith("media/"))
     outputs["_nav.yaml"] = yaml.safe_dump(result.plan.nav, allow_unicode=True, sort_keys=False)
+    outputs["_registry.yml"] = (repo / "content" / "qadocs-registry.yml").read_text(encoding="utf-8")
+    outputs["_changes.txt"] = "".join(c.render() + "\n" for c in result.plan.changes)
     outputs["_diagnostics.txt"] = "".join(d.render() + "\n" for d in result.diagnostics)
     return outputs, out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,8 +10,9 @@ from pathlib import Path
 from .model import Diagnostic, Source
 from .plan import Options, Plan, plan_pages
 from .read import read_sources
+from .registry import REGISTRY_NAME
 from .split import split_source
-from .write import WriteStats, write_plan
+from .write import WriteStats, write_file, write_plan
 
 
 @dataclass(slots=True)
@@ -31,10 +33,18 @@ def load(opts: Options) -> tuple[list[Source], list[Diagnostic]]:
 
 
 def generate(opts: Options, out_dir: Path | None) -> Result:
-    """Plan the pages for `opts` and, unless `out_dir` is None, write them there."""
+    """Plan the pages for `opts` and, unless `out_dir` is None, write them and update the registry."""
     start = time.perf_counter()
     sources, diags = load(opts)
+    registry = opts.content_dir / REGISTRY_NAME
+    opts = dataclasses.replace(
+        opts, registry_text=registry.read_text(encoding="utf-8") if registry.is_file() else None,
+        registry_path=REGISTRY_NAME)
     plan = plan_pages(sources, opts)
-    stats = write_plan(plan, out_dir) if out_dir is not None else None
+    stats = None
+    if out_dir is not None:
+        stats = write_plan(plan, out_dir)
+        if plan.registry_text is not None:
+            write_file(registry, plan.registry_text)
     all_diags = sorted(diags + plan.diagnostics, key=lambda d: (d.path, d.line, d.code))
     return Result(sources, plan, stats, time.perf_counter() - start, all_diags)

@@ -12,6 +12,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass, field
+from html import escape as html_escape
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -19,11 +20,12 @@ from urllib.parse import unquote
 
 import yaml
 
-from .anchors import AnchorIndex, anchor_forms, clean_fragment, github_slug
+from .anchors import AnchorIndex, anchor_forms, clean_fragment, github_slug, loose_key
 from .model import Chapter, Diagnostic, Question, Source
 from .read import is_inside
+from .registry import REGISTRY_NAME, Candidate, Change, Entry, assign, dump_registry, fingerprint, parse_registry
 from .resolve import Image, Resolver, is_external, relative_url, rewrite_markdown
-from .slug import slugify, unique
+from .slug import slugify
 from .split import split_number
 
 MissingImages = Literal["placeholder", "error"]
@@ -44,6 +46,8 @@ class Options:
     imgs_dir: Path
     base_url: str = "/"
     missing_images: MissingImages = "placeholder"
+    registry_text: str | None = None  # the registry file's text; None when there is none yet
+    registry_path: str = REGISTRY_NAME  # how diagnostics name it
 
 
 @dataclass(slots=True)
@@ -71,6 +75,8 @@ class Plan:
     nav: list[Any]
     questions: list[dict[str, Any]]
     diagnostics: list[Diagnostic]
+    registry_text: str | None  # the updated registry; None when the old one must be left alone
+    changes: list[Change]
 
 
 def md_escape(text: str) -> str:
@@ -111,6 +117,13 @@ class _Site:
         self.indexes: dict[str, AnchorIndex[str]] = {}
         self.assets: dict[str, Path] = {}
         self.reported_outside = False
+        self.registry, reg_diags = (parse_registry(opts.registry_text, opts.registry_path)
+                                    if opts.registry_text is not None else (None, []))
+        self.diags += reg_diags
+        self.changes: list[Change] = []
+        self.entries: dict[str, Entry] = {}  # page dir -> registry entry
+        self.new_registry_text: str | None = None
+        self.source_anchors: dict[str, dict[str, str]] = {}  # source -> anchor form -> page dir
         self._place()
         self._index_anchors()
 
@@ -133,6 +146,9 @@ class _Site:
         return self.section_dirs[section]
 
     def _place(self) -> None:
+        if self.registry is not None:  # registered URLs are never handed to an index page
+            for e in self.registry.questions + self.registry.deleted:
+                self.taken.update(e.all_urls())
         for src in self.sources:
             parent = self._section_dir(src.section) if src.section else ""
             self.source_dirs[src.path] = self._claim(parent, slugify(src.title, fallback="source"))
@@ -142,15 +158,11 @@ class _Site:
                     self.source_dirs[src.path], slugify(ch.title, fallback="chapter"))
         seen: dict[tuple[str, str], QuestionPage] = {}
         for src in self.sources:
-            parent = self.section_dirs.get(src.section, "")
             for q in src.questions:
                 key = (" ".join(q.title.split()), _norm_body(q.body))
                 page = seen.get(key)
                 if page is None:
-                    qid = unique(slugify(q.title, fallback="q"), self.ids)
-                    while posixpath.join(parent, qid) in self.taken:
-                        qid = unique(slugify(q.title, fallback="q"), self.ids)
-                    page = QuestionPage(qid, self._claim(parent, qid), len(self.pages) + 1, [q])
+                    page = QuestionPage("", "", len(self.pages) + 1, [q])
                     seen[key] = page
                     self.pages.append(page)
                 else:
@@ -160,6 +172,23 @@ class _Site:
                         q.source, q.line, "info", "duplicate-question",
                         f"same question as {first.source}:{first.line}; one page is made for both"))
                 self.page_of[(src.path, q.line)] = page
+        candidates = []
+        for page in self.pages:
+            q = page.question
+            src = self.by_path[q.source]
+            candidates.append(Candidate(
+                title=q.title, answer=fingerprint(q.body), source=q.source,
+                chapter=src.chapters[q.chapter].title if q.chapter is not None else None,
+                section_dir=self.section_dirs.get(src.section, "")))
+        entries, registry, self.changes, diags = assign(
+            candidates, self.registry, self.taken, self.opts.registry_path, lambda title: slugify(title, fallback="q"))
+        self.diags += diags
+        for page, entry in zip(self.pages, entries, strict=True):
+            page.id, page.dir = entry.id, entry.url
+            self.entries[entry.url] = entry
+        if self.opts.registry_text is None or self.registry is not None:
+            self.new_registry_text = dump_registry(registry)
+        self.deleted = registry.deleted
 
     # -- anchors ----------------------------------------------------------------------------
     def _index_anchors(self) -> None:
@@ -170,6 +199,8 @@ class _Site:
                 forms = anchor_forms(q.anchor, q.heading)
                 index.add(forms, page.dir)
                 page.anchors.extend(f for f in forms if f not in page.anchors)
+                for form in forms:
+                    self.source_anchors.setdefault(src.path, {}).setdefault(form, page.dir)
             for ch in src.chapters:
                 names = anchor_forms(ch.anchor, ch.title) if ch.anchor else [github_slug(ch.title)]
                 index.add(names, self.chapter_dirs[(src.path, ch.index)])
@@ -205,6 +236,7 @@ class _Site:
                 if form not in page.anchors:
                     page.anchors.append(form)
                 index.add([form], target)
+                self.source_anchors.setdefault(src.path, {}).setdefault(form, target)
 
     def _repair(self, src: Source, text: str, fragment: str) -> str | None:
         number, title = split_number(text or clean_fragment(fragment))
@@ -380,6 +412,38 @@ def _question_file(site: _Site, page: QuestionPage) -> str:
             + (body + "\n" if body else ""))
 
 
+LEGACY_SCRIPT = """<script>
+(function () {
+  var data = %s;
+  var hash = location.hash.slice(1);
+  if (!hash) return;
+  var name = hash;
+  try { name = decodeURIComponent(hash); } catch (e) {}
+  if (document.getElementById(name)) return;
+  if (name.toLowerCase().indexOf("user-content-") === 0) name = name.slice(13);
+  var key = name.toLowerCase().replace(/[^\\p{L}\\p{N}]/gu, "");
+  var to = data.exact[name] || data.loose[key];
+  if (to) location.replace(to);
+})();
+</script>
+"""
+
+
+def _legacy_anchor_script(page_dir: str, anchors: dict[str, str]) -> str:
+    """A script that forwards `#<old GitHub anchor>` on a source page to the question's page."""
+    exact: dict[str, str] = {}
+    loose: dict[str, str | None] = {}
+    for form, target in anchors.items():
+        url = relative_url(page_dir, target) + "/"
+        exact.setdefault(clean_fragment(form), url)
+        key = loose_key(form)
+        if key:
+            loose[key] = url if loose.get(key, url) == url else None  # ambiguous keys are dropped
+    data = {"exact": exact, "loose": {k: v for k, v in loose.items() if v is not None}}
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    return LEGACY_SCRIPT % payload
+
+
 def _chapter_file(site: _Site, src: Source, ch: Chapter) -> str:
     ch_dir = site.chapter_dirs[(src.path, ch.index)]
     meta = {"title": ch.title, "kind": "chapter", "source": src.path, "source_line": ch.line,
@@ -418,6 +482,9 @@ def _source_file(site: _Site, src: Source) -> str:
             parts.append("\n".join(_link_list(site, src_dir, own, src)) + "\n")
     if not src.questions:
         parts.append('<p class="qadocs-empty">这个文件里没有题目。</p>\n')
+    anchors = site.source_anchors.get(src.path)
+    if anchors:
+        parts.append(_legacy_anchor_script(src_dir, anchors))
     return "\n".join(parts)
 
 
@@ -475,6 +542,50 @@ def _nav(site: _Site) -> list[Any]:
     return nav
 
 
+REDIRECT_HTML = """<!doctype html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<meta name="robots" content="noindex">
+<meta http-equiv="refresh" content="{delay}; url={url}">
+<link rel="canonical" href="{url}">
+<script>setTimeout(function () {{ location.replace({url_js} + location.hash); }}, {delay_ms});</script>
+</head>
+<body>
+<p>{notice}</p>
+<p><a href="{url}">{link}</a></p>
+</body>
+</html>
+"""
+
+
+def _redirect_html(from_dir: str, to_dir: str, title: str, notice: str, link: str, delay: int) -> str:
+    url = relative_url(from_dir, to_dir or ".") + "/"
+    esc = html_escape
+    return REDIRECT_HTML.format(title=esc(title), delay=delay, url=esc(url), url_js=json.dumps(url),
+                                delay_ms=delay * 1000, notice=esc(notice), link=esc(link))
+
+
+def _redirect_files(site: _Site) -> dict[str, str]:
+    """Static pages at every former URL: moved questions forward, deleted ones explain and go to their chapter."""
+    files: dict[str, str] = {}
+    for page in site.pages:
+        for old in site.entries[page.dir].old_urls:
+            files[old + "/index.html"] = _redirect_html(
+                old, page.dir, page.question.title, f"这道题的地址已更改：{page.question.title}",
+                "前往新地址", 0)
+    chapters = {(src.path, ch.title): site.chapter_dirs[(src.path, ch.index)]
+                for src in site.sources for ch in src.chapters}
+    for entry in site.deleted:
+        target = chapters.get((entry.source, entry.chapter or "")) or site.source_dirs.get(entry.source, "")
+        for old in entry.all_urls():
+            files[old + "/index.html"] = _redirect_html(
+                old, target, entry.title, f"这道题已从题库删除：{entry.title}。正在前往它原来所在的章节。",
+                "前往原来的章节", 3)
+    return files
+
+
 def _questions_json(site: _Site) -> list[dict[str, Any]]:
     base = site.opts.base_url.rstrip("/") + "/"
     entries = []
@@ -506,4 +617,7 @@ def plan_pages(sources: list[Source], opts: Options) -> Plan:
     questions = _questions_json(site)
     files[QUESTIONS_JSON] = json.dumps(questions, ensure_ascii=False, indent=1) + "\n"
     files[CSS_PATH] = resources.files("qadocs").joinpath("assets/qadocs.css").read_text(encoding="utf-8")
-    return Plan(files, dict(sorted(site.assets.items())), _nav(site), questions, site.diags)
+    for path, text in _redirect_files(site).items():
+        files.setdefault(path, text)  # a live page always wins over a redirect
+    return Plan(files, dict(sorted(site.assets.items())), _nav(site), questions, site.diags,
+                site.new_registry_text, site.changes)

@@ -33,6 +33,13 @@ def _put(path: Path, data: bytes, stats: WriteStats) -> None:
     stats.written += 1
 
 
+def write_file(path: Path, text: str) -> bool:
+    """Write `text` to `path` unless it already holds exactly that; True when it wrote."""
+    stats = WriteStats()
+    _put(path, text.encode("utf-8"), stats)
+    return stats.written == 1
+
+
 def write_plan(plan: Plan, out_dir: Path) -> WriteStats:
     """Make `out_dir` hold exactly the planned files, touching only what differs."""
     out_dir = out_dir.resolve()
