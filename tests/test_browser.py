@@ -193,3 +193,37 @@ def test_palette_toggle_switches_color_scheme(session: Session, base_url: str) -
     page.locator("label.md-header__button[for^='__palette']:visible").click()
     expect(body).to_have_attribute("data-md-color-scheme", before)
     session.assert_clean()
+
+
+LEGACY_TITLE = "简要解释下什么是扩散模型？"
+LEGACY_ID = "5.简要解释下什么是扩散模型？"
+
+
+@pytest.mark.parametrize("fragment", [
+    LEGACY_ID,
+    "user-content-" + LEGACY_ID,
+    quote(LEGACY_ID, safe=""),
+    quote("user-content-" + LEGACY_ID, safe=""),
+    "5简要解释下什么是扩散模型",  # GitHub's slug of the heading
+], ids=["raw", "user-content", "percent-encoded", "user-content-encoded", "github-slug"])
+def test_legacy_anchor_on_source_page_lands_on_question(session: Session, base_url: str, site_dir: Path,
+                                                        fragment: str) -> None:
+    questions = json.loads((site_dir / "questions.json").read_text(encoding="utf-8"))
+    [entry] = [q for q in questions if q["title"] == LEGACY_TITLE]
+    page = session.page
+    page.goto(base_url + quote(str(entry["source_url"])) + "#" + fragment, wait_until="load")
+    page.wait_for_url(base_url + quote(str(entry["url"])), timeout=TIMEOUT_MS)
+    expect(page.locator("article h1")).to_contain_text(LEGACY_TITLE)
+    session.assert_clean()
+
+
+def test_source_page_without_fragment_stays_and_lists_questions(session: Session, base_url: str,
+                                                                 site_dir: Path) -> None:
+    questions = json.loads((site_dir / "questions.json").read_text(encoding="utf-8"))
+    [entry] = [q for q in questions if q["title"] == LEGACY_TITLE]
+    page = session.page
+    page.goto(base_url + quote(str(entry["source_url"])) + "#不存在的锚点", wait_until="load")
+    page.wait_for_timeout(500)
+    assert urlsplit(page.url).path == quote(str(entry["source_url"]))
+    assert page.locator(f"article a:has-text('{LEGACY_TITLE}')").count() == 1
+    session.assert_clean()
