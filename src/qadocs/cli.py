@@ -42,6 +42,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 1 errors in content, 2 usage)."""
+    try:
+        return _run(argv)
+    except BrokenPipeError:  # `qadocs split | head`: the reader left; that is not an error
+        sys.stderr.close()
+        return 0
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -68,6 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         errors += diag.severity == "error"
         if not args.quiet or diag.severity == "error":
             print(diag.render(), file=sys.stderr)
+    changes = result.plan.changes
+    if changes:
+        print(f"registry ({len(changes)} changes; commit content/qadocs-registry.yml):")
+        for change in changes:
+            print("  " + change.render())
     stats = result.stats
     assert stats is not None
     print(f"qadocs: {len(result.sources)} sources, {len(result.plan.questions)} questions → {out} "

@@ -51,6 +51,8 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
         for diag in result.diagnostics:
             # qadocs errors are MkDocs warnings, so `mkdocs build --strict` fails on them.
             log.log(logging.WARNING if diag.severity == "error" else logging.INFO, diag.render())
+        for change in result.plan.changes:
+            log.info("qadocs registry: " + change.render())
         stats = result.stats
         assert stats is not None
         log.info(f"qadocs: {len(result.sources)} sources, {len(result.plan.questions)} questions "
