@@ -31,6 +31,7 @@ from .split import split_number
 MissingImages = Literal["placeholder", "error"]
 MEDIA_DIR = "media"
 CSS_PATH = "assets/qadocs.css"
+JS_PATH = "assets/qadocs.js"
 QUESTIONS_JSON = "questions.json"
 WINDOWS_ABS_RE = re.compile(r"^[a-zA-Z]:[\\/]")
 SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when built in: same output, faster
@@ -412,25 +413,8 @@ def _question_file(site: _Site, page: QuestionPage) -> str:
             + (body + "\n" if body else ""))
 
 
-LEGACY_SCRIPT = """<script>
-(function () {
-  var data = %s;
-  var hash = location.hash.slice(1);
-  if (!hash) return;
-  var name = hash;
-  try { name = decodeURIComponent(hash); } catch (e) {}
-  if (document.getElementById(name)) return;
-  if (name.toLowerCase().indexOf("user-content-") === 0) name = name.slice(13);
-  var key = name.toLowerCase().replace(/[^\\p{L}\\p{N}]/gu, "");
-  var to = data.exact[name] || data.loose[key];
-  if (to) location.replace(to);
-})();
-</script>
-"""
-
-
-def _legacy_anchor_script(page_dir: str, anchors: dict[str, str]) -> str:
-    """A script that forwards `#<old GitHub anchor>` on a source page to the question's page."""
+def _legacy_anchor_map(page_dir: str, anchors: dict[str, str]) -> str:
+    """The map `assets/qadocs.js` uses to forward `#<old GitHub anchor>` to the question's page."""
     exact: dict[str, str] = {}
     loose: dict[str, str | None] = {}
     for form, target in anchors.items():
@@ -440,8 +424,8 @@ def _legacy_anchor_script(page_dir: str, anchors: dict[str, str]) -> str:
         if key:
             loose[key] = url if loose.get(key, url) == url else None  # ambiguous keys are dropped
     data = {"exact": exact, "loose": {k: v for k, v in loose.items() if v is not None}}
-    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-    return LEGACY_SCRIPT % payload
+    payload = html_escape(json.dumps(data, ensure_ascii=False, sort_keys=True), quote=True)
+    return f'<div class="qadocs-anchors" hidden data-anchors="{payload}"></div>\n'
 
 
 def _chapter_file(site: _Site, src: Source, ch: Chapter) -> str:
@@ -484,7 +468,7 @@ def _source_file(site: _Site, src: Source) -> str:
         parts.append('<p class="qadocs-empty">这个文件里没有题目。</p>\n')
     anchors = site.source_anchors.get(src.path)
     if anchors:
-        parts.append(_legacy_anchor_script(src_dir, anchors))
+        parts.append(_legacy_anchor_map(src_dir, anchors))
     return "\n".join(parts)
 
 
@@ -616,7 +600,8 @@ def plan_pages(sources: list[Source], opts: Options) -> Plan:
     files["index.md"] = _home_file(site)
     questions = _questions_json(site)
     files[QUESTIONS_JSON] = json.dumps(questions, ensure_ascii=False, indent=1) + "\n"
-    files[CSS_PATH] = resources.files("qadocs").joinpath("assets/qadocs.css").read_text(encoding="utf-8")
+    for asset in (CSS_PATH, JS_PATH):
+        files[asset] = resources.files("qadocs").joinpath(asset).read_text(encoding="utf-8")
     for path, text in _redirect_files(site).items():
         files.setdefault(path, text)  # a live page always wins over a redirect
     return Plan(files, dict(sorted(site.assets.items())), _nav(site), questions, site.diags,

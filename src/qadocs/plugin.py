@@ -58,6 +58,8 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
         log.info(f"qadocs: {len(result.sources)} sources, {len(result.plan.questions)} questions "
                  f"({stats.written} files written, {stats.removed} removed) in {result.seconds:.2f}s")
         config.nav = result.plan.nav
+        if "qadocs.sanitize" not in config.markdown_extensions:  # content HTML is never trusted
+            config.markdown_extensions.append("qadocs.sanitize")
         return config
 
     on_config.mkdocs_priority = 100  # type: ignore[attr-defined]
