@@ -78,7 +78,7 @@ def test_messy_collection_builds_with_mkdocs(tmp_path: Path) -> None:
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     warnings = [line for line in proc.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
-    own = re.compile(r"^WARNING -  \S+\.md:\d+: error [a-z0-9-]+ ")
+    own = re.compile(r"^WARNING -  \S+\.md:\d+:\d+: error [a-z0-9-]+ ")
     assert warnings and all(own.match(line) for line in warnings), "\n".join(w for w in warnings if not own.match(w))
     pages = sorted((tmp_path / "site").rglob("*.html"))
     checked, offenders = broken_internal_links(tmp_path / "site", pages)

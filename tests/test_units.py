@@ -170,7 +170,8 @@ def test_crlf_bom_and_gbk_sources_split(tmp_path: Path) -> None:
     (repo / "imgs").mkdir()
     text = '<h2 id="1.什么是GBK？">1.什么是GBK？</h2>\n\n国标编码。\n'
     (repo / "content" / "gbk.md").write_bytes(text.encode("gb18030"))
-    (repo / "content" / "crlf.md").write_bytes(b"\xef\xbb\xbf" + text.replace("GBK", "CRLF").replace("\n", "\r\n").encode())
+    crlf = text.replace("GBK", "CRLF").replace("国标编码", "回车换行")
+    (repo / "content" / "crlf.md").write_bytes(b"\xef\xbb\xbf" + crlf.replace("\n", "\r\n").encode())
     result = generate(Options(repo, repo / "content", repo / "imgs"), repo / "out")
     assert sorted(q["title"] for q in result.plan.questions) == ["什么是CRLF？", "什么是GBK？"]
     assert [d.code for d in result.diagnostics] == ["not-utf8"]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .check import check_sources
 from .model import Diagnostic, Source
 from .plan import Options, Plan, plan_pages
 from .read import read_sources
@@ -26,16 +28,25 @@ class Result:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def load(opts: Options) -> tuple[list[Source], list[Diagnostic]]:
-    """Read and split every source under the content dir."""
+Progress = Callable[[int, int], None]
+
+
+def load(opts: Options, progress: Progress | None = None) -> tuple[list[Source], list[Diagnostic]]:
+    """Read and split every source under the content dir, reporting (done, total) as it goes."""
     raws, diags = read_sources(opts.content_dir, opts.repo_root)
-    return [split_source(raw.path, raw.text) for raw in raws], diags
+    sources = []
+    for done, raw in enumerate(raws, start=1):
+        sources.append(split_source(raw.path, raw.text))
+        if progress is not None:
+            progress(done, len(raws))
+    return sources, diags
 
 
-def generate(opts: Options, out_dir: Path | None) -> Result:
+def generate(opts: Options, out_dir: Path | None, progress: Progress | None = None) -> Result:
     """Plan the pages for `opts` and, unless `out_dir` is None, write them and update the registry."""
     start = time.perf_counter()
-    sources, diags = load(opts)
+    sources, diags = load(opts, progress)
+    diags += check_sources(sources)
     registry = opts.content_dir / REGISTRY_NAME
     opts = dataclasses.replace(
         opts, registry_text=registry.read_text(encoding="utf-8") if registry.is_file() else None,
@@ -46,5 +57,6 @@ def generate(opts: Options, out_dir: Path | None) -> Result:
         stats = write_plan(plan, out_dir)
         if plan.registry_text is not None:
             write_file(registry, plan.registry_text)
-    all_diags = sorted(diags + plan.diagnostics, key=lambda d: (d.path, d.line, d.code))
+    unique = dict.fromkeys(diags + plan.diagnostics)  # each finding once
+    all_diags = sorted(unique, key=lambda d: (d.path, d.line, d.col, d.code, d.message))
     return Result(sources, plan, stats, time.perf_counter() - start, all_diags)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .build import generate
 from .errors import QadocsError
+from .model import Diagnostic
 from .plan import Options
+from .read import is_inside
 
 DEFAULT_CONTENT = "content"
 DEFAULT_OUT = "build/docs"
@@ -37,7 +42,57 @@ def _parser() -> argparse.ArgumentParser:
     split.add_argument("--missing-images", choices=["placeholder", "error"], default="placeholder",
                        help="report missing images as warnings and show a placeholder, or as errors")
     split.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
+    check = sub.add_parser("check", help="report problems in the sources without writing anything",
+                           description="Read every *.md under --content and report each problem once as "
+                                       "`path:line:col: severity code message`. Exit 0 when clean, 1 on errors "
+                                       "(or warnings with --strict), 2 on usage errors.")
+    check.add_argument("--content", default=DEFAULT_CONTENT, help=f"sources folder (default: {DEFAULT_CONTENT})")
+    check.add_argument("--imgs", default=DEFAULT_IMGS, help=f"shared images folder (default: {DEFAULT_IMGS})")
+    check.add_argument("--root", default=".", help="repository root (default: .)")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--format", choices=["text", "json", "github"], default="text",
+                       help="text (default), json (a list of objects), or github (workflow annotations)")
+    check.add_argument("--missing-images", choices=["placeholder", "error"], default="placeholder",
+                       help="treat missing images as warnings (default) or errors")
     return parser
+
+
+def _progress(done: int, total: int) -> None:
+    """Progress on stderr for large collections: a line every tenth, or one updating line on a terminal."""
+    if total < 50:
+        return
+    if sys.stderr.isatty():
+        print(f"\rqadocs: read {done}/{total} files", end="" if done < total else "\n", file=sys.stderr)
+    elif done == total or done % max(1, total // 10) == 0:
+        print(f"qadocs: read {done}/{total} files", file=sys.stderr)
+
+
+def _shown(diag: Diagnostic, prefix: str) -> Diagnostic:
+    """The diagnostic with its path relative to the repository root, as editors and CI want it."""
+    return dataclasses.replace(diag, path=f"{prefix}/{diag.path}" if prefix else diag.path)
+
+
+def _github(diag: Diagnostic) -> str:
+    level = {"error": "error", "warning": "warning", "info": "notice"}[diag.severity]
+    message = diag.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{level} file={diag.path},line={diag.line},col={diag.col},title={diag.code}::{message}"
+
+
+def _check(args: argparse.Namespace, opts: Options) -> int:
+    result = generate(opts, None, _progress)
+    prefix = Path(os.path.relpath(opts.content_dir, opts.repo_root)).as_posix()
+    shown = [_shown(d, "" if prefix == "." else prefix) for d in result.diagnostics]
+    counts = {sev: sum(d.severity == sev for d in shown) for sev in ("error", "warning", "info")}
+    if args.format == "json":
+        print(json.dumps([dataclasses.asdict(d) for d in shown], ensure_ascii=False, indent=1))
+    else:
+        for diag in shown:
+            print(_github(diag) if args.format == "github" else diag.render())
+    summary = (f"qadocs check: {len(result.sources)} files, {len(result.plan.questions)} questions: "
+               f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")
+    print(summary, file=sys.stderr if args.format == "json" else sys.stdout)
+    failed = counts["error"] > 0 or (args.strict and counts["warning"] > 0)
+    return 1 if failed else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,14 +115,23 @@ def _run(argv: Sequence[str] | None) -> int:
         return 2
     root = Path(args.root).resolve()
     opts = Options(repo_root=root, content_dir=(root / args.content).resolve(),
-                   imgs_dir=(root / args.imgs).resolve(), base_url=args.base_url,
+                   imgs_dir=(root / args.imgs).resolve(), base_url=getattr(args, "base_url", "/"),
                    missing_images=args.missing_images)
-    out = (root / args.out).resolve()
     if not opts.content_dir.is_dir():
         print(f"qadocs: content folder {opts.content_dir} does not exist (use --content DIR)", file=sys.stderr)
         return 2
+    if not is_inside(opts.content_dir, root):
+        print(f"qadocs: content folder {opts.content_dir} is outside the repository root {root}", file=sys.stderr)
+        return 2
+    if args.command == "check":
+        return _check(args, opts)
+    out = (root / args.out).resolve()
+    if not is_inside(out, root) or out == opts.content_dir or is_inside(opts.content_dir, out):
+        print(f"qadocs: output folder {out} must be inside the repository and apart from the content",
+              file=sys.stderr)
+        return 2
     try:
-        result = generate(opts, out)
+        result = generate(opts, out, _progress)
     except QadocsError as exc:
         print(f"qadocs: {exc}", file=sys.stderr)
         return 2

@@ -17,10 +17,11 @@ class Diagnostic:
     severity: Severity
     code: str
     message: str
+    col: int = 1
 
     def render(self) -> str:
-        """Return the one-line form `path:line: severity code message`."""
-        return f"{self.path}:{self.line}: {self.severity} {self.code} {self.message}"
+        """Return the one-line form `path:line:col: severity code message`."""
+        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}"
 
 
 @dataclass(slots=True)

@@ -170,7 +170,7 @@ class _Site:
                     page.occurrences.append(q)
                     first = page.question
                     self.diags.append(Diagnostic(
-                        q.source, q.line, "info", "duplicate-question",
+                        q.source, q.line, "warning", "duplicate-question",
                         f"same question as {first.source}:{first.line}; one page is made for both"))
                 self.page_of[(src.path, q.line)] = page
         candidates = []
@@ -256,7 +256,7 @@ class _Site:
         return None if best is None or tie else best[1]
 
     # -- files ------------------------------------------------------------------------------
-    def safe_file(self, candidates: list[Path], shown: str, line: int, src: Source) -> Path | None:
+    def safe_file(self, candidates: list[Path], shown: str, line: int, src: Source, col: int = 1) -> Path | None:
         """The first candidate that is a file inside the repo, never one outside it.
 
         A reference is reported as leaving the repository when every candidate does, or when one
@@ -268,7 +268,7 @@ class _Site:
                 return candidate
         if leaving and (len(leaving) == len(candidates) or any(c.exists() for c in leaving)):
             self.diags.append(Diagnostic(src.path, line, "error", "path-outside-repo",
-                                         f"'{shown}' points outside the repository; not copied"))
+                                         f"'{shown}' points outside the repository; not copied", col))
             self.reported_outside = True
         return None
 
@@ -288,9 +288,10 @@ class _PageResolver(Resolver):
         self.src = src
         self.page_dir = page_dir
         self.src_dir = site.opts.content_dir / src.section if src.section else site.opts.content_dir
+        self.col = 1  # column of the reference being resolved, for diagnostics
 
     def _diag(self, line: int, severity: Literal["error", "warning", "info"], code: str, msg: str) -> None:
-        self.site.diags.append(Diagnostic(self.src.path, line, severity, code, msg))
+        self.site.diags.append(Diagnostic(self.src.path, line, severity, code, msg, self.col))
 
     def _local(self, target: str) -> str | None:
         """A relative path with fragment and query dropped, or None (with a diagnostic) if unusable."""
@@ -299,10 +300,12 @@ class _PageResolver(Resolver):
             return None
         return path[2:] if path.startswith("./") else path
 
-    def image(self, target: str, line: int) -> Image:
+    def image(self, target: str, line: int, col: int = 1) -> Image:
+        self.col = col
         if not target:
             return Image(None)
         if re.match(r"^(?:https?:)?//", target, re.IGNORECASE):
+            self._diag(line, "info", "remote-image", f"image '{target}' is loaded from another host")
             return Image(target, remote=True)
         if target.lower().startswith("data:image/"):
             return Image(target)
@@ -316,7 +319,7 @@ class _PageResolver(Resolver):
         if rel.startswith("imgs/"):
             candidates.append(opts.imgs_dir / rel[len("imgs/"):])
         self.site.reported_outside = False
-        found = self.site.safe_file(candidates, target, line, self.src)
+        found = self.site.safe_file(candidates, target, line, self.src, col)
         if found is None and self.site.reported_outside:
             return Image(None)
         if found is None:
@@ -325,14 +328,15 @@ class _PageResolver(Resolver):
             return Image(None)
         return Image(relative_url(self.page_dir, self.site.add_asset(found)))
 
-    def link(self, target: str, line: int, html: bool = False) -> str | None:
+    def link(self, target: str, line: int, col: int = 1, html: bool = False) -> str | None:
+        self.col = col
         if not target or is_external(target) or WINDOWS_ABS_RE.match(target) is None and target.startswith("/"):
             return target
         path, hash_mark, fragment = target.partition("#")
         src = self.src
         if path:
             rel = self._local(path)
-            found = self.site.safe_file([self.src_dir / rel], target, line, src) if rel else None
+            found = self.site.safe_file([self.src_dir / rel], target, line, src, col) if rel else None
             if found is not None and found.suffix.lower() == ".md":
                 other = (found.resolve().relative_to(self.site.opts.content_dir.resolve()).as_posix()
                          if is_inside(found, self.site.opts.content_dir) else "")

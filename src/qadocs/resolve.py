@@ -47,11 +47,11 @@ class Image:
 class Resolver:
     """The decisions `rewrite_markdown` asks for; implemented by the page planner."""
 
-    def image(self, target: str, line: int) -> Image:  # pragma: no cover - interface
-        """Resolve an image target written at `line`."""
+    def image(self, target: str, line: int, col: int = 1) -> Image:  # pragma: no cover - interface
+        """Resolve an image target written at `line`, `col`."""
         raise NotImplementedError
 
-    def link(self, target: str, line: int, html: bool = False) -> str | None:  # pragma: no cover
+    def link(self, target: str, line: int, col: int = 1, html: bool = False) -> str | None:  # pragma: no cover
         """New href for a link target (in raw HTML when `html`), itself if fine, None if broken."""
         raise NotImplementedError
 
@@ -85,14 +85,15 @@ def relative_url(from_dir: str, to_path: str) -> str:
     return quote(rel, safe="/#")
 
 
-def _outside_code(line: str, fn: Callable[[str], str]) -> str:
+def _outside_code(line: str, fn: Callable[[str, int], str]) -> str:
+    """Apply `fn(segment, offset)` to the parts of `line` outside inline code spans."""
     parts: list[str] = []
     pos = 0
     for m in CODE_SPAN_RE.finditer(line):
-        parts.append(fn(line[pos:m.start()]))
+        parts.append(fn(line[pos:m.start()], pos))
         parts.append(m.group(0))
         pos = m.end()
-    parts.append(fn(line[pos:]))
+    parts.append(fn(line[pos:], pos))
     return "".join(parts)
 
 
@@ -122,10 +123,10 @@ def rewrite_markdown(text: str, first_line: int, resolver: Resolver) -> str:
     return "\n".join(out)
 
 
-def _rewrite_span(text: str, line: int, resolver: Resolver) -> str:
+def _rewrite_span(text: str, offset: int, line: int, resolver: Resolver) -> str:
     def image(m: re.Match[str]) -> str:
         alt, target, title = m.group(1), split_target(m.group(2)), m.group(3) or ""
-        found = resolver.image(target, line)
+        found = resolver.image(target, line, offset + m.start() + 1)
         if found.url is None:
             return missing_image_html(unquote(target), alt)
         if found.remote:
@@ -134,7 +135,7 @@ def _rewrite_span(text: str, line: int, resolver: Resolver) -> str:
 
     def link(m: re.Match[str]) -> str:
         label, target, title = m.group(1), split_target(m.group(2)), m.group(3) or ""
-        href = resolver.link(target, line)
+        href = resolver.link(target, line, offset + m.start() + 1)
         if href is None:
             return broken_link_html(label, target)
         if href == target:
@@ -147,7 +148,7 @@ def _rewrite_span(text: str, line: int, resolver: Resolver) -> str:
         if src is None:
             return tag
         target = _attr_value(src.group(2))
-        found = resolver.image(target, line)
+        found = resolver.image(target, line, offset + m.start() + 1)
         if found.url is None:
             alt = ALT_RE.search(tag)
             return missing_image_html(unquote(target), _attr_value(alt.group(2)) if alt else "")
@@ -162,7 +163,7 @@ def _rewrite_span(text: str, line: int, resolver: Resolver) -> str:
         if href is None:
             return tag
         target = _attr_value(href.group(2))
-        new_href = resolver.link(target, line, html=True)
+        new_href = resolver.link(target, line, offset + m.start() + 1, html=True)
         if new_href is None:
             new_href = "#"
         if new_href == target:

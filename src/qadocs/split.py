@@ -95,9 +95,13 @@ def _scan(lines: list[str], path: str, diags: list[Diagnostic]) -> tuple[list[_H
         if heading is not None:
             headings.append(heading)
     if fence is not None:
+        swallowed = [h for h in (_heading(lines[k], k) for k in range(fence[2] + 1, len(lines)))
+                     if h is not None and h.kind == "html" and h.number is not None and h.anchor is not None]
+        what = "; it swallows " + ", ".join(f"'{h.text}' (line {h.index + 1})" for h in swallowed[:5]) + (
+            f" and {len(swallowed) - 5} more" if len(swallowed) > 5 else "") if swallowed else ""
         diags.append(
-            Diagnostic(path, fence[2] + 1, "warning", "unclosed-fence",
-                       "code fence is never closed; the rest of the file is read as code")
+            Diagnostic(path, fence[2] + 1, "error" if swallowed else "warning", "unclosed-fence",
+                       f"code fence is never closed; the rest of the file is read as code{what}")
         )
     return headings, masked
 

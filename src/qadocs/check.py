@@ -1,0 +1,187 @@
+"""Content checks beyond what splitting and resolving find: ids, numbering, duplicates, HTML balance.
+
+Each check is a plain function over split sources returning diagnostics; `check_sources` runs
+them all. The build and `qadocs check` both use it, so each finding is reported once, the same way.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from .model import Diagnostic, Question, Source
+from .registry import EMPTY_ANSWER, fingerprint
+from .split import FENCE_RE
+
+NEAR_TITLE = 0.9
+CONTAINER_TAGS = ("div", "details", "table", "blockquote", "center", "ul", "ol", "span", "p", "summary", "font")
+TAG_RE = re.compile(r"<(/?)(" + "|".join(CONTAINER_TAGS) + r")\b[^>]*?(/?)>", re.IGNORECASE)
+COMMON_BIGRAM = 300  # a bigram shared by more titles than this says nothing about similarity
+
+
+def check_duplicate_ids(src: Source) -> Iterator[Diagnostic]:
+    """Two question headings of one file with the same id: links can only reach the first."""
+    first: dict[str, Question] = {}
+    for q in src.questions:
+        if q.anchor in first:
+            yield Diagnostic(src.path, q.line, "error", "duplicate-id",
+                             f"id '{q.anchor}' is already used by the question at line {first[q.anchor].line}; "
+                             "give each heading its own id")
+        else:
+            first[q.anchor] = q
+
+
+def check_numbering(src: Source) -> Iterator[Diagnostic]:
+    """Question numbers run 0 or 1, 2, 3… inside each chapter; report repeats, gaps and steps back."""
+    previous: dict[int | None, int] = {}
+    seen: dict[int | None, set[int]] = defaultdict(set)
+    for q in src.questions:
+        if not q.number.isdigit():
+            continue
+        n = int(q.number)
+        prev = previous.get(q.chapter)
+        if prev is not None:
+            if n in seen[q.chapter]:
+                yield Diagnostic(src.path, q.line, "warning", "number-repeated",
+                                 f"question number {n} appears twice in this chapter (after {prev})")
+            elif n > prev + 1:
+                yield Diagnostic(src.path, q.line, "warning", "number-skipped",
+                                 f"question number jumps from {prev} to {n}")
+            elif n < prev:
+                yield Diagnostic(src.path, q.line, "warning", "number-out-of-order",
+                                 f"question number {n} comes after {prev}")
+        previous[q.chapter] = n
+        seen[q.chapter].add(n)
+
+
+def check_empty_answers(src: Source) -> Iterator[Diagnostic]:
+    """A question heading with nothing under it."""
+    for q in src.questions:
+        if not q.body.strip():
+            yield Diagnostic(src.path, q.line, "warning", "empty-answer", f"question '{q.title}' has no answer")
+
+
+def check_no_questions(src: Source) -> Iterator[Diagnostic]:
+    """A source without questions becomes one page; say so, it may be a heading typo."""
+    if not src.questions:
+        yield Diagnostic(src.path, 1, "info", "no-questions",
+                         "no question headings found (expected e.g. <h2 id=\"1.问题\">1.问题</h2>); "
+                         "the file becomes a single page")
+
+
+def _unbalanced(text: str, first_line: int) -> Iterator[tuple[int, str, str]]:
+    """(line, tag, problem) for container tags left open or closed without opening, outside code."""
+    stack: list[tuple[str, int]] = []
+    fence: tuple[str, int] | None = None
+    for offset, line in enumerate(text.split("\n")):
+        m = FENCE_RE.match(line)
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= fence[1] and not m.group(2).strip():
+                fence = None
+            continue
+        if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+            fence = (m.group(1)[0], len(m.group(1)))
+            continue
+        for tag in TAG_RE.finditer(re.sub(r"`[^`]*`", "", line)):
+            closing, name, selfclosing = tag.group(1), tag.group(2).lower(), tag.group(3)
+            if selfclosing:
+                continue
+            if not closing:
+                stack.append((name, first_line + offset))
+            elif any(open_name == name for open_name, _ in stack):
+                while stack:
+                    open_name, _ = stack.pop()
+                    if open_name == name:
+                        break
+            else:
+                yield first_line + offset, name, "closed"
+    for open_name, open_line in stack:
+        yield open_line, open_name, "open"
+
+
+def check_html_balance(src: Source) -> Iterator[Diagnostic]:
+    """HTML opened in one question (or intro) and not closed before the next heading."""
+    parts: list[tuple[str, int, str]] = [(src.intro, src.intro_line, "the intro")]
+    parts += [(c.intro, c.intro_line, f"chapter '{c.title}'") for c in src.chapters]
+    parts += [(q.body, q.body_line, f"question '{q.title}'") for q in src.questions]
+    for text, first_line, where in parts:
+        if not text:
+            continue
+        for line, name, problem in _unbalanced(text, first_line):
+            if problem == "open":
+                yield Diagnostic(src.path, line, "warning", "unclosed-html",
+                                 f"<{name}> is not closed before the end of {where}; close it there, "
+                                 "since each question is its own page")
+            else:
+                yield Diagnostic(src.path, line, "warning", "unclosed-html",
+                                 f"</{name}> closes a tag that {where} never opened")
+
+
+def _bigrams(title: str) -> set[str]:
+    text = "".join(title.lower().split())
+    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
+
+
+def check_duplicates(sources: list[Source]) -> Iterator[Diagnostic]:
+    """Different questions with the same answer, or with titles at least 90 % alike."""
+    questions = [q for s in sources for q in s.questions]
+    by_key: dict[tuple[str, str], Question] = {}
+    distinct: list[Question] = []
+    for q in questions:  # exact duplicates are merged by the planner and reported there
+        key = (" ".join(q.title.split()), fingerprint(q.body))
+        if key not in by_key:
+            by_key[key] = q
+            distinct.append(q)
+    by_answer: dict[str, Question] = {}
+    reported: set[tuple[int, int]] = set()
+    for q in distinct:
+        answer = fingerprint(q.body)
+        if answer == EMPTY_ANSWER:
+            continue
+        if answer in by_answer:
+            other = by_answer[answer]
+            reported.add((id(other), id(q)))
+            yield Diagnostic(q.source, q.line, "warning", "near-duplicate",
+                             f"same answer as '{other.title}' ({other.source}:{other.line}) under another title")
+        else:
+            by_answer[answer] = q
+    grams = [_bigrams(q.title) for q in distinct]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, g in enumerate(grams):
+        for gram in g:
+            postings[gram].append(i)
+    for i, q in enumerate(distinct):
+        shared: dict[int, int] = defaultdict(int)
+        for gram in grams[i]:
+            posting = postings[gram]
+            if len(posting) > COMMON_BIGRAM:
+                continue
+            for j in posting:
+                if j < i:
+                    shared[j] += 1
+        for j, count in sorted(shared.items()):
+            if count < 0.6 * min(len(grams[i]), len(grams[j])):
+                continue
+            other = distinct[j]
+            if (id(other), id(q)) in reported:
+                continue
+            a, b = " ".join(q.title.split()), " ".join(other.title.split())
+            ratio = difflib.SequenceMatcher(None, a, b).ratio()
+            if ratio >= NEAR_TITLE:
+                reported.add((id(other), id(q)))
+                yield Diagnostic(q.source, q.line, "warning", "near-duplicate",
+                                 f"title is {ratio:.0%} like '{other.title}' ({other.source}:{other.line}); "
+                                 "merge them or make the difference clear")
+
+
+def check_sources(sources: list[Source]) -> list[Diagnostic]:
+    """Every check above, over every source."""
+    found: list[Diagnostic] = []
+    for src in sources:
+        for check in (check_duplicate_ids, check_numbering, check_empty_answers, check_no_questions,
+                      check_html_balance):
+            found.extend(check(src))
+    found.extend(check_duplicates(sources))
+    return found
