@@ -336,7 +336,10 @@ class _PageResolver(Resolver):
         src = self.src
         if path:
             rel = self._local(path)
+            self.site.reported_outside = False
             found = self.site.safe_file([self.src_dir / rel], target, line, src, col) if rel else None
+            if found is None and self.site.reported_outside:
+                return None
             if found is not None and found.suffix.lower() == ".md":
                 other = (found.resolve().relative_to(self.site.opts.content_dir.resolve()).as_posix()
                          if is_inside(found, self.site.opts.content_dir) else "")
