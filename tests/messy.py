@@ -104,3 +104,22 @@ def make_collection(root: Path, files: int, questions_per_file: int = 12, seed: 
         (folder / f"面试题{i:03d}.md").write_bytes(data)
     (root / "imgs").mkdir(exist_ok=True)
     return content
+
+
+def make_big_source(path: Path, questions: int = 5000, megabytes: float = 4.7, seed: int = 5) -> None:
+    """One source of about `megabytes` MB with `questions` questions in chapters, a TOC and answers."""
+    rng = random.Random(seed)
+    per_answer = int(megabytes * 1e6 / questions)
+    toc = ["# 目录", ""]
+    body: list[str] = []
+    for q in range(1, questions + 1):
+        if q % 100 == 1:
+            chapter = f"第{q // 100 + 1}章：{rng.choice(WORDS)}"
+            toc.append(f"## {chapter}")
+            body += [f"## {chapter}", ""]
+        title = f"{_title(rng)}（{q}）"
+        toc.append(f"- [{q}.{title}](#{q}.{title})")
+        answer = _answer(rng, q)
+        filler = "，".join(rng.choice(WORDS) for _ in range(per_answer // 12))
+        body += [f'<h2 id="{q}.{title}">{q}.{title}</h2>', ""] + answer + [filler + "。", ""]
+    path.write_text("\n".join(toc + [""] + body) + "\n", encoding="utf-8")
