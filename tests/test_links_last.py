@@ -264,3 +264,32 @@ def test_broken_registry_is_reported_and_left_alone(tmp_path: Path, bad: str) ->
     assert result.diagnostics[0].path == REGISTRY_NAME and result.diagnostics[0].line >= 1
     assert (root / "content" / REGISTRY_NAME).read_text(encoding="utf-8") == bad
     assert len(result.plan.questions) == 1
+
+
+def _one(root: Path, title: str, answer: str) -> str:
+    (root / "content" / "a.md").write_text(f'<h2 id="1.{title}">1.{title}</h2>\n\n{answer}\n', encoding="utf-8")
+    result = generate(Options(root, root / "content", root / "imgs"), root / "out")
+    [entry] = result.plan.questions
+    return str(entry["url"])
+
+
+@pytest.mark.parametrize(("title", "answer", "same"), [
+    ("什么是扩散模型的反向过程？", "反向过程逐步去噪，得到样本。", True),           # unchanged
+    ("什么是扩散模型的逆向过程？", "反向过程逐步去噪，得到样本。", True),           # title edited, same answer
+    ("什么是扩散模型的反向过程？", "完全重写的答案。", True),                       # same title, new answer
+    ("什么是扩散模型的反向过程呢？", "完全重写的答案。", True),                     # both edited, title ≥ 80 %
+    ("如何评价 Sora？", "完全重写的答案。", False),                                  # a different question
+])
+def test_registry_recognises_edited_questions(tmp_path: Path, title: str, answer: str, same: bool) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "imgs").mkdir()
+    first = _one(tmp_path, "什么是扩散模型的反向过程？", "反向过程逐步去噪，得到样本。")
+    assert (_one(tmp_path, title, answer) == first) is same
+
+
+def test_deleted_question_that_comes_back_gets_its_url(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "imgs").mkdir()
+    first = _one(tmp_path, "什么是LoRA？", "低秩适配。")
+    _one(tmp_path, "完全不同的问题", "别的答案。")
+    assert _one(tmp_path, "什么是LoRA？", "低秩适配。") == first

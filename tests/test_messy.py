@@ -84,3 +84,14 @@ def test_messy_collection_builds_with_mkdocs(tmp_path: Path) -> None:
     checked, offenders = broken_internal_links(tmp_path / "site", pages)
     assert checked > 1000
     assert offenders == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400))
+def test_random_bytes_decode_and_split(data: bytes) -> None:
+    from qadocs.read import decode
+
+    diags: list = []
+    text = decode(data, "x.md", diags)
+    assert "\x00" not in text and "\r" not in text
+    split_source("x.md", text)

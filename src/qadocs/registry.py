@@ -22,6 +22,7 @@ import difflib
 import hashlib
 import posixpath
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -195,17 +196,27 @@ def assign(candidates: list[Candidate], reg: Registry | None, taken: set[str], p
     ids = {e.id for e in reg.questions + reg.deleted}
 
     chosen: list[Entry | None] = [None] * len(candidates)
+    used: set[int] = set()  # ids of the entries already given to a candidate
     free = list(reg.questions)
     revived: set[int] = set()
 
-    def take(pool: list[Entry], test: Callable[[Candidate, Entry], bool]) -> None:
+    def take(pool: list[Entry], key: Callable[[Candidate | Entry], str | None]) -> None:
+        """Match candidates to the one entry of `pool` with the same key (ambiguous keys match nothing)."""
+        by_key: dict[str, list[Entry]] = defaultdict(list)
+        for e in pool:
+            k = key(e)
+            if k is not None:
+                by_key[k].append(e)
         for i, cand in enumerate(candidates):
-            if chosen[i] is not None:
+            k = key(cand)
+            if chosen[i] is not None or k is None:
                 continue
-            hits = [e for e in pool if test(cand, e)]
+            hits = by_key.get(k, [])
             if len(hits) == 1:
-                chosen[i] = hits[0]
-                pool.remove(hits[0])
+                entry = hits.pop()
+                chosen[i] = entry
+                used.add(id(entry))
+        pool[:] = [e for e in pool if id(e) not in used]
 
     def fuzzy(pool: list[Entry]) -> None:
         pairs = []
@@ -219,30 +230,30 @@ def assign(candidates: list[Candidate], reg: Registry | None, taken: set[str], p
                     if ratio >= TITLE_THRESHOLD:
                         pairs.append((-ratio, i, e.url, e))
         for _, i, _, e in sorted(pairs, key=lambda p: (p[0], p[1], p[2])):
-            if chosen[i] is None and e in pool:
+            if chosen[i] is None and id(e) not in used:
                 chosen[i] = e
-                pool.remove(e)
+                used.add(id(e))
+        pool[:] = [e for e in pool if id(e) not in used]
 
-    def same_title(c: Candidate, e: Entry) -> bool:
-        return _norm_title(c.title) == _norm_title(e.title)
+    def title_key(x: Candidate | Entry) -> str | None:
+        return _norm_title(x.title)
 
-    def same_answer(c: Candidate, e: Entry) -> bool:
-        return c.answer == e.answer and c.answer != EMPTY_ANSWER  # empty answers say nothing
+    def answer_key(x: Candidate | Entry) -> str | None:
+        return x.answer if x.answer != EMPTY_ANSWER else None  # empty answers say nothing
 
-    def same_both(c: Candidate, e: Entry) -> bool:
-        return same_title(c, e) and c.answer == e.answer
+    def both_key(x: Candidate | Entry) -> str | None:
+        return _norm_title(x.title) + "\0" + x.answer
 
     for pool, revive in ((free, False), (list(reg.deleted), True)):
         before = {i for i, c in enumerate(chosen) if c is not None}
-        take(pool, same_both)
-        take(pool, same_answer)
-        take(pool, same_title)
+        take(pool, both_key)
+        take(pool, answer_key)
+        take(pool, title_key)
         fuzzy(pool)
         if revive:
             revived.update(i for i, c in enumerate(chosen) if c is not None and i not in before)
 
     out: list[Entry] = []
-    live: list[Entry] = []
     for i, cand in enumerate(candidates):
         found = chosen[i]
         if found is None:
@@ -265,11 +276,9 @@ def assign(candidates: list[Candidate], reg: Registry | None, taken: set[str], p
                 changes.append(Change("retitled", found.url, f"{found.title} → {cand.title}"))
             e = Entry(found.id, found.url, cand.title, cand.answer, cand.source, cand.chapter, found.old_urls)
         out.append(e)
-        live.append(e)
-    used = {id(e) for e in chosen if e is not None}
     deleted = [e for e in reg.deleted if id(e) not in used]
     for e in reg.questions:
         if id(e) not in used:
             deleted.append(e)
             changes.append(Change("deleted", e.url, f"{e.title} (redirects to its former chapter)"))
-    return out, Registry(live, deleted), changes, diags
+    return out, Registry(list(out), deleted), changes, diags
