@@ -29,7 +29,7 @@ def test_large_messy_collection(tmp_path: Path) -> None:
     assert checked > 20000
     assert lost == []
     codes = {d.code for d in result.diagnostics}
-    assert {"not-utf8", "image-missing", "path-outside-repo", "toc-link-unresolved"} <= codes
+    assert {"not-utf8", "image-missing", "path-outside-repo", "toc-link-repaired"} <= codes
     for path in list(out.rglob("index.md"))[:400]:
         text = path.read_text(encoding="utf-8")
         meta = yaml.safe_load(text.split("---\n", 2)[1])

@@ -25,7 +25,10 @@ from .model import Chapter, Diagnostic, Question, Source, TocLink
 
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
 MD_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-HTML_HEADING_RE = re.compile(r"^\s*<h([1-6])\b([^>]*)>(.*?)</h\1\s*>\s*$", re.IGNORECASE)
+HTML_HEADING_RE = re.compile(
+    r"""^\s*<h([1-6])((?:\s+[^\s=>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*>(.*?)</h\1\s*>\s*$""",
+    re.IGNORECASE)
+HTML_HEADING_START_RE = re.compile(r"^\s*<h[1-3][\s>]", re.IGNORECASE)
 ID_ATTR_RE = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 NUMBER_RE = re.compile(r"^(\d{1,4}(?:\.\d{1,4})*)(?:\s*[.、．:：)）]\s*|\s+)(\S.*)$")
 TAG_RE = re.compile(r"<[^>]*>")
@@ -94,6 +97,10 @@ def _scan(lines: list[str], path: str, diags: list[Diagnostic]) -> tuple[list[_H
         heading = _heading(line, i)
         if heading is not None:
             headings.append(heading)
+        elif HTML_HEADING_START_RE.match(line):
+            diags.append(Diagnostic(path, i + 1, "warning", "heading-not-parsed",
+                                    "looks like an HTML heading but is not one line `<hN id=\"…\">…</hN>`; "
+                                    "it stays text inside the answer above"))
     if fence is not None:
         swallowed = [h for h in (_heading(lines[k], k) for k in range(fence[2] + 1, len(lines)))
                      if h is not None and h.kind == "html" and h.number is not None and h.anchor is not None]
