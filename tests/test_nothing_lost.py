@@ -47,3 +47,28 @@ def test_measure_catches_a_dropped_line(tmp_path: Path) -> None:
     page.write_text(page.read_text(encoding="utf-8").replace("这个逆向过程也是一个马尔可夫链。", ""), encoding="utf-8")
     _, lost = lost_lines(repo / "content", repo / "build" / "docs")
     assert len(lost) == 1 and "马尔可夫链" in lost[0]
+
+
+def test_malformed_fixtures_lose_nothing(tmp_path: Path) -> None:
+    content = tmp_path / "fixtures"
+    for case in sorted((GOLDEN / "check").iterdir()):
+        source = case / "source.md"
+        if source.is_file() and not any(p.name.endswith(".symlink") for p in case.rglob("*")):
+            (content / case.name).mkdir(parents=True)
+            shutil.copy(source, content / case.name / "source.md")
+    repo = _build(content, tmp_path)
+    checked, lost = lost_lines(repo / "content", repo / "build" / "docs")
+    assert checked >= 100
+    assert lost == []
+
+
+def test_big_source_loses_nothing(tmp_path: Path) -> None:
+    from messy import make_big_source
+
+    content = tmp_path / "big"
+    content.mkdir()
+    make_big_source(content / "big.md", questions=1500, megabytes=1.5)
+    repo = _build(content, tmp_path)
+    checked, lost = lost_lines(repo / "content", repo / "build" / "docs")
+    assert checked > 10000
+    assert lost == []
