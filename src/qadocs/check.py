@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from .model import Diagnostic, Question, Source
 from .registry import EMPTY_ANSWER, fingerprint
-from .split import FENCE_RE
+from .split import FenceTracker
 
 NEAR_TITLE = 0.9
 CONTAINER_TAGS = ("div", "details", "table", "blockquote", "center", "ul", "ol", "span", "p", "summary", "font")
@@ -74,15 +74,9 @@ def check_no_questions(src: Source) -> Iterator[Diagnostic]:
 def _unbalanced(text: str, first_line: int) -> Iterator[tuple[int, str, str]]:
     """(line, tag, problem) for container tags left open or closed without opening, outside code."""
     stack: list[tuple[str, int]] = []
-    fence: tuple[str, int] | None = None
+    fences = FenceTracker()
     for offset, line in enumerate(text.split("\n")):
-        m = FENCE_RE.match(line)
-        if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= fence[1] and not m.group(2).strip():
-                fence = None
-            continue
-        if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-            fence = (m.group(1)[0], len(m.group(1)))
+        if fences.is_code(line):
             continue
         for tag in TAG_RE.finditer(re.sub(r"`[^`]*`", "", line)):
             closing, name, selfclosing = tag.group(1), tag.group(2).lower(), tag.group(3)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
-from .split import FENCE_RE
+from .split import FenceTracker
 
 IMAGE_RE = re.compile(
     r"!\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
@@ -106,16 +106,9 @@ def _attr_value(raw: str) -> str:
 def rewrite_markdown(text: str, first_line: int, resolver: Resolver) -> str:
     """Rewrite the links and images of `text` whose first line is `first_line` in its source."""
     out: list[str] = []
-    fence: tuple[str, int] | None = None
+    fences = FenceTracker()
     for offset, line in enumerate(text.split("\n")):
-        m = FENCE_RE.match(line)
-        if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= fence[1] and not m.group(2).strip():
-                fence = None
-            out.append(line)
-            continue
-        if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-            fence = (m.group(1)[0], len(m.group(1)))
+        if fences.is_code(line):
             out.append(line)
             continue
         lineno = first_line + offset

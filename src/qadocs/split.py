@@ -40,6 +40,25 @@ COMMENT_OPEN = "<!--"
 COMMENT_CLOSE = "-->"
 
 
+class FenceTracker:
+    """Tells, line by line, whether a line is fenced code (the fence lines included)."""
+
+    def __init__(self) -> None:
+        self.open: tuple[str, int, int] | None = None  # (char, length, line index) of the open fence
+
+    def is_code(self, line: str, index: int = 0) -> bool:
+        """Feed the next line; True when it belongs to a code block."""
+        m = FENCE_RE.match(line)
+        if self.open is not None:
+            if m and m.group(1)[0] == self.open[0] and len(m.group(1)) >= self.open[1] and not m.group(2).strip():
+                self.open = None
+            return True
+        if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):  # ``` with a backtick after is inline code
+            self.open = (m.group(1)[0], len(m.group(1)), index)
+            return True
+        return False
+
+
 @dataclass(slots=True)
 class _Heading:
     index: int  # 0-based line index
@@ -66,33 +85,21 @@ def split_number(text: str) -> tuple[str | None, str]:
     return m.group(1), m.group(2).strip()
 
 
-def _scan(lines: list[str], path: str, diags: list[Diagnostic]) -> tuple[list[_Heading], list[bool]]:
-    """Find headings outside code and comments; return them and a per-line 'in code' mask."""
+def _scan(lines: list[str], path: str, diags: list[Diagnostic]) -> list[_Heading]:
+    """Find the headings outside code and HTML comments."""
     headings: list[_Heading] = []
-    masked = [False] * len(lines)
-    fence: tuple[str, int, int] | None = None  # (char, length, opening index)
+    fences = FenceTracker()
     in_comment = False
     for i, line in enumerate(lines):
-        if fence is not None:
-            masked[i] = True
-            m = FENCE_RE.match(line)
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= fence[1] and not m.group(2).strip():
-                fence = None
+        if not in_comment and fences.is_code(line, i):
             continue
         if in_comment:
-            masked[i] = True
             if COMMENT_CLOSE in line:
                 in_comment = False
-            continue
-        m = FENCE_RE.match(line)
-        if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-            fence = (m.group(1)[0], len(m.group(1)), i)
-            masked[i] = True
             continue
         stripped = line.strip()
         if stripped.startswith(COMMENT_OPEN) and COMMENT_CLOSE not in stripped[4:]:
             in_comment = True
-            masked[i] = True
             continue
         heading = _heading(line, i)
         if heading is not None:
@@ -101,6 +108,7 @@ def _scan(lines: list[str], path: str, diags: list[Diagnostic]) -> tuple[list[_H
             diags.append(Diagnostic(path, i + 1, "warning", "heading-not-parsed",
                                     "looks like an HTML heading but is not one line `<hN id=\"…\">…</hN>`; "
                                     "it stays text inside the answer above"))
+    fence = fences.open
     if fence is not None:
         swallowed = [h for h in (_heading(lines[k], k) for k in range(fence[2] + 1, len(lines)))
                      if h is not None and h.kind == "html" and h.number is not None and h.anchor is not None]
@@ -110,7 +118,7 @@ def _scan(lines: list[str], path: str, diags: list[Diagnostic]) -> tuple[list[_H
             Diagnostic(path, fence[2] + 1, "error" if swallowed else "warning", "unclosed-fence",
                        f"code fence is never closed; the rest of the file is read as code{what}")
         )
-    return headings, masked
+    return headings
 
 
 def _heading(line: str, index: int) -> _Heading | None:
@@ -231,7 +239,7 @@ def split_source(path: str, text: str, title: str | None = None) -> Source:
     if lines and lines[-1] == "":
         lines.pop()
     diags: list[Diagnostic] = []
-    headings, _ = _scan(lines, path, diags)
+    headings = _scan(lines, path, diags)
     stem = path.rsplit("/", 1)[-1]
     stem = stem[:-3] if stem.lower().endswith(".md") else stem
     source = Source(path=path, title=title or stem, diagnostics=diags)
