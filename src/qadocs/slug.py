@@ -32,14 +32,3 @@ def slugify(text: str, max_len: int = MAX_SLUG, fallback: str = "page") -> str:
         slug = cut[: cut.rfind("-")] if "-" in cut[: max_len + 1] else slug[:max_len]
         slug = slug[:max_len].strip("-")
     return slug or fallback
-
-
-def unique(slug: str, taken: set[str]) -> str:
-    """Return `slug`, or `slug-2`, `slug-3`… whichever is not in `taken`; record it there."""
-    candidate, n = slug, 1
-    while candidate in taken:
-        n += 1
-        suffix = f"-{n}"
-        candidate = slug[: MAX_SLUG - len(suffix)].rstrip("-") + suffix
-    taken.add(candidate)
-    return candidate

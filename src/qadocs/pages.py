@@ -1,0 +1,254 @@
+"""Render the generated files: question, chapter, source, section and home pages, nav,
+questions.json, redirect pages and the legacy-anchor map. Pure functions of the `Site`.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from html import escape as html_escape
+from typing import Any
+
+import yaml
+
+from .anchors import clean_fragment, loose_key
+from .model import Chapter, Question, Source
+from .resolve import relative_url
+from .site import PageResolver, QuestionPage, Site
+
+SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when built in: same output, faster
+MD_ESCAPE_RE = re.compile(r"([\\`*_\[\]#|])")
+
+
+def md_escape(text: str) -> str:
+    """Make plain text safe to put in markdown link text or a heading."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return MD_ESCAPE_RE.sub(r"\\\1", text)
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    """YAML front matter block, written by the YAML library so any title round-trips."""
+    text = yaml.dump(meta, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
+    return "---\n" + text + "---\n\n"
+
+
+def _number_value(number: str) -> int | str:
+    return int(number) if number.isdigit() else number
+
+
+def _titles(site: Site, src: Source, chapter: int | None) -> list[str]:
+    titles = [part for part in src.section.split("/") if part] + [src.title]
+    if chapter is not None:
+        titles += list(src.chapters[chapter].titles)
+    return titles
+
+
+def _question_label(q: Question) -> str:
+    return f"{q.number}. {q.title}"
+
+
+def _link_list(site: Site, from_dir: str, questions: list[Question], src: Source) -> list[str]:
+    lines = []
+    for q in questions:
+        page = site.page_of[(src.path, q.line)]
+        url = relative_url(from_dir, posixpath.join(page.dir, "index.md"))
+        lines.append(f"- [{md_escape(_question_label(q))}](<{url}>)")
+    return lines
+
+
+def question_file(site: Site, page: QuestionPage) -> str:
+    q = page.question
+    src = site.by_path[q.source]
+    meta: dict[str, Any] = {
+        "id": page.id,
+        "title": q.title,
+        "number": _number_value(q.number),
+        "source": q.source,
+        "source_line": q.line,
+        "anchors": page.anchors,
+        "chapter": _titles(site, src, q.chapter),
+        "order": page.order,
+    }
+    if len(page.occurrences) > 1:
+        meta["also_in"] = [{"source": o.source, "source_line": o.line} for o in page.occurrences[1:]]
+    where = [f"[{md_escape(src.title)}](<{relative_url(page.dir, site.source_dirs[src.path] + '/index.md')}>)"]
+    if q.chapter is not None:
+        ch_dir = site.chapter_dirs[(src.path, q.chapter)]
+        where.append(f"[{md_escape(src.chapters[q.chapter].title)}](<{relative_url(page.dir, ch_dir + '/index.md')}>)")
+    body = PageResolver(site, src, page.dir).rewrite(q.body, q.body_line)
+    return (front_matter(meta) + f"# {md_escape(q.title)}\n\n"
+            + f'<p class="qadocs-where" markdown>{" › ".join(where)} · 第 {md_escape(q.number)} 题</p>\n\n'
+            + (body + "\n" if body else ""))
+
+
+def _legacy_anchor_map(page_dir: str, anchors: dict[str, str]) -> str:
+    """The map `assets/qadocs.js` uses to forward `#<old GitHub anchor>` to the question's page."""
+    exact: dict[str, str] = {}
+    loose: dict[str, str | None] = {}
+    for form, target in anchors.items():
+        url = relative_url(page_dir, target) + "/"
+        exact.setdefault(clean_fragment(form), url)
+        key = loose_key(form)
+        if key:
+            loose[key] = url if loose.get(key, url) == url else None  # ambiguous keys are dropped
+    data = {"exact": exact, "loose": {k: v for k, v in loose.items() if v is not None}}
+    payload = html_escape(json.dumps(data, ensure_ascii=False, sort_keys=True), quote=True)
+    return f'<div class="qadocs-anchors" hidden data-anchors="{payload}"></div>\n'
+
+
+def chapter_file(site: Site, src: Source, ch: Chapter) -> str:
+    ch_dir = site.chapter_dirs[(src.path, ch.index)]
+    meta = {"title": ch.title, "kind": "chapter", "source": src.path, "source_line": ch.line,
+            "chapter": _titles(site, src, ch.index)}
+    parts = [front_matter(meta) + f"# {md_escape(ch.title)}\n"]
+    intro = PageResolver(site, src, ch_dir).rewrite(ch.intro, ch.intro_line)
+    if intro:
+        parts.append(intro + "\n")
+    subs = [c for c in src.chapters if c.parent == ch.index]
+    for sub in subs:
+        url = relative_url(ch_dir, site.chapter_dirs[(src.path, sub.index)] + "/index.md")
+        parts.append(f"- [{md_escape(sub.title)}](<{url}>)")
+    own = [q for q in src.questions if q.chapter == ch.index]
+    if own:
+        parts.append("\n".join(_link_list(site, ch_dir, own, src)) + "\n")
+    return "\n".join(parts)
+
+
+def source_file(site: Site, src: Source) -> str:
+    src_dir = site.source_dirs[src.path]
+    meta = {"title": src.title, "kind": "source", "source": src.path,
+            "questions": len(src.questions)}
+    parts = [front_matter(meta) + f"# {md_escape(src.title)}\n"]
+    intro = PageResolver(site, src, src_dir).rewrite(src.intro, src.intro_line)
+    if intro:
+        parts.append(intro + "\n")
+    loose = [q for q in src.questions if q.chapter is None]
+    if loose:
+        parts.append("\n".join(_link_list(site, src_dir, loose, src)) + "\n")
+    for ch in src.chapters:
+        url = relative_url(src_dir, site.chapter_dirs[(src.path, ch.index)] + "/index.md")
+        depth = "#" * min(6, 2 + len(ch.titles) - 1)
+        parts.append(f"{depth} [{md_escape(ch.title)}](<{url}>)\n")
+        own = [q for q in src.questions if q.chapter == ch.index]
+        if own:
+            parts.append("\n".join(_link_list(site, src_dir, own, src)) + "\n")
+    if not src.questions:
+        parts.append('<p class="qadocs-empty">这个文件里没有题目。</p>\n')
+    anchors = site.source_anchors.get(src.path)
+    if anchors:
+        parts.append(_legacy_anchor_map(src_dir, anchors))
+    return "\n".join(parts)
+
+
+def section_file(site: Site, section: str) -> str:
+    sec_dir = site.section_dirs[section]
+    title = section.rsplit("/", 1)[-1]
+    lines = [front_matter({"title": title, "kind": "section", "section": section}) + f"# {md_escape(title)}\n"]
+    for sub, sub_dir in site.section_dirs.items():
+        if sub.rpartition("/")[0] == section and sub != section:
+            lines.append(f"- [{md_escape(sub.rsplit('/', 1)[-1])}](<{relative_url(sec_dir, sub_dir + '/index.md')}>)")
+    for src in site.sources:
+        if src.section == section:
+            url = relative_url(sec_dir, site.source_dirs[src.path] + "/index.md")
+            lines.append(f"- [{md_escape(src.title)}](<{url}>)（{len(src.questions)} 题）")
+    return "\n".join(lines) + "\n"
+
+
+def home_file(site: Site) -> str:
+    lines = [front_matter({"title": "首页", "kind": "home"}) + "# 题库目录\n",
+             f"共 {len(site.sources)} 个文件，{len(site.pages)} 道题。按章节浏览，或用右上角的搜索。\n"]
+    for src in site.sources:
+        url = relative_url("", site.source_dirs[src.path] + "/index.md")
+        label = f"{src.section} / {src.title}" if src.section else src.title
+        lines.append(f"- [{md_escape(label)}](<{url}>)（{len(src.questions)} 题）")
+    return "\n".join(lines) + "\n"
+
+
+def nav_tree(site: Site) -> list[Any]:
+    nav: list[Any] = [{"首页": "index.md"}]
+    section_nodes: dict[str, list[Any]] = {"": nav}
+
+    def section_node(section: str) -> list[Any]:
+        if section not in section_nodes:
+            head = section.rpartition("/")[0]
+            node: list[Any] = [site.section_dirs[section] + "/index.md"]
+            section_node(head).append({section.rsplit("/", 1)[-1]: node})
+            section_nodes[section] = node
+        return section_nodes[section]
+
+    for src in site.sources:
+        src_node: list[Any] = [site.source_dirs[src.path] + "/index.md"]
+        section_node(src.section).append({src.title: src_node})
+        chapter_nodes: dict[int, list[Any]] = {}
+        for ch in src.chapters:
+            node: list[Any] = [site.chapter_dirs[(src.path, ch.index)] + "/index.md"]
+            parent = src_node if ch.parent is None else chapter_nodes[ch.parent]
+            parent.append({ch.title: node})
+            chapter_nodes[ch.index] = node
+        for q in src.questions:
+            page = site.page_of[(src.path, q.line)]
+            if page.question is not q:
+                continue  # the page sits in the nav where its first occurrence is
+            parent = src_node if q.chapter is None else chapter_nodes[q.chapter]
+            parent.append({_question_label(q): page.dir + "/index.md"})
+    return nav
+
+
+REDIRECT_HTML = """<!doctype html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<meta name="robots" content="noindex">
+<meta http-equiv="refresh" content="{delay}; url={url}">
+<link rel="canonical" href="{url}">
+<script>setTimeout(function () {{ location.replace({url_js} + location.hash); }}, {delay_ms});</script>
+</head>
+<body>
+<p>{notice}</p>
+<p><a href="{url}">{link}</a></p>
+</body>
+</html>
+"""
+
+
+def _redirect_html(from_dir: str, to_dir: str, title: str, notice: str, link: str, delay: int) -> str:
+    url = relative_url(from_dir, to_dir or ".") + "/"
+    esc = html_escape
+    return REDIRECT_HTML.format(title=esc(title), delay=delay, url=esc(url), url_js=json.dumps(url),
+                                delay_ms=delay * 1000, notice=esc(notice), link=esc(link))
+
+
+def redirect_files(site: Site) -> dict[str, str]:
+    """Static pages at every former URL: moved questions forward, deleted ones explain and go to their chapter."""
+    files: dict[str, str] = {}
+    for page in site.pages:
+        for old in site.entries[page.dir].old_urls:
+            files[old + "/index.html"] = _redirect_html(
+                old, page.dir, page.question.title, f"这道题的地址已更改：{page.question.title}",
+                "前往新地址", 0)
+    chapters = {(src.path, ch.title): site.chapter_dirs[(src.path, ch.index)]
+                for src in site.sources for ch in src.chapters}
+    for entry in site.deleted:
+        target = chapters.get((entry.source, entry.chapter or "")) or site.source_dirs.get(entry.source, "")
+        for old in entry.all_urls():
+            files[old + "/index.html"] = _redirect_html(
+                old, target, entry.title, f"这道题已从题库删除：{entry.title}。正在前往它原来所在的章节。",
+                "前往原来的章节", 3)
+    return files
+
+
+def questions_json(site: Site) -> list[dict[str, Any]]:
+    base = site.opts.base_url.rstrip("/") + "/"
+    entries = []
+    for page in site.pages:
+        q = page.question
+        src = site.by_path[q.source]
+        entries.append({
+            "id": page.id, "title": q.title, "url": base + page.dir + "/",
+            "number": _number_value(q.number), "source": q.source,
+            "source_url": base + site.source_dirs[q.source] + "/", "source_line": q.line,
+            "chapter": _titles(site, src, q.chapter), "anchors": page.anchors,
+        })
+    return entries

@@ -1,0 +1,335 @@
+"""The planner's shared state: where every page goes, anchors, copied files, and the resolver.
+
+`Site` places pages (registered URLs first, then index pages), merges duplicate questions,
+builds the anchor index of each source and resolves TOC links; `PageResolver` answers the link
+and image questions of one piece of markdown shown on one page.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+from urllib.parse import unquote
+
+from .anchors import AnchorIndex, anchor_forms, clean_fragment, github_slug
+from .model import Diagnostic, Question, Source
+from .read import is_inside
+from .registry import REGISTRY_NAME, Candidate, Change, Entry, assign, dump_registry, fingerprint, parse_registry
+from .resolve import Image, Resolver, is_external, relative_url, rewrite_markdown
+from .slug import slugify
+from .split import split_number
+
+MissingImages = Literal["placeholder", "error"]
+MEDIA_DIR = "media"
+WINDOWS_ABS_RE = re.compile(r"^[a-zA-Z]:[\\/]")
+
+
+@dataclass(slots=True)
+class Options:
+    """Where things are and how strict to be; paths are absolute."""
+
+    repo_root: Path
+    content_dir: Path
+    imgs_dir: Path
+    base_url: str = "/"
+    missing_images: MissingImages = "placeholder"
+    registry_text: str | None = None  # the registry file's text; None when there is none yet
+    registry_path: str = REGISTRY_NAME  # how diagnostics name it
+
+
+@dataclass(slots=True)
+class QuestionPage:
+    """A question's page and every occurrence of it (the first one is the canonical one)."""
+
+    id: str
+    dir: str
+    order: int
+    occurrences: list[Question]
+    anchors: list[str] = field(default_factory=list)
+
+    @property
+    def question(self) -> Question:
+        """The occurrence the page is made from."""
+        return self.occurrences[0]
+
+
+def _norm_body(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+
+
+class Site:
+    """The planner's shared state: page dirs, anchor indexes, copied files, diagnostics."""
+
+    def __init__(self, sources: list[Source], opts: Options) -> None:
+        self.sources = sources
+        self.by_path = {s.path: s for s in sources}
+        self.opts = opts
+        self.diags: list[Diagnostic] = [d for s in sources for d in s.diagnostics]
+        self.taken: set[str] = {MEDIA_DIR, "assets", "search"}
+        self.section_dirs: dict[str, str] = {}
+        self.source_dirs: dict[str, str] = {}
+        self.chapter_dirs: dict[tuple[str, int], str] = {}
+        self.pages: list[QuestionPage] = []
+        self.page_of: dict[tuple[str, int], QuestionPage] = {}
+        self.indexes: dict[str, AnchorIndex[str]] = {}
+        self.assets: dict[str, Path] = {}
+        self.reported_outside = False
+        self.registry, reg_diags = (parse_registry(opts.registry_text, opts.registry_path)
+                                    if opts.registry_text is not None else (None, []))
+        self.diags += reg_diags
+        self.changes: list[Change] = []
+        self.entries: dict[str, Entry] = {}  # page dir -> registry entry
+        self.new_registry_text: str | None = None
+        self.source_anchors: dict[str, dict[str, str]] = {}  # source -> anchor form -> page dir
+        self._place()
+        self._index_anchors()
+
+    # -- placing pages --------------------------------------------------------------------
+    def _claim(self, parent: str, slug: str) -> str:
+        base, n = slug, 1
+        while posixpath.join(parent, slug) in self.taken:
+            n += 1
+            slug = f"{base}-{n}"
+        path = posixpath.join(parent, slug)
+        self.taken.add(path)
+        return path
+
+    def _section_dir(self, section: str) -> str:
+        if section in self.section_dirs:
+            return self.section_dirs[section]
+        head, _, name = section.rpartition("/")
+        parent = self._section_dir(head) if head else ""
+        self.section_dirs[section] = self._claim(parent, slugify(name, fallback="section"))
+        return self.section_dirs[section]
+
+    def _place(self) -> None:
+        if self.registry is not None:  # registered URLs are never handed to an index page
+            for e in self.registry.questions + self.registry.deleted:
+                self.taken.update(e.all_urls())
+        for src in self.sources:
+            parent = self._section_dir(src.section) if src.section else ""
+            self.source_dirs[src.path] = self._claim(parent, slugify(src.title, fallback="source"))
+        for src in self.sources:
+            for ch in src.chapters:
+                self.chapter_dirs[(src.path, ch.index)] = self._claim(
+                    self.source_dirs[src.path], slugify(ch.title, fallback="chapter"))
+        seen: dict[tuple[str, str], QuestionPage] = {}
+        for src in self.sources:
+            for q in src.questions:
+                key = (" ".join(q.title.split()), _norm_body(q.body))
+                page = seen.get(key)
+                if page is None:
+                    page = QuestionPage("", "", len(self.pages) + 1, [q])
+                    seen[key] = page
+                    self.pages.append(page)
+                else:
+                    page.occurrences.append(q)
+                    first = page.question
+                    self.diags.append(Diagnostic(
+                        q.source, q.line, "warning", "duplicate-question",
+                        f"same question as {first.source}:{first.line}; one page is made for both"))
+                self.page_of[(src.path, q.line)] = page
+        candidates = []
+        for page in self.pages:
+            q = page.question
+            src = self.by_path[q.source]
+            candidates.append(Candidate(
+                title=q.title, answer=fingerprint(q.body), source=q.source,
+                chapter=src.chapters[q.chapter].title if q.chapter is not None else None,
+                section_dir=self.section_dirs.get(src.section, "")))
+        entries, registry, self.changes, diags = assign(
+            candidates, self.registry, self.taken, self.opts.registry_path, lambda title: slugify(title, fallback="q"))
+        self.diags += diags
+        for page, entry in zip(self.pages, entries, strict=True):
+            page.id, page.dir = entry.id, entry.url
+            self.entries[entry.url] = entry
+        if self.opts.registry_text is None or self.registry is not None:
+            self.new_registry_text = dump_registry(registry)
+        self.deleted = registry.deleted
+
+    # -- anchors ----------------------------------------------------------------------------
+    def _index_anchors(self) -> None:
+        for src in self.sources:
+            index: AnchorIndex[str] = AnchorIndex()
+            for q in src.questions:
+                page = self.page_of[(src.path, q.line)]
+                forms = anchor_forms(q.anchor, q.heading)
+                index.add(forms, page.dir)
+                page.anchors.extend(f for f in forms if f not in page.anchors)
+                for form in forms:
+                    self.source_anchors.setdefault(src.path, {}).setdefault(form, page.dir)
+            for ch in src.chapters:
+                names = anchor_forms(ch.anchor, ch.title) if ch.anchor else [github_slug(ch.title)]
+                index.add(names, self.chapter_dirs[(src.path, ch.index)])
+            self.indexes[src.path] = index
+        self.page_by_dir = {page.dir: page for page in self.pages}
+        for src in self.sources:
+            self._resolve_toc(src)
+
+    def _resolve_toc(self, src: Source) -> None:
+        index = self.indexes[src.path]
+        for link in src.toc_links:
+            path, hash_mark, fragment = link.target.partition("#")
+            if not hash_mark:
+                fragment, path = link.target, ""
+                self.diags.append(Diagnostic(src.path, link.line, "info", "toc-link-no-hash",
+                                             f"TOC link '{link.target}' has no '#'; read as an anchor"))
+            own = not path or posixpath.normpath(posixpath.join(src.section, unquote(path))) == src.path
+            target = index.find(fragment) if own else None
+            if target is None and own:
+                target = self._repair(src, link.text, fragment)
+                if target is not None:
+                    self.diags.append(Diagnostic(
+                        src.path, link.line, "warning", "toc-link-repaired",
+                        f"TOC link '#{clean_fragment(fragment)}' names no heading; matched by number and title"))
+            if target is None:
+                if own:
+                    self.diags.append(Diagnostic(src.path, link.line, "warning", "toc-link-unresolved",
+                                                 f"TOC link '{link.target}' matches no question or chapter"))
+                continue
+            page = self.page_by_dir.get(target)
+            if page is not None:
+                form = clean_fragment(fragment)
+                if form not in page.anchors:
+                    page.anchors.append(form)
+                index.add([form], target)
+                self.source_anchors.setdefault(src.path, {}).setdefault(form, target)
+
+    def _repair(self, src: Source, text: str, fragment: str) -> str | None:
+        number, title = split_number(text or clean_fragment(fragment))
+        if number is None:
+            return None
+        best: tuple[float, str] | None = None
+        tie = False
+        for q in src.questions:
+            if q.number != number:
+                continue
+            ratio = difflib.SequenceMatcher(None, q.title, title).ratio()
+            if ratio >= 0.6 and (best is None or ratio > best[0]):
+                best, tie = (ratio, self.page_of[(src.path, q.line)].dir), False
+            elif best is not None and ratio == best[0]:
+                tie = True
+        return None if best is None or tie else best[1]
+
+    # -- files ------------------------------------------------------------------------------
+    def safe_file(self, candidates: list[Path], shown: str, line: int, src: Source, col: int = 1) -> Path | None:
+        """The first candidate that is a file inside the repo, never one outside it.
+
+        A reference is reported as leaving the repository when every candidate does, or when one
+        that does names an existing file (a link or `..` path to something outside).
+        """
+        leaving = [c for c in candidates if not is_inside(c, self.opts.repo_root)]
+        for candidate in candidates:
+            if candidate not in leaving and candidate.is_file():
+                return candidate
+        if leaving and (len(leaving) == len(candidates) or any(c.exists() for c in leaving)):
+            self.diags.append(Diagnostic(src.path, line, "error", "path-outside-repo",
+                                         f"'{shown}' points outside the repository; not copied", col))
+            self.reported_outside = True
+        return None
+
+    def add_asset(self, path: Path) -> str:
+        """Docs-dir path under which the repository file `path` is copied."""
+        rel = Path(path).resolve().relative_to(self.opts.repo_root.resolve()).as_posix()
+        dest = f"{MEDIA_DIR}/{rel}"
+        self.assets[dest] = path
+        return dest
+
+
+class PageResolver(Resolver):
+    """Resolves the references of one piece of text from one source, shown on one page."""
+
+    def __init__(self, site: Site, src: Source, page_dir: str) -> None:
+        self.site = site
+        self.src = src
+        self.page_dir = page_dir
+        self.src_dir = site.opts.content_dir / src.section if src.section else site.opts.content_dir
+        self.col = 1  # column of the reference being resolved, for diagnostics
+
+    def _diag(self, line: int, severity: Literal["error", "warning", "info"], code: str, msg: str) -> None:
+        self.site.diags.append(Diagnostic(self.src.path, line, severity, code, msg, self.col))
+
+    def _local(self, target: str) -> str | None:
+        """A relative path with fragment and query dropped, or None (with a diagnostic) if unusable."""
+        path = unquote(target.split("#", 1)[0].split("?", 1)[0]).replace("\\", "/")
+        if WINDOWS_ABS_RE.match(target) or path.startswith("/"):
+            return None
+        return path[2:] if path.startswith("./") else path
+
+    def image(self, target: str, line: int, col: int = 1) -> Image:
+        self.col = col
+        if not target:
+            return Image(None)
+        if re.match(r"^(?:https?:)?//", target, re.IGNORECASE):
+            self._diag(line, "info", "remote-image", f"image '{target}' is loaded from another host")
+            return Image(target, remote=True)
+        if target.lower().startswith("data:image/"):
+            return Image(target)
+        rel = self._local(target) if not is_external(target) else None
+        if rel is None:
+            self._diag(line, "error", "path-absolute",
+                       f"image '{target}' is an absolute or non-file path; use a path inside the repository")
+            return Image(None)
+        opts = self.site.opts
+        candidates = [self.src_dir / rel, opts.content_dir / rel, opts.imgs_dir / rel]
+        if rel.startswith("imgs/"):
+            candidates.append(opts.imgs_dir / rel[len("imgs/"):])
+        self.site.reported_outside = False
+        found = self.site.safe_file(candidates, target, line, self.src, col)
+        if found is None and self.site.reported_outside:
+            return Image(None)
+        if found is None:
+            severity: Literal["error", "warning"] = "error" if opts.missing_images == "error" else "warning"
+            self._diag(line, severity, "image-missing", f"image '{target}' is not in the repository")
+            return Image(None)
+        return Image(relative_url(self.page_dir, self.site.add_asset(found)))
+
+    def link(self, target: str, line: int, col: int = 1, html: bool = False) -> str | None:
+        self.col = col
+        if not target or is_external(target) or WINDOWS_ABS_RE.match(target) is None and target.startswith("/"):
+            return target
+        path, hash_mark, fragment = target.partition("#")
+        src = self.src
+        if path:
+            rel = self._local(path)
+            self.site.reported_outside = False
+            found = self.site.safe_file([self.src_dir / rel], target, line, src, col) if rel else None
+            if found is None and self.site.reported_outside:
+                return None
+            if found is not None and found.suffix.lower() == ".md":
+                other = (found.resolve().relative_to(self.site.opts.content_dir.resolve()).as_posix()
+                         if is_inside(found, self.site.opts.content_dir) else "")
+                if other not in self.site.by_path:  # markdown outside content/ is no page of the site
+                    self._diag(line, "warning", "link-missing", f"link target '{target}' is not a source")
+                    return None
+                src, path = self.site.by_path[other], ""
+            elif found is not None:
+                dest = relative_url(self.page_dir, self.site.add_asset(found))
+                return dest + (hash_mark + fragment if fragment else "")
+            elif not hash_mark and self.site.indexes[src.path].find(path) is not None:
+                fragment, path = target, ""
+                self._diag(line, "info", "link-no-hash", f"link '{target}' has no '#'; read as an anchor")
+            else:
+                self._diag(line, "warning", "link-missing", f"link target '{target}' does not exist")
+                return None
+        if not fragment:
+            return self._page_url(self.site.source_dirs[src.path], html)
+        found_dir = self.site.indexes[src.path].find(fragment)
+        if found_dir is None:
+            self._diag(line, "warning", "link-anchor-missing",
+                       f"link '#{clean_fragment(fragment)}' names no question or chapter in {src.path}")
+            return None
+        return self._page_url(found_dir, html)
+
+    def _page_url(self, page_dir: str, html: bool) -> str:
+        if html:
+            return relative_url(self.page_dir, page_dir) + "/"
+        return relative_url(self.page_dir, posixpath.join(page_dir, "index.md"))
+
+    def rewrite(self, text: str, first_line: int) -> str:
+        """The text with its links and images resolved for this page."""
+        return rewrite_markdown(text, first_line, self) if text else ""
