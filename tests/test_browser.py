@@ -227,3 +227,15 @@ def test_source_page_without_fragment_stays_and_lists_questions(session: Session
     assert urlsplit(page.url).path == quote(str(entry["source_url"]))
     assert page.locator(f"article a:has-text('{LEGACY_TITLE}')").count() == 1
     session.assert_clean()
+
+
+def test_legacy_chapter_anchor_lands_on_chapter_page(session: Session, base_url: str, site_dir: Path) -> None:
+    questions = json.loads((site_dir / "questions.json").read_text(encoding="utf-8"))
+    chapter = "第一部分：视频生成与视频编辑相关训练与微调技术"
+    entry = next(q for q in questions if chapter in q["chapter"])
+    page = session.page
+    page.goto(base_url + quote(str(entry["source_url"])) + "#" + quote(chapter, safe=""), wait_until="load")
+    page.wait_for_function("() => !location.pathname.endsWith('/ai-shipin-xunlian-yu-weidiao-jishu/')",
+                           timeout=TIMEOUT_MS)
+    expect(page.locator("article h1")).to_contain_text(chapter)
+    session.assert_clean()

@@ -300,3 +300,27 @@ def test_math_is_rendered_to_mathml(site_dir: Path, questions: list[dict[str, ob
     unconverted = [f"{p.relative_to(site)}: {str(el)[:120]}"
                    for p in html_files for el in _soup(p).select(".arithmatex") if el.find("math") is None]
     _fail_listing("arithmatex elements without MathML", unconverted)
+
+
+def test_links_resolve_without_directory_urls(tmp_path: Path) -> None:
+    """Every page is an index.md, so links hold under `use_directory_urls: false` too."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    root = tmp_path / "repo"
+    shutil.copytree(repo / "content", root / "content")
+    (root / "imgs").mkdir()
+    (root / "build" / "docs").mkdir(parents=True)
+    config = (repo / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config + "\nuse_directory_urls: false\n", encoding="utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "--strict"], cwd=root, env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    pages = sorted((root / "site").rglob("*.html"))
+    checked, offenders = broken_internal_links(root / "site", pages)
+    assert checked > 1000
+    _fail_listing("broken internal links without directory URLs", offenders)

@@ -164,7 +164,10 @@ class Site:
                     self.source_anchors.setdefault(src.path, {}).setdefault(form, page.dir)
             for ch in src.chapters:
                 names = anchor_forms(ch.anchor, ch.title) if ch.anchor else [github_slug(ch.title)]
-                index.add(names, self.chapter_dirs[(src.path, ch.index)])
+                ch_dir = self.chapter_dirs[(src.path, ch.index)]
+                index.add(names, ch_dir)
+                for name in names:
+                    self.source_anchors.setdefault(src.path, {}).setdefault(name, ch_dir)
             self.indexes[src.path] = index
         self.page_by_dir = {page.dir: page for page in self.pages}
         for src in self.sources:
@@ -191,13 +194,12 @@ class Site:
                     self.diags.append(Diagnostic(src.path, link.line, "warning", "toc-link-unresolved",
                                                  f"TOC link '{link.target}' matches no question or chapter"))
                 continue
+            form = clean_fragment(fragment)
+            index.add([form], target)
+            self.source_anchors.setdefault(src.path, {}).setdefault(form, target)
             page = self.page_by_dir.get(target)
-            if page is not None:
-                form = clean_fragment(fragment)
-                if form not in page.anchors:
-                    page.anchors.append(form)
-                index.add([form], target)
-                self.source_anchors.setdefault(src.path, {}).setdefault(form, target)
+            if page is not None and form not in page.anchors:
+                page.anchors.append(form)
 
     def _repair(self, src: Source, text: str, fragment: str) -> str | None:
         number, title = split_number(text or clean_fragment(fragment))
