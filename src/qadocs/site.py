@@ -84,6 +84,7 @@ class Site:
         self.changes: list[Change] = []
         self.entries: dict[str, Entry] = {}  # page dir -> registry entry
         self.new_registry_text: str | None = None
+        self.deleted: list[Entry] = []  # registry entries of questions no longer in the content
         self.source_anchors: dict[str, dict[str, str]] = {}  # source -> anchor form -> page dir
         self._place()
         self._index_anchors()
