@@ -58,6 +58,7 @@ def _link_list(site: Site, from_dir: str, questions: list[Question], src: Source
 
 
 def question_file(site: Site, page: QuestionPage) -> str:
+    """The page of one question: front matter, title, where it sits, its answer."""
     q = page.question
     src = site.by_path[q.source]
     meta: dict[str, Any] = {
@@ -98,6 +99,7 @@ def _legacy_anchor_map(page_dir: str, anchors: dict[str, str]) -> str:
 
 
 def chapter_file(site: Site, src: Source, ch: Chapter) -> str:
+    """A chapter's index page: its intro, sub-chapters and questions in source order."""
     ch_dir = site.chapter_dirs[(src.path, ch.index)]
     meta = {"title": ch.title, "kind": "chapter", "source": src.path, "source_line": ch.line,
             "chapter": _titles(site, src, ch.index)}
@@ -116,6 +118,7 @@ def chapter_file(site: Site, src: Source, ch: Chapter) -> str:
 
 
 def source_file(site: Site, src: Source) -> str:
+    """A source's index page: its intro, chapters and questions, and its legacy-anchor map."""
     src_dir = site.source_dirs[src.path]
     meta = {"title": src.title, "kind": "source", "source": src.path,
             "questions": len(src.questions)}
@@ -142,6 +145,7 @@ def source_file(site: Site, src: Source) -> str:
 
 
 def section_file(site: Site, section: str) -> str:
+    """A section (content folder) index page: its sub-sections and sources."""
     sec_dir = site.section_dirs[section]
     title = section.rsplit("/", 1)[-1]
     lines = [front_matter({"title": title, "kind": "section", "section": section}) + f"# {md_escape(title)}\n"]
@@ -156,6 +160,7 @@ def section_file(site: Site, section: str) -> str:
 
 
 def home_file(site: Site) -> str:
+    """The home page: every source with its question count."""
     lines = [front_matter({"title": "首页", "kind": "home"}) + "# 题库目录\n",
              f"共 {len(site.sources)} 个文件，{len(site.pages)} 道题。按章节浏览，或用右上角的搜索。\n"]
     for src in site.sources:
@@ -166,6 +171,7 @@ def home_file(site: Site) -> str:
 
 
 def nav_tree(site: Site) -> list[Any]:
+    """MkDocs nav: section → source → chapter → question, in source order."""
     nav: list[Any] = [{"首页": "index.md"}]
     section_nodes: dict[str, list[Any]] = {"": nav}
 
@@ -240,6 +246,7 @@ def redirect_files(site: Site) -> dict[str, str]:
 
 
 def questions_json(site: Site) -> list[dict[str, Any]]:
+    """The entries of questions.json, one per question page."""
     base = site.opts.base_url.rstrip("/") + "/"
     entries = []
     for page in site.pages:
