@@ -33,8 +33,8 @@ def front_matter(meta: dict[str, Any]) -> str:
     return "---\n" + text + "---\n\n"
 
 
-def _number_value(number: str) -> int | str:
-    return int(number) if number.isdigit() else number
+def _number_value(number: str) -> int | str | None:
+    return int(number) if number.isdigit() else number or None
 
 
 def _titles(site: Site, src: Source, chapter: int | None) -> list[str]:
@@ -45,7 +45,7 @@ def _titles(site: Site, src: Source, chapter: int | None) -> list[str]:
 
 
 def _question_label(q: Question) -> str:
-    return f"{q.number}. {q.title}"
+    return f"{q.number}. {q.title}" if q.number else q.title
 
 
 def _link_list(site: Site, from_dir: str, questions: list[Question], src: Source) -> list[str]:
@@ -78,8 +78,9 @@ def question_file(site: Site, page: QuestionPage) -> str:
         ch_dir = site.chapter_dirs[(src.path, q.chapter)]
         where.append(f"[{md_escape(src.chapters[q.chapter].title)}](<{relative_url(page.dir, ch_dir + '/index.md')}>)")
     body = PageResolver(site, src, page.dir).rewrite(q.body, q.body_line)
+    number = f" · 第 {md_escape(q.number)} 题" if q.number else ""
     return (front_matter(meta) + f"# {md_escape(q.title)}\n\n"
-            + f'<p class="qadocs-where" markdown>{" › ".join(where)} · 第 {md_escape(q.number)} 题</p>\n\n'
+            + f'<p class="qadocs-where" markdown>{" › ".join(where)}{number}</p>\n\n'
             + (body + "\n" if body else ""))
 
 

@@ -11,6 +11,8 @@ The rules, in the order they are applied:
   either restarts the numbering (0 or 1) or follows with nothing but blank lines between.
 * A chapter is a markdown heading, or an unnumbered HTML heading with an id, at a level no
   deeper than the shallowest question; a lone leading `# Title` names the source instead.
+  An unnumbered `<hN id>` at the questions' own level with an answer under it, not titled like
+  a part, is a question that lost its number.
 * Everything between two of those headings belongs to the one above it; text before the
   first of them is the source's intro. Files without questions are all intro.
 """
@@ -32,6 +34,9 @@ HTML_HEADING_START_RE = re.compile(r"^\s*<h[1-3][\s>]", re.IGNORECASE)
 ID_ATTR_RE = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 NUMBER_RE = re.compile(r"^(\d{1,4}(?:\.\d{1,4})*)(?:\s*[.、．:：)）]\s*|\s+)(\S.*)$")
 TAG_RE = re.compile(r"<[^>]*>")
+CHAPTER_TITLE_RE = re.compile(
+    r"^\s*(第\s*[0-9一二三四五六七八九十百零〇两]+\s*[章部篇节卷編编]|[一二三四五六七八九十]+\s*[、.．]|"
+    r"(part|chapter|section|unit)\b)", re.IGNORECASE)
 TOC_TITLE_RE = re.compile(r"^(目录|目錄|table of contents|contents|toc)$", re.IGNORECASE)
 LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^<>()\s]*(?:\([^()\s]*\)[^<>()\s]*)*)>?\s*\)")
 LINK_LINE_RE = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s+)?\[.*\]\(.*\)\s*$")
@@ -214,6 +219,20 @@ def _mark_sections(questions: list[_Heading], lines: list[str]) -> set[int]:
     return sections
 
 
+def _lost_number(h: _Heading, nxt: _Heading | None, q_level: int, question_ids: set[int],
+                 lines: list[str]) -> bool:
+    """An unnumbered `<hN id>` at the questions' level, with an answer under it, is a question
+    whose number was forgotten; one titled like a part (第一部分, Chapter 2) or followed directly
+    by a question is a chapter."""
+    if h.kind != "html" or h.anchor is None or h.number is not None or h.level != q_level:
+        return False
+    if CHAPTER_TITLE_RE.match(h.text):
+        return False
+    stop = nxt.index if nxt is not None else len(lines)
+    has_body = any(lines[k].strip() for k in range(h.index + 1, stop))
+    return has_body or nxt is None or nxt.index not in question_ids
+
+
 def _segment(lines: list[str], start: int, stop: int, skip: set[int]) -> tuple[str, int]:
     """Lines [start, stop) minus `skip`, with blank lines trimmed at both ends; (text, first line)."""
     kept = [i for i in range(start, stop) if i not in skip]
@@ -257,6 +276,13 @@ def split_source(path: str, text: str, title: str | None = None) -> Source:
         toc, source.toc_links, source.toc_lines = set(), [], []
 
     question_ids = {h.index for h in questions}
+    for pos, h in enumerate(headings):
+        if questions and _lost_number(h, headings[pos + 1] if pos + 1 < len(headings) else None,
+                                      q_level, question_ids, lines):
+            question_ids.add(h.index)
+            diags.append(Diagnostic(path, h.index + 1, "warning", "question-unnumbered",
+                                    f"heading '{h.text}' has no number but stands among the questions; "
+                                    "read as a question"))
     structural: list[_Heading] = []
     for h in headings:
         if h.index in sections or h.index in question_ids:
@@ -286,9 +312,9 @@ def split_source(path: str, text: str, title: str | None = None) -> Source:
         stop = structural[pos + 1].index if pos + 1 < len(structural) else len(lines)
         body, body_line = _segment(lines, h.index + 1, stop, skip)
         if h.index in question_ids:
-            assert h.number is not None and h.anchor is not None
+            assert h.anchor is not None
             source.questions.append(Question(
-                number=h.number, title=h.title, heading=h.text, anchor=h.anchor, source=path, line=h.index + 1,
+                number=h.number or "", title=h.title, heading=h.text, anchor=h.anchor, source=path, line=h.index + 1,
                 chapter=stack[-1].index if stack else None, body=body, body_line=body_line,
                 level=h.level,
             ))
