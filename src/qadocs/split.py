@@ -7,6 +7,8 @@ The rules, in the order they are applied:
   lines, lines that are one internal link (optionally a list item), and headings that are
   followed by such lines. Its links are kept to resolve legacy anchors; its lines make no page.
 * A question is an `<h1|h2|h3 id=…>` heading whose text starts with a number (`5.`, `5、`, `5 `).
+  A file with none uses its numbered markdown headings (`## 5. …`) at the shallowest level
+  (1 to 3) that has two or more.
 * A numbered heading is a *section* instead when the next numbered heading is deeper and
   either restarts the numbering (0 or 1) or follows with nothing but blank lines between.
 * A chapter is a markdown heading, or an unnumbered HTML heading with an id, at a level no
@@ -219,6 +221,19 @@ def _mark_sections(questions: list[_Heading], lines: list[str]) -> set[int]:
     return sections
 
 
+def _markdown_questions(headings: list[_Heading]) -> list[_Heading]:
+    """For a file with no HTML questions: its numbered markdown headings (`## 1. 问题`) at the
+    shallowest level, 1 to 3, that has at least two; deeper numbered headings stay answer text."""
+    numbered = [h for h in headings if h.kind == "md" and h.number is not None and h.level <= 3]
+    for level in sorted({h.level for h in numbered}):
+        here = [h for h in numbered if h.level == level]
+        if len(here) >= 2:
+            for h in here:
+                h.anchor = h.text  # GitHub's anchor is the slug of the text; anchor_forms adds it
+            return here
+    return []
+
+
 def _lost_number(h: _Heading, nxt: _Heading | None, q_level: int, question_ids: set[int],
                  lines: list[str]) -> bool:
     """An unnumbered `<hN id>` at the questions' level, with an answer under it, is a question
@@ -271,6 +286,8 @@ def split_source(path: str, text: str, title: str | None = None) -> Source:
                 and h.number is not None]
     sections = _mark_sections(numbered, lines)
     questions = [h for h in numbered if h.index not in sections]
+    if not questions:
+        questions = _markdown_questions(headings)
     q_level = min((h.level for h in questions), default=0)
     if not questions and toc:  # a file that is only a TOC or README: its links are its content
         toc, source.toc_links, source.toc_lines = set(), [], []
