@@ -51,9 +51,18 @@ def _answer(rng: random.Random, q: int) -> list[str]:
 
 def make_source(rng: random.Random, n_questions: int) -> str:
     """Text of one source with a TOC, chapters or sections, and questions in varied forms."""
-    style = rng.choice(["chapters", "sections", "parts", "flat", "readme"])
+    style = rng.choice(["chapters", "sections", "parts", "flat", "readme", "markdown"])
     if style == "readme":
         return "# 说明\n\n这个目录收集题目。\n\n## 贡献\n\n欢迎 PR。\n"
+    if style == "markdown":  # questions as markdown headings, GitHub-slug TOC links
+        toc, body = ["## 目录", ""], []
+        for q in range(1, n_questions + 1):
+            if q == 1 or rng.random() < 0.2:
+                body += [f"## 第{q}章 {rng.choice(WORDS)}", ""]
+            title = _title(rng).replace("#", "")
+            toc.append(f"- [{q}. {title}](#{q}-{title.lower()})")
+            body += [f"### {q}. {title}", ""] + _answer(rng, q)
+        return "\n".join(toc + [""] + body) + "\n"
     level = rng.choice([2, 2, 3, 1]) if style == "flat" else 3 if style == "sections" else 2
     quote = rng.choice(['"', "'"])
     toc: list[str] = [rng.choice(["# 目录", "## 目录", "## Contents"]), ""]
