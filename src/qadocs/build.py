@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,3 +61,11 @@ def generate(opts: Options, out_dir: Path | None, progress: Progress | None = No
     unique = dict.fromkeys(diags + plan.diagnostics)  # each finding once
     all_diags = sorted(unique, key=lambda d: (d.path, d.line, d.col, d.code, d.message))
     return Result(sources, plan, stats, time.perf_counter() - start, all_diags)
+
+
+def shown_from_root(diags: list[Diagnostic], opts: Options) -> list[Diagnostic]:
+    """The diagnostics with paths relative to the repository root (`content/…`), as editors want."""
+    prefix = Path(os.path.relpath(opts.content_dir, opts.repo_root)).as_posix()
+    if prefix == ".":
+        return list(diags)
+    return [dataclasses.replace(d, path=f"{prefix}/{d.path}") for d in diags]

@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .build import generate
+from .build import generate, shown_from_root
 from .errors import QadocsError
 from .model import Diagnostic
 from .plan import Options
@@ -67,11 +66,6 @@ def _progress(done: int, total: int) -> None:
         print(f"qadocs: read {done}/{total} files", file=sys.stderr)
 
 
-def _shown(diag: Diagnostic, prefix: str) -> Diagnostic:
-    """The diagnostic with its path relative to the repository root, as editors and CI want it."""
-    return dataclasses.replace(diag, path=f"{prefix}/{diag.path}" if prefix else diag.path)
-
-
 def _github(diag: Diagnostic) -> str:
     level = {"error": "error", "warning": "warning", "info": "notice"}[diag.severity]
     message = diag.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -80,8 +74,7 @@ def _github(diag: Diagnostic) -> str:
 
 def _check(args: argparse.Namespace, opts: Options) -> int:
     result = generate(opts, None, _progress)
-    prefix = Path(os.path.relpath(opts.content_dir, opts.repo_root)).as_posix()
-    shown = [_shown(d, "" if prefix == "." else prefix) for d in result.diagnostics]
+    shown = shown_from_root(result.diagnostics, opts)
     counts = {sev: sum(d.severity == sev for d in shown) for sev in ("error", "warning", "info")}
     if args.format == "json":
         print(json.dumps([dataclasses.asdict(d) for d in shown], ensure_ascii=False, indent=1))
@@ -136,7 +129,7 @@ def _run(argv: Sequence[str] | None) -> int:
         print(f"qadocs: {exc}", file=sys.stderr)
         return 2
     errors = 0
-    for diag in result.diagnostics:
+    for diag in shown_from_root(result.diagnostics, opts):
         errors += diag.severity == "error"
         if not args.quiet or diag.severity == "error":
             print(diag.render(), file=sys.stderr)

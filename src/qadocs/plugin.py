@@ -11,7 +11,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from .build import generate
+from .build import generate, shown_from_root
 from .config import QadocsConfig
 from .errors import QadocsError
 from .plan import Options
@@ -48,7 +48,7 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
             result = generate(opts, out)
         except QadocsError as exc:
             raise PluginError(f"qadocs: {exc}") from exc
-        for diag in result.diagnostics:
+        for diag in shown_from_root(result.diagnostics, opts):
             # qadocs errors are MkDocs warnings, so `mkdocs build --strict` fails on them.
             log.log(logging.WARNING if diag.severity == "error" else logging.INFO, diag.render())
         for change in result.plan.changes:
