@@ -175,3 +175,13 @@ def test_crlf_bom_and_gbk_sources_split(tmp_path: Path) -> None:
     result = generate(Options(repo, repo / "content", repo / "imgs"), repo / "out")
     assert sorted(q["title"] for q in result.plan.questions) == ["什么是CRLF？", "什么是GBK？"]
     assert [d.code for d in result.diagnostics] == ["not-utf8"]
+
+
+def test_base_url_prefixes_questions_json(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "imgs").mkdir()
+    (tmp_path / "content" / "a.md").write_text('<h2 id="1.题">1.题</h2>\n\n答。\n', encoding="utf-8")
+    assert main(["split", "--root", str(tmp_path), "--base-url", "/repo/"]) == 0
+    [entry] = json.loads((tmp_path / "build" / "docs" / "questions.json").read_text(encoding="utf-8"))
+    assert entry["url"].startswith("/repo/") and entry["source_url"].startswith("/repo/")
+    assert (tmp_path / "build" / "docs" / entry["url"][len("/repo/"):] / "index.md").is_file()
