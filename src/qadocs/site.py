@@ -57,10 +57,6 @@ class QuestionPage:
         return self.occurrences[0]
 
 
-def _norm_body(text: str) -> str:
-    return "\n".join(line.rstrip() for line in text.strip().split("\n"))
-
-
 class Site:
     """The planner's shared state: page dirs, anchor indexes, copied files, diagnostics."""
 
@@ -121,7 +117,7 @@ class Site:
         seen: dict[tuple[str, str], QuestionPage] = {}
         for src in self.sources:
             for q in src.questions:
-                key = (" ".join(q.title.split()), _norm_body(q.body))
+                key = (" ".join(q.title.split()), fingerprint(q.body))  # the same key check.py uses
                 page = seen.get(key)
                 if page is None:
                     page = QuestionPage("", "", len(self.pages) + 1, [q])
