@@ -293,3 +293,16 @@ def test_deleted_question_that_comes_back_gets_its_url(tmp_path: Path) -> None:
     first = _one(tmp_path, "什么是LoRA？", "低秩适配。")
     _one(tmp_path, "完全不同的问题", "别的答案。")
     assert _one(tmp_path, "什么是LoRA？", "低秩适配。") == first
+
+
+def test_bad_hand_edited_id_is_reported_at_its_line_and_kept(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "imgs").mkdir()
+    first = _one(tmp_path, "什么是LoRA？", "低秩适配。")
+    path = tmp_path / "content" / REGISTRY_NAME
+    text = path.read_text(encoding="utf-8")
+    line = text.split("\n").index(f"- id: {first.strip('/').rsplit('/', 1)[-1]}") + 1
+    path.write_text(text.replace("- id: ", "- id: Not An Id ", 1), encoding="utf-8")
+    result = generate(Options(tmp_path, tmp_path / "content", tmp_path / "imgs"), tmp_path / "out")
+    assert [(d.code, d.line) for d in result.diagnostics] == [("registry-bad-id", line)]
+    assert result.plan.questions[0]["url"] == first

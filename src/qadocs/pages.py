@@ -14,10 +14,10 @@ import yaml
 
 from .anchors import clean_fragment, loose_key
 from .model import Chapter, Question, Source
+from .registry import SAFE_DUMPER
 from .resolve import relative_url
 from .site import PageResolver, QuestionPage, Site
 
-SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when built in: same output, faster
 MD_ESCAPE_RE = re.compile(r"([\\`*_\[\]#|])")
 
 

@@ -32,6 +32,7 @@ import yaml
 from .model import Diagnostic
 
 REGISTRY_NAME = "qadocs-registry.yml"
+SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when built in: same output, faster
 TITLE_THRESHOLD = 0.8
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEADER = """\
@@ -52,6 +53,7 @@ class Entry:
     source: str
     chapter: str | None = None
     old_urls: list[str] = field(default_factory=list)
+    line: int = 1  # where the entry starts in the registry file, for diagnostics
 
     def all_urls(self) -> list[str]:
         """The current URL and every former one."""
@@ -103,27 +105,44 @@ def _norm_title(title: str) -> str:
     return " ".join(title.split())
 
 
-def _entry(raw: Any, path: str) -> Entry:
+def _entry(raw: Any, line: int) -> Entry:
     if not isinstance(raw, dict):
-        raise ValueError("each entry must be a mapping")
+        raise ValueError(f"the entry at line {line} must be a mapping")
     try:
         old = raw.get("old_urls") or []
         return Entry(id=str(raw["id"]), url=str(raw["url"]).strip("/"), title=str(raw.get("title", "")),
                      answer=str(raw.get("answer", "")), source=str(raw.get("source", "")),
                      chapter=None if raw.get("chapter") is None else str(raw["chapter"]),
-                     old_urls=[str(u).strip("/") for u in old])
+                     old_urls=[str(u).strip("/") for u in old], line=line)
     except KeyError as exc:
-        raise ValueError(f"entry without `{exc.args[0]}`") from exc
+        raise ValueError(f"the entry at line {line} has no `{exc.args[0]}`") from exc
+
+
+def _entries(node: yaml.Node | None, data: dict[str, Any], key: str) -> list[Entry]:
+    """The entries under `key`, each with the line its mapping starts on."""
+    lines: list[int] = []
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == key and isinstance(value_node, yaml.SequenceNode):
+                lines = [item.start_mark.line + 1 for item in value_node.value]
+    raws = data.get(key) or []
+    if not isinstance(raws, list):
+        raise ValueError(f"`{key}` must be a list")
+    return [_entry(raw, lines[i] if i < len(lines) else 1) for i, raw in enumerate(raws)]
 
 
 def parse_registry(text: str, path: str) -> tuple[Registry | None, list[Diagnostic]]:
     """Read registry text; None (with a diagnostic) when it cannot be trusted."""
     try:
-        data = yaml.safe_load(text) or {}
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()  # parsed once: the node gives lines, the data follows from it
+            data = loader.construct_document(node) if node is not None else {}
+        finally:
+            loader.dispose()
         if not isinstance(data, dict):
             raise ValueError("the registry must be a mapping with `questions` and `deleted`")
-        reg = Registry([_entry(r, path) for r in data.get("questions") or []],
-                       [_entry(r, path) for r in data.get("deleted") or []])
+        reg = Registry(_entries(node, data, "questions"), _entries(node, data, "deleted"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -151,8 +170,7 @@ def dump_registry(reg: Registry) -> str:
 
     data = {"questions": [row(e) for e in sorted(reg.questions, key=lambda e: e.url)],
             "deleted": [row(e) for e in sorted(reg.deleted, key=lambda e: e.url)]}
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return HEADER + yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000)
+    return HEADER + yaml.dump(data, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
 
 
 def _apply_renames(reg: Registry, path: str, diags: list[Diagnostic], changes: list[Change]) -> None:
@@ -162,14 +180,14 @@ def _apply_renames(reg: Registry, path: str, diags: list[Diagnostic], changes: l
         if e.id == current:
             continue
         if not ID_RE.match(e.id) or len(e.id) > 64:
-            diags.append(Diagnostic(path, 1, "error", "registry-bad-id",
+            diags.append(Diagnostic(path, e.line, "error", "registry-bad-id",
                                     f"id '{e.id}' must be lower-case ASCII letters, digits and '-' "
                                     f"(e.g. 'kuosan-moxing'); keeping '{current}'"))
             e.id = current
             continue
         new_url = posixpath.join(posixpath.dirname(e.url), e.id)
         if any(new_url in other.all_urls() for other in reg.questions + reg.deleted if other is not e):
-            diags.append(Diagnostic(path, 1, "error", "registry-bad-id",
+            diags.append(Diagnostic(path, e.line, "error", "registry-bad-id",
                                     f"id '{e.id}' would reuse the URL /{new_url}/ of another question; "
                                     f"keeping '{current}'"))
             e.id = current

@@ -17,14 +17,11 @@ from urllib.parse import quote, unquote
 
 from .split import FenceTracker
 
-IMAGE_RE = re.compile(
-    r"!\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
-    r"""(\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)"""
-)
-LINK_RE = re.compile(
-    r"(?<![!\\])\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
-    r"""(\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)"""
-)
+# `[text](target "title")`: text may nest one level of brackets, target one level of parentheses.
+_INLINE = (r"\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+           r"""(\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)""")
+IMAGE_RE = re.compile("!" + _INLINE)
+LINK_RE = re.compile(r"(?<![!\\])" + _INLINE)
 IMG_TAG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 A_TAG_RE = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
 ATTR_RE_TEMPLATE = r"""(\b{name}\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)"""
@@ -32,8 +29,6 @@ SRC_RE = re.compile(ATTR_RE_TEMPLATE.format(name="src"), re.IGNORECASE)
 HREF_RE = re.compile(ATTR_RE_TEMPLATE.format(name="href"), re.IGNORECASE)
 ALT_RE = re.compile(ATTR_RE_TEMPLATE.format(name="alt"), re.IGNORECASE)
 CODE_SPAN_RE = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")
-SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-REMOTE_RE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
 
 
 @dataclass(slots=True, frozen=True)
@@ -72,11 +67,6 @@ def split_target(raw: str) -> str:
     """The URL inside `(<url>)` or `(url)`."""
     raw = raw.strip()
     return raw[1:-1] if raw.startswith("<") and raw.endswith(">") else raw
-
-
-def is_external(target: str) -> bool:
-    """True for URLs with a scheme (http:, mailto:, …) or protocol-relative ones."""
-    return bool(SCHEME_RE.match(target)) and not re.match(r"^[a-zA-Z]:[\\/]", target) or target.startswith("//")
 
 
 def relative_url(from_dir: str, to_path: str) -> str:

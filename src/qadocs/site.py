@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import posixpath
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -19,13 +18,13 @@ from .anchors import AnchorIndex, anchor_forms, clean_fragment, github_slug
 from .model import Diagnostic, Question, Source
 from .read import is_inside
 from .registry import REGISTRY_NAME, Candidate, Change, Entry, assign, dump_registry, fingerprint, parse_registry
-from .resolve import Image, Resolver, is_external, relative_url, rewrite_markdown
+from .resolve import Image, Resolver, relative_url, rewrite_markdown
 from .slug import slugify
 from .split import split_number
+from .urls import WINDOWS_ABS_RE, is_external, is_remote
 
 MissingImages = Literal["placeholder", "error"]
 MEDIA_DIR = "media"
-WINDOWS_ABS_RE = re.compile(r"^[a-zA-Z]:[\\/]")
 
 
 @dataclass(slots=True)
@@ -263,7 +262,7 @@ class PageResolver(Resolver):
         self.col = col
         if not target:
             return Image(None)
-        if re.match(r"^(?:https?:)?//", target, re.IGNORECASE):
+        if is_remote(target):
             self._diag(line, "info", "remote-image", f"image '{target}' is loaded from another host")
             return Image(target, remote=True)
         if target.lower().startswith("data:image/"):
@@ -289,7 +288,7 @@ class PageResolver(Resolver):
 
     def link(self, target: str, line: int, col: int = 1, html: bool = False) -> str | None:
         self.col = col
-        if not target or is_external(target) or WINDOWS_ABS_RE.match(target) is None and target.startswith("/"):
+        if not target or is_external(target) or target.startswith("/"):
             return target
         path, hash_mark, fragment = target.partition("#")
         src = self.src

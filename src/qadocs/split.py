@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Chapter, Diagnostic, Question, Source, TocLink
+from .urls import is_external
 
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
 MD_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -42,7 +43,6 @@ CHAPTER_TITLE_RE = re.compile(
 TOC_TITLE_RE = re.compile(r"^(目录|目錄|table of contents|contents|toc)$", re.IGNORECASE)
 LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^<>()\s]*(?:\([^()\s]*\)[^<>()\s]*)*)>?\s*\)")
 LINK_LINE_RE = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s+)?\[.*\]\(.*\)\s*$")
-SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 COMMENT_OPEN = "<!--"
 COMMENT_CLOSE = "-->"
 
@@ -167,7 +167,7 @@ def _toc_links(line: str) -> list[tuple[str, str]]:
 
 def _is_internal_link_line(line: str) -> bool:
     targets = [t for _, t in _toc_links(line)]
-    return bool(targets) and not any(SCHEME_RE.match(t) or t.startswith("//") for t in targets)
+    return bool(targets) and not any(is_external(t) for t in targets)
 
 
 def _find_toc(lines: list[str], headings: list[_Heading]) -> tuple[set[int], list[TocLink]]:

@@ -1,0 +1,19 @@
+"""What kind of URL a link or image target is: the one place these rules live."""
+
+from __future__ import annotations
+
+import re
+
+SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+WINDOWS_ABS_RE = re.compile(r"^[a-zA-Z]:[\\/]")
+REMOTE_RE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
+
+
+def is_external(target: str) -> bool:
+    """True for URLs with a scheme (http:, mailto:, …) or protocol-relative ones; `C:\\…` is a path."""
+    return bool(SCHEME_RE.match(target)) and not WINDOWS_ABS_RE.match(target) or target.startswith("//")
+
+
+def is_remote(target: str) -> bool:
+    """True for http(s) and protocol-relative URLs: things a browser fetches from another host."""
+    return bool(REMOTE_RE.match(target))
