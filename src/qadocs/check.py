@@ -120,18 +120,13 @@ def _bigrams(title: str) -> set[str]:
 
 def check_duplicates(sources: list[Source]) -> Iterator[Diagnostic]:
     """Different questions with the same answer, or with titles at least 90 % alike."""
-    questions = [q for s in sources for q in s.questions]
     by_key: dict[tuple[str, str], Question] = {}
-    distinct: list[Question] = []
-    for q in questions:  # exact duplicates are merged by the planner and reported there
-        key = (" ".join(q.title.split()), fingerprint(q.body))
-        if key not in by_key:
-            by_key[key] = q
-            distinct.append(q)
+    for q in (q for s in sources for q in s.questions):  # exact duplicates: merged and reported by the planner
+        by_key.setdefault((" ".join(q.title.split()), fingerprint(q.body)), q)
+    distinct = list(by_key.values())
     by_answer: dict[str, Question] = {}
     reported: set[tuple[int, int]] = set()
-    for q in distinct:
-        answer = fingerprint(q.body)
+    for (_, answer), q in by_key.items():
         if answer == EMPTY_ANSWER:
             continue
         if answer in by_answer:
