@@ -137,6 +137,7 @@ def check_duplicates(sources: list[Source]) -> Iterator[Diagnostic]:
         else:
             by_answer[answer] = q
     grams = [_bigrams(q.title) for q in distinct]
+    sizes = [len(g) for g in grams]
     postings: dict[str, list[int]] = defaultdict(list)
     for i, g in enumerate(grams):
         for gram in g:
@@ -150,8 +151,9 @@ def check_duplicates(sources: list[Source]) -> Iterator[Diagnostic]:
             for j in posting:
                 if j < i:
                     shared[j] += 1
-        for j, count in sorted(shared.items()):
-            if count < 0.6 * min(len(grams[i]), len(grams[j])):
+        size = len(grams[i])
+        for j, count in shared.items():  # insertion order is deterministic: postings are built in order
+            if count < 0.6 * (size if size < sizes[j] else sizes[j]):
                 continue
             other = distinct[j]
             if (id(other), id(q)) in reported:
