@@ -8,6 +8,9 @@ from pathlib import Path
 
 from .model import Diagnostic
 
+UTF16_BOMS = ((b"\xff\xfe", "utf-16-le", "little-endian"), (b"\xfe\xff", "utf-16-be", "big-endian"))
+UTF16_NUL_SHARE = 0.3  # without a BOM: share of NUL bytes, at even or at odd offsets, that means UTF-16
+
 
 @dataclass(slots=True)
 class RawSource:
@@ -26,8 +29,45 @@ def is_inside(path: Path, root: Path) -> bool:
     return True
 
 
+def _utf16(data: bytes) -> tuple[str, str] | None:
+    """(text, how it was read) when `data` is UTF-16: a UTF-16 BOM, or NUL bytes at every other
+    offset (ASCII in UTF-16) and a clean UTF-16 decoding; None otherwise."""
+    for bom, codec, order in UTF16_BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec), f"UTF-16 ({order}, with BOM)"
+            except UnicodeDecodeError:
+                return (data[len(bom):].decode(codec, errors="replace"),
+                        f"UTF-16 ({order}, with BOM; undecodable bytes were replaced)")
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if odd > UTF16_NUL_SHARE * (len(data) // 2) and even * 2 < odd:
+        codec, order = "utf-16-le", "little-endian"
+    elif even > UTF16_NUL_SHARE * ((len(data) + 1) // 2) and odd * 2 < even:
+        codec, order = "utf-16-be", "big-endian"
+    else:
+        return None
+    try:
+        return data.decode(codec), f"UTF-16 ({order}, without BOM)"
+    except UnicodeDecodeError:
+        return None
+
+
+def _drop_nul(text: str, path: str, diags: list[Diagnostic]) -> str:
+    if "\x00" not in text:
+        return text
+    line = text[: text.index("\x00")].count("\n") + 1
+    diags.append(Diagnostic(path, line, "error", "nul-bytes", "file contains NUL bytes; they are dropped"))
+    return text.replace("\x00", "")
+
+
 def decode(data: bytes, path: str, diags: list[Diagnostic]) -> str:
     """Bytes to text with LF line ends; odd encodings and NUL bytes become diagnostics."""
+    utf16 = _utf16(data)
+    if utf16 is not None:
+        text, guess = utf16
+        diags.append(Diagnostic(path, 1, "error", "not-utf8", f"file is not UTF-8; read as {guess}. Save it as UTF-8"))
+        text = _drop_nul(text.removeprefix("\ufeff"), path, diags)
+        return text.replace("\r\n", "\n").replace("\r", "\n")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data:
@@ -49,22 +89,115 @@ def decode(data: bytes, path: str, diags: list[Diagnostic]) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def shown(name: str) -> str:
+    """A file or folder name (or path) as valid UTF-8: bytes that are not UTF-8 (surrogate escapes
+    in Python) become U+FFFD. Names that are valid UTF-8 come back unchanged."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", errors="replace")
+    return name
+
+
+@dataclass(slots=True)
+class _Found:
+    rel: str  # real path relative to the content dir, posix (may hold surrogate escapes)
+    path: Path  # where to read it (through the links that led to it)
+
+
+class _Walker:
+    """Finds `*.md` under the content dir: skips dot names, follows folder links that stay in the
+    repository (each real folder once), reports those that leave it."""
+
+    def __init__(self, content_dir: Path, repo_root: Path, diags: list[Diagnostic]) -> None:
+        self.repo_root = repo_root
+        self.diags = diags
+        self.files: list[_Found] = []
+        self.read_as: dict[str, str] = {os.path.realpath(content_dir): ""}  # real folder → rel path it is read as
+        self.links: list[tuple[str, Path]] = []  # folder links met and not yet followed
+
+    def walk(self, content_dir: Path) -> list[_Found]:
+        self._scan(content_dir, "")  # the real folders first, so a link never takes a folder's place
+        while self.links:
+            self.links.sort(key=lambda link: link[0], reverse=True)
+            rel, path = self.links.pop()
+            if not is_inside(path, self.repo_root):
+                self.diags.append(Diagnostic(shown(rel), 1, "error", "path-outside-repo",
+                                             "folder is a link to a folder outside the repository; skipped"))
+            elif self._claim(path, rel):
+                self._scan(path, rel)
+        return self.files
+
+    def _claim(self, folder: Path, rel: str) -> bool:
+        """Mark `folder` read as `rel`; False (with an info) when it is read already."""
+        real = os.path.realpath(folder)
+        first = self.read_as.get(real)
+        if first is None:
+            self.read_as[real] = rel
+            return True
+        where = f"'{shown(first)}'" if first else "the content folder"
+        self.diags.append(Diagnostic(shown(rel), 1, "info", "folder-repeated",
+                                     f"folder leads to a folder already read as {where}; skipped"))
+        return False
+
+    def _scan(self, top: Path, top_rel: str) -> None:
+        stack = [(top, top_rel)]
+        while stack:
+            folder, folder_rel = stack.pop()
+            try:
+                with os.scandir(folder) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except OSError:  # unreadable folder: skipped, as Path.rglob did
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                rel = f"{folder_rel}/{entry.name}" if folder_rel else entry.name
+                path = folder / entry.name
+                try:
+                    is_link, is_dir = entry.is_symlink(), entry.is_dir()
+                except OSError:  # e.g. a link that loops on itself
+                    is_link, is_dir = True, False
+                if is_dir and is_link:
+                    self.links.append((rel, path))
+                elif is_dir:
+                    if self._claim(path, rel):
+                        stack.append((path, rel))
+                elif entry.name.endswith(".md"):
+                    self.files.append(_Found(rel, path))
+
+
 def read_sources(content_dir: Path, repo_root: Path) -> tuple[list[RawSource], list[Diagnostic]]:
     """All `*.md` files under `content_dir`, in path order, skipping links that leave the repo."""
     diags: list[Diagnostic] = []
     found: list[RawSource] = []
     if not content_dir.is_dir():
-        diags.append(Diagnostic(str(content_dir), 0, "error", "no-content",
+        diags.append(Diagnostic(shown(str(content_dir)), 0, "error", "no-content",
                                 "content directory does not exist"))
         return found, diags
-    paths = sorted(content_dir.rglob("*.md"), key=lambda p: p.relative_to(content_dir).as_posix())
-    for path in paths:
-        rel = path.relative_to(content_dir).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(content_dir).parts):
-            continue
-        if not is_inside(path, repo_root) or not path.is_file():
+    files = sorted(_Walker(content_dir, repo_root, diags).walk(content_dir), key=lambda f: f.rel)
+    taken = {f.rel for f in files if shown(f.rel) == f.rel}
+    for file in files:
+        rel = shown(file.rel)
+        if rel != file.rel:
+            rel = _unique(rel, taken)
+            taken.add(rel)
+            *folders, name = file.rel.split("/")
+            bad_name, bad_folder = shown(name) != name, any(shown(part) != part for part in folders)
+            what = ("file and folder names are" if bad_name and bad_folder
+                    else "file name is" if bad_name else "folder name is")
+            diags.append(Diagnostic(rel, 1, "error", "not-utf8", f"{what} not UTF-8; shown as '{rel}'; rename it"))
+        if not is_inside(file.path, repo_root) or not file.path.is_file():
             diags.append(Diagnostic(rel, 1, "error", "path-outside-repo",
                                     "source is a link to a file outside the repository; skipped"))
             continue
-        found.append(RawSource(rel, decode(path.read_bytes(), rel, diags)))
+        found.append(RawSource(rel, decode(file.path.read_bytes(), rel, diags)))
     return found, diags
+
+
+def _unique(rel: str, taken: set[str]) -> str:
+    """`rel`, or `stem~2.md`, `stem~3.md`… when another source already has that path."""
+    stem, n = rel.removesuffix(".md"), 2
+    while rel in taken:
+        rel, n = f"{stem}~{n}.md", n + 1
+    return rel

@@ -35,7 +35,7 @@ HTML_HEADING_RE = re.compile(
     re.IGNORECASE)
 HTML_HEADING_START_RE = re.compile(r"^\s*<h[1-3][\s>]", re.IGNORECASE)
 ID_ATTR_RE = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
-NUMBER_RE = re.compile(r"^(\d{1,4}(?:\.\d{1,4})*)(?:\s*[.、．:：)）]\s*|\s+)(\S.*)$")
+NUMBER_RE = re.compile(r"^(\d{1,6}(?:\.\d{1,4})*)(?:\s*[.、．:：)）]\s*|\s+)(\S.*)$")
 TAG_RE = re.compile(r"<[^>]*>")
 CHAPTER_TITLE_RE = re.compile(
     r"^\s*(第\s*[0-9一二三四五六七八九十百零〇两]+\s*[章部篇节卷編编]|[一二三四五六七八九十]+\s*[、.．]|"
