@@ -6,10 +6,17 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+from web import launch
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -72,3 +79,10 @@ def site_dir(built_site: BuiltSite) -> Path:
     assert built_site.returncode == 0, f"mkdocs build --strict failed:\n{built_site.output}"
     assert (built_site.site / "index.html").is_file(), "build produced no site/index.html"
     return built_site.site
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless chromium for the whole run (skips, or fails under CI, when it is missing)."""
+    with launch() as b:
+        yield b

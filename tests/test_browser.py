@@ -6,131 +6,35 @@ where they fail instead: CI installs chromium.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-MATH_TITLE = "请简述视频扩散模型的去噪过程？"
-SEARCH_QUERY = "扩散模型"
-TIMEOUT_MS = 15_000
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so browser tests must run)")
-    pytest.skip(reason)
-
+from web import TIMEOUT_MS, Session, open_session, serve
 
 try:
-    from playwright.sync_api import Browser, Page, Request, Response, expect, sync_playwright
-except ImportError as exc:  # pragma: no cover - depends on the environment
-    _IMPORT_ERROR: ImportError | None = exc
-else:
-    _IMPORT_ERROR = None
+    from playwright.sync_api import Browser, expect
+except ImportError:  # pragma: no cover - the `browser` fixture skips (or fails under CI)
+    pass
 
-
-# --------------------------------------------------------------------------------------- fixtures
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        pass
+MATH_TITLE = "请简述视频扩散模型的去噪过程？"
+SEARCH_QUERY = "扩散模型"
 
 
 @pytest.fixture(scope="session")
 def base_url(site_dir: Path) -> Iterator[str]:
-    """The built site served on 127.0.0.1 at a free port, in a background thread."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if _IMPORT_ERROR is not None:
-        _unavailable(f"playwright is not importable: {_IMPORT_ERROR}")
-    if not CHROMIUM.is_file() or not os.access(CHROMIUM, os.X_OK):
-        _unavailable(f"{CHROMIUM} is missing: install Debian's chromium package")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-class Session:
-    """A page plus what it did on the network and in JS."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.external: list[str] = []  # requests to any host but the local server
-        self.bad_responses: list[str] = []  # local responses with status >= 400
-        self.page_errors: list[str] = []  # uncaught JS exceptions
-
-    def assert_clean(self) -> None:
-        assert not self.external, "requests to other hosts:\n  " + "\n  ".join(self.external)
-        assert not self.bad_responses, "failed local requests:\n  " + "\n  ".join(self.bad_responses)
-        assert not self.page_errors, "uncaught JS errors:\n  " + "\n  ".join(self.page_errors)
+    """The built demo site served on 127.0.0.1."""
+    with serve(site_dir) as url:
+        yield url
 
 
 @pytest.fixture
 def session(browser: Browser, base_url: str) -> Iterator[Session]:
-    context = browser.new_context(color_scheme="light", viewport={"width": 1280, "height": 900},
-                                  service_workers="block")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    sess = Session(page)
-
-    def on_request(request: Request) -> None:
-        parts = urlsplit(request.url)
-        if parts.scheme in ("data", "blob", "about"):
-            return
-        if parts.hostname not in LOCAL_HOSTS:
-            sess.external.append(f"{request.resource_type} {request.url}")
-
-    def on_response(response: Response) -> None:
-        if urlsplit(response.url).hostname in LOCAL_HOSTS and response.status >= 400:
-            sess.bad_responses.append(f"{response.status} {response.url}")
-
-    context.on("request", on_request)
-    context.on("response", on_response)
-    page.on("pageerror", lambda err: sess.page_errors.append(str(err)))
-
-    # Record first (above), then keep the test hermetic: nothing may leave the machine.
-    def route(route: Any) -> None:
-        if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", route)
-    try:
+    with open_session(browser) as sess:
         yield sess
-    finally:
-        context.close()
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import subprocess
@@ -65,11 +66,17 @@ def test_slug_is_ascii_short_and_stable() -> None:
     assert slug.startswith("zai-shipin-shengcheng")
 
 
-@pytest.mark.parametrize("title", ["a: b", "# 不是注释", "'单引号' \"双引号\"", "---", "x: [1, 2]", "yes", "1.5"])
+@pytest.mark.parametrize("title", ["a: b", "# 不是注释", "'单引号' \"双引号\"", "---", "x: [1, 2]", "yes", "1.5",
+                                   "<img src=x onerror=alert(1)>", "a < b && c > d", "&lt;已转义&gt;"])
 def test_front_matter_round_trips(title: str) -> None:
-    block = front_matter({"title": title, "chapter": [title, "第一章：基础"]})
+    """Front matter is HTML text (engines insert it unescaped): no markup survives, unescaping gives the title."""
+    block = front_matter({"title": title, "chapter": [title, "第一章：基础"], "number": 5})
     assert block.startswith("---\n") and block.endswith("---\n\n")
-    assert yaml.safe_load(block.split("---\n")[1]) == {"title": title, "chapter": [title, "第一章：基础"]}
+    meta = yaml.safe_load(block.split("---\n")[1])
+    assert html.unescape(meta["title"]) == title and [html.unescape(c) for c in meta["chapter"]] == [title, "第一章：基础"]
+    assert meta["number"] == 5
+    for value in (meta["title"], *meta["chapter"]):
+        assert not set("<>\"'") & set(value), value
 
 
 def _md(text: str) -> str:

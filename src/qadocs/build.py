@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import check_sources
+from .errors import ContentError, QadocsError
 from .model import Diagnostic, Source
 from .plan import Options, Plan, plan_pages
-from .read import read_sources
-from .registry import REGISTRY_NAME
+from .read import is_inside, read_sources
+from .registry import REGISTRY_NAME, Registry, parse_registry, read_registry
 from .split import split_source
-from .write import WriteStats, write_file, write_plan
+from .write import WriteStats, write_atomic, write_plan
 
 
 @dataclass(slots=True)
@@ -43,21 +44,54 @@ def load(opts: Options, progress: Progress | None = None) -> tuple[list[Source],
     return sources, diags
 
 
-def generate(opts: Options, out_dir: Path | None, progress: Progress | None = None) -> Result:
-    """Plan the pages for `opts` and, unless `out_dir` is None, write them and update the registry."""
+def check_layout(opts: Options, out_dir: Path | None) -> None:
+    """The one path rule for the CLI and the plugin: content (and images, and the output) inside
+    the repository, and the output neither the content folder, inside it, nor around it."""
+    root = opts.repo_root
+    if not is_inside(opts.content_dir, root):
+        raise QadocsError(f"content folder {opts.content_dir} is outside the repository {root}")
+    if opts.imgs_dir.exists() and not is_inside(opts.imgs_dir, root):
+        raise QadocsError(f"images folder {opts.imgs_dir} is outside the repository {root}")
+    if out_dir is None:
+        return
+    if not is_inside(out_dir, root):
+        raise QadocsError(f"output folder {out_dir} is outside the repository {root}; e.g. use build/docs")
+    if is_inside(out_dir, opts.content_dir) or is_inside(opts.content_dir, out_dir):
+        raise QadocsError(f"output folder {out_dir} and content folder {opts.content_dir} must be apart "
+                          "(neither inside the other); e.g. content/ and build/docs/")
+
+
+def load_registry(opts: Options) -> tuple[Registry | None, list[Diagnostic]]:
+    """The registry of `opts.content_dir` (None when there is none or it is unusable) and its findings."""
+    text, unusable = read_registry(opts.content_dir / REGISTRY_NAME, opts.registry_path)
+    if unusable is not None:
+        return None, [unusable]
+    if text is None:
+        return None, []
+    return parse_registry(text, opts.registry_path)
+
+
+def generate(opts: Options, out_dir: Path | None, progress: Progress | None = None,
+             write_registry: bool = True) -> Result:
+    """Plan the pages for `opts` and, unless `out_dir` is None, write them and (with
+    `write_registry`) update the registry. An unusable registry stops a write with ContentError,
+    before anything is written; `out_dir=None` (a check) reports it and goes on."""
     start = time.perf_counter()
+    check_layout(opts, out_dir)
+    registry, reg_diags = load_registry(opts)
+    fatal = next((d for d in reg_diags if d.code == "registry-invalid"), None)
+    if fatal is not None and out_dir is not None:
+        raise ContentError(fatal)
     sources, diags = load(opts, progress)
-    diags += check_sources(sources)
-    registry = opts.content_dir / REGISTRY_NAME
-    opts = dataclasses.replace(
-        opts, registry_text=registry.read_text(encoding="utf-8") if registry.is_file() else None,
-        registry_path=REGISTRY_NAME)
-    plan = plan_pages(sources, opts)
+    diags += check_sources(sources) + reg_diags
+    plan = plan_pages(sources, opts, registry)
     stats = None
     if out_dir is not None:
         stats = write_plan(plan, out_dir)
-        if plan.registry_text is not None:
-            write_file(registry, plan.registry_text)
+        registry_errors = any(d.code.startswith("registry-") and d.severity == "error"
+                              for d in reg_diags + plan.diagnostics)
+        if write_registry and not registry_errors:  # a registry with errors is left for a person to fix
+            write_atomic(opts.content_dir / REGISTRY_NAME, plan.registry_text)
     unique = dict.fromkeys(diags + plan.diagnostics)  # each finding once
     all_diags = sorted(unique, key=lambda d: (d.path, d.line, d.col, d.code, d.message))
     return Result(sources, plan, stats, time.perf_counter() - start, all_diags)

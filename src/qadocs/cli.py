@@ -10,10 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .build import generate, shown_from_root
-from .errors import QadocsError
+from .errors import ContentError, QadocsError
 from .model import Diagnostic
 from .plan import Options
-from .read import is_inside
 
 DEFAULT_CONTENT = "content"
 DEFAULT_OUT = "build/docs"
@@ -73,7 +72,11 @@ def _github(diag: Diagnostic) -> str:
 
 
 def _check(args: argparse.Namespace, opts: Options) -> int:
-    result = generate(opts, None, _progress)
+    try:
+        result = generate(opts, None, _progress)
+    except QadocsError as exc:
+        print(f"qadocs: {exc}", file=sys.stderr)
+        return 2
     shown = shown_from_root(result.diagnostics, opts)
     counts = {sev: sum(d.severity == sev for d in shown) for sev in ("error", "warning", "info")}
     if args.format == "json":
@@ -113,18 +116,14 @@ def _run(argv: Sequence[str] | None) -> int:
     if not opts.content_dir.is_dir():
         print(f"qadocs: content folder {opts.content_dir} does not exist (use --content DIR)", file=sys.stderr)
         return 2
-    if not is_inside(opts.content_dir, root):
-        print(f"qadocs: content folder {opts.content_dir} is outside the repository root {root}", file=sys.stderr)
-        return 2
     if args.command == "check":
         return _check(args, opts)
     out = (root / args.out).resolve()
-    if not is_inside(out, root) or out == opts.content_dir or is_inside(opts.content_dir, out):
-        print(f"qadocs: output folder {out} must be inside the repository and apart from the content",
-              file=sys.stderr)
-        return 2
     try:
         result = generate(opts, out, _progress)
+    except ContentError as exc:
+        print(shown_from_root([exc.diagnostic], opts)[0].render(), file=sys.stderr)
+        return 1
     except QadocsError as exc:
         print(f"qadocs: {exc}", file=sys.stderr)
         return 2

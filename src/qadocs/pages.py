@@ -6,30 +6,25 @@ from __future__ import annotations
 
 import json
 import posixpath
-import re
 from html import escape as html_escape
 from typing import Any
 
 import yaml
 
 from .anchors import clean_fragment, loose_key
+from .escape import html_meta, html_text, json_for_html, md_escape
 from .model import Chapter, Question, Source
 from .registry import SAFE_DUMPER
 from .resolve import relative_url
 from .site import PageResolver, QuestionPage, Site
 
-MD_ESCAPE_RE = re.compile(r"([\\`*_\[\]#|])")
-
-
-def md_escape(text: str) -> str:
-    """Make plain text safe to put in markdown link text or a heading."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return MD_ESCAPE_RE.sub(r"\\\1", text)
+ANCHORS_JSON = "anchors.json"  # beside each source's index page: old GitHub anchor -> question page
 
 
 def front_matter(meta: dict[str, Any]) -> str:
-    """YAML front matter block, written by the YAML library so any title round-trips."""
-    text = yaml.dump(meta, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
+    """YAML front matter block; every string in it is HTML text (see escape.py), so engines that
+    put `title` into `<title>`, the nav or the header unescaped show it as written, never run it."""
+    text = yaml.dump(html_meta(meta), Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
     return "---\n" + text + "---\n\n"
 
 
@@ -84,8 +79,14 @@ def question_file(site: Site, page: QuestionPage) -> str:
             + (body + "\n" if body else ""))
 
 
-def _legacy_anchor_map(page_dir: str, anchors: dict[str, str]) -> str:
-    """The map `assets/qadocs.js` uses to forward `#<old GitHub anchor>` to the question's page."""
+def anchor_map(site: Site, src: Source) -> str | None:
+    """`anchors.json` of a source: what `assets/qadocs.js` reads to forward `#<old GitHub anchor>`
+    on the source's page to the question's page. A file of its own, outside any page body, so
+    content cannot imitate it; None when the source has no anchors."""
+    anchors = site.source_anchors.get(src.path)
+    if not anchors:
+        return None
+    page_dir = site.source_dirs[src.path]
     exact: dict[str, str] = {}
     loose: dict[str, str | None] = {}
     for form, target in anchors.items():
@@ -95,8 +96,7 @@ def _legacy_anchor_map(page_dir: str, anchors: dict[str, str]) -> str:
         if key:
             loose[key] = url if loose.get(key, url) == url else None  # ambiguous keys are dropped
     data = {"exact": exact, "loose": {k: v for k, v in loose.items() if v is not None}}
-    payload = html_escape(json.dumps(data, ensure_ascii=False, sort_keys=True), quote=True)
-    return f'<div class="qadocs-anchors" hidden data-anchors="{payload}"></div>\n'
+    return json_for_html(data, sort_keys=True) + "\n"
 
 
 def chapter_file(site: Site, src: Source, ch: Chapter) -> str:
@@ -139,9 +139,8 @@ def source_file(site: Site, src: Source) -> str:
             parts.append("\n".join(_link_list(site, src_dir, own, src)) + "\n")
     if not src.questions:
         parts.append('<p class="qadocs-empty">这个文件里没有题目。</p>\n')
-    anchors = site.source_anchors.get(src.path)
-    if anchors:
-        parts.append(_legacy_anchor_map(src_dir, anchors))
+    if site.source_anchors.get(src.path):  # tells assets/qadocs.js to look for anchors.json here
+        parts.append('<div class="qadocs-anchors" hidden></div>\n')
     return "\n".join(parts)
 
 
@@ -172,7 +171,7 @@ def home_file(site: Site) -> str:
 
 
 def nav_tree(site: Site) -> list[Any]:
-    """MkDocs nav: section → source → chapter → question, in source order."""
+    """MkDocs nav: section → source → chapter → question, in source order; titles are HTML text."""
     nav: list[Any] = [{"首页": "index.md"}]
     section_nodes: dict[str, list[Any]] = {"": nav}
 
@@ -180,25 +179,25 @@ def nav_tree(site: Site) -> list[Any]:
         if section not in section_nodes:
             head = section.rpartition("/")[0]
             node: list[Any] = [site.section_dirs[section] + "/index.md"]
-            section_node(head).append({section.rsplit("/", 1)[-1]: node})
+            section_node(head).append({html_text(section.rsplit("/", 1)[-1]): node})
             section_nodes[section] = node
         return section_nodes[section]
 
     for src in site.sources:
         src_node: list[Any] = [site.source_dirs[src.path] + "/index.md"]
-        section_node(src.section).append({src.title: src_node})
+        section_node(src.section).append({html_text(src.title): src_node})
         chapter_nodes: dict[int, list[Any]] = {}
         for ch in src.chapters:
             node: list[Any] = [site.chapter_dirs[(src.path, ch.index)] + "/index.md"]
             parent = src_node if ch.parent is None else chapter_nodes[ch.parent]
-            parent.append({ch.title: node})
+            parent.append({html_text(ch.title): node})
             chapter_nodes[ch.index] = node
         for q in src.questions:
             page = site.page_of[(src.path, q.line)]
             if page.question is not q:
                 continue  # the page sits in the nav where its first occurrence is
             parent = src_node if q.chapter is None else chapter_nodes[q.chapter]
-            parent.append({_question_label(q): page.dir + "/index.md"})
+            parent.append({html_text(_question_label(q)): page.dir + "/index.md"})
     return nav
 
 

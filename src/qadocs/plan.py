@@ -8,14 +8,16 @@ resolves references; `pages.py` renders them.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .escape import json_for_html
 from .model import Diagnostic, Source
 from .pages import (
+    ANCHORS_JSON,
+    anchor_map,
     chapter_file,
     front_matter,
     home_file,
@@ -26,8 +28,9 @@ from .pages import (
     section_file,
     source_file,
 )
-from .registry import Change
-from .site import MEDIA_DIR, Options, Site
+from .registry import Change, Registry
+from .site import Options, Site
+from .urls import MEDIA_DIR
 
 __all__ = ["CSS_PATH", "JS_PATH", "MEDIA_DIR", "QUESTIONS_JSON", "Options", "Plan", "front_matter", "plan_pages"]
 
@@ -45,25 +48,29 @@ class Plan:
     nav: list[Any]
     questions: list[dict[str, Any]]
     diagnostics: list[Diagnostic]
-    registry_text: str | None  # the updated registry; None when the old one must be left alone
+    registry_text: str  # the registry as this build leaves it (written unless the build says otherwise)
     changes: list[Change]
 
 
-def plan_pages(sources: list[Source], opts: Options) -> Plan:
-    """Turn split sources into the docs dir's files, nav and question list."""
-    site = Site(sources, opts)
+def plan_pages(sources: list[Source], opts: Options, registry: Registry | None = None) -> Plan:
+    """Turn split sources (and the registry read so far, if any) into the docs dir's files, nav
+    and question list."""
+    site = Site(sources, opts, registry)
     files: dict[str, str] = {"index.md": ""}
     for section, sec_dir in site.section_dirs.items():
         files[sec_dir + "/index.md"] = section_file(site, section)
     for src in sources:
         files[site.source_dirs[src.path] + "/index.md"] = source_file(site, src)
+        anchors = anchor_map(site, src)
+        if anchors is not None:
+            files[site.source_dirs[src.path] + "/" + ANCHORS_JSON] = anchors
         for ch in src.chapters:
             files[site.chapter_dirs[(src.path, ch.index)] + "/index.md"] = chapter_file(site, src, ch)
     for page in site.pages:
         files[page.dir + "/index.md"] = question_file(site, page)
     files["index.md"] = home_file(site)
     questions = questions_json(site)
-    files[QUESTIONS_JSON] = json.dumps(questions, ensure_ascii=False, indent=1) + "\n"
+    files[QUESTIONS_JSON] = json_for_html(questions, indent=1) + "\n"
     for asset in (CSS_PATH, JS_PATH):
         files[asset] = resources.files("qadocs").joinpath(asset).read_text(encoding="utf-8")
     for path, text in redirect_files(site).items():

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from .build import generate, shown_from_root
 from .config import QadocsConfig
-from .errors import QadocsError
+from .errors import ContentError, QadocsError
 from .plan import Options
-from .read import is_inside
+from .sanitize import content_id
 
 log = logging.getLogger("mkdocs.plugins.qadocs")
 
@@ -33,21 +39,24 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
             missing_images=self.config.missing_images,  # type: ignore[arg-type]
         )
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember the command: `mkdocs serve` previews and never writes the registry."""
+        self.command = command
+
     # Priority 100: generate before other plugins look at the config or nav.
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Generate the pages, log every diagnostic once, and set the nav."""
         opts = self._options(config)
         out = Path(config.docs_dir).resolve()
-        if not is_inside(out, opts.repo_root) or out == opts.content_dir:
-            raise PluginError(f"qadocs: docs_dir {out} must be a generated folder inside the repository, "
-                              "not the content folder; e.g. `docs_dir: build/docs`")
         if not opts.content_dir.is_dir():
             raise PluginError(f"qadocs: content_dir {opts.content_dir} does not exist; "
                               "set `plugins: - qadocs: {content_dir: content}`")
         try:
-            result = generate(opts, out)
+            result = generate(opts, out, write_registry=getattr(self, "command", "build") != "serve")
+        except ContentError as exc:
+            raise PluginError(f"qadocs: {shown_from_root([exc.diagnostic], opts)[0].render()}") from exc
         except QadocsError as exc:
-            raise PluginError(f"qadocs: {exc}") from exc
+            raise PluginError(f"qadocs: {exc}; set `docs_dir: build/docs` and `content_dir: content`") from exc
         for diag in shown_from_root(result.diagnostics, opts):
             # qadocs errors are MkDocs warnings, so `mkdocs build --strict` fails on them.
             log.log(logging.WARNING if diag.severity == "error" else logging.INFO, diag.render())
@@ -64,6 +73,27 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
 
     on_config.mkdocs_priority = 100  # type: ignore[attr-defined]
 
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """Nav titles are HTML text already (escaped by qadocs): mark them so, or Material's `| e`
+        would escape them twice in its labels."""
+        for item in _walk(nav.items):
+            if isinstance(item.title, str):
+                item.title = Markup(item.title)
+        return nav
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """The front-matter title is HTML text already (escaped by qadocs); mark it so."""
+        if isinstance(page.meta.get("title"), str):
+            page.meta["title"] = Markup(page.meta["title"])
+        return markdown
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """The sanitizer moved content ids that start with `__` (the theme's) to `user-content-__…`;
+        move the page's table of contents along, so its links still land."""
+        for item in _walk_toc(page.toc):
+            item.id = content_id(item.id)
+        return html
+
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a source or an image changes, not only when the generated pages do."""
         opts = self._options(config)
@@ -71,3 +101,16 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
             if path.is_dir():
                 server.watch(str(path))
         return server
+
+
+def _walk(items: list[Any]) -> Iterator[Any]:
+    """Every nav item, sections and their children included."""
+    for item in items:
+        yield item
+        yield from _walk(getattr(item, "children", None) or [])
+
+
+def _walk_toc(toc: TableOfContents | list[AnchorLink]) -> Iterator[AnchorLink]:
+    for item in toc:
+        yield item
+        yield from _walk_toc(item.children)

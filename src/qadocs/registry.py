@@ -20,21 +20,31 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import posixpath
 import re
+import stat
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .model import Diagnostic
+from .urls import RESERVED_DIRS
 
 REGISTRY_NAME = "qadocs-registry.yml"
 SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when built in: same output, faster
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TITLE_THRESHOLD = 0.8
+MAX_ID = 64  # characters in a hand-edited id
+MAX_REGISTRY_BYTES = 64 * 1024 * 1024
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A page URL: up to 16 slug segments, each like an id; no dots, no empty segment, no `..`.
+URL_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*){0,15}$")
+MAX_URL = 512
 HEADER = """\
 # qadocs id registry: one entry per question page, kept by `qadocs split` and `mkdocs build`.
 # Commit it with the content. To give a question another URL on purpose, edit its `id`;
@@ -105,17 +115,33 @@ def _norm_title(title: str) -> str:
     return " ".join(title.split())
 
 
+class RegistryUnusable(ValueError):
+    """The registry file as a whole cannot be trusted (the message says why)."""
+
+
+def _text_field(raw: dict[str, Any], key: str, line: int, required: bool = False) -> str:
+    value = raw.get(key)
+    if value is None and not required:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise RegistryUnusable(f"the entry at line {line} needs `{key}` to be text")
+    return str(value)
+
+
 def _entry(raw: Any, line: int) -> Entry:
     if not isinstance(raw, dict):
-        raise ValueError(f"the entry at line {line} must be a mapping")
-    try:
-        old = raw.get("old_urls") or []
-        return Entry(id=str(raw["id"]), url=str(raw["url"]).strip("/"), title=str(raw.get("title", "")),
-                     answer=str(raw.get("answer", "")), source=str(raw.get("source", "")),
-                     chapter=None if raw.get("chapter") is None else str(raw["chapter"]),
-                     old_urls=[str(u).strip("/") for u in old], line=line)
-    except KeyError as exc:
-        raise ValueError(f"the entry at line {line} has no `{exc.args[0]}`") from exc
+        raise RegistryUnusable(f"the entry at line {line} must be a mapping")
+    for key in ("id", "url"):
+        if key not in raw:
+            raise RegistryUnusable(f"the entry at line {line} has no `{key}`")
+    old = raw.get("old_urls") or []
+    if not isinstance(old, list) or not all(isinstance(u, (str, int)) and not isinstance(u, bool) for u in old):
+        raise RegistryUnusable(f"the entry at line {line} needs `old_urls` to be a list of page paths")
+    return Entry(id=_text_field(raw, "id", line, True), url=_text_field(raw, "url", line, True),
+                 title=_text_field(raw, "title", line), answer=_text_field(raw, "answer", line),
+                 source=_text_field(raw, "source", line),
+                 chapter=None if raw.get("chapter") is None else _text_field(raw, "chapter", line),
+                 old_urls=[str(u) for u in old], line=line)
 
 
 def _entries(node: yaml.Node | None, data: dict[str, Any], key: str) -> list[Entry]:
@@ -127,33 +153,124 @@ def _entries(node: yaml.Node | None, data: dict[str, Any], key: str) -> list[Ent
                 lines = [item.start_mark.line + 1 for item in value_node.value]
     raws = data.get(key) or []
     if not isinstance(raws, list):
-        raise ValueError(f"`{key}` must be a list")
+        raise RegistryUnusable(f"`{key}` must be a list")
     return [_entry(raw, lines[i] if i < len(lines) else 1) for i, raw in enumerate(raws)]
 
 
-def parse_registry(text: str, path: str) -> tuple[Registry | None, list[Diagnostic]]:
-    """Read registry text; None (with a diagnostic) when it cannot be trusted."""
+def _load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """Parse with the safe loader; aliases are refused before anything is built (no alias bombs)."""
+    for event in yaml.parse(text, Loader=SAFE_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            raise RegistryUnusable("it uses a YAML alias (`*name`); write every value out")
+    loader = SAFE_LOADER(text)
     try:
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()  # parsed once: the node gives lines, the data follows from it
-            data = loader.construct_document(node) if node is not None else {}
-        finally:
-            loader.dispose()
+        node = loader.get_single_node()  # parsed once: the node gives lines, the data follows from it
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
+def read_registry(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
+    """The registry file's text (None when there is none yet), or why it cannot be used.
+
+    Never follows a symlink; an empty, oversized, unreadable or non-UTF-8 file is unusable."""
+    def unusable(why: str) -> tuple[None, Diagnostic]:
+        return None, Diagnostic(shown, 1, "error", "registry-invalid",
+                                f"registry {why}; nothing was built and the file was left untouched. "
+                                "Restore it from git (`git checkout -- <path>`), or delete it to start afresh")
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return unusable(f"cannot be read ({exc.strerror})")
+    if stat.S_ISLNK(info.st_mode):
+        return unusable("is a symbolic link, which is never followed")
+    if not stat.S_ISREG(info.st_mode):
+        return unusable("is not a regular file")
+    if info.st_size > MAX_REGISTRY_BYTES:
+        return unusable(f"is larger than {MAX_REGISTRY_BYTES // 2**20} MB")
+    try:
+        with open(path, "rb") as f:  # noqa: PTH123 - opened once, after the lstat above
+            data = f.read(MAX_REGISTRY_BYTES + 1)
+    except OSError as exc:
+        return unusable(f"cannot be read ({exc.strerror})")
+    if not data.strip():
+        return unusable("is empty (a build or merge was interrupted?)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return unusable(f"is not UTF-8 (byte {exc.start})")
+    return text.replace("\r\n", "\n"), None
+
+
+def parse_registry(text: str, path: str) -> tuple[Registry | None, list[Diagnostic]]:
+    """Read registry text; None (with a `registry-invalid` error) when it cannot be trusted."""
+    try:
+        node, data = _load_yaml(text)
         if not isinstance(data, dict):
-            raise ValueError("the registry must be a mapping with `questions` and `deleted`")
+            raise RegistryUnusable("must be a mapping with `questions` and `deleted`")
         reg = Registry(_entries(node, data, "questions"), _entries(node, data, "deleted"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         return None, [Diagnostic(path, line, "error", "registry-invalid",
-                                 f"registry is not valid YAML ({getattr(exc, 'problem', exc)}); it is left "
-                                 "untouched and this build uses fresh URLs. Fix it, e.g. from git history")]
-    except ValueError as exc:
+                                 f"registry is not valid YAML ({getattr(exc, 'problem', None) or exc}); "
+                                 "nothing was built and the file was left untouched. Fix it, e.g. from git history")]
+    except (RegistryUnusable, RecursionError, MemoryError) as exc:
+        why = str(exc) if isinstance(exc, RegistryUnusable) else "is nested too deeply or too large"
         return None, [Diagnostic(path, 1, "error", "registry-invalid",
-                                 f"registry is malformed: {exc}; it is left untouched and this build uses "
-                                 "fresh URLs")]
-    return reg, []
+                                 f"registry is malformed: {why}; nothing was built and the file was left untouched")]
+    return reg, validate(reg, path)
+
+
+def _url_problem(url: str) -> str | None:
+    if len(url) > MAX_URL or not URL_RE.match(url):
+        return "is not a page path of lower-case slugs joined by '/' (e.g. 'ai-shipin/kuosan-moxing')"
+    if url.split("/", 1)[0] in RESERVED_DIRS:
+        return f"lies in /{url.split('/', 1)[0]}/, which the site itself uses"
+    return None
+
+
+def validate(reg: Registry, path: str) -> list[Diagnostic]:
+    """Check every URL of the registry as data; bad entries and URLs are dropped, each reported.
+
+    A `url` must be a normalised page path used by no other entry; otherwise the entry is ignored.
+    An `old_urls` item that is not such a path, or that another entry already uses, is dropped."""
+    diags: list[Diagnostic] = []
+    owner: dict[str, Entry] = {}
+
+    def bad(e: Entry, msg: str) -> None:
+        diags.append(Diagnostic(path, e.line, "error", "registry-bad-url", msg))
+
+    for group in (reg.questions, reg.deleted):
+        kept = []
+        for e in group:
+            url = e.url.strip("/")
+            problem = _url_problem(url) or (
+                f"is also the URL of the entry at line {owner[url].line}" if url in owner else None)
+            if problem is not None:
+                bad(e, f"url '{e.url}' {problem}; this entry is ignored (fix it or restore it from git)")
+                continue
+            e.url = url
+            owner[url] = e
+            kept.append(e)
+        group[:] = kept
+    for e in reg.questions + reg.deleted:
+        old_urls = []
+        for old in e.old_urls:
+            url = old.strip("/")
+            problem = _url_problem(url) or (
+                f"is also a URL of the entry at line {owner[url].line}" if url in owner and owner[url] is not e
+                else None)
+            if problem is not None:
+                bad(e, f"old_urls item '{old}' {problem}; it is dropped (old_urls is a list of page paths)")
+                continue
+            if url != e.url and url not in old_urls:
+                owner[url] = e
+                old_urls.append(url)
+        e.old_urls = old_urls
+    return diags
 
 
 def dump_registry(reg: Registry) -> str:
@@ -173,27 +290,35 @@ def dump_registry(reg: Registry) -> str:
     return HEADER + yaml.dump(data, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
 
 
-def _apply_renames(reg: Registry, path: str, diags: list[Diagnostic], changes: list[Change]) -> None:
-    """An `id` edited by hand moves `url`; the former URL joins `old_urls`."""
+def _apply_renames(reg: Registry, path: str, taken: set[str], diags: list[Diagnostic],
+                   changes: list[Change]) -> None:
+    """An `id` edited by hand moves `url`; the former URL joins `old_urls`.
+
+    The new URL may be no other entry's (current or former) and no page the site already has
+    (`taken`: index pages, reserved folders)."""
+    owners = {url: e for e in reg.questions + reg.deleted for url in e.all_urls()}
     for e in reg.questions:
         current = posixpath.basename(e.url)
         if e.id == current:
             continue
-        if not ID_RE.match(e.id) or len(e.id) > 64:
-            diags.append(Diagnostic(path, e.line, "error", "registry-bad-id",
-                                    f"id '{e.id}' must be lower-case ASCII letters, digits and '-' "
-                                    f"(e.g. 'kuosan-moxing'); keeping '{current}'"))
-            e.id = current
-            continue
         new_url = posixpath.join(posixpath.dirname(e.url), e.id)
-        if any(new_url in other.all_urls() for other in reg.questions + reg.deleted if other is not e):
+        owner = owners.get(new_url)
+        if not ID_RE.match(e.id) or len(e.id) > MAX_ID:
+            problem = "must be lower-case ASCII letters, digits and '-' (e.g. 'kuosan-moxing')"
+        elif owner is not None and owner is not e:
+            problem = f"would reuse the URL /{new_url}/ of another question"
+        elif owner is None and new_url in taken:
+            problem = f"would take the URL /{new_url}/ of another page of the site"
+        else:
+            problem = None
+        if problem is not None:
             diags.append(Diagnostic(path, e.line, "error", "registry-bad-id",
-                                    f"id '{e.id}' would reuse the URL /{new_url}/ of another question; "
-                                    f"keeping '{current}'"))
+                                    f"id '{e.id}' {problem}; keeping '{current}'"))
             e.id = current
             continue
         changes.append(Change("renamed", new_url, f"was /{e.url}/ (redirects)"))
         e.old_urls = [u for u in [e.url, *e.old_urls] if u != new_url]
+        owners[new_url] = e
         e.url = new_url
 
 
@@ -208,7 +333,7 @@ def assign(candidates: list[Candidate], reg: Registry | None, taken: set[str], p
     diags: list[Diagnostic] = []
     changes: list[Change] = []
     reg = reg if reg is not None else Registry()
-    _apply_renames(reg, path, diags, changes)
+    _apply_renames(reg, path, taken, diags, changes)
     for e in reg.questions + reg.deleted:
         taken.update(e.all_urls())
     ids = {e.id for e in reg.questions + reg.deleted}

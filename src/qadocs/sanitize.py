@@ -4,7 +4,10 @@ Content comes from many contributors, so raw HTML in answers is untrusted. This 
 runs last, on the whole HTML of a page, and keeps what authors and the renderers legitimately
 produce (layout tags, images, links, tables, code highlighting, MathML, details) while dropping
 scripts, event handlers, `javascript:`/`data:` URLs (data images excepted), iframes, objects,
-embeds, forms and styles. Pure Python-Markdown: no mkdocs import.
+embeds, forms and styles. Ids and names that start with `__` are the theme's own (Material's
+`__config`, `__search`, `__drawer`…): content that reuses one would clobber the theme's scripts,
+so they get GitHub's `user-content-` prefix, and so do `#__…` links. Pure Python-Markdown: no
+mkdocs import.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ ATTRIBUTES: dict[str, set[str]] = {
     "li": {"value"},
     "details": {"open"},
     "time": {"datetime"},
-    "div": {"hidden", "data-anchors"},
+    "div": {"hidden"},
     "table": {"width"},
     **{tag: MATHML_ATTRIBUTES for tag in MATHML_TAGS},
 }
@@ -48,8 +51,21 @@ URL_SCHEMES = {"http", "https", "mailto", "data"}
 DATA_IMAGE_PREFIXES = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
 
 
+THEME_ID_PREFIX = "__"  # every id Material's templates use starts with it
+CONTENT_ID_PREFIX = "user-content-"  # GitHub's prefix for ids written in content
+
+
+def content_id(value: str) -> str:
+    """An id (or `name`) from content, moved out of the theme's namespace when it is in it."""
+    return CONTENT_ID_PREFIX + value if value.strip().startswith(THEME_ID_PREFIX) else value
+
+
 def _filter(tag: str, attribute: str, value: str) -> str | None:
-    """Keep data: URLs only as the source of a raster image."""
+    """Keep data: URLs only as the source of a raster image; keep content ids out of the theme's."""
+    if attribute in ("id", "name"):
+        return content_id(value)
+    if attribute == "href" and value.startswith("#"):
+        return "#" + content_id(value[1:])
     if attribute in ("src", "href") and value.strip().lower().startswith("data:"):
         if tag == "img" and attribute == "src" and value.strip().lower().startswith(DATA_IMAGE_PREFIXES):
             return value
@@ -57,12 +73,15 @@ def _filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+CLEANER = nh3.Cleaner(
+    tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_filter, url_schemes=URL_SCHEMES,
+    filter_style_properties={"text-align"}, link_rel=None, strip_comments=True,
+)  # built once: building the allow-list costs far more than cleaning a page
+
+
 def sanitize_html(html: str) -> str:
     """Return `html` with everything outside the allow-list removed."""
-    return str(nh3.clean(
-        html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_filter, url_schemes=URL_SCHEMES,
-        filter_style_properties={"text-align"}, link_rel=None, strip_comments=True,
-    ))
+    return str(CLEANER.clean(html))
 
 
 class SanitizePostprocessor(Postprocessor):

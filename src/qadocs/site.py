@@ -8,6 +8,7 @@ and image questions of one piece of markdown shown on one page.
 from __future__ import annotations
 
 import difflib
+import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,14 +18,16 @@ from urllib.parse import unquote
 from .anchors import AnchorIndex, anchor_forms, clean_fragment, github_slug
 from .model import Diagnostic, Question, Source
 from .read import is_inside
-from .registry import REGISTRY_NAME, Candidate, Change, Entry, assign, dump_registry, fingerprint, parse_registry
+from .registry import REGISTRY_NAME, Candidate, Change, Entry, Registry, assign, dump_registry, fingerprint
 from .resolve import Image, Resolver, relative_url, rewrite_markdown
 from .slug import slugify
 from .split import split_number
-from .urls import WINDOWS_ABS_RE, is_external, is_remote
+from .urls import MEDIA_DIR, RESERVED_DIRS, WINDOWS_ABS_RE, is_external, is_remote
 
 MissingImages = Literal["placeholder", "error"]
-MEDIA_DIR = "media"
+# The only files copied into the site: raster images, which a browser never runs. HTML, SVG,
+# PDF, scripts, configuration and everything else stays out, whatever links to it.
+COPYABLE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico"})
 
 
 @dataclass(slots=True)
@@ -36,8 +39,7 @@ class Options:
     imgs_dir: Path
     base_url: str = "/"
     missing_images: MissingImages = "placeholder"
-    registry_text: str | None = None  # the registry file's text; None when there is none yet
-    registry_path: str = REGISTRY_NAME  # how diagnostics name it
+    registry_path: str = REGISTRY_NAME  # how diagnostics name the registry file
 
 
 @dataclass(slots=True)
@@ -59,12 +61,12 @@ class QuestionPage:
 class Site:
     """The planner's shared state: page dirs, anchor indexes, copied files, diagnostics."""
 
-    def __init__(self, sources: list[Source], opts: Options) -> None:
+    def __init__(self, sources: list[Source], opts: Options, registry: Registry | None = None) -> None:
         self.sources = sources
         self.by_path = {s.path: s for s in sources}
         self.opts = opts
         self.diags: list[Diagnostic] = [d for s in sources for d in s.diagnostics]
-        self.taken: set[str] = {MEDIA_DIR, "assets", "search"}
+        self.taken: set[str] = set(RESERVED_DIRS)
         self.section_dirs: dict[str, str] = {}
         self.source_dirs: dict[str, str] = {}
         self.chapter_dirs: dict[tuple[str, int], str] = {}
@@ -73,12 +75,10 @@ class Site:
         self.indexes: dict[str, AnchorIndex[str]] = {}
         self.assets: dict[str, Path] = {}
         self.reported_outside = False
-        self.registry, reg_diags = (parse_registry(opts.registry_text, opts.registry_path)
-                                    if opts.registry_text is not None else (None, []))
-        self.diags += reg_diags
+        self.registry = registry
         self.changes: list[Change] = []
         self.entries: dict[str, Entry] = {}  # page dir -> registry entry
-        self.new_registry_text: str | None = None
+        self.new_registry_text = ""
         self.deleted: list[Entry] = []  # registry entries of questions no longer in the content
         self.source_anchors: dict[str, dict[str, str]] = {}  # source -> anchor form -> page dir
         self._place()
@@ -143,8 +143,7 @@ class Site:
         for page, entry in zip(self.pages, entries, strict=True):
             page.id, page.dir = entry.id, entry.url
             self.entries[entry.url] = entry
-        if self.opts.registry_text is None or self.registry is not None:
-            self.new_registry_text = dump_registry(registry)
+        self.new_registry_text = dump_registry(registry)
         self.deleted = registry.deleted
 
     # -- anchors ----------------------------------------------------------------------------
@@ -230,8 +229,27 @@ class Site:
             self.reported_outside = True
         return None
 
+    def refusal(self, path: Path) -> str | None:
+        """Why the repository file `path` may not be copied into the site, or None when it may.
+
+        Only raster images are copied, and nothing that is, or lies under, a dot-named file or
+        folder (`.git/`, `.env`), neither as written nor where a symlink leads."""
+        root = self.opts.repo_root.resolve()
+        real = path.resolve()
+        for shown in (Path(os.path.normpath(path.absolute())), real):  # as written (`..` folded), as linked
+            try:
+                parts = shown.relative_to(root).parts
+            except ValueError:
+                continue
+            if any(part.startswith(".") for part in parts):
+                return "it is a hidden file or lies in a hidden folder"
+        if real.suffix.lower() not in COPYABLE_SUFFIXES or path.suffix.lower() not in COPYABLE_SUFFIXES:
+            return ("only raster images (" + ", ".join(sorted(s[1:] for s in COPYABLE_SUFFIXES))
+                    + ") are published; other files, SVG and HTML included, could run script on the site")
+        return None
+
     def add_asset(self, path: Path) -> str:
-        """Docs-dir path under which the repository file `path` is copied."""
+        """Docs-dir path under which the repository file `path` is copied (call `refusal` first)."""
         rel = Path(path).resolve().relative_to(self.opts.repo_root.resolve()).as_posix()
         dest = f"{MEDIA_DIR}/{rel}"
         self.assets[dest] = path
@@ -284,6 +302,10 @@ class PageResolver(Resolver):
             severity: Literal["error", "warning"] = "error" if opts.missing_images == "error" else "warning"
             self._diag(line, severity, "image-missing", f"image '{target}' is not in the repository")
             return Image(None)
+        why = self.site.refusal(found)
+        if why is not None:
+            self._diag(line, "warning", "file-not-copied", f"image '{target}' is not copied: {why}")
+            return Image(None)
         return Image(relative_url(self.page_dir, self.site.add_asset(found)))
 
     def link(self, target: str, line: int, col: int = 1, html: bool = False) -> str | None:
@@ -306,6 +328,10 @@ class PageResolver(Resolver):
                     return None
                 src, path = self.site.by_path[other], ""
             elif found is not None:
+                why = self.site.refusal(found)
+                if why is not None:
+                    self._diag(line, "warning", "file-not-copied", f"link target '{target}' is not copied: {why}")
+                    return None
                 dest = relative_url(self.page_dir, self.site.add_asset(found))
                 return dest + (hash_mark + fragment if fragment else "")
             elif not hash_mark and self.site.indexes[src.path].find(path) is not None:

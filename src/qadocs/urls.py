@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+MEDIA_DIR = "media"  # copied images
+# Top-level folders of the built site that no page may take: copied images, qadocs' and the
+# theme's assets, the search index.
+RESERVED_DIRS = frozenset({MEDIA_DIR, "assets", "search"})
 SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 WINDOWS_ABS_RE = re.compile(r"^[a-zA-Z]:[\\/]")
 REMOTE_RE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
