@@ -336,6 +336,9 @@ def test_7_14_unusable_registry_stops_the_build_untouched(tmp_path: Path, name: 
     assert f"content/{REGISTRY_NAME}:" in err and "registry-invalid" in err and "Traceback" not in err
     assert main(["check", "--root", str(opts.repo_root)]) == 1
     assert "registry-invalid" in capsys.readouterr().out
+    preview = generate(opts, opts.repo_root / "out", write_registry=False)  # `mkdocs serve` keeps serving
+    assert "registry-invalid" in [d.code for d in preview.diagnostics] and len(preview.plan.questions) == 2
+    assert _registry(opts).read_bytes() == data
 
 
 def test_6_symlinked_registry_is_never_followed(tmp_path: Path) -> None:

@@ -74,13 +74,14 @@ def load_registry(opts: Options) -> tuple[Registry | None, list[Diagnostic]]:
 def generate(opts: Options, out_dir: Path | None, progress: Progress | None = None,
              write_registry: bool = True) -> Result:
     """Plan the pages for `opts` and, unless `out_dir` is None, write them and (with
-    `write_registry`) update the registry. An unusable registry stops a write with ContentError,
-    before anything is written; `out_dir=None` (a check) reports it and goes on."""
+    `write_registry`) update the registry. An unusable registry stops a build that would write it
+    (ContentError, before anything is written); a check (`out_dir=None`) or a preview
+    (`write_registry=False`, `mkdocs serve`) reports it and goes on without it."""
     start = time.perf_counter()
     check_layout(opts, out_dir)
     registry, reg_diags = load_registry(opts)
     fatal = next((d for d in reg_diags if d.code == "registry-invalid"), None)
-    if fatal is not None and out_dir is not None:
+    if fatal is not None and out_dir is not None and write_registry:
         raise ContentError(fatal)
     sources, diags = load(opts, progress)
     diags += check_sources(sources) + reg_diags
