@@ -111,6 +111,7 @@ class _Walker:
 
     def __init__(self, content_dir: Path, repo_root: Path, diags: list[Diagnostic]) -> None:
         self.repo_root = repo_root
+        self.content_dir = content_dir
         self.diags = diags
         self.files: list[_Found] = []
         self.read_as: dict[str, str] = {os.path.realpath(content_dir): ""}  # real folder → rel path it is read as
@@ -124,6 +125,9 @@ class _Walker:
             if not is_inside(path, self.repo_root):
                 self.diags.append(Diagnostic(shown(rel), 1, "error", "path-outside-repo",
                                              "folder is a link to a folder outside the repository; skipped"))
+            elif is_inside(self.content_dir, path):  # the repo root, say: it holds content/ and the output
+                self.diags.append(Diagnostic(shown(rel), 1, "info", "folder-repeated",
+                                             "folder leads to a folder that holds the content folder; skipped"))
             elif self._claim(path, rel):
                 self._scan(path, rel)
         return self.files
