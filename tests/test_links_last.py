@@ -23,6 +23,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from qadocs.build import generate
+from qadocs.errors import ContentError
 from qadocs.plan import Options
 from qadocs.registry import REGISTRY_NAME
 
@@ -259,7 +260,11 @@ def test_broken_registry_is_reported_and_left_alone(tmp_path: Path, bad: str) ->
     (root / "imgs").mkdir()
     (root / "content" / "a.md").write_text('<h2 id="1.题">1.题</h2>\n\n答。\n', encoding="utf-8")
     (root / "content" / REGISTRY_NAME).write_text(bad, encoding="utf-8")
-    result = generate(Options(root, root / "content", root / "imgs"), root / "out")
+    opts = Options(root, root / "content", root / "imgs")
+    with pytest.raises(ContentError) as exc:  # a build would hand out fresh URLs: it stops instead
+        generate(opts, root / "out")
+    assert exc.value.diagnostic.code == "registry-invalid" and not (root / "out").exists()
+    result = generate(opts, None)  # a check reports it and goes on
     assert [d.code for d in result.diagnostics] == ["registry-invalid"]
     assert result.diagnostics[0].path == REGISTRY_NAME and result.diagnostics[0].line >= 1
     assert (root / "content" / REGISTRY_NAME).read_text(encoding="utf-8") == bad
@@ -306,3 +311,26 @@ def test_bad_hand_edited_id_is_reported_at_its_line_and_kept(tmp_path: Path) -> 
     result = generate(Options(tmp_path, tmp_path / "content", tmp_path / "imgs"), tmp_path / "out")
     assert [(d.code, d.line) for d in result.diagnostics] == [("registry-bad-id", line)]
     assert result.plan.questions[0]["url"] == first
+
+
+def test_retitled_and_rewritten_questions_keep_urls_at_scale(tmp_path: Path) -> None:
+    """Past the all-pairs size the similar-title step finds pairs through shared bigrams: a typo
+    fix plus a new answer still keeps every URL, and the planner never compares all pairs."""
+    root = tmp_path / "repo"
+    (root / "content").mkdir(parents=True)
+    (root / "imgs").mkdir()
+    topics = ["扩散模型", "注意力机制", "视频生成", "时序建模", "多模态对齐", "数据清洗", "模型蒸馏", "位置编码"]
+    titles = [f"请比较{topics[n % 8]}在第{n}类场景中的表现与{topics[(n * 3) % 8]}的取舍" for n in range(600)]
+
+    def write(edit: bool) -> list[dict[str, object]]:
+        parts = []
+        for n, title in enumerate(titles, start=1):
+            shown = title.replace("表现", "表现情况") if edit else title
+            parts.append(f'<h2 id="{n}.q">{n}.{shown}</h2>\n\n{"新" if edit else "旧"}答案 {n}。\n')
+        (root / "content" / "a.md").write_text("\n".join(parts), encoding="utf-8")
+        return generate(Options(root, root / "content", root / "imgs"), root / "out").plan.questions
+
+    first = {q["title"]: q["url"] for q in write(False)}
+    second = write(True)
+    assert len(second) == 600
+    assert [first[str(q["title"]).replace("表现情况", "表现")] for q in second] == [q["url"] for q in second]

@@ -33,6 +33,7 @@ from typing import Any
 import yaml
 
 from .model import Diagnostic
+from .similar import candidate_pairs
 from .urls import RESERVED_DIRS
 
 REGISTRY_NAME = "qadocs-registry.yml"
@@ -363,15 +364,15 @@ def assign(candidates: list[Candidate], reg: Registry | None, taken: set[str], p
 
     def fuzzy(pool: list[Entry]) -> None:
         pairs = []
-        for i, cand in enumerate(candidates):
-            if chosen[i] is not None:
-                continue
-            for e in pool:
-                matcher = difflib.SequenceMatcher(None, _norm_title(cand.title), _norm_title(e.title))
-                if matcher.real_quick_ratio() >= TITLE_THRESHOLD and matcher.quick_ratio() >= TITLE_THRESHOLD:
-                    ratio = matcher.ratio()
-                    if ratio >= TITLE_THRESHOLD:
-                        pairs.append((-ratio, i, e.url, e))
+        open_ = [i for i in range(len(candidates)) if chosen[i] is None]
+        left = [_norm_title(candidates[i].title) for i in open_]
+        right = [_norm_title(e.title) for e in pool]
+        for a, b in candidate_pairs(left, right):  # every pair when few, else those sharing bigrams
+            matcher = difflib.SequenceMatcher(None, left[a], right[b])
+            if matcher.real_quick_ratio() >= TITLE_THRESHOLD and matcher.quick_ratio() >= TITLE_THRESHOLD:
+                ratio = matcher.ratio()
+                if ratio >= TITLE_THRESHOLD:
+                    pairs.append((-ratio, open_[a], pool[b].url, pool[b]))
         for _, i, _, e in sorted(pairs, key=lambda p: (p[0], p[1], p[2])):
             if chosen[i] is None and id(e) not in used:
                 chosen[i] = e
