@@ -16,6 +16,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -218,9 +219,8 @@ def test_3_content_ids_cannot_clobber_the_theme(browser: Browser, hostile: tuple
     assert soup.select_one("article #user-content-__config") is not None
     assert soup.select_one("article a[name='user-content-__search']") is not None
     with open_session(browser) as sess:
-        sess.page.goto(hostile_url + url, wait_until="load")
-        sess.page.locator("input.md-search__input").fill("答案")
-        sess.page.locator(".md-search-result__item").first.wait_for(state="visible")  # Material's JS runs
+        sess.page.goto(hostile_url + url + "?q=" + quote("答案"), wait_until="load")
+        sess.page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=30_000)  # Material runs
         sess.assert_clean()
 
 
