@@ -428,3 +428,32 @@ def test_11_serve_never_writes_the_registry(tmp_path: Path) -> None:
     plugin.on_startup(command="build", dirty=False)
     plugin.on_config(config)
     assert _registry(opts).is_file()
+
+
+@pytest.mark.parametrize("rel", ["../escape.md", "/abs.md", "a/../../b.md", "a//b.md", ".."])
+def test_5_writer_refuses_any_path_leaving_the_output(tmp_path: Path, rel: str) -> None:
+    """Defence in depth: whatever the planner produced, the one writer checks every path."""
+    from qadocs.plan import Plan
+    from qadocs.write import write_plan
+
+    plan = Plan(files={rel: "x"}, assets={}, nav=[], questions=[], diagnostics=[], registry_text="", changes=[])
+    with pytest.raises(QadocsError):
+        write_plan(plan, tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.rglob("*.md")) == []
+
+
+def test_5_writer_never_writes_through_a_planted_symlink(tmp_path: Path) -> None:
+    from qadocs.plan import Plan
+    from qadocs.write import MARKER, write_plan
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MARKER).write_text("", encoding="utf-8")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    os.symlink(victim, out / "index.md")
+    plan = Plan(files={"index.md": "new"}, assets={}, nav=[], questions=[], diagnostics=[], registry_text="",
+                changes=[])
+    write_plan(plan, out)
+    assert victim.read_text(encoding="utf-8") == "keep"
+    assert not (out / "index.md").is_symlink() and (out / "index.md").read_text(encoding="utf-8") == "new"
