@@ -6,10 +6,14 @@ any site generator does with the same text). Run with `make bench`.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import platform
+import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import markdown
@@ -18,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from messy import make_big_source, make_collection  # noqa: E402
+from qadocs import cli  # noqa: E402
 from qadocs.build import generate  # noqa: E402
 from qadocs.plan import Options  # noqa: E402
 
@@ -38,7 +43,7 @@ def baseline(content: Path) -> None:
 
 def case(name: str, repo: Path, content: Path) -> None:
     opts = Options(repo, content, repo / "imgs")
-    out = Path(tempfile.mkdtemp()) / "docs"
+    out = repo / "build" / "docs"  # the output must lie inside the repository
     generate(opts, out)  # warm caches (jieba dictionary, pinyin tables)
     base = best_of(3, lambda: baseline(content))
     gen = best_of(3, lambda: generate(opts, out))
@@ -69,12 +74,67 @@ def big_file() -> None:
           f"ratio {split_s / base:5.2f}")
 
 
+def backtick_line(n: int) -> str:
+    """A source whose one answer line has 2n+1 characters: `x`, n backticks, n letters (a code
+    span opened and never closed)."""
+    return "## 1. 题目1\n\n" + "x" + "`" * n + "a" * n + "\n\n## 2. 题目2\n\n答案\n"
+
+
+def md_headings(n: int) -> str:
+    return "".join(f"## {i}. 题目{i}\n答案{i}\n" for i in range(1, n + 1))
+
+
+def html_headings(n: int) -> str:
+    return "".join(f'<h2 id="{i}.题目{i}">{i}.题目{i}</h2>\n答案{i}\n' for i in range(1, n + 1))
+
+
+def kb(n: int) -> str:
+    return f"{(2 * n + 1) / 1000:.0f} KB"
+
+
+def count(n: int) -> str:
+    return f"{n:,}"
+
+
+def check_seconds(text: str, runs: int) -> float:
+    """Best time of `qadocs check` (the CLI, in process, output discarded) on one source `text`."""
+    repo = Path(tempfile.mkdtemp())
+    (repo / "content").mkdir()
+    (repo / "content" / "p.md").write_text(text, encoding="utf-8")
+    argv = ["check", "--content", "content", "--root", str(repo)]
+
+    def run() -> None:
+        with open(os.devnull, "w") as null, contextlib.redirect_stdout(null), contextlib.redirect_stderr(null):
+            cli.main(argv)
+
+    return best_of(runs, run)
+
+
+def pathological() -> None:
+    """Hostile input must cost time in proportion to its size (issue 7): each case at n and 2n,
+    `qadocs check` time ratio 2n/n at most 2.2."""
+    check_seconds(md_headings(100), 1)  # warm caches (jieba dictionary, pinyin tables)
+    cases: list[tuple[str, Callable[[int], str], int, int, Callable[[int], str]]] = [
+        ("one line x+`*n+a*n", backtick_line, 2_000, 5, kb),
+        ("markdown question headings", md_headings, 50_000, 2, count),
+        ("HTML question headings", html_headings, 50_000, 2, count),
+    ]
+    for name, make, n, runs, size in cases:
+        one, two = check_seconds(make(n), runs), check_seconds(make(2 * n), runs)
+        print(f"{'check, ' + name:<40} {size(n):>8} {one:7.3f}s  {size(2 * n):>8} {two:7.3f}s  "
+              f"2n/n {two / one:5.2f}")
+
+
 def main() -> None:
     print(f"{time.strftime('%Y-%m-%d')} {platform.machine()} {platform.python_version()}")
-    case("demo content", ROOT, ROOT / "content")
+    demo = Path(tempfile.mkdtemp())  # a copy: generating writes the registry into content/
+    shutil.copytree(ROOT / "content", demo / "content")
+    shutil.copytree(ROOT / "imgs", demo / "imgs")
+    case("demo content", demo, demo / "content")
     tmp = Path(tempfile.mkdtemp())
     case("messy collection (300)", tmp, make_collection(tmp, files=300))
     big_file()
+    pathological()
 
 
 if __name__ == "__main__":

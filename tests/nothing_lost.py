@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from qadocs.read import decode
-from qadocs.split import HTML_HEADING_RE, MD_HEADING_RE, plain_text, split_number, split_source
+from qadocs.split import HTML_HEADING_RE, md_heading, plain_text, split_number, split_source
 
 IMAGE_MD_RE = re.compile(r"!\[([^\]]*)\]\((?:<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)")
 LINK_MD_RE = re.compile(r"\[([^\]]*)\]\((?:<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)")
@@ -48,9 +48,10 @@ def lost_lines(content_dir: Path, out_dir: Path) -> tuple[int, list[str]]:
             if not line.strip() or number in toc:
                 continue
             checked += 1
-            m = HTML_HEADING_RE.match(line) or MD_HEADING_RE.match(line)
-            if m:  # headings become page titles: look for their text without number
-                heading = m.group(3) if m.re is HTML_HEADING_RE else (m.group(2) or "")
+            m = HTML_HEADING_RE.match(line)
+            md = None if m else md_heading(line)
+            heading = m.group(3) if m else (md[1] or "") if md else None
+            if heading is not None:  # headings become page titles: look for their text without number
                 needle = html.escape(split_number(plain_text(heading))[1], quote=False)
                 needle = needle.replace("_", r"\_").replace("*", r"\*")
                 if needle in corpus or split_number(plain_text(heading))[1] in corpus:

@@ -51,8 +51,8 @@ class AnchorIndex(Generic[T]):
             key = loose_key(name)
             if key:
                 bucket = self._loose.setdefault(key, [])
-                if target not in bucket:
-                    bucket.append(target)
+                if len(bucket) < 2 and target not in bucket:  # two targets make a key ambiguous:
+                    bucket.append(target)  # more need not be kept, and checking them is quadratic
 
     def find(self, fragment: str) -> T | None:
         """The target a fragment names, or None when it names nothing or is ambiguous."""

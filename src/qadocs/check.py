@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from .model import Diagnostic, Question, Source
 from .registry import EMPTY_ANSWER, fingerprint
+from .resolve import strip_code_spans
 from .split import FenceTracker
 
 NEAR_TITLE = 0.9
@@ -74,19 +75,24 @@ def check_no_questions(src: Source) -> Iterator[Diagnostic]:
 def _unbalanced(text: str, first_line: int) -> Iterator[tuple[int, str, str]]:
     """(line, tag, problem) for container tags left open or closed without opening, outside code."""
     stack: list[tuple[str, int]] = []
+    open_count: dict[str, int] = defaultdict(int)  # name -> times on the stack: no scan per closing tag
     fences = FenceTracker()
     for offset, line in enumerate(text.split("\n")):
         if fences.is_code(line):
             continue
-        for tag in TAG_RE.finditer(re.sub(r"`[^`]*`", "", line)):
+        line = strip_code_spans(line)
+        # no tag ends after the last `>`; searching there from each `<` would be quadratic
+        for tag in TAG_RE.finditer(line, 0, line.rfind(">") + 1):
             closing, name, selfclosing = tag.group(1), tag.group(2).lower(), tag.group(3)
             if selfclosing:
                 continue
             if not closing:
                 stack.append((name, first_line + offset))
-            elif any(open_name == name for open_name, _ in stack):
+                open_count[name] += 1
+            elif open_count[name]:
                 while stack:
                     open_name, _ = stack.pop()
+                    open_count[open_name] -= 1
                     if open_name == name:
                         break
             else:

@@ -20,13 +20,38 @@ from markdown.preprocessors import Preprocessor
 
 log = logging.getLogger("mkdocs.plugins.qadocs.mathml")
 
-MATH_RE = re.compile(
-    r'<(?P<tag>span|div) class="arithmatex">'
-    r"(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<block>.*?)\\\])"
-    r"</(?P=tag)>",
-    re.S,
-)
-DISPLAY_LINE_RE = re.compile(r"^\s*\$\$(?:.*\S.*\$\$)?\s*$")  # `$$` alone, or `$$…$$` alone
+# The start of arithmatex's wrapper; `math_spans` finds its end with str.find, since a lazy
+# `(.*?)\\\)</span>` searched from each start scans to the end of the text for every wrapper
+# that is never closed (quadratic).
+MATH_OPEN_RE = re.compile(r'<(span|div) class="arithmatex">\\([(\[])')
+
+
+def math_spans(text: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, TeX as written, display) of each `<span|div class="arithmatex">\\(…\\)</…>` or
+    `\\[…\\]` wrapper, left to right, each ending at the first closer of its kind. Linear: a kind
+    whose closer is not found is never looked for again, since none follows."""
+    found: list[tuple[int, int, str, bool]] = []
+    missing: set[tuple[str, str]] = set()
+    pos = 0
+    while (m := MATH_OPEN_RE.search(text, pos)) is not None:
+        tag, bracket = m.group(1), m.group(2)
+        closer = ("\\)" if bracket == "(" else "\\]") + f"</{tag}>"
+        end = -1 if (tag, bracket) in missing else text.find(closer, m.end())
+        if end < 0:
+            missing.add((tag, bracket))
+            pos = m.start() + 1
+            continue
+        found.append((m.start(), end + len(closer), text[m.end():end], bracket == "["))
+        pos = end + len(closer)
+    return found
+
+
+def is_display_line(line: str) -> bool:
+    """`$$` alone on its line, or `$$…$$` with something between (spaces around allowed). Linear,
+    unlike the regex `^\\s*\\$\\$(?:.*\\S.*\\$\\$)?\\s*$`, which backtracks quadratically."""
+    s = line.strip()
+    inner = s[2:-2]
+    return s == "$$" or (s.startswith("$$") and s.endswith("$$") and bool(inner.strip()) and "\n" not in inner)
 
 
 def tex_to_mathml(tex: str, display: bool, error_level: int = logging.WARNING) -> str:
@@ -53,12 +78,14 @@ class MathMLPostprocessor(Postprocessor):
         if 'class="arithmatex"' not in text:
             return text
 
-        def repl(m: re.Match[str]) -> str:
-            display = m.group("block") is not None
-            tex = html.unescape(m.group("block") if display else m.group("inline"))
-            return tex_to_mathml(tex, display, self.error_level)
-
-        return MATH_RE.sub(repl, text)
+        parts: list[str] = []
+        pos = 0
+        for start, end, tex, display in math_spans(text):
+            parts.append(text[pos:start])
+            parts.append(tex_to_mathml(html.unescape(tex), display, self.error_level))
+            pos = end
+        parts.append(text[pos:])
+        return "".join(parts)
 
 
 class DisplayMathSpacer(Preprocessor):
@@ -72,7 +99,7 @@ class DisplayMathSpacer(Preprocessor):
         out: list[str] = []
         inside = False
         for i, line in enumerate(lines):
-            if not DISPLAY_LINE_RE.match(line):
+            if not is_display_line(line):
                 out.append(line)
                 continue
             single = line.strip() != "$$"

@@ -108,11 +108,11 @@ def chapter_file(site: Site, src: Source, ch: Chapter) -> str:
     intro = PageResolver(site, src, ch_dir).rewrite(ch.intro, ch.intro_line)
     if intro:
         parts.append(intro + "\n")
-    subs = [c for c in src.chapters if c.parent == ch.index]
-    for sub in subs:
+    children = site.children
+    for sub in children.chapters.get((src.path, ch.index), []):
         url = relative_url(ch_dir, site.chapter_dirs[(src.path, sub.index)] + "/index.md")
         parts.append(f"- [{md_escape(sub.title)}](<{url}>)")
-    own = [q for q in src.questions if q.chapter == ch.index]
+    own = children.questions.get((src.path, ch.index), [])
     if own:
         parts.append("\n".join(_link_list(site, ch_dir, own, src)) + "\n")
     return "\n".join(parts)
@@ -127,14 +127,15 @@ def source_file(site: Site, src: Source) -> str:
     intro = PageResolver(site, src, src_dir).rewrite(src.intro, src.intro_line)
     if intro:
         parts.append(intro + "\n")
-    loose = [q for q in src.questions if q.chapter is None]
+    children = site.children
+    loose = children.questions.get((src.path, None), [])
     if loose:
         parts.append("\n".join(_link_list(site, src_dir, loose, src)) + "\n")
     for ch in src.chapters:
         url = relative_url(src_dir, site.chapter_dirs[(src.path, ch.index)] + "/index.md")
         depth = "#" * min(6, 2 + len(ch.titles) - 1)
         parts.append(f"{depth} [{md_escape(ch.title)}](<{url}>)\n")
-        own = [q for q in src.questions if q.chapter == ch.index]
+        own = children.questions.get((src.path, ch.index), [])
         if own:
             parts.append("\n".join(_link_list(site, src_dir, own, src)) + "\n")
     if not src.questions:
@@ -149,13 +150,12 @@ def section_file(site: Site, section: str) -> str:
     sec_dir = site.section_dirs[section]
     title = section.rsplit("/", 1)[-1]
     lines = [front_matter({"title": title, "kind": "section", "section": section}) + f"# {md_escape(title)}\n"]
-    for sub, sub_dir in site.section_dirs.items():
-        if sub.rpartition("/")[0] == section and sub != section:
-            lines.append(f"- [{md_escape(sub.rsplit('/', 1)[-1])}](<{relative_url(sec_dir, sub_dir + '/index.md')}>)")
-    for src in site.sources:
-        if src.section == section:
-            url = relative_url(sec_dir, site.source_dirs[src.path] + "/index.md")
-            lines.append(f"- [{md_escape(src.title)}](<{url}>)（{len(src.questions)} 题）")
+    children = site.children
+    for sub, sub_dir in children.sections.get(section, []):
+        lines.append(f"- [{md_escape(sub.rsplit('/', 1)[-1])}](<{relative_url(sec_dir, sub_dir + '/index.md')}>)")
+    for src in children.sources.get(section, []):
+        url = relative_url(sec_dir, site.source_dirs[src.path] + "/index.md")
+        lines.append(f"- [{md_escape(src.title)}](<{url}>)（{len(src.questions)} 题）")
     return "\n".join(lines) + "\n"
 
 

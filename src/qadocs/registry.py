@@ -41,6 +41,7 @@ SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when buil
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TITLE_THRESHOLD = 0.8
 MAX_ID = 64  # characters in a hand-edited id
+MAX_NEW_ID = 61  # characters in a new id with its `-N` suffix
 MAX_REGISTRY_BYTES = 64 * 1024 * 1024
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A page URL: up to 16 slug segments, each like an id; no dots, no empty segment, no `..`.
@@ -267,7 +268,7 @@ def validate(reg: Registry, path: str) -> list[Diagnostic]:
             if problem is not None:
                 bad(e, f"old_urls item '{old}' {problem}; it is dropped (old_urls is a list of page paths)")
                 continue
-            if url != e.url and url not in old_urls:
+            if owner.get(url) is not e:  # its own current URL, or an item it already has: skipped
                 owner[url] = e
                 old_urls.append(url)
         e.old_urls = old_urls
@@ -398,14 +399,18 @@ def assign(candidates: list[Candidate], reg: Registry | None, taken: set[str], p
             revived.update(i for i, c in enumerate(chosen) if c is not None and i not in before)
 
     out: list[Entry] = []
+    suffixes: dict[tuple[str, str], int] = {}
     for i, cand in enumerate(candidates):
         found = chosen[i]
         if found is None:
             slug = new_slug(cand.title)
-            qid, n = slug, 1
+            key = (cand.section_dir, slug)
+            n = suffixes.get(key, 1)  # ids and taken only grow: resume where this slug stopped here
+            qid = slug if n == 1 else f"{slug[:MAX_NEW_ID - 1 - len(str(n))]}-{n}"
             while qid in ids or posixpath.join(cand.section_dir, qid) in taken:
                 n += 1
-                qid = f"{slug[:60 - len(str(n))]}-{n}"
+                qid = f"{slug[:MAX_NEW_ID - 1 - len(str(n))]}-{n}"
+            suffixes[key] = n
             ids.add(qid)
             url = posixpath.join(cand.section_dir, qid)
             taken.add(url)

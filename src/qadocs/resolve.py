@@ -18,7 +18,11 @@ from urllib.parse import quote, unquote
 from .split import FenceTracker
 
 # `[text](target "title")`: text may nest one level of brackets, target one level of parentheses.
-_INLINE = (r"\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+# After `(` the spaces are taken whole (`\s*+`), or all but the one before a quoted title when
+# the target is empty (`[a]( "t")`): the same matches as a plain `\s*`, without trying every
+# split of a long run of spaces between `\s*`, `\s+` and `\s*`, which is quadratic.
+_INLINE = (r"\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\((?:\s*+|\s*(?=\s[\"']))"
+           r"(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
            r"""(\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)""")
 IMAGE_RE = re.compile("!" + _INLINE)
 LINK_RE = re.compile(r"(?<![!\\])" + _INLINE)
@@ -28,7 +32,7 @@ ATTR_RE_TEMPLATE = r"""(\b{name}\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)"""
 SRC_RE = re.compile(ATTR_RE_TEMPLATE.format(name="src"), re.IGNORECASE)
 HREF_RE = re.compile(ATTR_RE_TEMPLATE.format(name="href"), re.IGNORECASE)
 ALT_RE = re.compile(ATTR_RE_TEMPLATE.format(name="alt"), re.IGNORECASE)
-CODE_SPAN_RE = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)")
+BACKTICKS_RE = re.compile("`+")
 
 
 @dataclass(slots=True, frozen=True)
@@ -75,14 +79,59 @@ def relative_url(from_dir: str, to_path: str) -> str:
     return quote(rel, safe="/#")
 
 
+def code_spans(line: str) -> list[tuple[int, int]]:
+    """(start, end) of each inline code span of `line`, backticks included, left to right.
+
+    The CommonMark rule: a run of N backticks opens a span that closes at the next run of
+    exactly N backticks; a run without such a closer is literal text. Linear in the line: one
+    backward pass gives every run the next run of its length, so no run is searched for twice.
+    """
+    runs = [(m.start(), m.end()) for m in BACKTICKS_RE.finditer(line)]
+    closer: list[int | None] = [None] * len(runs)
+    next_of_length: dict[int, int] = {}
+    for k in range(len(runs) - 1, -1, -1):
+        length = runs[k][1] - runs[k][0]
+        closer[k] = next_of_length.get(length)
+        next_of_length[length] = k
+    spans: list[tuple[int, int]] = []
+    k = 0
+    while k < len(runs):
+        close = closer[k]
+        if close is None:
+            k += 1  # literal backticks; the next run may still open a span
+        else:
+            spans.append((runs[k][0], runs[close][1]))
+            k = close + 1
+    return spans
+
+
+def strip_code_spans(line: str) -> str:
+    """`line` without its inline code spans (what HTML checks look at)."""
+    parts: list[str] = []
+    pos = 0
+    for start, end in code_spans(line):
+        parts.append(line[pos:start])
+        pos = end
+    parts.append(line[pos:])
+    return "".join(parts)
+
+
+def sub_tags(pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str], text: str) -> str:
+    """`pattern.sub(repl, text)` for a tag pattern whose every match ends at the first `>` after
+    its start, in linear time: nothing after the last `>` can match, so it is not searched (a
+    search from each `<` there would scan to the end of the text: quadratic)."""
+    end = text.rfind(">") + 1
+    return pattern.sub(repl, text[:end]) + text[end:]
+
+
 def _outside_code(line: str, fn: Callable[[str, int], str]) -> str:
     """Apply `fn(segment, offset)` to the parts of `line` outside inline code spans."""
     parts: list[str] = []
     pos = 0
-    for m in CODE_SPAN_RE.finditer(line):
-        parts.append(fn(line[pos:m.start()], pos))
-        parts.append(m.group(0))
-        pos = m.end()
+    for start, end in code_spans(line):
+        parts.append(fn(line[pos:start], pos))
+        parts.append(line[start:end])
+        pos = end
     parts.append(fn(line[pos:], pos))
     return "".join(parts)
 
@@ -154,6 +203,6 @@ def _rewrite_span(text: str, offset: int, line: int, resolver: Resolver) -> str:
         return tag[:href.start(2)] + f'"{html.escape(new_href)}"' + tag[href.end(2):]
 
     text = IMAGE_RE.sub(image, text)
-    text = IMG_TAG_RE.sub(img_tag, text)
+    text = sub_tags(IMG_TAG_RE, img_tag, text)
     text = LINK_RE.sub(link, text)
-    return A_TAG_RE.sub(a_tag, text)
+    return sub_tags(A_TAG_RE, a_tag, text)

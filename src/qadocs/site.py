@@ -16,7 +16,7 @@ from typing import Literal
 from urllib.parse import unquote
 
 from .anchors import AnchorIndex, anchor_forms, clean_fragment, github_slug
-from .model import Diagnostic, Question, Source
+from .model import Chapter, Diagnostic, Question, Source
 from .read import is_inside
 from .registry import REGISTRY_NAME, Candidate, Change, Entry, Registry, assign, dump_registry, fingerprint
 from .resolve import Image, Resolver, relative_url, rewrite_markdown
@@ -51,11 +51,48 @@ class QuestionPage:
     order: int
     occurrences: list[Question]
     anchors: list[str] = field(default_factory=list)
+    _known: set[str] = field(default_factory=set)  # the anchors, for a constant-time test
+
+    def add_anchor(self, form: str) -> None:
+        """Add an anchor form unless the page has it already (first spelling first)."""
+        if form not in self._known:
+            self._known.add(form)
+            self.anchors.append(form)
 
     @property
     def question(self) -> Question:
         """The occurrence the page is made from."""
         return self.occurrences[0]
+
+
+@dataclass(slots=True)
+class Children:
+    """What each index page lists, grouped once, so that rendering every chapter and section page
+    is linear in the collection, not chapters × questions or sections × sources."""
+
+    questions: dict[tuple[str, int | None], list[Question]]  # (source, chapter or None) -> questions
+    chapters: dict[tuple[str, int], list[Chapter]]  # (source, chapter) -> its sub-chapters
+    sections: dict[str, list[tuple[str, str]]]  # section -> (sub-section, its dir)
+    sources: dict[str, list[Source]]  # section -> its sources
+    by_number: dict[tuple[str, str], list[Question]]  # (source, number) -> questions, for TOC repair
+
+
+def group_children(sources: list[Source], section_dirs: dict[str, str]) -> Children:
+    """The children of every source, chapter and section, in source order."""
+    kids = Children({}, {}, {}, {}, {})
+    for src in sources:
+        kids.sources.setdefault(src.section, []).append(src)
+        for q in src.questions:
+            kids.questions.setdefault((src.path, q.chapter), []).append(q)
+            kids.by_number.setdefault((src.path, q.number), []).append(q)
+        for ch in src.chapters:
+            if ch.parent is not None:
+                kids.chapters.setdefault((src.path, ch.parent), []).append(ch)
+    for sub, sub_dir in section_dirs.items():
+        head = sub.rpartition("/")[0]
+        if head != sub:
+            kids.sections.setdefault(head, []).append((sub, sub_dir))
+    return kids
 
 
 class Site:
@@ -67,6 +104,7 @@ class Site:
         self.opts = opts
         self.diags: list[Diagnostic] = [d for s in sources for d in s.diagnostics]
         self.taken: set[str] = set(RESERVED_DIRS)
+        self.suffixes: dict[str, int] = {}  # for _claim
         self.section_dirs: dict[str, str] = {}
         self.source_dirs: dict[str, str] = {}
         self.chapter_dirs: dict[tuple[str, int], str] = {}
@@ -82,15 +120,20 @@ class Site:
         self.deleted: list[Entry] = []  # registry entries of questions no longer in the content
         self.source_anchors: dict[str, dict[str, str]] = {}  # source -> anchor form -> page dir
         self._place()
+        self.children = group_children(sources, self.section_dirs)
         self._index_anchors()
 
     # -- placing pages --------------------------------------------------------------------
     def _claim(self, parent: str, slug: str) -> str:
-        base, n = slug, 1
-        while posixpath.join(parent, slug) in self.taken:
+        """`parent/slug`, or `parent/slug-2`, `-3`…: the first one not taken. The last suffix handed
+        out per slug is remembered (taken paths are never freed), so many alike titles stay linear."""
+        base = posixpath.join(parent, slug)
+        n = self.suffixes.get(base, 1)
+        path = base if n == 1 else f"{base}-{n}"
+        while path in self.taken:
             n += 1
-            slug = f"{base}-{n}"
-        path = posixpath.join(parent, slug)
+            path = f"{base}-{n}"
+        self.suffixes[base] = n
         self.taken.add(path)
         return path
 
@@ -154,7 +197,8 @@ class Site:
                 page = self.page_of[(src.path, q.line)]
                 forms = anchor_forms(q.anchor, q.heading)
                 index.add(forms, page.dir)
-                page.anchors.extend(f for f in forms if f not in page.anchors)
+                for form in forms:
+                    page.add_anchor(form)
                 for form in forms:
                     self.source_anchors.setdefault(src.path, {}).setdefault(form, page.dir)
             for ch in src.chapters:
@@ -193,19 +237,29 @@ class Site:
             index.add([form], target)
             self.source_anchors.setdefault(src.path, {}).setdefault(form, target)
             page = self.page_by_dir.get(target)
-            if page is not None and form not in page.anchors:
-                page.anchors.append(form)
+            if page is not None:
+                page.add_anchor(form)
 
     def _repair(self, src: Source, text: str, fragment: str) -> str | None:
+        """The page of the one question with the TOC link's number whose title is most alike (at
+        least 60 %); None when there is none or a tie, and when more than `limit` questions carry
+        that number (no guess then, and no work quadratic in the questions of a hostile file)."""
+        limit = 100
         number, title = split_number(text or clean_fragment(fragment))
         if number is None:
             return None
+        candidates = self.children.by_number.get((src.path, number), [])
+        if len(candidates) > limit:
+            return None
         best: tuple[float, str] | None = None
         tie = False
-        for q in src.questions:
-            if q.number != number:
-                continue
-            ratio = difflib.SequenceMatcher(None, q.title, title).ratio()
+        matcher = difflib.SequenceMatcher(None, "", title)  # the title's index is built once
+        for q in candidates:
+            matcher.set_seq1(q.title)
+            floor = 0.6 if best is None else best[0]
+            if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+                continue  # upper bounds of ratio(): it can neither win nor tie
+            ratio = matcher.ratio()
             if ratio >= 0.6 and (best is None or ratio > best[0]):
                 best, tie = (ratio, self.page_of[(src.path, q.line)].dir), False
             elif best is not None and ratio == best[0]:

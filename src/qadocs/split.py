@@ -29,7 +29,10 @@ from .model import Chapter, Diagnostic, Question, Source, TocLink
 from .urls import is_external
 
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
-MD_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# `## text ##`: the level, and the text after the spaces. `md_heading` drops the closing `#`s and
+# trailing spaces in code: a lazy `(.*?)` before `(?:[ \t]+#+)?[ \t]*$` would retry those from
+# every position of a run of spaces, quadratic in the run.
+MD_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")
 HTML_HEADING_RE = re.compile(
     r"""^\s*<h([1-6])((?:\s+[^\s=>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*>(.*?)</h\1\s*>\s*$""",
     re.IGNORECASE)
@@ -41,8 +44,10 @@ CHAPTER_TITLE_RE = re.compile(
     r"^\s*(第\s*[0-9一二三四五六七八九十百零〇两]+\s*[章部篇节卷編编]|[一二三四五六七八九十]+\s*[、.．]|"
     r"(part|chapter|section|unit)\b)", re.IGNORECASE)
 TOC_TITLE_RE = re.compile(r"^(目录|目錄|table of contents|contents|toc)$", re.IGNORECASE)
-LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^<>()\s]*(?:\([^()\s]*\)[^<>()\s]*)*)>?\s*\)")
-LINK_LINE_RE = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s+)?\[.*\]\(.*\)\s*$")
+# `\s*+`: spaces after `(` are taken whole; giving some back never makes a match, and trying to
+# (before an empty target and `\s*`) is quadratic in the run of spaces.
+LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*+<?([^<>()\s]*(?:\([^()\s]*\)[^<>()\s]*)*)>?\s*\)")
+LINK_LINE_START_RE = re.compile(r"\s*(?:(?:[-*+]|\d+[.)])\s+)?\[")  # the start of `is_link_line`
 COMMENT_OPEN = "<!--"
 COMMENT_CLOSE = "-->"
 
@@ -79,9 +84,37 @@ class _Heading:
 
 def plain_text(fragment: str) -> str:
     """Heading markup to plain text: tags dropped, entities decoded, emphasis marks removed."""
-    text = html.unescape(TAG_RE.sub("", fragment))
+    end = fragment.rfind(">") + 1  # no tag after the last `>`; searching there from each `<` is quadratic
+    text = html.unescape(TAG_RE.sub("", fragment[:end]) + fragment[end:])
     text = text.replace("**", "").replace("__", "")
     return " ".join(text.split())
+
+
+def md_heading(line: str) -> tuple[int, str | None] | None:
+    """(level, text) of a markdown heading line, the text without the closing `#`s and spaces
+    (None when there is no text at all); None when `line` is no heading. Linear in the line."""
+    m = MD_HEADING_RE.match(line)
+    if m is None:
+        return None
+    text = m.group(2)
+    if text is None:
+        return len(m.group(1)), None
+    text = text.rstrip(" \t")
+    body = text.rstrip("#")
+    if body != text and body[-1:] in (" ", "\t"):  # a closing sequence: spaces, then `#`s
+        text = body.rstrip(" \t")
+    return len(m.group(1)), text
+
+
+def is_link_line(line: str) -> bool:
+    """True when `line` is `[…](…)` with an optional list marker: it starts with `[`, a `](`
+    follows, and the last character that is not a space is a `)` after it. Linear in the line
+    (a regex `\\[.*\\]\\(.*\\)` backtracks over every `](`, quadratic)."""
+    m = LINK_LINE_START_RE.match(line)
+    if m is None:
+        return False
+    rest = line[m.end():].rstrip()  # after the `[`
+    return rest.endswith(")") and "\n" not in rest and 0 <= rest.find("](") <= len(rest) - 3
 
 
 def split_number(text: str) -> tuple[str | None, str]:
@@ -138,11 +171,11 @@ def _heading(line: str, index: int) -> _Heading | None:
         number, title = split_number(text)
         return _Heading(index, "html", level, text, html.unescape(anchor) if anchor is not None else None,
                         number, title)
-    m = MD_HEADING_RE.match(line)
-    if m and m.group(2):
-        text = plain_text(m.group(2))
+    md = md_heading(line)
+    if md is not None and md[1]:
+        text = plain_text(md[1])
         number, title = split_number(text)
-        return _Heading(index, "md", len(m.group(1)), text, None, number, title)
+        return _Heading(index, "md", md[0], text, None, number, title)
     return None
 
 
@@ -152,7 +185,7 @@ def _is_toc_title(text: str) -> bool:
 
 def _toc_links(line: str) -> list[tuple[str, str]]:
     """(text, target) of the links on a TOC line; a lone link may hold spaces or odd parentheses."""
-    if not LINK_LINE_RE.match(line):
+    if not is_link_line(line):
         return []
     found = [(m.group(1), m.group(2)) for m in LINK_RE.finditer(line)]
     if len(found) <= 1:  # one link: take everything between `](` and the last `)`
@@ -251,10 +284,12 @@ def _lost_number(h: _Heading, nxt: _Heading | None, q_level: int, question_ids: 
 def _segment(lines: list[str], start: int, stop: int, skip: set[int]) -> tuple[str, int]:
     """Lines [start, stop) minus `skip`, with blank lines trimmed at both ends; (text, first line)."""
     kept = [i for i in range(start, stop) if i not in skip]
-    while kept and not lines[kept[0]].strip():
-        kept.pop(0)
-    while kept and not lines[kept[-1]].strip():
+    first = 0
+    while first < len(kept) and not lines[kept[first]].strip():
+        first += 1
+    while len(kept) > first and not lines[kept[-1]].strip():
         kept.pop()
+    kept = kept[first:]
     if not kept:
         return "", 0
     out: list[str] = []

@@ -1,0 +1,299 @@
+"""Hostile input costs time in proportion to its size (issue 7).
+
+The code-span scanner against a plain reference; each regex rewritten for linear time against
+the pattern it replaces (same matches, same groups); pathological sources give the right result.
+No timing assertions here: speed is measured by bench/run.py.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from qadocs.anchors import AnchorIndex
+from qadocs.check import TAG_RE as CHECK_TAG_RE
+from qadocs.check import _unbalanced, check_sources
+from qadocs.mathml import is_display_line, math_spans
+from qadocs.resolve import (
+    A_TAG_RE,
+    IMAGE_RE,
+    IMG_TAG_RE,
+    LINK_RE,
+    Image,
+    Resolver,
+    code_spans,
+    rewrite_markdown,
+    strip_code_spans,
+    sub_tags,
+)
+from qadocs.split import LINK_RE as TOC_LINK_RE
+from qadocs.split import TAG_RE, is_link_line, md_heading, plain_text, split_source
+
+# The patterns the linear code replaces, kept here as the reference for what it must match.
+OLD_MD_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+OLD_LINK_LINE_RE = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s+)?\[.*\]\(.*\)\s*$")
+_OLD_INLINE = (r"\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+               r"""(\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)""")
+OLD_IMAGE_RE = re.compile("!" + _OLD_INLINE)
+OLD_LINK_RE = re.compile(r"(?<![!\\])" + _OLD_INLINE)
+OLD_TOC_LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^<>()\s]*(?:\([^()\s]*\)[^<>()\s]*)*)>?\s*\)")
+OLD_DISPLAY_LINE_RE = re.compile(r"^\s*\$\$(?:.*\S.*\$\$)?\s*$")
+OLD_MATH_RE = re.compile(
+    r'<(?P<tag>span|div) class="arithmatex">'
+    r"(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<block>.*?)\\\])"
+    r"</(?P=tag)>",
+    re.S,
+)
+
+BACKTICK_LINE = "x" + "`" * 2000 + "a" * 2000  # the reviewer's 4 KB line: 139 s with the old regex
+
+
+def reference_code_spans(line: str) -> list[tuple[int, int]]:
+    """CommonMark's rule, spelled out: each run of backticks looks ahead for a run of its length."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(line):
+        if line[i] != "`":
+            i += 1
+            continue
+        j = i
+        while j < len(line) and line[j] == "`":
+            j += 1
+        k, close = j, None
+        while k < len(line) and close is None:
+            if line[k] != "`":
+                k += 1
+                continue
+            end = k
+            while end < len(line) and line[end] == "`":
+                end += 1
+            if end - k == j - i:
+                close = end
+            k = end
+        if close is None:
+            i = j  # no closer: the run is literal text
+        else:
+            spans.append((i, close))
+            i = close
+    return spans
+
+
+def matches(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
+    return [(m.span(), m.groups()) for m in pattern.finditer(text)]
+
+
+# -- the code-span scanner --------------------------------------------------------------------
+
+@given(st.text(alphabet="`ab[]()!<>", max_size=80))
+def test_code_spans_agree_with_reference(line: str) -> None:
+    assert code_spans(line) == reference_code_spans(line)
+
+
+def test_code_spans_cases() -> None:
+    assert code_spans("`a`") == [(0, 3)]
+    assert code_spans("``a`b``") == [(0, 7)]  # a shorter run inside is content
+    assert code_spans("`a` and ``b``") == [(0, 3), (8, 13)]
+    assert code_spans("``a`") == []  # unmatched runs are literal
+    assert code_spans("`a``") == []
+    assert code_spans("a ` b") == []
+    assert code_spans("``a`b`") == [(3, 6)]  # runs of unequal length: the `` opens nothing
+    assert code_spans("`a``b`") == [(0, 6)]
+    assert code_spans("```a`` b```") == [(0, 11)]
+    assert code_spans(BACKTICK_LINE) == []
+    assert code_spans(BACKTICK_LINE + "`" * 2000) == [(1, len(BACKTICK_LINE) + 2000)]
+
+
+def test_strip_code_spans() -> None:
+    assert strip_code_spans("a `<div>` b ``<p>`` c") == "a  b  c"
+    assert strip_code_spans("a ``<div>` b") == "a ``<div>` b"
+    assert strip_code_spans(BACKTICK_LINE) == BACKTICK_LINE
+
+
+class Recorder(Resolver):
+    """Resolves every link to `ok` and records the targets it was asked about."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def image(self, target: str, line: int, col: int = 1) -> Image:
+        self.seen.append(target)
+        return Image(target)
+
+    def link(self, target: str, line: int, col: int = 1, html: bool = False) -> str | None:
+        self.seen.append(target)
+        return "ok"
+
+
+def test_links_outside_code_only() -> None:
+    resolver = Recorder()
+    out = rewrite_markdown("[a](#x) `[b](#y)` ``[c](#z)` [d](#w)", 1, resolver)
+    assert resolver.seen == ["#x", "#z", "#w"]  # ``…` is no span: the link in it is resolved
+    assert out == "[a](<ok>) `[b](#y)` ``[c](<ok>)` [d](<ok>)"
+
+
+def test_backtick_line_with_link_after() -> None:
+    resolver = Recorder()
+    rewrite_markdown(BACKTICK_LINE + " [t](#a) " + "`" * 2000 + " [u](#b)", 1, resolver)
+    assert resolver.seen == ["#b"]  # the second run of 2,000 closes the first: [t](#a) is code
+    resolver.seen.clear()
+    out = rewrite_markdown(BACKTICK_LINE + " [t](#a) `" + "`" * 1998 + " [u](#b)", 1, resolver)
+    assert resolver.seen == ["#a", "#b"]  # 2,000 and 1,999 backticks: no code span
+    assert out == BACKTICK_LINE + " [t](<ok>) `" + "`" * 1998 + " [u](<ok>)"
+
+
+# -- the linear rewrites match what the old patterns matched ------------------------------------
+
+@given(st.text(alphabet="# \tab\\`\n", max_size=24))
+def test_md_heading_same_as_old_regex(line: str) -> None:
+    m = OLD_MD_HEADING_RE.match(line)
+    assert md_heading(line) == (None if m is None else (len(m.group(1)), m.group(2)))
+
+
+@given(st.text(alphabet="-*+1. \t[]()ab\u3000", max_size=24))
+def test_link_line_same_as_old_regex(line: str) -> None:
+    assert is_link_line(line) == bool(OLD_LINK_LINE_RE.match(line))
+
+
+INLINE_TEXT = st.text(alphabet="[]()!<> \t\"'\\ab", max_size=30)
+
+
+@given(INLINE_TEXT)
+def test_inline_links_same_as_old_regex(text: str) -> None:
+    assert matches(LINK_RE, text) == matches(OLD_LINK_RE, text)
+    assert matches(IMAGE_RE, text) == matches(OLD_IMAGE_RE, text)
+    assert matches(TOC_LINK_RE, text) == matches(OLD_TOC_LINK_RE, text)
+
+
+def test_inline_links_cases() -> None:
+    for text in ['[a]( "t")', '[a](  "t" )', '[a]( "t x")', "[a]( 'b' )", '[a](b "t")', "[a](   )", '[a]( "t']:
+        assert matches(LINK_RE, text) == matches(OLD_LINK_RE, text), text
+        assert matches(TOC_LINK_RE, text) == matches(OLD_TOC_LINK_RE, text), text
+
+
+@given(st.text(alphabet="$ a\t\u3000\n", max_size=16))
+def test_display_line_same_as_old_regex(line: str) -> None:
+    assert is_display_line(line) == bool(OLD_DISPLAY_LINE_RE.match(line))
+
+
+MATH_TOKENS = ['<span class="arithmatex">', '<div class="arithmatex">', "\\(", "\\)", "\\[", "\\]",
+               "</span>", "</div>", "x", "\n", "<"]
+
+
+@given(st.lists(st.sampled_from(MATH_TOKENS), max_size=16).map("".join))
+def test_math_spans_same_as_old_regex(text: str) -> None:
+    old = [(m.start(), m.end(), m.group("block") if m.group("block") is not None else m.group("inline"),
+            m.group("block") is not None) for m in OLD_MATH_RE.finditer(text)]
+    assert math_spans(text) == old
+
+
+@given(st.text(alphabet="<>/aimgdv \"=", max_size=30))
+def test_tag_search_bounded_by_last_gt(text: str) -> None:
+    def mark(m: re.Match[str]) -> str:
+        return f"[{m.start()}:{m.group(0)}]"
+
+    for pattern in (IMG_TAG_RE, A_TAG_RE, TAG_RE):
+        assert sub_tags(pattern, mark, text) == pattern.sub(mark, text)
+    assert plain_text(text) == plain_text_old(text)
+    end = text.rfind(">") + 1
+    assert matches(CHECK_TAG_RE, text) == [(m.span(), m.groups()) for m in CHECK_TAG_RE.finditer(text, 0, end)]
+
+
+def plain_text_old(fragment: str) -> str:
+    text = html.unescape(TAG_RE.sub("", fragment)).replace("**", "").replace("__", "")
+    return " ".join(text.split())
+
+
+def unbalanced_reference(text: str) -> list[tuple[int, str, str]]:
+    """The old `_unbalanced` (a scan of the stack per closing tag), for text without backticks."""
+    found: list[tuple[int, str, str]] = []
+    stack: list[tuple[str, int]] = []
+    for offset, line in enumerate(text.split("\n")):
+        for tag in CHECK_TAG_RE.finditer(line):
+            closing, name, selfclosing = tag.group(1), tag.group(2).lower(), tag.group(3)
+            if selfclosing:
+                continue
+            if not closing:
+                stack.append((name, 1 + offset))
+            elif any(open_name == name for open_name, _ in stack):
+                while stack:
+                    open_name, _ = stack.pop()
+                    if open_name == name:
+                        break
+            else:
+                found.append((1 + offset, name, "closed"))
+    return found + [(line, name, "open") for name, line in stack]
+
+
+@given(st.lists(st.sampled_from(["<div>", "</div>", "<span>", "</SPAN>", "<p/>", "<p>", "</p>", "x",
+                                 "\n", "<div", ">"]), max_size=30).map("".join))
+def test_unbalanced_same_as_stack_scan(text: str) -> None:
+    assert list(_unbalanced(text, 1)) == unbalanced_reference(text)
+
+
+def test_unbalanced_ignores_code_spans() -> None:
+    assert list(_unbalanced("`<div>` ``</p>`` <span>", 1)) == [(1, "span", "open")]
+    assert list(_unbalanced("``<div>` x", 1)) == [(1, "div", "open")]  # ``…` is no code span
+
+
+# -- pathological input, right result ------------------------------------------------------------
+
+def test_long_lines() -> None:
+    spaces = " " * 100_000
+    assert md_heading("# a" + spaces + "b") == (1, "a" + spaces + "b")
+    assert md_heading("## a" + " \t" * 50_000 + "#" * 1000 + spaces) == (2, "a")
+    assert not is_link_line("[" + "](" * 100_000 + "x")
+    assert is_link_line("- [" + "](" * 100_000 + ")" + spaces)
+    assert LINK_RE.search("[a](" + spaces + "x") is None
+    assert LINK_RE.search("[a](" + " \t" * 50_000 + '"x') is None
+    assert TOC_LINK_RE.search("[a](" + spaces + "x") is None
+    assert not is_display_line("$$" + "a" * 100_000)
+    assert math_spans('<span class="arithmatex">\\(' * 20_000) == []
+    assert plain_text("<" * 100_000 + "a") == "<" * 100_000 + "a"
+    assert sub_tags(IMG_TAG_RE, lambda m: "", "<img " * 50_000) == "<img " * 50_000
+    assert list(_unbalanced("<div " * 50_000, 1)) == []
+    found = list(_unbalanced("<div>\n" * 20_000 + "</span>\n" * 20_000, 1))
+    assert found[0] == (20_001, "span", "closed") and found[-1] == (20_000, "div", "open")
+    assert len(found) == 40_000
+
+
+def test_backtick_line_checked() -> None:
+    text = f"## 1. 题目1\n\n{BACKTICK_LINE}<div>\n\n## 2. 题目2\n\n答案\n"
+    src = split_source("p.md", text)
+    assert [q.title for q in src.questions] == ["题目1", "题目2"]
+    assert src.questions[0].body == BACKTICK_LINE + "<div>"
+    codes = [d.code for d in check_sources([src])]
+    assert codes == ["unclosed-html"]  # the <div> after the never-closed backticks is not code
+
+
+def test_100000_markdown_questions() -> None:
+    text = "".join(f"## {i}. 题目{i}\n答案{i}\n" for i in range(1, 100_001))
+    src = split_source("p.md", text)
+    assert len(src.questions) == 100_000
+    assert src.questions[-1].title == "题目100000" and src.questions[-1].body == "答案100000"
+    assert check_sources([src]) == []
+
+
+def test_100000_html_questions() -> None:
+    text = "".join(f'<h2 id="{i}.题目{i}">{i}.题目{i}</h2>\n答案{i}\n' for i in range(1, 100_001))
+    src = split_source("p.md", text)
+    assert len(src.questions) == 100_000
+    assert src.questions[-1].anchor == "100000.题目100000"
+
+
+def test_long_blank_run_trimmed() -> None:
+    src = split_source("p.md", "## 1. a\n" + "\n" * 200_000 + "x\n" + "\n" * 200_000 + "## 2. b\ny\n")
+    assert src.questions[0].body == "x" and src.questions[0].body_line == 200_002
+
+
+def test_anchor_index_many_targets_one_key() -> None:
+    index: AnchorIndex[int] = AnchorIndex()
+    names = ["a" + "".join("-._~"[(i >> k) & 3] for k in range(0, 16, 2)) for i in range(50_000)]
+    for i, name in enumerate(names):  # 50,000 spellings of one loose key, each its own target
+        index.add([name], i)
+    assert index.find(names[2]) == 2  # exact
+    assert index.find("A") is None  # loose: one key for 50,000 targets, ambiguous
+    index.add(["Only-One"], -1)
+    assert index.find("only_one") == -1  # loose, one target
