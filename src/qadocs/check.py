@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from .model import Diagnostic, Question, Source
 from .registry import EMPTY_ANSWER, fingerprint
 from .resolve import strip_code_spans
+from .similar import candidate_pairs
 from .split import FenceTracker
 
 NEAR_TITLE = 0.9
 CONTAINER_TAGS = ("div", "details", "table", "blockquote", "center", "ul", "ol", "span", "p", "summary", "font")
 TAG_RE = re.compile(r"<(/?)(" + "|".join(CONTAINER_TAGS) + r")\b[^>]*?(/?)>", re.IGNORECASE)
-COMMON_BIGRAM = 300  # a bigram shared by more titles than this says nothing about similarity
 
 
 def check_duplicate_ids(src: Source) -> Iterator[Diagnostic]:
@@ -119,11 +119,6 @@ def check_html_balance(src: Source) -> Iterator[Diagnostic]:
                                  f"</{name}> closes a tag that {where} never opened")
 
 
-def _bigrams(title: str) -> set[str]:
-    text = "".join(title.lower().split())
-    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
-
-
 def check_duplicates(sources: list[Source]) -> Iterator[Diagnostic]:
     """Different questions with the same answer, or with titles at least 90 % alike."""
     by_key: dict[tuple[str, str], Question] = {}
@@ -142,35 +137,22 @@ def check_duplicates(sources: list[Source]) -> Iterator[Diagnostic]:
                              f"same answer as '{other.title}' ({other.source}:{other.line}) under another title")
         else:
             by_answer[answer] = q
-    grams = [_bigrams(q.title) for q in distinct]
-    sizes = [len(g) for g in grams]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, g in enumerate(grams):
-        for gram in g:
-            postings[gram].append(i)
-    for i, q in enumerate(distinct):
-        shared: dict[int, int] = defaultdict(int)
-        for gram in grams[i]:
-            posting = postings[gram]
-            if len(posting) > COMMON_BIGRAM:
-                continue
-            for j in posting:
-                if j < i:
-                    shared[j] += 1
-        size = len(grams[i])
-        for j, count in shared.items():  # insertion order is deterministic: postings are built in order
-            if count < 0.6 * (size if size < sizes[j] else sizes[j]):
-                continue
-            other = distinct[j]
-            if (id(other), id(q)) in reported:
-                continue
-            a, b = " ".join(q.title.split()), " ".join(other.title.split())
-            ratio = difflib.SequenceMatcher(None, a, b).ratio()
-            if ratio >= NEAR_TITLE:
-                reported.add((id(other), id(q)))
-                yield Diagnostic(q.source, q.line, "warning", "near-duplicate",
-                                 f"title is {ratio:.0%} like '{other.title}' ({other.source}:{other.line}); "
-                                 "merge them or make the difference clear")
+    titles = [" ".join(q.title.split()) for q in distinct]
+    for i, j in candidate_pairs(titles, titles):  # every pair when few, else those sharing bigrams
+        if j >= i:
+            continue
+        q, other = distinct[i], distinct[j]
+        if (id(other), id(q)) in reported:
+            continue
+        matcher = difflib.SequenceMatcher(None, titles[i], titles[j])
+        if matcher.real_quick_ratio() < NEAR_TITLE or matcher.quick_ratio() < NEAR_TITLE:
+            continue  # upper bounds of ratio()
+        ratio = matcher.ratio()
+        if ratio >= NEAR_TITLE:
+            reported.add((id(other), id(q)))
+            yield Diagnostic(q.source, q.line, "warning", "near-duplicate",
+                             f"title is {ratio:.0%} like '{other.title}' ({other.source}:{other.line}); "
+                             "merge them or make the difference clear")
 
 
 def check_sources(sources: list[Source]) -> list[Diagnostic]:
