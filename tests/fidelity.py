@@ -7,10 +7,10 @@ signature, a Counter of features:
 
 - `li d<depth> ol|ul`: list items per nesting depth and kind; `ol d<depth> start=<n>` for an
   ordered list that does not start at 1;
-- `pre`: code blocks; `table <cells>`: tables by cell count; `blockquote`; `alert <kind>`
-  (GitHub's `> [!NOTE]`, Material's admonition); `h<n>`: sub-headings h2–h6;
+- `pre`: code blocks; `table <cells>`: tables by cell count; `blockquote`; `alert`
+  (GitHub's `> [!NOTE]` and the like; a Material admonition on the site); `h<n>`: sub-headings h2–h6;
 - `img`: images (a qadocs missing-image placeholder counts as one); `task [ ]|[x]`: task-list
-  checkboxes; `del`: strikethrough; `autolink`: a link whose text is its URL;
+  checkboxes (the site's box glyphs, see qadocs.gfm); `del`: strikethrough; `autolink`: a link whose text is its URL;
 - `literal $$`: `$$` shown as text outside code on the site (GitHub renders it as math, so the
   expected count is always 0).
 
@@ -28,6 +28,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import cmarkgfm
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -42,10 +43,6 @@ MKDOCS = Path(sys.executable).with_name("mkdocs")
 Signature = Counter[str]
 
 ALERT_RE = re.compile(r"^\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.I)
-# GitHub's five alerts and the Material admonition each becomes (see qadocs.gfm).
-ALERT_KINDS = {"note": "note", "tip": "tip", "important": "important", "warning": "warning", "caution": "caution"}
-ADMONITION_CLASSES = {"note", "tip", "important", "warning", "caution", "danger", "info", "abstract",
-                      "success", "question", "failure", "bug", "example", "quote"}
 URL_TEXT_RE = re.compile(r"^(https?://|www\.)\S+$")
 
 
@@ -89,17 +86,17 @@ def signature(root: Tag, site: bool) -> Signature:
         elif name == "table":
             sig[f"table {len(tag.find_all(['td', 'th']))}"] += 1
         elif name == "blockquote":
-            kind = _alert_kind(tag)
-            sig[f"alert {kind}" if kind else "blockquote"] += 1
+            sig["alert" if _alert_kind(tag) else "blockquote"] += 1
         elif name == "div" and "admonition" in (tag.get("class") or []):
-            kinds = [c for c in tag.get("class") or [] if c in ADMONITION_CLASSES]
-            sig[f"alert {kinds[0] if kinds else 'note'}"] += 1
+            sig["alert"] += 1
         elif name in ("h2", "h3", "h4", "h5", "h6"):
             sig[name] += 1
         elif name == "img" or (name == "span" and "qadocs-missing-image" in (tag.get("class") or [])):
             sig["img"] += 1
         elif name == "input" and str(tag.get("type", "")).lower() == "checkbox":
             sig["task [x]" if tag.has_attr("checked") else "task [ ]"] += 1
+        elif name == "span" and "qadocs-task" in (tag.get("class") or []):
+            sig["task [x]" if "qadocs-task-done" in (tag.get("class") or []) else "task [ ]"] += 1
         elif name in ("del", "s"):
             sig["del"] += 1
         elif name == "a" and URL_TEXT_RE.match(tag.get_text().strip()):
@@ -276,3 +273,37 @@ def compare_site(repo: Path, site: Path) -> list[PageResult]:
         results.append(PageResult(entry["url"], q.source, q.line, q.title, diff,
                                   reasons(q.body, diff) if diff else []))
     return results
+
+
+# --- the site's renderer in-process, for quick comparisons without a build ---------------------
+
+
+def site_markdown(extra: list[str] | None = None) -> Any:
+    """A Python-Markdown instance with the `markdown_extensions` of mkdocs.yml (plus `extra`)."""
+    import markdown
+    import yaml
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.Loader)  # noqa: S506 - our file
+    names: list[str] = []
+    configs: dict[str, Any] = {}
+    for entry in config["markdown_extensions"] + (extra or []):
+        name, conf = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
+        names.append(name)
+        configs[name] = conf or {}
+    if "qadocs.sanitize" not in names:
+        names.append("qadocs.sanitize")
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+def in_process(bodies: list[str], render: Any) -> tuple[int, Counter[str]]:
+    """(pages identical, reason histogram) for `render(body) -> html` against GitHub."""
+    same = 0
+    hist: Counter[str] = Counter()
+    for body in bodies:
+        diff = difference(github_signature(body),
+                          signature(BeautifulSoup(render(body), "html.parser"), site=True))
+        if diff:
+            hist.update(reasons(body, diff))
+        else:
+            same += 1
+    return same, hist
