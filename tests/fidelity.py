@@ -222,9 +222,11 @@ def reasons(markdown: str, diff: dict[str, tuple[int, int]]) -> list[str]:
 # --- building a site and pairing its pages with the questions ----------------------------------
 
 
-def build_site(content: Path, imgs: Path | None, dest: Path, src_dir: Path = ROOT / "src") -> tuple[Path, float]:
-    """Copy `content` (and `imgs`), mkdocs.yml and the generated-dir marker into `dest`, run
-    `mkdocs build` there with `src_dir` first on PYTHONPATH; return (site dir, seconds)."""
+def build_site(content: Path, imgs: Path | None, dest: Path, checkout: Path = ROOT) -> tuple[Path, float]:
+    """Copy `content` (and `imgs`), the mkdocs.yml of `checkout` and the generated-dir marker into
+    `dest`, run `mkdocs build` there with `checkout`/src first on PYTHONPATH; return (site dir,
+    seconds)."""
+    src_dir = checkout / "src"
     import time
 
     if dest.exists():
@@ -235,7 +237,7 @@ def build_site(content: Path, imgs: Path | None, dest: Path, src_dir: Path = ROO
         shutil.copytree(imgs, dest / "imgs")
     else:
         (dest / "imgs").mkdir()
-    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copy2(checkout / "mkdocs.yml", dest / "mkdocs.yml")
     docs = dest / "build" / "docs"
     docs.mkdir(parents=True)
     shutil.copy2(ROOT / "build" / "docs" / ".qadocs-generated", docs / ".qadocs-generated")
@@ -278,8 +280,9 @@ def compare_site(repo: Path, site: Path) -> list[PageResult]:
 # --- the site's renderer in-process, for quick comparisons without a build ---------------------
 
 
-def site_markdown(extra: list[str] | None = None) -> Any:
-    """A Python-Markdown instance with the `markdown_extensions` of mkdocs.yml (plus `extra`)."""
+def site_markdown(extra: list[str] | None = None, without: tuple[str, ...] = ()) -> Any:
+    """A Python-Markdown instance with the `markdown_extensions` of mkdocs.yml (plus `extra`,
+    minus `without`)."""
     import markdown
     import yaml
 
@@ -288,6 +291,8 @@ def site_markdown(extra: list[str] | None = None) -> Any:
     configs: dict[str, Any] = {}
     for entry in config["markdown_extensions"] + (extra or []):
         name, conf = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
+        if name in without:
+            continue
         names.append(name)
         configs[name] = conf or {}
     if "qadocs.sanitize" not in names:
