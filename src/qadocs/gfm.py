@@ -106,8 +106,13 @@ def analyse(text: str) -> tuple[list[Token], list[ListShape]]:
 
 def normalise(text: str) -> str:
     """`text` rewritten so that Python-Markdown reads the blocks GitHub reads (see module doc)."""
+    return normalise_lists(text)[0]
+
+
+def normalise_lists(text: str) -> tuple[str, list[ListShape]]:
+    """`normalise(text)` and the shape of each list GitHub shows in `text` (one parse for both)."""
     lines = text.expandtabs(TAB).split("\n")
-    tokens, _ = analyse("\n".join(lines))
+    tokens, shapes = analyse("\n".join(lines))
     owner: dict[int, _Item] = {}
     blank_before: set[int] = set()
     alerts: dict[int, tuple[int, str]] = {}
@@ -220,7 +225,7 @@ def normalise(text: str) -> str:
                 body = body[:m.end("marker") - 1] + "\\" + body[m.end("marker") - 1:]
             out.append(" " * (TAB * item.depth + extra) + body)
         n += 1
-    return "\n".join(out)
+    return "\n".join(out), shapes
 
 
 class GfmPreprocessor(Preprocessor):
@@ -228,9 +233,8 @@ class GfmPreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         """Return the normalised lines."""
-        text = "\n".join(lines)
-        _, self.md.qadocs_gfm_lists = analyse(text.expandtabs(TAB))  # type: ignore[attr-defined]
-        return normalise(text).split("\n")
+        normal, self.md.qadocs_gfm_lists = normalise_lists("\n".join(lines))  # type: ignore[attr-defined]
+        return normal.split("\n")
 
 
 class TightListTreeprocessor(Treeprocessor):
