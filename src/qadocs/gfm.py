@@ -1,0 +1,341 @@
+r"""Markdown extension `qadocs.gfm`: pages show the block structure GitHub shows.
+
+Authors write for GitHub (CommonMark + GFM); Python-Markdown reads lists differently: a list
+must follow a blank line, nested items need 4 spaces, ordered lists restart at 1, a sibling item
+after a nested block is swallowed. Rather than patch each case with a pattern, a GFM parser
+(markdown-it-py with the GFM extensions and `$…$` math) is the authority: the preprocessor
+reads its block map and rewrites only whitespace so that Python-Markdown builds the same tree:
+
+- every list item's lines are re-indented to Python-Markdown's 4-space grid (depth d: marker
+  at 4(d-1), content at 4d), relative indentation inside the item kept (code, math);
+- a blank line goes before a list, table, code fence, math block, heading, HTML block or
+  quote that GitHub starts without one, after such a block, and between the items of a list
+  with such blocks (Python-Markdown would otherwise run them on or swallow them);
+- GitHub alerts (`> [!NOTE]` …) become Material admonitions (`!!! note "Note"`).
+
+No text other than indentation and blank lines changes (alerts excepted), so nothing can get
+lost. A treeprocessor then makes the lists GitHub shows tight tight again (blank lines made them
+loose) and keeps the start number of ordered lists (`sane_lists`). Lists inside block quotes are
+left to Python-Markdown. Pure Python-Markdown: no mkdocs import.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from markdown import Extension, Markdown
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+TAB = 4  # Python-Markdown's tab_length
+MARKER_RE = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> *)")
+ALERT_RE = re.compile(r"^ {0,3}> ?\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\] *$", re.I)
+QUOTE_PREFIX_RE = re.compile(r"^ {0,3}> ?")
+# GitHub's alerts and the Material admonition type with the closest colour.
+ALERTS = {"note": ("note", "Note"), "tip": ("tip", "Tip"), "important": ("example", "Important"),
+          "warning": ("warning", "Warning"), "caution": ("danger", "Caution")}
+# Blocks Python-Markdown only sees with a blank line before (and after) them.
+SEPARATE = {"bullet_list_open", "ordered_list_open", "table_open", "fence", "code_block", "math_block",
+            "math_block_label", "html_block", "heading_open", "blockquote_open", "hr"}
+HEAVY = SEPARATE - {"bullet_list_open", "ordered_list_open"}  # an item holding one is spaced out
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    """markdown-it-py set up as GitHub reads answers: CommonMark, tables, strikethrough, raw HTML,
+    task lists, footnotes and `$…$` / `$$…$$` math (GitHub parses math before markdown)."""
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    return md.use(dollarmath_plugin, allow_space=True, double_inline=True).use(footnote_plugin).use(tasklists_plugin)
+
+
+@dataclass(slots=True)
+class _Item:
+    start: int  # line of the marker
+    end: int  # first line after the item
+    depth: int
+    content: int  # column of the item's content in the source
+    marker_end: int  # column after the marker
+
+
+@dataclass(slots=True)
+class ListShape:
+    """What GitHub makes of one list: tight (items without <p>) and where it is in the document."""
+
+    tight: bool
+    ordered: bool
+
+
+def _item(line: str, start: int, end: int, depth: int) -> _Item | None:
+    m = MARKER_RE.match(line)
+    if m is None:
+        return None
+    marker_end = m.end("marker")
+    spaces = len(m.group("space"))
+    content = marker_end + (spaces if 1 <= spaces <= 4 and m.end() < len(line) else 1)
+    return _Item(start, end, depth, content, marker_end)
+
+
+def _tight(tokens: list[Token], i: int) -> bool:
+    """markdown-it hides the paragraphs of a tight list's items."""
+    level = tokens[i].level
+    for tok in tokens[i + 1:]:
+        if tok.level == level:
+            return True
+        if tok.type == "paragraph_open" and tok.level == level + 2:
+            return tok.hidden
+    return True
+
+
+def analyse(text: str) -> tuple[list[Token], list[ListShape]]:
+    """markdown-it's tokens of `text` and the shape of each list, in document order."""
+    tokens = parser().parse(text)
+    shapes = [ListShape(_tight(tokens, i), t.type == "ordered_list_open")
+              for i, t in enumerate(tokens) if t.type in ("bullet_list_open", "ordered_list_open")]
+    return tokens, shapes
+
+
+def normalise(text: str) -> str:
+    """`text` rewritten so that Python-Markdown reads the blocks GitHub reads (see module doc)."""
+    return normalise_lists(text)[0]
+
+
+def normalise_lists(text: str) -> tuple[str, list[ListShape]]:
+    """`normalise(text)` and the shape of each list GitHub shows in `text` (one parse for both)."""
+    lines = text.expandtabs(TAB).split("\n")
+    tokens, shapes = analyse("\n".join(lines))
+    owner: dict[int, _Item] = {}
+    blank_before: set[int] = set()
+    alerts: dict[int, tuple[int, str]] = {}
+    stack: list[str] = []  # open container token types
+    items: list[_Item] = []
+    heavy_items: set[int] = set()  # start lines of items holding a code, table, math… block
+    separators: set[int] = set()  # quotes GitHub keeps apart and Python-Markdown would merge
+    quotes: dict[int, int] = {}  # top-level quote: first line -> end; normalised inside, recursively
+    escapes: set[int] = set()  # paragraph lines that look like list items to Python-Markdown only
+    loose: list[bool] = []  # of the open lists
+    for i, tok in enumerate(tokens):
+        if (tok.type == "blockquote_open" and i and tokens[i - 1].type == "blockquote_close"
+                and tok.map is not None and not stack):
+            separators.add(tok.map[0])
+        if tok.nesting == -1:
+            if stack:
+                popped = stack.pop()
+                if popped == "list_item_open" and items:
+                    items.pop()
+                if popped in ("bullet_list_open", "ordered_list_open") and loose:
+                    loose.pop()
+            continue
+        in_quote = "blockquote_open" in stack
+        if tok.map is not None and tok.type in SEPARATE and not in_quote:
+            first, last = tok.map
+            if first > 0:
+                blank_before.add(first)
+            if last < len(lines):  # a list too: Python-Markdown swallows a sibling item after it
+                blank_before.add(last)
+            if tok.type in HEAVY and items:
+                heavy_items.add(items[-1].start)
+        if tok.type == "blockquote_open" and tok.map is not None and not in_quote:
+            first, last = tok.map
+            m = ALERT_RE.match(lines[first])
+            if m and not stack:
+                alerts[first] = (last, m.group(1).lower())
+            elif not stack:
+                quotes[first] = last
+            if last < len(lines):
+                blank_before.add(last)
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            loose.append(not _tight(tokens, i))
+        if tok.type == "paragraph_open" and tok.map is not None and items and not in_quote:
+            for n in range(tok.map[0] + 1, tok.map[1]):
+                m = MARKER_RE.match(lines[n])
+                if m and (m.group("space") or m.end() == len(lines[n])):
+                    escapes.add(n)
+        if tok.type == "list_item_open" and tok.map is not None and not in_quote:
+            depth = sum(1 for t in stack if t == "list_item_open") + 1
+            if loose and loose[-1]:  # GitHub spaces this list's items out: so must Python-Markdown
+                blank_before.add(tok.map[0])
+            item = _item(lines[tok.map[0]], tok.map[0], tok.map[1], depth)
+            if item is not None:
+                for n in range(item.start, item.end):
+                    owner[n] = item
+                items.append(item)
+            else:
+                items.append(_Item(tok.map[0], tok.map[0], depth, 0, 0))
+        if tok.nesting == 1:
+            stack.append(tok.type)
+    # A sibling item after a heavy item (or in a loose list) gets a blank line before it.
+    for tok in tokens:
+        if tok.type == "list_item_open" and tok.map is not None:
+            prev = tok.map[0] - 1
+            if prev >= 0 and prev in owner and owner[prev].start in heavy_items:
+                blank_before.add(tok.map[0])
+    out: list[str] = []
+    n = 0
+    while n < len(lines):
+        line = lines[n]
+        if n in alerts:
+            last, kind = alerts[n]
+            admonition, title = ALERTS[kind]
+            if out and out[-1].strip():
+                out.append("")
+            out.append(f'!!! {admonition} "{title}"')
+            body = normalise("\n".join(QUOTE_PREFIX_RE.sub("", quoted, count=1) for quoted in lines[n + 1:last]))
+            out.extend("    " + b if b.strip() else "" for b in body.split("\n"))
+            n = last
+            continue
+        if n in quotes:
+            last = quotes[n]
+            if out and out[-1].strip():
+                out.append("")
+            if n in separators:
+                out += ["<!-- -->", ""]
+            body = normalise("\n".join(QUOTE_PREFIX_RE.sub("", quoted, count=1) for quoted in lines[n:last]))
+            out.extend("> " + b if b.strip() else ">" for b in body.split("\n"))
+            n = last
+            continue
+        if n in blank_before and out and out[-1].strip() and line.strip():
+            out.append("")
+        if n in separators:
+            out += ["<!-- -->", ""]
+        item = owner.get(n)
+        if item is None or not line.strip() or item.content == 0:
+            out.append(line if line.strip() or item is None else "")
+        elif n == item.start:
+            rest = line[item.marker_end:]
+            rest = rest[1:] if rest.startswith(" ") else rest
+            marker = line[:item.marker_end].lstrip(" ")
+            out.append(" " * (TAB * (item.depth - 1)) + marker + " " + rest)
+        else:
+            indent = len(line) - len(line.lstrip(" "))
+            extra = indent - item.content if indent >= item.content else 0
+            body = line.lstrip(" ")
+            if n in escapes:  # `2. x` continuing a paragraph: text on GitHub, an item to Python-Markdown
+                m = MARKER_RE.match(body)
+                assert m is not None
+                body = body[:m.end("marker") - 1] + "\\" + body[m.end("marker") - 1:]
+            out.append(" " * (TAB * item.depth + extra) + body)
+        n += 1
+    return "\n".join(out), shapes
+
+
+class GfmPreprocessor(Preprocessor):
+    """Rewrite the page's markdown so its blocks are GitHub's; remember the lists' shapes."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        """Return the normalised lines."""
+        normal, self.md.qadocs_gfm_lists = normalise_lists("\n".join(lines))  # type: ignore[attr-defined]
+        return normal.split("\n")
+
+
+class TightListTreeprocessor(Treeprocessor):
+    """Lists GitHub shows tight lose the `<p>` the inserted blank lines gave their items."""
+
+    def run(self, root: etree.Element) -> None:
+        """Unwrap single paragraphs of tight lists' items, when the lists pair up with GitHub's."""
+        shapes: list[ListShape] = getattr(self.md, "qadocs_gfm_lists", [])
+        lists = [el for el in _iter_lists(root)]
+        if len(lists) != len(shapes):
+            return
+        for el, shape in zip(lists, shapes, strict=True):
+            if not shape.tight:
+                continue
+            for li in el:
+                _unwrap_paragraphs(li)
+
+
+def _iter_lists(el: etree.Element) -> list[etree.Element]:
+    found: list[etree.Element] = []
+    for child in el:
+        if child.tag == "div" and "footnote" in (child.get("class") or "").split():
+            continue  # added by the footnotes extension: markdown-it keeps footnotes apart
+        if child.tag in ("ul", "ol"):
+            found.append(child)
+        found.extend(_iter_lists(child))
+    return found
+
+
+def _unwrap_paragraphs(li: etree.Element) -> None:
+    """Replace each `<p>` child of `li` by its content (text and children), keeping order."""
+    index = 0
+    while index < len(li):
+        child = li[index]
+        if child.tag != "p":
+            index += 1
+            continue
+        text, tail, inner = child.text or "", child.tail or "", list(child)
+        li.remove(child)
+        if index == 0:
+            li.text = (li.text or "") + text
+        else:
+            prev = li[index - 1]
+            prev.tail = (prev.tail or "") + text
+        for offset, node in enumerate(inner):
+            li.insert(index + offset, node)
+        index += len(inner)
+        if index == 0:
+            li.text = (li.text or "") + tail
+        else:
+            last = li[index - 1]
+            last.tail = (last.tail or "") + tail
+
+
+TASK_RE = re.compile(r"^\[(?P<state>[ xX])\][ \t]+")
+
+
+class TaskListTreeprocessor(Treeprocessor):
+    """`- [ ]` / `- [x]` items (GitHub's task lists) start with a box glyph, not an `<input>`:
+    the sanitizer lets no `<input>` through (content could imitate one), and GitHub's checkbox is
+    disabled anyway. Raw HTML is not in the tree, so only markdown list items get one."""
+
+    def run(self, root: etree.Element) -> None:
+        """Mark every task item and its list."""
+        for lst in root.iter():
+            if lst.tag not in ("ul", "ol"):
+                continue
+            for li in lst:
+                holder = li[0] if len(li) and li[0].tag == "p" and not (li.text or "").strip() else li
+                m = TASK_RE.match(holder.text or "")
+                if li.tag != "li" or m is None:
+                    continue
+                done = m.group("state") != " "
+                holder.text = (holder.text or "")[m.end():]
+                box = etree.Element("span", {"class": "qadocs-task" + (" qadocs-task-done" if done else ""),
+                                             "role": "img", "aria-label": "已完成" if done else "未完成"})
+                box.text = "☑" if done else "☐"
+                box.tail = " " + holder.text
+                holder.text = ""
+                holder.insert(0, box)
+                _add_class(li, "task-list-item")
+                _add_class(lst, "task-list")
+
+
+def _add_class(el: etree.Element, name: str) -> None:
+    classes = (el.get("class") or "").split()
+    if name not in classes:
+        el.set("class", " ".join([*classes, name]))
+
+
+class GfmExtension(Extension):
+    """`markdown_extensions: - qadocs.gfm` (with admonition; the plugin adds it when missing)."""
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's API name
+        """Register after whitespace normalisation (30), before fenced code (25) and raw HTML (20)."""
+        SaneListExtension().extendMarkdown(md)  # ordered lists keep their start; `-` and `1.` lists stay apart
+        md.preprocessors.register(GfmPreprocessor(md), "qadocs_gfm", 29)
+        md.treeprocessors.register(TightListTreeprocessor(md), "qadocs_gfm_tight", 30)
+        md.treeprocessors.register(TaskListTreeprocessor(md), "qadocs_gfm_tasks", 29)
+
+
+def makeExtension(**kwargs: Any) -> GfmExtension:  # noqa: N802 - Markdown's API name
+    """Entry point Python-Markdown looks for."""
+    return GfmExtension(**kwargs)
