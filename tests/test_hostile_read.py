@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -230,3 +231,31 @@ def test_any_bytes_decode_clean(prefix: bytes, data: bytes, spread: bool) -> Non
     assert not any("\ud800" <= c <= "\udfff" for c in text)
     assert all(d.path == "x.md" and d.line >= 1 for d in diags)
     split_source("x.md", text)
+
+
+def test_unreadable_file_and_folder_are_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file or folder that cannot be read (permissions, I/O) is reported, the rest still builds.
+    Simulated, since root (CI) reads any file whatever its mode."""
+    repo = _repo(tmp_path)
+    content = repo / "content"
+    (content / "ok.md").write_text(_source("可读"), encoding="utf-8")
+    (content / "secret.md").write_text(_source("不可读"), encoding="utf-8")
+    (content / "closed").mkdir()
+    (content / "closed" / "x.md").write_text(_source("关闭"), encoding="utf-8")
+    read_bytes, scandir = Path.read_bytes, os.scandir
+
+    def guarded_read(self: Path) -> bytes:
+        if self.name == "secret.md":
+            raise PermissionError(13, "Permission denied")
+        return read_bytes(self)
+
+    def guarded_scandir(path: Any) -> Any:
+        if Path(path).name == "closed":
+            raise PermissionError(13, "Permission denied")
+        return scandir(path)
+
+    monkeypatch.setattr(Path, "read_bytes", guarded_read)
+    monkeypatch.setattr(os, "scandir", guarded_scandir)
+    diags, titles, _ = _generate(repo)
+    assert ("closed", 1, "not-readable") in diags and ("secret.md", 1, "not-readable") in diags
+    assert titles == ["可读", "可读续"]

@@ -151,7 +151,9 @@ class _Walker:
             try:
                 with os.scandir(folder) as it:
                     entries = sorted(it, key=lambda e: e.name)
-            except OSError:  # unreadable folder: skipped, as Path.rglob did
+            except OSError as exc:  # unreadable folder: said, and skipped
+                self.diags.append(Diagnostic(shown(folder_rel) or ".", 1, "error", "not-readable",
+                                             f"folder cannot be read ({exc.strerror}); its files are skipped"))
                 continue
             for entry in entries:
                 if entry.name.startswith("."):
@@ -195,7 +197,12 @@ def read_sources(content_dir: Path, repo_root: Path) -> tuple[list[RawSource], l
             diags.append(Diagnostic(rel, 1, "error", "path-outside-repo",
                                     "source is a link to a file outside the repository; skipped"))
             continue
-        found.append(RawSource(rel, decode(file.path.read_bytes(), rel, diags)))
+        try:
+            data = file.path.read_bytes()
+        except OSError as exc:
+            diags.append(Diagnostic(rel, 1, "error", "not-readable", f"file cannot be read ({exc.strerror}); skipped"))
+            continue
+        found.append(RawSource(rel, decode(data, rel, diags)))
     return found, diags
 
 
