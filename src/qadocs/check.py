@@ -1,4 +1,4 @@
-"""Content checks beyond what splitting and resolving find: ids, numbering, duplicates, HTML balance.
+"""Content checks beyond what splitting and resolving find: ids, numbering, duplicates, HTML balance, math.
 
 Each check is a plain function over split sources returning diagnostics; `check_sources` runs
 them all. The build and `qadocs check` both use it, so each finding is reported once, the same way.
@@ -11,9 +11,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
+from .mathml import UnsupportedMath, convert_tex, is_display_line
 from .model import Diagnostic, Question, Source
 from .registry import EMPTY_ANSWER, fingerprint
-from .resolve import strip_code_spans
+from .resolve import code_spans, strip_code_spans
 from .similar import candidate_pairs
 from .split import FenceTracker
 
@@ -119,6 +120,110 @@ def check_html_balance(src: Source) -> Iterator[Diagnostic]:
                                  f"</{name}> closes a tag that {where} never opened")
 
 
+def _mask_code_spans(line: str) -> str:
+    """`line` with its inline code spans blanked out, so columns stay where they were."""
+    parts: list[str] = []
+    pos = 0
+    for start, end in code_spans(line):
+        parts += [line[pos:start], " " * (end - start)]
+        pos = end
+    parts.append(line[pos:])
+    return "".join(parts)
+
+
+def _inline_math(line: str) -> Iterator[tuple[int, str]]:
+    r"""(index, TeX) of each `$…$` and `\(…\)` of one line (code spans already blanked), as
+    arithmatex reads them: a `$` escaped as `\$` is text, the content may have spaces but no
+    unescaped `$`, and `$$` mid-line is a literal `$` before inline math. Linear: each closer
+    is looked for once; once one is missing, none follows."""
+    n = len(line)
+    no_dollar = no_paren = False
+    i = 0
+    while i < n:
+        c = line[i]
+        if c == "\\":
+            if line.startswith("\\(", i) and not no_paren:
+                end = line.find("\\)", i + 2)
+                if end < 0:
+                    no_paren = True
+                elif end > i + 2:
+                    yield i, line[i + 2:end]
+                    i = end + 2
+                    continue
+            i += 2
+            continue
+        if c == "$" and not no_dollar and not line.startswith("$$", i):
+            j = i + 1
+            while j < n and line[j] != "$":
+                j += 2 if line[j] == "\\" else 1
+            if j >= n:
+                no_dollar = True
+            else:
+                yield i, line[i + 1:j]
+                i = j + 1
+                continue
+        i += 1
+
+
+def find_math(text: str, first_line: int) -> Iterator[tuple[int, int, str, bool]]:
+    r"""(line, col, TeX, display) of each formula of `text` (a body or intro starting at
+    `first_line`) as the site renders it: `$…$` and `\(…\)` inline, `$$…$$` and `\[…\]`
+    blocks (one line or several, any indent), never inside fenced code or code spans."""
+    fences = FenceTracker()
+    block: tuple[str, int, int, list[str]] | None = None  # (closer, line, col, TeX lines so far)
+    for offset, line in enumerate(text.split("\n")):
+        number = first_line + offset
+        if fences.is_code(line):
+            block = None
+            continue
+        stripped = line.strip()
+        if block is not None:
+            closer, start_line, start_col, parts = block
+            end = line.find(closer)
+            if end >= 0:
+                block = None
+                yield start_line, start_col, "\n".join([*parts, line[:end]]), True
+            elif not stripped:
+                block = None  # a blank line ends the paragraph: it was no formula
+            else:
+                parts.append(line)
+            continue
+        col = len(line) - len(line.lstrip())
+        if stripped in ("$$", "\\["):
+            block = ("$$" if stripped == "$$" else "\\]", number, col + 1, [])
+            continue
+        if is_display_line(line):
+            yield number, col + 1, stripped[2:-2], True
+            continue
+        if stripped.startswith("\\[") and stripped.endswith("\\]") and len(stripped) > 4:
+            yield number, col + 1, stripped[2:-2], True
+            continue
+        for index, tex in _inline_math(_mask_code_spans(line)):
+            yield number, index + 1, tex, False
+
+
+def check_math(src: Source) -> Iterator[Diagnostic]:
+    """Formulas that latex2mathml cannot convert, or would show without their operator names:
+    the page shows their TeX as code. The same conversion as the site's (`mathml.convert_tex`)."""
+    parts: list[tuple[str, int]] = [(src.intro, src.intro_line)]
+    parts += [(c.intro, c.intro_line) for c in src.chapters]
+    parts += [(q.body, q.body_line) for q in src.questions]
+    for text, first_line in parts:
+        if not text or ("$" not in text and "\\" not in text):
+            continue
+        for line, col, tex, display in find_math(text, first_line):
+            if not tex.strip():
+                continue
+            try:
+                convert_tex(tex, display)
+            except UnsupportedMath as exc:
+                shown = " ".join(tex.split())
+                shown = shown if len(shown) <= 60 else shown[:57] + "..."
+                yield Diagnostic(src.path, line, "warning", "math-unsupported",
+                                 f"TeX not converted to MathML ({exc}); the page shows it as source: {shown}",
+                                 col)
+
+
 def check_duplicates(sources: list[Source]) -> Iterator[Diagnostic]:
     """Different questions with the same answer, or with titles at least 90 % alike."""
     by_key: dict[tuple[str, str], Question] = {}
@@ -160,7 +265,7 @@ def check_sources(sources: list[Source]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for src in sources:
         for check in (check_duplicate_ids, check_numbering, check_empty_answers, check_no_questions,
-                      check_html_balance):
+                      check_html_balance, check_math):
             found.extend(check(src))
     found.extend(check_duplicates(sources))
     return found

@@ -8,11 +8,13 @@ convert is shown as code and logged, never raised. Pure Python-Markdown: no mkdo
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import re
 from typing import Any
 
+from latex2mathml.commands import FUNCTIONS, LIMIT, MATRICES
 from latex2mathml.converter import convert
 from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
@@ -54,13 +56,238 @@ def is_display_line(line: str) -> bool:
     return s == "$$" or (s.startswith("$$") and s.endswith("$$") and bool(inner.strip()) and "\n" not in inner)
 
 
+class UnsupportedMath(ValueError):
+    """TeX that latex2mathml cannot render faithfully; the message says why."""
+
+
+# Operator names latex2mathml renders as text (`\min` → <mo>min</mo>): the letter check expects them.
+OPERATOR_NAMES = frozenset(name[1:] for name in FUNCTIONS + LIMIT) | {"arg", "det", "gcd", "Pr"}
+# Names latex2mathml does not know (it prints `\arg` as the identifier "\arg"): rewritten.
+UNKNOWN_OPERATORS = frozenset({"arg"})
+UNKNOWN_OPERATOR_RE = re.compile(r"\\(" + "|".join(sorted(UNKNOWN_OPERATORS)) + r")(?![A-Za-z])")
+# Commands whose braced argument is text that must stay visible.
+TEXT_COMMANDS = frozenset({"operatorname", "operatorname*", "text", "textrm", "textit", "textbf", "textsf",
+                           "texttt", "mathrm", "mbox", "hbox"})
+# Environments latex2mathml lays out as tables, and the ones rewritten into them below.
+ENVIRONMENTS = frozenset(name.lstrip("\\") for name in MATRICES)
+ENVIRONMENT_ALIASES = {  # name: (\begin, \end) written instead; equations are not numbered
+    "aligned": ("\\begin{align*}", "\\end{align*}"), "align": ("\\begin{align*}", "\\end{align*}"),
+    "gathered": ("\\begin{array}{c}", "\\end{array}"), "gather": ("\\begin{array}{c}", "\\end{array}"),
+    "gather*": ("\\begin{array}{c}", "\\end{array}"), "equation": ("", ""), "equation*": ("", ""),
+}
+COMMAND_RE = re.compile(r"\\([A-Za-z]+\*?)")
+TAG_RE = re.compile(r"<(/?)([A-Za-z]+)[^>]*?(/?)>")
+MATHOP_RE = re.compile(r"\\mathop(?![A-Za-z])")
+LIMITS_RE = re.compile(r"\s*\\(no)?limits(?![A-Za-z])")
+SCRIPT_RE = re.compile(r"\s*([_^])")
+TOKENS = frozenset({"mi", "mo", "mn", "mtext", "ms"})
+EMPTY_MO_RE = re.compile(r"<mo(?:\s[^>]*?)?(?:/>|>\s*</mo>)")
+OPERATORNAME_RE = re.compile(r"\\operatorname(\*?)\{([^{}]*)\}")
+BEGIN_RE = re.compile(r"\\begin\{([^{}]*)\}")
+
+
+def _group(tex: str, pos: int) -> int:
+    """End of the TeX argument starting at `pos` (after spaces): a `{…}` group, a command or one
+    character; `pos` itself when there is none. Linear in the argument's length."""
+    n = len(tex)
+    while pos < n and tex[pos] == " ":
+        pos += 1
+    if pos >= n:
+        return pos
+    if tex[pos] == "{":
+        depth = 0
+        i = pos
+        while i < n:
+            c = tex[i]
+            if c == "\\":
+                i += 2
+                continue
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if depth == 0:
+                    return i + 1
+            i += 1
+        return n  # unclosed: the rest (latex2mathml reports it)
+    if tex[pos] == "\\":
+        m = COMMAND_RE.match(tex, pos)
+        return m.end() if m else min(pos + 2, n)
+    return pos + 1
+
+
+def _unbrace(arg: str) -> str:
+    arg = arg.strip()
+    return arg[1:-1] if arg.startswith("{") and arg.endswith("}") else arg
+
+
+def _operator_text(inner: str) -> str | None:
+    r"""The letters an operator shows (`\rm min`, `\mathrm{min}`, `\arg\max` → "min", "argmax"),
+    or None when it holds more than letters and operator names."""
+    words: list[str] = []
+    for part in re.split(r"(\\[A-Za-z]+\*?|[{}\s]|\\[,;:! ])", inner):
+        if not part or part.isspace() or part in ("{", "}", "\\,", "\\;", "\\:", "\\!", "\\ "):
+            continue
+        if part.startswith("\\"):
+            name = part[1:]
+            if name in ("rm", "mathrm", "operatorname", "text", "textrm"):
+                continue
+            if name not in OPERATOR_NAMES:
+                return None
+            words.append(name)
+        elif part.isascii() and part.isalpha():
+            words.append(part)
+        else:
+            return None
+    return "".join(words) or None
+
+
+def _rewrite_mathop(tex: str) -> str:
+    r"""`\mathop{X}` (which latex2mathml nests inside an `<mo>`, where browsers show nothing)
+    becomes `\X` for one operator command, `\operatorname{letters}` for a name, and otherwise
+    `{X}`, with a following `\limits_a^b` turned into `\underset`/`\overset`."""
+    out: list[str] = []
+    pos = 0
+    while (found := MATHOP_RE.search(tex, pos)) is not None:
+        out.append(tex[pos:found.start()])
+        arg_end = _group(tex, found.end())
+        inner = _unbrace(tex[found.end():arg_end])
+        pos = arg_end
+        text = _operator_text(inner)
+        single = COMMAND_RE.fullmatch(inner.strip())
+        if single and (single.group(1) not in UNKNOWN_OPERATORS):
+            out.append(inner.strip())  # `\mathop{\min}` is `\min`, `\mathop{\sum}` is `\sum`
+            continue
+        if text is not None:
+            out.append("\\" + text if text in ("argmax", "argmin") else "\\operatorname{" + text + "}")
+            continue
+        # any other operator: limits above and below become under/over scripts
+        lim = LIMITS_RE.match(tex, pos)
+        if lim is None or lim.group(1):
+            out.append("{" + inner + "}")
+            if lim is not None:
+                pos = lim.end()
+            continue
+        pos = lim.end()
+        under = over = None
+        for _ in range(2):
+            m = SCRIPT_RE.match(tex, pos)
+            if m is None:
+                break
+            end = _group(tex, m.end())
+            arg = tex[m.end():end]
+            if m.group(1) == "_":
+                under = arg
+            else:
+                over = arg
+            pos = end
+        body = "{" + inner + "}"
+        if over is not None:
+            body = "\\overset{" + _unbrace(over) + "}{" + body + "}"
+        if under is not None:
+            body = "\\underset{" + _unbrace(under) + "}{" + body + "}"
+        out.append(body)
+    out.append(tex[pos:])
+    return "".join(out)
+
+
+def _plain_operatorname(m: re.Match[str]) -> str:
+    text = _operator_text(m.group(2))
+    return m.group(0) if text is None else "\\operatorname" + m.group(1) + "{" + text + "}"
+
+
+def prepare_tex(tex: str) -> str:
+    r"""TeX rewritten into forms latex2mathml renders with every name visible: `\mathop`,
+    unknown operator names (`\arg`), `aligned`/`gathered`/numbered environments."""
+    tex = tex.strip()
+    if "\\mathop" in tex:
+        tex = _rewrite_mathop(tex)
+    if "\\operatorname" in tex:  # `\operatorname{arg\,max}`: latex2mathml shows an empty operator
+        tex = OPERATORNAME_RE.sub(_plain_operatorname, tex)
+    tex = UNKNOWN_OPERATOR_RE.sub(r"\\operatorname{\1}", tex)
+    if "\\begin" in tex:
+        for env, (begin, end) in ENVIRONMENT_ALIASES.items():
+            tex = tex.replace("\\begin{" + env + "}", begin).replace("\\end{" + env + "}", end)
+    return tex
+
+
+def expected_names(tex: str) -> list[str]:
+    r"""The letters each operator name or text of `tex` must show (`\min`, `\operatorname{KL}`,
+    `\text{损失}`), as alphanumerics only."""
+    names: list[str] = []
+    for m in COMMAND_RE.finditer(tex):
+        name = m.group(1)
+        if name in OPERATOR_NAMES:
+            names.append(name)
+        elif name in TEXT_COMMANDS:
+            end = _group(tex, m.end())
+            arg = tex[m.end():end]
+            if arg.startswith("{") and "\\" not in arg and "$" not in arg:
+                letters = "".join(c for c in arg if c.isalnum())
+                if letters:
+                    names.append(letters)
+    return names
+
+
+def mathml_problem(tex: str, mathml: str) -> str | None:
+    """Why `mathml` does not show `tex` faithfully, or None: an element nested inside a token
+    (browsers show it empty), an empty operator, a command or `&` printed as text, an
+    environment latex2mathml does not know, or an operator name or text of `tex` missing."""
+    if EMPTY_MO_RE.search(mathml):
+        return "empty operator"
+    stack: list[str] = []
+    text_parts: list[str] = []
+    pos = 0
+    for tag in TAG_RE.finditer(mathml):
+        if stack and stack[-1] in TOKENS:
+            content = mathml[pos:tag.start()]
+            text = html.unescape(content)
+            if text.startswith("\\"):
+                return f"unknown command {text.split()[0]}"
+            if stack[-1] == "mi" and content == "&":  # a column separator outside a table
+                return "'&' outside a table environment"
+            text_parts.append(text)
+        pos = tag.end()
+        closing, name, selfclosing = tag.group(1), tag.group(2), tag.group(3)
+        if closing:
+            if stack:
+                stack.pop()
+        elif stack and stack[-1] in TOKENS:
+            return f"<{name}> inside <{stack[-1]}> (shown empty)"
+        elif not selfclosing:
+            stack.append(name)
+    for env in BEGIN_RE.findall(tex):
+        if env not in ENVIRONMENTS:
+            return f"environment {env} not supported"
+    shown = "".join(c for c in "".join(text_parts) if c.isalnum())
+    for name in expected_names(tex):
+        if name not in shown:
+            return f"'{name}' is not shown"
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def convert_tex(tex: str, display: bool = False) -> str:
+    """MathML for `tex`; raises UnsupportedMath when latex2mathml fails or loses text.
+    The one answer to "does this TeX convert", used by the site and by `qadocs check`."""
+    prepared = prepare_tex(tex)
+    try:
+        mathml = convert(prepared, display="block" if display else "inline")
+    except Exception as exc:  # latex2mathml raises many types; bad TeX must not stop a build
+        raise UnsupportedMath(f"{type(exc).__name__}{': ' + str(exc) if str(exc) else ''}") from exc
+    problem = mathml_problem(prepared, mathml) or mathml_problem(tex.replace("\\begin", ""), mathml)
+    if problem:
+        raise UnsupportedMath(problem)
+    return mathml
+
+
 def tex_to_mathml(tex: str, display: bool, error_level: int = logging.WARNING) -> str:
     """MathML for `tex`, or the TeX as escaped code when it cannot be converted."""
     tag = "div" if display else "span"
     try:
-        mathml = convert(tex.strip(), display="block" if display else "inline")
-    except Exception as exc:  # latex2mathml raises many types; bad TeX must not stop a build
-        log.log(error_level, "qadocs: TeX not converted (%s): %s", type(exc).__name__, tex)
+        mathml = convert_tex(tex, display)
+    except UnsupportedMath as exc:
+        log.log(error_level, "qadocs: TeX not converted (%s): %s", exc, tex)
         source = html.escape(("\\[%s\\]" if display else "\\(%s\\)") % tex, quote=False)
         return f'<{tag} class="arithmatex arithmatex-error"><code>{source}</code></{tag}>'
     return f'<{tag} class="arithmatex arithmatex-mathml">{mathml}</{tag}>'
@@ -88,8 +315,17 @@ class MathMLPostprocessor(Postprocessor):
         return "".join(parts)
 
 
+def _block_indent(line: str) -> str:
+    """An opening `$$` line with its indentation cut to a multiple of 4 spaces: inside a list item
+    (content at 4 spaces per level after qadocs.gfm) `   $$` keeps its item but now starts the
+    block, which arithmatex only sees as math when `$$` comes first."""
+    indent = len(line) - len(line.lstrip(" "))
+    return line[indent % 4:] if indent % 4 else line
+
+
 class DisplayMathSpacer(Preprocessor):
-    """Give `$$` blocks blank lines around them: arithmatex only sees a block in its own paragraph.
+    """Give `$$` blocks blank lines around them, and their opening line an indentation of whole
+    levels: arithmatex only sees a block in its own paragraph, starting with `$$`.
 
     Registered below superfences (25), so fenced code is already out of the way.
     """
@@ -105,6 +341,8 @@ class DisplayMathSpacer(Preprocessor):
             single = line.strip() != "$$"
             if (single or not inside) and out and out[-1].strip():
                 out.append("")
+            if single or not inside:
+                line = _block_indent(line)
             out.append(line)
             if not single:
                 inside = not inside
