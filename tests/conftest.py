@@ -81,6 +81,29 @@ def site_dir(built_site: BuiltSite) -> Path:
     return built_site.site
 
 
+@dataclass(frozen=True)
+class MessyBuild:
+    root: Path  # the generated repo (mkdocs.yml, content/, imgs/, build/docs/)
+    site: Path  # root / "site"
+    returncode: int
+    stderr: str  # mkdocs' log lines
+
+
+@pytest.fixture(scope="session")
+def messy_build(tmp_path_factory: pytest.TempPathFactory) -> MessyBuild:
+    """A generated messy collection (60 files, seed 11) built with a real `mkdocs build` (not
+    strict: its sources are broken on purpose), shared by test_messy.py and test_fidelity.py."""
+    from messy import make_collection
+
+    root = tmp_path_factory.mktemp("messy-build")
+    make_collection(root, files=60, seed=11)
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "build" / "docs").mkdir(parents=True)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
+    proc = subprocess.run([str(MKDOCS), "build"], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    return MessyBuild(root=root, site=root / "site", returncode=proc.returncode, stderr=proc.stderr)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One headless chromium for the whole run (skips, or fails under CI, when it is missing)."""

@@ -143,3 +143,82 @@ def test_legacy_chapter_anchor_lands_on_chapter_page(session: Session, base_url:
                            timeout=TIMEOUT_MS)
     expect(page.locator("article h1")).to_contain_text(chapter)
     session.assert_clean()
+
+
+# --- a phone: a nested list and math inside list items --------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+PHONE_TITLE = "扩散模型的训练分几步？"
+PHONE_SOURCE = f"""# 手机测试
+
+<h2 id="1.训练">1.{PHONE_TITLE}</h2>
+
+训练分三步：
+- 加噪：
+  - 前向过程 $q(x_t \\mid x_{{t-1}}) = \\mathcal{{N}}(x_t; \\sqrt{{1-\\beta_t}}\\, x_{{t-1}}, \\beta_t I)$
+  - 采样时间步 $t \\sim \\mathcal{{U}}(1, T)$
+- 预测噪声 $\\epsilon_\\theta(x_t, t)$
+- 优化目标：
+
+  $$
+  L = \\mathbb{{E}}_{{t, x_0, \\epsilon}}\\left[\\|\\epsilon - \\epsilon_\\theta(\\sqrt{{\\bar\\alpha_t}}\\, x_0 + \\sqrt{{1-\\bar\\alpha_t}}\\, \\epsilon, t)\\|^2\\right]
+  $$
+
+<h2 id="2.其他">2.另一个问题？</h2>
+
+答案。
+"""
+
+
+@pytest.fixture(scope="module")
+def phone_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A one-source site, written by the test, built with the repo's mkdocs.yml (`--strict`)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    root = tmp_path_factory.mktemp("phone-site")
+    (root / "content" / "手机").mkdir(parents=True)
+    (root / "content" / "手机" / "列表.md").write_text(PHONE_SOURCE, encoding="utf-8")
+    (root / "imgs").mkdir()
+    (root / "build" / "docs").mkdir(parents=True)
+    shutil.copy2(repo / "mkdocs.yml", root / "mkdocs.yml")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
+    proc = subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "--strict"], cwd=root,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return root / "site"
+
+
+def test_phone_shows_nested_list_and_math_in_list_item(browser: Browser, phone_site: Path) -> None:
+    questions = json.loads((phone_site / "questions.json").read_text(encoding="utf-8"))
+    [entry] = [q for q in questions if q["title"] == PHONE_TITLE]
+    with serve(phone_site) as url, open_session(browser, viewport=PHONE, is_mobile=True, has_touch=True,
+                                                device_scale_factor=2) as session:
+        page = session.page
+        page.goto(url + quote(entry["url"]), wait_until="load")
+        expect(page.locator("article h1")).to_be_visible()
+        # GitHub nests the 2-space sub-list: a list inside an item of the outer list, in the DOM.
+        outer = page.locator("article > ul")
+        expect(outer).to_have_count(1)
+        assert outer.locator(":scope > li").count() == 3
+        inner = outer.locator(":scope > li > ul")
+        expect(inner).to_have_count(1)
+        assert inner.locator(":scope > li").count() == 2
+        expect(inner).to_be_visible()
+        # Math inside list items (inline in the sub-item, a block in the last item) is MathML, visible.
+        maths = page.locator("article li math")
+        assert maths.count() >= 4, f"only {maths.count()} <math> elements inside list items"
+        for i in range(maths.count()):
+            box = maths.nth(i).bounding_box()
+            assert box is not None and box["width"] > 0 and box["height"] > 0, f"<math> {i} has no box"
+        block = page.locator("article ul > li:last-child math[display='block']")
+        expect(block).to_have_count(1)
+        expect(block).to_be_visible()
+        # No sideways scrolling of the page: wide math scrolls inside its own box.
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= PHONE["width"] + 1, f"page is {width}px wide on a {PHONE['width']}px phone"
+        page.screenshot(path="/tmp/phone-list.png", full_page=True)
+        session.assert_clean()

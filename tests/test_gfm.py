@@ -122,3 +122,86 @@ def test_code_fence_content_is_untouched() -> None:
 def test_headings_keep_their_permalinks(md: Any) -> None:
     soup = BeautifulSoup(render(md, "### 小标题\n- a\n"), "html.parser")
     assert soup.select_one("h3 a.headerlink") is not None
+
+
+# --- the plugin adds the GFM extensions a user's mkdocs.yml lacks -------------------------------
+
+
+def _plugin_config(root: Any, extensions: list[Any] | None) -> Any:
+    """A minimal repo under `root` with `markdown_extensions: extensions` (None: the key is absent),
+    loaded with mkdocs.config.load_config, after the qadocs plugin's on_config."""
+    import yaml
+    from mkdocs.config import load_config
+
+    from qadocs.plugin import QadocsPlugin
+
+    (root / "content").mkdir(parents=True)
+    (root / "imgs").mkdir()
+    (root / "content" / "a.md").write_text('<h2 id="1.a">1.问题</h2>\n\n答案。\n', encoding="utf-8")
+    (root / "build" / "docs").mkdir(parents=True)
+    conf: dict[str, Any] = {"site_name": "t", "docs_dir": "build/docs", "plugins": [{"qadocs": {}}]}
+    if extensions is not None:
+        conf["markdown_extensions"] = extensions
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(conf, allow_unicode=True), encoding="utf-8")
+    config = load_config(str(root / "mkdocs.yml"))
+    plugin = config.plugins["qadocs"]
+    assert isinstance(plugin, QadocsPlugin)
+    plugin.on_startup(command="build", dirty=False)
+    return plugin.on_config(config)
+
+
+GFM_NAMES = ["qadocs.gfm", "admonition", "footnotes", "pymdownx.tilde", "pymdownx.magiclink",
+             "pymdownx.arithmatex", "qadocs.mathml", "qadocs.sanitize"]
+GFM_PAGE = ("见 https://example.com/x 与 ~~旧~~，约 ~5 秒[^1]：\n- 一\n  - 甲 $x_T$\n- 二\n\n"
+            "> [!NOTE]\n> 注意\n\n[^1]: 脚注\n")
+
+
+def test_plugin_adds_the_gfm_extensions_a_bare_mkdocs_yml_lacks(tmp_path: Any) -> None:
+    import markdown
+
+    config = _plugin_config(tmp_path, None)
+    names = config.markdown_extensions
+    assert names[0] == "qadocs.gfm" and names[-1] == "qadocs.sanitize"
+    assert all(names.count(n) == 1 for n in GFM_NAMES), names
+    assert names.index("pymdownx.arithmatex") < names.index("qadocs.mathml")
+    assert config.mdx_configs["pymdownx.tilde"] == {"subscript": False}
+    assert config.mdx_configs["pymdownx.arithmatex"] == {"generic": True, "smart_dollar": False}
+    html = markdown.Markdown(extensions=names, extension_configs=config.mdx_configs).convert(GFM_PAGE)
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select("ul > li > ul > li math"), html  # nested as on GitHub, math in the sub-item
+    assert soup.select("del") and "约 ~5 秒" in soup.get_text()  # a lone `~` stays text
+    assert soup.select('a[href="https://example.com/x"]')
+    assert soup.select("div.admonition.note") and soup.select("div.footnote")
+    assert difference(github_signature(GFM_PAGE), signature(soup, site=True)) == {}
+    again = config.plugins["qadocs"].on_config(config)  # serve calls it on every rebuild
+    assert again.markdown_extensions == names  # nothing duplicated
+
+
+def test_plugin_keeps_what_the_user_configured(tmp_path: Any) -> None:
+    config = _plugin_config(tmp_path, [
+        "qadocs.sanitize",  # not last: moved last
+        {"pymdownx.tilde": {"subscript": True}},
+        "markdown.extensions.footnotes",
+        {"pymdownx.arithmatex": {"generic": False}},  # MathJax in the page: math left alone
+        "qadocs.gfm",
+    ])
+    names = config.markdown_extensions
+    assert names[-1] == "qadocs.sanitize" and names.count("qadocs.sanitize") == 1
+    assert names.count("qadocs.gfm") == 1 and names.count("pymdownx.tilde") == 1
+    assert config.mdx_configs["pymdownx.tilde"] == {"subscript": True}
+    assert "footnotes" not in names and "qadocs.mathml" not in names
+    assert config.mdx_configs["pymdownx.arithmatex"] == {"generic": False}
+    assert {"admonition", "pymdownx.magiclink"} <= set(names)
+
+
+def test_shipped_mkdocs_yml_needs_nothing_added() -> None:
+    from pathlib import Path
+
+    from mkdocs.config import load_config
+
+    from qadocs.plugin import ensure_extensions
+
+    config = load_config(str(Path(__file__).resolve().parent.parent / "mkdocs.yml"))
+    names, configs = list(config.markdown_extensions), dict(config.mdx_configs)
+    ensure_extensions(names, configs)
+    assert names == config.markdown_extensions and configs == config.mdx_configs

@@ -9,6 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import MessyBuild
 from messy import make_collection
 from nothing_lost import lost_lines
 from qadocs.build import generate
@@ -59,29 +60,18 @@ def test_random_sources_never_raise_and_lose_nothing(tmp_path: Path, lines: list
     assert lost == []
 
 
-def test_messy_collection_builds_with_mkdocs(tmp_path: Path) -> None:
+def test_messy_collection_builds_with_mkdocs(messy_build: MessyBuild) -> None:
     """A real MkDocs build of a messy collection: only qadocs' own findings warn, every link resolves."""
-    import os
     import re
-    import shutil
-    import subprocess
-    import sys
 
     from test_site import broken_internal_links
 
-    repo = Path(__file__).resolve().parent.parent
-    make_collection(tmp_path, files=60, seed=11)
-    shutil.copy2(repo / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    (tmp_path / "build" / "docs").mkdir(parents=True)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
-    proc = subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    warnings = [line for line in proc.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
+    assert messy_build.returncode == 0, messy_build.stderr
+    warnings = [line for line in messy_build.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
     own = re.compile(r"^WARNING -  \S+\.md:\d+:\d+: error [a-z0-9-]+ ")
     assert warnings and all(own.match(line) for line in warnings), "\n".join(w for w in warnings if not own.match(w))
-    pages = sorted((tmp_path / "site").rglob("*.html"))
-    checked, offenders = broken_internal_links(tmp_path / "site", pages)
+    pages = sorted(messy_build.site.rglob("*.html"))
+    checked, offenders = broken_internal_links(messy_build.site, pages)
     assert checked > 1000
     assert offenders == []
 

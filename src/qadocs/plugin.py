@@ -67,8 +67,7 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
         log.info(f"qadocs: {len(result.sources)} sources, {len(result.plan.questions)} questions "
                  f"({stats.written} files written, {stats.removed} removed) in {result.seconds:.2f}s")
         config.nav = result.plan.nav
-        if "qadocs.sanitize" not in config.markdown_extensions:  # content HTML is never trusted
-            config.markdown_extensions.append("qadocs.sanitize")
+        ensure_extensions(config.markdown_extensions, config.mdx_configs)
         return config
 
     on_config.mkdocs_priority = 100  # type: ignore[attr-defined]
@@ -101,6 +100,52 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
             if path.is_dir():
                 server.watch(str(path))
         return server
+
+
+# The GitHub Flavored Markdown the answers are written in, as Python-Markdown extensions, with the
+# configuration the shipped mkdocs.yml gives them. Each is added when mkdocs.yml lacks it (under
+# any of the names in `_SAME`); one the user configured is left as configured.
+GFM_EXTENSIONS: list[tuple[str, dict[str, Any]]] = [
+    ("admonition", {}),  # GitHub alerts (`> [!NOTE]`) become admonitions (qadocs.gfm)
+    ("footnotes", {}),
+    ("pymdownx.tilde", {"subscript": False}),  # `~~x~~` is strikethrough; a lone `~` stays text
+    ("pymdownx.magiclink", {}),  # bare URLs become links
+]
+MATH_EXTENSIONS: list[tuple[str, dict[str, Any]]] = [
+    ("pymdownx.arithmatex", {"generic": True, "smart_dollar": False}),  # `$ x_T $` is common
+    ("qadocs.mathml", {}),  # TeX → MathML at build time
+]
+_SAME = {
+    "admonition": {"markdown.extensions.admonition"},
+    "footnotes": {"markdown.extensions.footnotes", "extra", "markdown.extensions.extra", "pymdownx.extra"},
+}
+
+
+def _has(names: list[str], name: str) -> bool:
+    return name in names or any(alias in names for alias in _SAME.get(name, ()))
+
+
+def ensure_extensions(names: list[str], configs: dict[str, Any]) -> None:
+    """Make `markdown_extensions` (`names`, with their `mdx_configs`) render what GitHub renders:
+    `qadocs.gfm` first, the GFM extensions and math (arithmatex generic + `qadocs.mathml`) when
+    missing, and `qadocs.sanitize` last, always: content HTML is never trusted. Nothing the user
+    configured is duplicated or reconfigured; math is left alone when arithmatex is configured in
+    another mode (MathJax in the page, say)."""
+    if "qadocs.gfm" not in names:
+        names.insert(0, "qadocs.gfm")
+    wanted = list(GFM_EXTENSIONS)
+    if "pymdownx.arithmatex" not in names:
+        wanted += MATH_EXTENSIONS
+    elif (configs.get("pymdownx.arithmatex") or {}).get("generic"):
+        wanted += MATH_EXTENSIONS[1:]
+    for name, conf in wanted:
+        if not _has(names, name):
+            names.append(name)
+            if conf:
+                configs[name] = dict(conf)
+    while "qadocs.sanitize" in names:
+        names.remove("qadocs.sanitize")
+    names.append("qadocs.sanitize")
 
 
 def _walk(items: list[Any]) -> Iterator[Any]:
