@@ -192,3 +192,16 @@ def test_check_reports_math_unsupported(tmp_path: Path) -> None:
     result = generate(Options(tmp_path, content, tmp_path / "imgs"), tmp_path / "out")
     found = [(Path(d.path).name, d.line, d.col, d.severity) for d in result.diagnostics if d.code == "math-unsupported"]
     assert found == [("q.md", 5, 41, "warning"), ("q.md", 9, 4, "warning")], result.diagnostics
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("a $$x^2$$ b", "a $x^2$ b"),
+    ("`$$code$$` 和 $$y$$", "`$$code$$` 和 $y$"),
+    ("$$x$$", "$$x$$"),  # alone on its line: a display block
+    ("$$x `y` z$$", "$$x `y` z$$"),  # a code span inside: left alone
+    ("a $$x$$ b $$ c", "a $x$ b $$ c"),
+])
+def test_double_dollars_in_running_text_are_inline_math(line: str, expected: str) -> None:
+    from qadocs.mathml import inline_double_dollars
+
+    assert inline_double_dollars(line) == expected

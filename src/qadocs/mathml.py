@@ -20,6 +20,8 @@ from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
+from .resolve import code_spans
+
 log = logging.getLogger("mkdocs.plugins.qadocs.mathml")
 
 # The start of arithmatex's wrapper; `math_spans` finds its end with str.find, since a lazy
@@ -323,6 +325,34 @@ def _block_indent(line: str) -> str:
     return line[indent % 4:] if indent % 4 else line
 
 
+def inline_double_dollars(line: str) -> str:
+    """`a $$x$$ b` in running text is inline math on GitHub: written `$x$` for arithmatex (which
+    would show the outer `$` as text). Code spans are left alone; `$$` alone on a line is a block.
+    Linear: each `$$` is found once, left to right."""
+    if "$$" not in line or is_display_line(line):
+        return line
+    code = code_spans(line)
+    k = 0  # the first code span that does not end before the `$$` looked at (both go left to right)
+    out: list[str] = []
+    pos = 0
+    while (start := line.find("$$", pos)) >= 0:
+        end = line.find("$$", start + 2)
+        if end < 0:
+            break
+        while k < len(code) and code[k][1] <= start:
+            k += 1
+        in_code = k < len(code) and code[k][0] < end + 2  # a span overlaps `$$…$$`
+        inner = line[start + 2:end]
+        if not inner.strip() or "$" in inner or in_code:
+            out.append(line[pos:start + 2])
+            pos = start + 2
+            continue
+        out.append(line[pos:start] + "$" + inner + "$")
+        pos = end + 2
+    out.append(line[pos:])
+    return "".join(out)
+
+
 class DisplayMathSpacer(Preprocessor):
     """Give `$$` blocks blank lines around them, and their opening line an indentation of whole
     levels: arithmatex only sees a block in its own paragraph, starting with `$$`.
@@ -336,7 +366,7 @@ class DisplayMathSpacer(Preprocessor):
         inside = False
         for i, line in enumerate(lines):
             if not is_display_line(line):
-                out.append(line)
+                out.append(inline_double_dollars(line))
                 continue
             single = line.strip() != "$$"
             if (single or not inside) and out and out[-1].strip():
