@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from .mathml import UnsupportedMath, convert_tex, is_display_line
 from .model import Diagnostic, Question, Source
 from .registry import EMPTY_ANSWER, fingerprint
-from .resolve import code_spans, strip_code_spans
+from .resolve import mask_code_spans
 from .similar import candidate_pairs
 from .split import FenceTracker
 
@@ -81,7 +81,7 @@ def _unbalanced(text: str, first_line: int) -> Iterator[tuple[int, str, str]]:
     for offset, line in enumerate(text.split("\n")):
         if fences.is_code(line):
             continue
-        line = strip_code_spans(line)
+        line = mask_code_spans(line)
         # no tag ends after the last `>`; searching there from each `<` would be quadratic
         for tag in TAG_RE.finditer(line, 0, line.rfind(">") + 1):
             closing, name, selfclosing = tag.group(1), tag.group(2).lower(), tag.group(3)
@@ -120,21 +120,11 @@ def check_html_balance(src: Source) -> Iterator[Diagnostic]:
                                  f"</{name}> closes a tag that {where} never opened")
 
 
-def _mask_code_spans(line: str) -> str:
-    """`line` with its inline code spans blanked out, so columns stay where they were."""
-    parts: list[str] = []
-    pos = 0
-    for start, end in code_spans(line):
-        parts += [line[pos:start], " " * (end - start)]
-        pos = end
-    parts.append(line[pos:])
-    return "".join(parts)
-
-
 def _inline_math(line: str) -> Iterator[tuple[int, str]]:
     r"""(index, TeX) of each `$…$` and `\(…\)` of one line (code spans already blanked), as
     arithmatex reads them: a `$` escaped as `\$` is text, the content may have spaces but no
-    unescaped `$`, and `$$` mid-line is a literal `$` before inline math. Linear: each closer
+    unescaped `$`, and `$$x$$` mid-line yields `x` (the site renders it inline, see
+    `mathml.inline_double_dollars`). Linear: each closer
     is looked for once; once one is missing, none follows."""
     n = len(line)
     no_dollar = no_paren = False
@@ -198,7 +188,7 @@ def find_math(text: str, first_line: int) -> Iterator[tuple[int, int, str, bool]
         if stripped.startswith("\\[") and stripped.endswith("\\]") and len(stripped) > 4:
             yield number, col + 1, stripped[2:-2], True
             continue
-        for index, tex in _inline_math(_mask_code_spans(line)):
+        for index, tex in _inline_math(mask_code_spans(line)):
             yield number, index + 1, tex, False
 
 

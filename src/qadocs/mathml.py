@@ -78,7 +78,7 @@ ENVIRONMENT_ALIASES = {  # name: (\begin, \end) written instead; equations are n
     "gather*": ("\\begin{array}{c}", "\\end{array}"), "equation": ("", ""), "equation*": ("", ""),
 }
 COMMAND_RE = re.compile(r"\\([A-Za-z]+\*?)")
-TAG_RE = re.compile(r"<(/?)([A-Za-z]+)[^>]*?(/?)>")
+MATHML_TAG_RE = re.compile(r"<(/?)([A-Za-z]+)[^>]*?(/?)>")  # on latex2mathml output
 MATHOP_RE = re.compile(r"\\mathop(?![A-Za-z])")
 LIMITS_RE = re.compile(r"\s*\\(no)?limits(?![A-Za-z])")
 SCRIPT_RE = re.compile(r"\s*([_^])")
@@ -240,7 +240,7 @@ def mathml_problem(tex: str, mathml: str) -> str | None:
     stack: list[str] = []
     text_parts: list[str] = []
     pos = 0
-    for tag in TAG_RE.finditer(mathml):
+    for tag in MATHML_TAG_RE.finditer(mathml):
         if stack and stack[-1] in TOKENS:
             content = mathml[pos:tag.start()]
             text = html.unescape(content)

@@ -105,12 +105,13 @@ def code_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def strip_code_spans(line: str) -> str:
-    """`line` without its inline code spans (what HTML checks look at)."""
+def mask_code_spans(line: str) -> str:
+    """`line` with its inline code spans blanked out: what checks look at outside code, with every
+    column where it was (and nothing joined across a removed span)."""
     parts: list[str] = []
     pos = 0
     for start, end in code_spans(line):
-        parts.append(line[pos:start])
+        parts += [line[pos:start], " " * (end - start)]
         pos = end
     parts.append(line[pos:])
     return "".join(parts)
