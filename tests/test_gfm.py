@@ -205,3 +205,11 @@ def test_shipped_mkdocs_yml_needs_nothing_added() -> None:
     names, configs = list(config.markdown_extensions), dict(config.mdx_configs)
     ensure_extensions(names, configs)
     assert names == config.markdown_extensions and configs == config.mdx_configs
+
+
+def test_deeply_nested_quotes_render_without_recursion_error(md: Any) -> None:
+    """Hostile content: `> > > …` thousands deep. Quotes past markdown-it's nesting limit are left
+    as written, so normalising does not recurse without end; the text is kept."""
+    text = "> " * 3000 + "深处的文字"
+    html = render(md, text)
+    assert "深处的文字" in html

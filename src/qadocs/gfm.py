@@ -38,6 +38,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 TAB = 4  # Python-Markdown's tab_length
+MAX_NESTING = 20  # markdown-it's own limit (its `maxNesting`): quotes deeper than it are left as written
 MARKER_RE = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> *)")
 ALERT_RE = re.compile(r"^ {0,3}> ?\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\] *$", re.I)
 QUOTE_PREFIX_RE = re.compile(r"^ {0,3}> ?")
@@ -104,13 +105,16 @@ def analyse(text: str) -> tuple[list[Token], list[ListShape]]:
     return tokens, shapes
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, depth: int = 0) -> str:
     """`text` rewritten so that Python-Markdown reads the blocks GitHub reads (see module doc)."""
-    return normalise_lists(text)[0]
+    return normalise_lists(text, depth)[0]
 
 
-def normalise_lists(text: str) -> tuple[str, list[ListShape]]:
-    """`normalise(text)` and the shape of each list GitHub shows in `text` (one parse for both)."""
+def normalise_lists(text: str, depth: int = 0) -> tuple[str, list[ListShape]]:
+    """`normalise(text)` and the shape of each list GitHub shows in `text` (one parse for both).
+
+    `depth` counts the block quotes around `text`: past markdown-it's own nesting limit the
+    quotes' bodies are kept as written (no recursion without end on `> > > …`)."""
     lines = text.expandtabs(TAB).split("\n")
     tokens, shapes = analyse("\n".join(lines))
     owner: dict[int, _Item] = {}
@@ -189,7 +193,7 @@ def normalise_lists(text: str) -> tuple[str, list[ListShape]]:
             if out and out[-1].strip():
                 out.append("")
             out.append(f'!!! {admonition} "{title}"')
-            body = normalise("\n".join(QUOTE_PREFIX_RE.sub("", quoted, count=1) for quoted in lines[n + 1:last]))
+            body = _quote_body(lines[n + 1:last], depth)
             out.extend("    " + b if b.strip() else "" for b in body.split("\n"))
             n = last
             continue
@@ -199,7 +203,7 @@ def normalise_lists(text: str) -> tuple[str, list[ListShape]]:
                 out.append("")
             if n in separators:
                 out += ["<!-- -->", ""]
-            body = normalise("\n".join(QUOTE_PREFIX_RE.sub("", quoted, count=1) for quoted in lines[n:last]))
+            body = _quote_body(lines[n:last], depth)
             out.extend("> " + b if b.strip() else ">" for b in body.split("\n"))
             n = last
             continue
@@ -226,6 +230,12 @@ def normalise_lists(text: str) -> tuple[str, list[ListShape]]:
             out.append(" " * (TAB * item.depth + extra) + body)
         n += 1
     return "\n".join(out), shapes
+
+
+def _quote_body(quoted: list[str], depth: int) -> str:
+    """The text inside a block quote's lines, normalised unless quotes nest past the limit."""
+    body = "\n".join(QUOTE_PREFIX_RE.sub("", line, count=1) for line in quoted)
+    return normalise(body, depth + 1) if depth < MAX_NESTING else body
 
 
 class GfmPreprocessor(Preprocessor):
