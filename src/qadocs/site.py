@@ -27,6 +27,7 @@ from .urls import MEDIA_DIR, RESERVED_DIRS, WINDOWS_ABS_RE, is_external, is_remo
 MissingImages = Literal["placeholder", "error"]
 # The only files copied into the site: raster images, which a browser never runs. HTML, SVG,
 # PDF, scripts, configuration and everything else stays out, whatever links to it.
+REPAIR_MAX_CANDIDATES = 100  # a TOC link whose number more questions carry is not repaired (no guess)
 COPYABLE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico"})
 
 
@@ -242,14 +243,13 @@ class Site:
 
     def _repair(self, src: Source, text: str, fragment: str) -> str | None:
         """The page of the one question with the TOC link's number whose title is most alike (at
-        least 60 %); None when there is none or a tie, and when more than `limit` questions carry
+        least 60 %); None when there is none or a tie, and when more than `REPAIR_MAX_CANDIDATES` questions carry
         that number (no guess then, and no work quadratic in the questions of a hostile file)."""
-        limit = 100
         number, title = split_number(text or clean_fragment(fragment))
         if number is None:
             return None
         candidates = self.children.by_number.get((src.path, number), [])
-        if len(candidates) > limit:
+        if len(candidates) > REPAIR_MAX_CANDIDATES:
             return None
         best: tuple[float, str] | None = None
         tie = False
