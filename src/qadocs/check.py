@@ -7,18 +7,20 @@ them all. The build and `qadocs check` both use it, so each finding is reported 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
+
+from pypinyin import Style, pinyin
 
 from .mathml import UnsupportedMath, convert_tex, is_display_line
 from .model import Diagnostic, Question, Source
 from .registry import EMPTY_ANSWER, fingerprint
 from .resolve import mask_code_spans
-from .similar import candidate_pairs
 from .split import FenceTracker
 
-NEAR_TITLE = 0.9
 CONTAINER_TAGS = ("div", "details", "table", "blockquote", "center", "ul", "ol", "span", "p", "summary", "font")
 TAG_RE = re.compile(r"<(/?)(" + "|".join(CONTAINER_TAGS) + r")\b[^>]*?(/?)>", re.IGNORECASE)
 
@@ -214,8 +216,118 @@ def check_math(src: Source) -> Iterator[Diagnostic]:
                                  col)
 
 
+# Near-duplicate titles. Two titles ask the same question when they are equal once everything that
+# carries no meaning is set aside (`title_key`): width and case (NFKC, casefold), white space,
+# punctuation, the particles below, polite fillers and the conjunctions 和/与/及/以及 (so `A与B的区别`
+# is `A和B的区别` is `A、B的区别`). Whatever still differs is content (`是什么` vs `存在什么问题`,
+# `输入` vs `输出`, `GRU` vs `RNN`) and makes them different questions, with one exception: a single
+# Chinese character replaced by a homophone (same pinyin, tones aside), the typical input-method typo,
+# in a title long enough that the rest confirms the copy.
+IGNORED_PHRASES = ("请问", "以及", "一下", "请")  # removed first, longest first
+IGNORED_CHARS = "的地得了呢吗吧啊呀嘛哦" + "和与及"  # particles, then conjunctions
+KEPT_PUNCTUATION = "#%"  # C# is not C; 50% is not 50
+TYPO_MIN_KEY, TYPO_MAX_KEY = 8, 100  # a homophone typo is looked for in keys of this many characters
+NUMERALS = set("零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")  # a changed number is never a typo
+CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_DROP_CHARS = str.maketrans("", "", IGNORED_CHARS)
+
+# Placeholder answers (`- [ ] TODO`, `待补充`, `（待完善）`, `...`) share one fingerprint across
+# unrelated questions: like empty answers, they are never compared. An answer is a placeholder when
+# nothing is left once comments, layout tags, task and list markers, everything that is not a letter
+# or digit, and the placeholder words below are removed. Images, links, code and any real word count.
+PLACEHOLDER_MAX = 1000  # characters; a longer answer is content (and the patterns below stay cheap)
+_COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_LAYOUT_TAG_RE = re.compile(r"</?(?!(?:img|video|audio|iframe|svg|math|object|embed|picture|source)\b)"
+                            r"[a-zA-Z][^<>]*>")
+_MARKER_RE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d+[.)、])(?=\s|$))?\s*(?:\[[ xX]?\](?=\s|$))?", re.MULTILINE)
+_PLACEHOLDER_WORD_RE = re.compile(  # removed left to right: linear, no backtracking over the residue
+    r"todo|tbd|tba|tbc|fixme|wip|x{3,}|placeholder|comingsoon|none|null|na"
+    r"|待(?:补充|完善|更新|整理|添加|回答|解答|完成|编辑|修改|确认|补|续|定|写)中?"
+    r"|[暂尚](?:无|缺|未)(?:答案|内容|完成|回答|解答)?|未完(?:成|待续)?|略|空|无|答案|回答|解答|内容")
+
+
+def is_placeholder(answer: str) -> bool:
+    """True when the answer has no real content: empty, or only markers, punctuation and placeholder words."""
+    if len(answer) > PLACEHOLDER_MAX:
+        return False
+    text = _LAYOUT_TAG_RE.sub(" ", _COMMENT_RE.sub(" ", answer))
+    text = unicodedata.normalize("NFKC", _MARKER_RE.sub("", text)).casefold()
+    residue = "".join(ch for ch in text if ch.isalnum())
+    return not _PLACEHOLDER_WORD_RE.sub("", residue)
+
+
+def title_key(title: str) -> str:
+    """The title with what carries no meaning removed: equal keys mean the same question."""
+    text = unicodedata.normalize("NFKC", title).casefold()
+    kept = []
+    for k, ch in enumerate(text):
+        if ch.isspace():
+            continue
+        if unicodedata.category(ch).startswith("P") and ch not in KEPT_PUNCTUATION:
+            if not (ch == "." and 0 < k < len(text) - 1 and text[k - 1].isdigit() and text[k + 1].isdigit()):
+                continue  # 3.5 is not 35
+        kept.append(ch)
+    key = "".join(kept)
+    for phrase in IGNORED_PHRASES:
+        key = key.replace(phrase, "")
+    return key.translate(_DROP_CHARS)
+
+
+@functools.lru_cache(maxsize=4096)
+def _readings(ch: str) -> frozenset[str]:
+    """Every toneless pinyin reading of one character."""
+    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
+
+
+def _typo_pairs(keys: list[str]) -> Iterator[tuple[int, int]]:
+    """(earlier, later) indexes of keys equal but for one Chinese character swapped for a homophone.
+
+    Two keys of one length that differ in one place share the half without it, so keys are first
+    bucketed by each half (two entries per key); inside a bucket, by the other half with one
+    position left out. Linear in the number of keys (each bucket is searched once); no pair is missed."""
+    halves: dict[tuple[int, int, str], list[int]] = defaultdict(list)
+    for n, key in enumerate(keys):
+        if TYPO_MIN_KEY <= len(key) <= TYPO_MAX_KEY:
+            mid = len(key) // 2
+            halves[(len(key), 0, key[:mid])].append(n)  # the left half is shared: they differ on the right
+            halves[(len(key), 1, key[mid:])].append(n)
+    for (length, side, _), members in halves.items():
+        if len(members) < 2:
+            continue
+        lo, hi = (length // 2, length) if side == 0 else (0, length // 2)
+        for i in range(lo, hi):
+            rest: dict[str, list[int]] = defaultdict(list)
+            for n in members:
+                ch = keys[n][i]
+                if CJK_RE.match(ch) and ch not in NUMERALS:
+                    rest[keys[n][lo:i] + keys[n][i + 1:hi]].append(n)
+            for alike in rest.values():  # these differ in position i only
+                if len(alike) < 2:
+                    continue
+                first_by_sound: dict[str, int] = {}
+                for n in alike:
+                    for reading in sorted(_readings(keys[n][i])):
+                        if reading in first_by_sound:
+                            yield first_by_sound[reading], n
+                        else:
+                            first_by_sound[reading] = n
+
+
+def _title_message(title: str, other: Question, why: str = "") -> str:
+    """`title is 93% like '…' (path:line), differing only in '？' → '?'; merge them …`."""
+    a, b = " ".join(other.title.split()), " ".join(title.split())
+    where = f"'{other.title}' ({other.source}:{other.line})"
+    if len(a) + len(b) > 2 * TYPO_MAX_KEY:  # difflib is quadratic: no detail for paragraph-long titles
+        return f"title is {where} once spacing, punctuation and particles are set aside{why}; " \
+               "merge them or make the difference clear"
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    runs = [f"'{a[i1:i2]}' → '{b[j1:j2]}'" for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    differing = (", differing only in " + ", ".join(runs[:3]) + (", …" if len(runs) > 3 else "") + why) if runs else ""
+    return f"title is {matcher.ratio():.0%} like {where}{differing}; merge them or make the difference clear"
+
+
 def check_duplicates(sources: list[Source]) -> Iterator[Diagnostic]:
-    """Different questions with the same answer, or with titles at least 90 % alike."""
+    """Different questions with the same real answer, or with titles that differ only in what carries no meaning."""
     by_key: dict[tuple[str, str], Question] = {}
     for q in (q for s in sources for q in s.questions):  # exact duplicates: merged and reported by the planner
         by_key.setdefault((" ".join(q.title.split()), fingerprint(q.body)), q)
@@ -227,27 +339,38 @@ def check_duplicates(sources: list[Source]) -> Iterator[Diagnostic]:
             continue
         if answer in by_answer:
             other = by_answer[answer]
+            if is_placeholder(q.body):  # `TODO`, `待补充`: says nothing, like an empty answer
+                continue
             reported.add((id(other), id(q)))
             yield Diagnostic(q.source, q.line, "warning", "near-duplicate",
                              f"same answer as '{other.title}' ({other.source}:{other.line}) under another title")
         else:
             by_answer[answer] = q
-    titles = [" ".join(q.title.split()) for q in distinct]
-    for i, j in candidate_pairs(titles, titles):  # every pair when few, else those sharing bigrams
-        if j >= i:
-            continue
-        q, other = distinct[i], distinct[j]
+    found: list[tuple[int, Diagnostic]] = []
+    groups: dict[str, list[int]] = {}  # title key -> indexes into distinct, in order
+    for n, q in enumerate(distinct):
+        key = title_key(q.title)
+        if key:
+            groups.setdefault(key, []).append(n)
+    for members in groups.values():
+        other = distinct[members[0]]
+        for n in members[1:]:
+            q = distinct[n]
+            if (id(other), id(q)) not in reported:
+                reported.add((id(other), id(q)))
+                found.append((n, Diagnostic(q.source, q.line, "warning", "near-duplicate",
+                                            _title_message(q.title, other))))
+    keys = list(groups)
+    for a, b in _typo_pairs(keys):
+        m, n = sorted((groups[keys[a]][0], groups[keys[b]][0]))
+        q, other = distinct[n], distinct[m]
         if (id(other), id(q)) in reported:
             continue
-        matcher = difflib.SequenceMatcher(None, titles[i], titles[j])
-        if matcher.real_quick_ratio() < NEAR_TITLE or matcher.quick_ratio() < NEAR_TITLE:
-            continue  # upper bounds of ratio()
-        ratio = matcher.ratio()
-        if ratio >= NEAR_TITLE:
-            reported.add((id(other), id(q)))
-            yield Diagnostic(q.source, q.line, "warning", "near-duplicate",
-                             f"title is {ratio:.0%} like '{other.title}' ({other.source}:{other.line}); "
-                             "merge them or make the difference clear")
+        reported.add((id(other), id(q)))
+        found.append((n, Diagnostic(q.source, q.line, "warning", "near-duplicate",
+                                    _title_message(q.title, other, " (alike in sound: a typo?)"))))
+    for _, diag in sorted(found, key=lambda item: item[0]):
+        yield diag
 
 
 def check_sources(sources: list[Source]) -> list[Diagnostic]:
