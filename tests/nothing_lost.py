@@ -10,12 +10,13 @@ import html
 import re
 from pathlib import Path
 
+from qadocs.outline import read_outline
 from qadocs.read import decode
-from qadocs.split import HTML_HEADING_RE, md_heading, plain_text, split_number, split_source
+from qadocs.split import split_source
 
 IMAGE_MD_RE = re.compile(r"!\[([^\]]*)\]\((?:<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)")
 LINK_MD_RE = re.compile(r"\[([^\]]*)\]\((?:<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)")
-IMG_TAG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+IMG_TAG_RE = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)  # never across another tag
 MISSING_RE = re.compile(r'<span class="qadocs-missing-image"[^>]*>[^<]*</span>')
 BROKEN_RE = re.compile(r'<span class="qadocs-broken-link"[^>]*>(.*?)</span>')
 ATTR_LIST_RE = re.compile(r"\{: referrerpolicy=\"no-referrer\" \}")
@@ -43,18 +44,21 @@ def lost_lines(content_dir: Path, out_dir: Path) -> tuple[int, list[str]]:
     for path in sorted(content_dir.rglob("*.md")):
         rel = path.relative_to(content_dir).as_posix()
         text = decode(path.read_bytes(), rel, [])
-        toc = set(split_source(rel, text).toc_lines)
-        for number, line in enumerate(text.split("\n"), start=1):
+        src = split_source(rel, text)
+        toc = set(src.toc_lines) | set(getattr(src, "meta_lines", []))  # TOCs and front matter are no content
+        lines = text.split("\n")
+        titles: dict[int, str] = {}  # line -> the title its heading shows (a setext underline too)
+        for h in read_outline(lines).headings:
+            for k in range(h.index, h.last + 1):
+                titles[k + 1] = h.title
+        for number, line in enumerate(lines, start=1):
             if not line.strip() or number in toc:
                 continue
             checked += 1
-            m = HTML_HEADING_RE.match(line)
-            md = None if m else md_heading(line)
-            heading = m.group(3) if m else (md[1] or "") if md else None
-            if heading is not None:  # headings become page titles: look for their text without number
-                needle = html.escape(split_number(plain_text(heading))[1], quote=False)
-                needle = needle.replace("_", r"\_").replace("*", r"\*")
-                if needle in corpus or split_number(plain_text(heading))[1] in corpus:
+            title = titles.get(number)
+            if title is not None:  # headings become page titles: look for their text without number
+                needle = html.escape(title, quote=False)
+                if title in corpus or needle in corpus or needle.replace("_", r"\_").replace("*", r"\*") in corpus:
                     continue
             needle = visible(line)
             if needle and needle not in corpus:

@@ -15,7 +15,7 @@ from .model import Diagnostic, Source
 from .plan import Options, Plan, plan_pages
 from .read import is_inside, read_sources
 from .registry import REGISTRY_NAME, Registry, parse_registry, read_registry
-from .split import split_source
+from .split import Layout, layout_for, layout_value, split_source
 from .write import WriteStats, write_atomic, write_plan
 
 
@@ -38,10 +38,26 @@ def load(opts: Options, progress: Progress | None = None) -> tuple[list[Source],
     raws, diags = read_sources(opts.content_dir, opts.repo_root)
     sources = []
     for done, raw in enumerate(raws, start=1):
-        sources.append(split_source(raw.path, raw.text))
+        sources.append(split_source(raw.path, raw.text, layout=layout_for(raw.path, opts.layout)))
         if progress is not None:
             progress(done, len(raws))
     return sources, diags
+
+
+def layout_rules(mapping: object, where: str = "layout") -> tuple[tuple[str, Layout], ...]:
+    """The `layout` option (`{glob: level or "page"}`) as rules, or a QadocsError saying what is wrong."""
+    if mapping is None:
+        return ()
+    if not isinstance(mapping, dict):
+        raise QadocsError(f"{where} must map file globs to a heading level or 'page', "
+                          "e.g. {'深度学习/*.md': 3, 'README.md': page}")
+    rules: list[tuple[str, Layout]] = []
+    for glob, value in mapping.items():
+        layout = layout_value(value)
+        if not isinstance(glob, str) or layout is None:
+            raise QadocsError(f"{where}: {glob!r}: {value!r} is neither a heading level (1 to 6) nor 'page'")
+        rules.append((glob, layout))
+    return tuple(rules)
 
 
 def check_layout(opts: Options, out_dir: Path | None) -> None:

@@ -71,8 +71,8 @@ def check_no_questions(src: Source) -> Iterator[Diagnostic]:
     """A source without questions becomes one page; say so, it may be a heading typo."""
     if not src.questions:
         yield Diagnostic(src.path, 1, "info", "no-questions",
-                         "no question headings found (expected e.g. <h2 id=\"1.问题\">1.问题</h2>); "
-                         "the file becomes a single page")
+                         "no questions found (no heading is numbered or ends in ？, or the file asks to be one "
+                         "page); the file becomes a single page")
 
 
 def _unbalanced(text: str, first_line: int) -> Iterator[tuple[int, str, str]]:

@@ -9,10 +9,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .build import generate, shown_from_root
+import yaml
+
+from .build import generate, layout_rules, shown_from_root
 from .errors import ContentError, QadocsError
 from .model import Diagnostic
 from .plan import Options
+from .split import Layout
 
 DEFAULT_CONTENT = "content"
 DEFAULT_OUT = "build/docs"
@@ -52,7 +55,34 @@ def _parser() -> argparse.ArgumentParser:
                        help="text (default), json (a list of objects), or github (workflow annotations)")
     check.add_argument("--missing-images", choices=["placeholder", "error"], default="placeholder",
                        help="treat missing images as warnings (default) or errors")
+    for command in (split, check):
+        command.add_argument("--config", default="mkdocs.yml",
+                             help="mkdocs.yml whose `plugins: - qadocs: layout:` rules apply, if it exists "
+                                  "(default: mkdocs.yml in --root)")
     return parser
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml safely: tags such as `!!python/name:…` become None, never objects."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_AnyTagLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def config_layout(path: Path) -> tuple[tuple[str, Layout], ...]:
+    """The `layout` rules of the qadocs plugin in mkdocs.yml at `path` (none if it does not exist)."""
+    if not path.is_file():
+        return ()
+    try:
+        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_AnyTagLoader)  # noqa: S506 - safe subclass
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise QadocsError(f"{path}: not readable YAML ({exc})") from exc
+    plugins = config.get("plugins") if isinstance(config, dict) else None
+    for entry in plugins if isinstance(plugins, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("qadocs"), dict):
+            return layout_rules(entry["qadocs"].get("layout"), f"{path.name}: plugins: qadocs: layout")
+    return ()
 
 
 def _progress(done: int, total: int) -> None:
@@ -110,9 +140,14 @@ def _run(argv: Sequence[str] | None) -> int:
         parser.print_help()
         return 2
     root = Path(args.root).resolve()
+    try:
+        layout = config_layout(root / args.config)
+    except QadocsError as exc:
+        print(f"qadocs: {exc}", file=sys.stderr)
+        return 2
     opts = Options(repo_root=root, content_dir=(root / args.content).resolve(),
                    imgs_dir=(root / args.imgs).resolve(), base_url=getattr(args, "base_url", "/"),
-                   missing_images=args.missing_images)
+                   missing_images=args.missing_images, layout=layout)
     if not opts.content_dir.is_dir():
         print(f"qadocs: content folder {opts.content_dir} does not exist (use --content DIR)", file=sys.stderr)
         return 2

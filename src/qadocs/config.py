@@ -12,3 +12,5 @@ class QadocsConfig(base.Config):
     content_dir = c.Type(str, default="content")
     imgs_dir = c.Type(str, default="imgs")
     missing_images = c.Choice(("placeholder", "error"), default="placeholder")
+    # {glob: heading level of the questions (1-6) or "page"}: for the files the rules read wrong.
+    layout = c.Type(dict, default={})

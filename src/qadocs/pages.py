@@ -16,7 +16,8 @@ from .escape import html_meta, html_text, json_for_html, md_escape
 from .model import Chapter, Question, Source
 from .registry import SAFE_DUMPER
 from .resolve import relative_url
-from .site import PageResolver, QuestionPage, Site
+from .site import PageResolver, QuestionPage, Site, target_url
+from .split import md_heading
 
 ANCHORS_JSON = "anchors.json"  # beside each source's index page: old GitHub anchor -> question page
 
@@ -72,11 +73,33 @@ def question_file(site: Site, page: QuestionPage) -> str:
     if q.chapter is not None:
         ch_dir = site.chapter_dirs[(src.path, q.chapter)]
         where.append(f"[{md_escape(src.chapters[q.chapter].title)}](<{relative_url(page.dir, ch_dir + '/index.md')}>)")
-    body = PageResolver(site, src, page.dir).rewrite(q.body, q.body_line)
+    body = PageResolver(site, src, page.dir).rewrite(with_heading_ids(q.body, q.inner), q.body_line)
     number = f" · 第 {md_escape(q.number)} 题" if q.number else ""
     return (front_matter(meta) + f"# {md_escape(q.title)}\n\n"
             + f'<p class="qadocs-where" markdown>{" › ".join(where)}{number}</p>\n\n'
             + (body + "\n" if body else ""))
+
+
+def with_heading_ids(text: str, inner: tuple[tuple[str, str], ...]) -> str:
+    """`text` with each markdown heading the splitter found in it given GitHub's anchor as its id
+    (`### 标题 {#标题}`, read by attr_list), so that a link written for GitHub to a sub-heading of an
+    answer lands on it here too. `inner` holds (anchor, heading line) in order; the lines are found
+    in order, each after the one before."""
+    headings = [(name, line) for name, line in inner if line]
+    if not headings:
+        return text
+    lines = text.split("\n")
+    at = 0
+    for name, raw in headings:
+        while at < len(lines) and lines[at] != raw:
+            at += 1
+        if at == len(lines):
+            break
+        atx = md_heading(raw)
+        lines[at] = (f"{'#' * atx[0]} {atx[1]} {{#{name}}}" if atx is not None and atx[1]
+                     else f"{raw.rstrip()} {{#{name}}}")  # the text line of a setext heading
+        at += 1
+    return "\n".join(lines)
 
 
 def anchor_map(site: Site, src: Source) -> str | None:
@@ -90,7 +113,7 @@ def anchor_map(site: Site, src: Source) -> str | None:
     exact: dict[str, str] = {}
     loose: dict[str, str | None] = {}
     for form, target in anchors.items():
-        url = relative_url(page_dir, target) + "/"
+        url = target_url(page_dir, target)
         exact.setdefault(clean_fragment(form), url)
         key = loose_key(form)
         if key:
@@ -105,7 +128,7 @@ def chapter_file(site: Site, src: Source, ch: Chapter) -> str:
     meta = {"title": ch.title, "kind": "chapter", "source": src.path, "source_line": ch.line,
             "chapter": _titles(site, src, ch.index)}
     parts = [front_matter(meta) + f"# {md_escape(ch.title)}\n"]
-    intro = PageResolver(site, src, ch_dir).rewrite(ch.intro, ch.intro_line)
+    intro = PageResolver(site, src, ch_dir).rewrite(with_heading_ids(ch.intro, ch.inner), ch.intro_line)
     if intro:
         parts.append(intro + "\n")
     children = site.children
@@ -124,7 +147,7 @@ def source_file(site: Site, src: Source) -> str:
     meta = {"title": src.title, "kind": "source", "source": src.path,
             "questions": len(src.questions)}
     parts = [front_matter(meta) + f"# {md_escape(src.title)}\n"]
-    intro = PageResolver(site, src, src_dir).rewrite(src.intro, src.intro_line)
+    intro = PageResolver(site, src, src_dir).rewrite(with_heading_ids(src.intro, src.intro_anchors), src.intro_line)
     if intro:
         parts.append(intro + "\n")
     children = site.children

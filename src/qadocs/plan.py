@@ -75,5 +75,6 @@ def plan_pages(sources: list[Source], opts: Options, registry: Registry | None =
         files[asset] = resources.files("qadocs").joinpath(asset).read_text(encoding="utf-8")
     for path, text in redirect_files(site).items():
         files.setdefault(path, text)  # a live page always wins over a redirect
-    return Plan(files, dict(sorted(site.assets.items())), nav_tree(site), questions, site.diags,
-                site.new_registry_text, site.changes)
+    return Plan(files, dict(sorted(site.assets.items())), nav_tree(site), questions,
+                site.diags + site.dead_anchor_findings(), site.new_registry_text, site.changes)
+

@@ -17,11 +17,12 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from .build import generate, shown_from_root
+from .build import generate, layout_rules, shown_from_root
 from .config import QadocsConfig
 from .errors import ContentError, QadocsError
 from .plan import Options
 from .sanitize import content_id
+from .split import Layout
 
 log = logging.getLogger("mkdocs.plugins.qadocs")
 
@@ -37,7 +38,14 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
             imgs_dir=(root / self.config.imgs_dir).resolve(),
             base_url=urlsplit(config.site_url or "/").path or "/",
             missing_images=self.config.missing_images,  # type: ignore[arg-type]
+            layout=self._layout(),
         )
+
+    def _layout(self) -> tuple[tuple[str, Layout], ...]:
+        try:
+            return layout_rules(self.config.layout, "plugins: qadocs: layout")
+        except QadocsError as exc:
+            raise PluginError(f"qadocs: {exc}") from exc
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command: `mkdocs serve` previews and never writes the registry."""
@@ -106,6 +114,7 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
 # configuration the shipped mkdocs.yml gives them. Each is added when mkdocs.yml lacks it (under
 # any of the names in `_SAME`); one the user configured is left as configured.
 GFM_EXTENSIONS: list[tuple[str, dict[str, Any]]] = [
+    ("attr_list", {}),  # qadocs gives sub-headings of answers GitHub's anchors as ids (`{#…}`)
     ("admonition", {}),  # GitHub alerts (`> [!NOTE]`) become admonitions (qadocs.gfm)
     ("footnotes", {}),
     ("pymdownx.tilde", {"subscript": False}),  # `~~x~~` is strikethrough; a lone `~` stays text
@@ -116,6 +125,7 @@ MATH_EXTENSIONS: list[tuple[str, dict[str, Any]]] = [
     ("qadocs.mathml", {}),  # TeX → MathML at build time
 ]
 _SAME = {
+    "attr_list": {"markdown.extensions.attr_list", "extra", "markdown.extensions.extra", "pymdownx.extra"},
     "admonition": {"markdown.extensions.admonition"},
     "footnotes": {"markdown.extensions.footnotes", "extra", "markdown.extensions.extra", "pymdownx.extra"},
 }

@@ -21,12 +21,13 @@ from .read import is_inside
 from .registry import REGISTRY_NAME, Candidate, Change, Entry, Registry, assign, dump_registry, fingerprint
 from .resolve import Image, Resolver, relative_url, rewrite_markdown
 from .slug import slugify
-from .split import split_number
+from .split import Layout, split_number
 from .urls import MEDIA_DIR, RESERVED_DIRS, WINDOWS_ABS_RE, is_external, is_remote
 
 MissingImages = Literal["placeholder", "error"]
 # The only files copied into the site: raster images, which a browser never runs. HTML, SVG,
 # PDF, scripts, configuration and everything else stays out, whatever links to it.
+MISSING_ANCHORS_SHOWN = 5  # more dead anchor links than this in one file make one summary line
 REPAIR_MAX_CANDIDATES = 100  # a TOC link whose number more questions carry is not repaired (no guess)
 COPYABLE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico"})
 
@@ -41,6 +42,17 @@ class Options:
     base_url: str = "/"
     missing_images: MissingImages = "placeholder"
     registry_path: str = REGISTRY_NAME  # how diagnostics name the registry file
+    layout: tuple[tuple[str, Layout], ...] = ()  # (glob, questions' heading level or "page"), first match wins
+
+
+@dataclass(slots=True, frozen=True)
+class DeadAnchor:
+    """A link to an anchor that no heading or anchor of its target source has."""
+
+    line: int
+    col: int
+    anchor: str
+    target: str  # the source the link points into
 
 
 @dataclass(slots=True)
@@ -120,6 +132,7 @@ class Site:
         self.new_registry_text = ""
         self.deleted: list[Entry] = []  # registry entries of questions no longer in the content
         self.source_anchors: dict[str, dict[str, str]] = {}  # source -> anchor form -> page dir
+        self.dead_anchors: dict[str, list[DeadAnchor]] = {}  # source -> links to anchors that exist nowhere
         self._place()
         self.children = group_children(sources, self.section_dirs)
         self._index_anchors()
@@ -208,6 +221,16 @@ class Site:
                 index.add(names, ch_dir)
                 for name in names:
                     self.source_anchors.setdefault(src.path, {}).setdefault(name, ch_dir)
+            # Anchors inside answers and intros (`<a name>`, `id`s, sub-headings): that page, at it.
+            # Added last, so a question or chapter keeps any name it shares with one of them.
+            inner = [(self.page_of[(src.path, q.line)].dir, q.inner) for q in src.questions]
+            inner += [(self.chapter_dirs[(src.path, ch.index)], ch.inner) for ch in src.chapters]
+            inner.append((self.source_dirs[src.path], src.intro_anchors))
+            for page_dir, found in inner:
+                for name, _ in found:
+                    target = f"{page_dir}#{name}"
+                    index.add([name], target)
+                    self.source_anchors.setdefault(src.path, {}).setdefault(name, target)
             self.indexes[src.path] = index
         self.page_by_dir = {page.dir: page for page in self.pages}
         for src in self.sources:
@@ -266,6 +289,24 @@ class Site:
                 tie = True
         return None if best is None or tie else best[1]
 
+    def dead_anchor_findings(self) -> list[Diagnostic]:
+        """A `link-anchor-missing` per dead anchor link; in a file with more than
+        MISSING_ANCHORS_SHOWN of them (dozens of `#bookmark123` links to a lost export, say), one
+        `link-anchors-missing` line at the first, naming the first few."""
+        found: list[Diagnostic] = []
+        for path, dead in self.dead_anchors.items():
+            if len(dead) <= MISSING_ANCHORS_SHOWN:
+                found += [Diagnostic(path, d.line, "warning", "link-anchor-missing",
+                                     f"link '#{d.anchor}' names no question, chapter or anchor in {d.target}", d.col)
+                          for d in dead]
+                continue
+            named = ", ".join(f"'#{d.anchor}' (line {d.line})" for d in dead[:MISSING_ANCHORS_SHOWN])
+            found.append(Diagnostic(path, dead[0].line, "warning", "link-anchors-missing",
+                                    f"{len(dead)} links name anchors that no heading or anchor has: {named} "
+                                    f"and {len(dead) - MISSING_ANCHORS_SHOWN} more; they are shown as plain text "
+                                    "(point them at a heading, or remove them)", dead[0].col))
+        return found
+
     # -- files ------------------------------------------------------------------------------
     def safe_file(self, candidates: list[Path], shown: str, line: int, src: Source, col: int = 1) -> Path | None:
         """The first candidate that is a file inside the repo, never one outside it.
@@ -308,6 +349,18 @@ class Site:
         dest = f"{MEDIA_DIR}/{rel}"
         self.assets[dest] = path
         return dest
+
+
+def target_url(from_dir: str, target: str, html: bool = True) -> str:
+    """The URL, relative to the page in `from_dir`, of an anchor target: a page dir, or a page dir
+    and a fragment (`dir#name`, an anchor inside that page). `html`: the page's URL (`dir/`),
+    else its markdown file (`dir/index.md`), which MkDocs turns into the page's URL."""
+    page_dir, hash_mark, fragment = target.partition("#")
+    if html:
+        url = relative_url(from_dir, page_dir) + "/"
+    else:
+        url = relative_url(from_dir, posixpath.join(page_dir, "index.md"))
+    return url + hash_mark + fragment
 
 
 class PageResolver(Resolver):
@@ -398,15 +451,13 @@ class PageResolver(Resolver):
             return self._page_url(self.site.source_dirs[src.path], html)
         found_dir = self.site.indexes[src.path].find(fragment)
         if found_dir is None:
-            self._diag(line, "warning", "link-anchor-missing",
-                       f"link '#{clean_fragment(fragment)}' names no question or chapter in {src.path}")
+            self.site.dead_anchors.setdefault(self.src.path, []).append(
+                DeadAnchor(line, col, clean_fragment(fragment), src.path))
             return None
         return self._page_url(found_dir, html)
 
-    def _page_url(self, page_dir: str, html: bool) -> str:
-        if html:
-            return relative_url(self.page_dir, page_dir) + "/"
-        return relative_url(self.page_dir, posixpath.join(page_dir, "index.md"))
+    def _page_url(self, target: str, html: bool) -> str:
+        return target_url(self.page_dir, target, html)
 
     def rewrite(self, text: str, first_line: int) -> str:
         """The text with its links and images resolved for this page."""

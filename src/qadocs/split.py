@@ -1,55 +1,79 @@
 """Split one source file into its table of contents, chapters and questions.
 
-The rules, in the order they are applied:
+The outline (`qadocs.outline`: headings as GitHub reads them) decides; the README's "How a
+source is read" says the same for authors. Every heading gets one role: the source's title, a
+chapter (an index page), a question (a page of its own) or text of the page above.
 
-* Lines inside fenced code (``` or ~~~, any indent) and HTML comments are never headings.
-* The table of contents starts at a heading titled 目录/Contents/TOC and runs over blank
-  lines, lines that are one internal link (optionally a list item), and headings that are
-  followed by such lines. Its links are kept to resolve legacy anchors; its lines make no page.
-* A question is an `<h1|h2|h3 id=…>` heading whose text starts with a number (`5.`, `5、`, `5 `).
-  A file with none uses its numbered markdown headings (`## 5. …`) at the shallowest level
-  (1 to 3) that has two or more.
-* A numbered heading is a *section* instead when the next numbered heading is deeper and
-  either restarts the numbering (0 or 1) or follows with nothing but blank lines between.
-* A chapter is a markdown heading, or an unnumbered HTML heading with an id, at a level no
-  deeper than the shallowest question; a lone leading `# Title` names the source instead.
-  An unnumbered `<hN id>` at the questions' own level with an answer under it, not titled like
-  a part, is a question that lost its number.
-* Everything between two of those headings belongs to the one above it; text before the
-  first of them is the source's intro. Files without questions are all intro.
+* Title: a lone leading `# X`, with only blank lines, front matter, a `[TOC]` marker or the
+  table of contents before it.
+* Table of contents: a heading (or a line) titled 目录/Contents/TOC and the link lines after
+  it; without one, a run of two or more `#` link lines before the first heading after the title.
+  Its links are kept to resolve legacy anchors; its lines make no page.
+* Layout: a source may say which heading level holds its questions, or that it is one page
+  (its front matter `qadocs: {questions: 3}` / `{questions: page}`, or the `layout` option).
+* HTML-id files: numbered `<h1|h2|h3 id=…>` headings are the questions; such a heading is a
+  *section* when the next one is deeper and restarts the numbering (0 or 1) or follows with
+  nothing but blank lines between; markdown headings at or above the questions' level are
+  chapters, deeper ones are answer text.
+* Otherwise the outline tree decides (see `_roles`): dotted numbers of several depths put the
+  questions at the shallowest depth that is mostly not a group of deeper numbers; a heading
+  titled like a chapter (第三章, 基础篇, Part 2) is a chapter; a heading with sub-headings and no
+  text of its own is a topic; a heading with text of its own is a question, its sub-headings
+  parts of the answer (unless they look like questions); an empty heading among questions is
+  a placeholder, text of the page above. A file without two question-like headings (numbered,
+  or ending in ？/?) has no questions.
+* Everything between two structural headings belongs to the one above it; text before the
+  first is the source's intro.
 """
 
 from __future__ import annotations
 
-import html
+import bisect
+import fnmatch
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
 
 from .model import Chapter, Diagnostic, Question, Source, TocLink
+from .outline import (
+    HTML_HEADING_RE,
+    ID_ATTR_RE,
+    TAG_RE,
+    Heading,
+    Number,
+    Outline,
+    github_slugs,
+    html_heading,
+    html_text,
+    parse_number,
+    read_outline,
+)
 from .urls import is_external
+
+__all__ = ["HTML_HEADING_RE", "ID_ATTR_RE", "TAG_RE", "FenceTracker", "Layout", "is_link_line", "md_heading",
+           "layout_for", "layout_value", "plain_text", "split_number", "split_source"]
+
+Layout = int | Literal["page"] | None
+Role = Literal["title", "chapter", "question", "text"]
 
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
 # `## text ##`: the level, and the text after the spaces. `md_heading` drops the closing `#`s and
 # trailing spaces in code: a lazy `(.*?)` before `(?:[ \t]+#+)?[ \t]*$` would retry those from
 # every position of a run of spaces, quadratic in the run.
 MD_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")
-HTML_HEADING_RE = re.compile(
-    r"""^\s*<h([1-6])((?:\s+[^\s=>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*>(.*?)</h\1\s*>\s*$""",
-    re.IGNORECASE)
-HTML_HEADING_START_RE = re.compile(r"^\s*<h[1-3][\s>]", re.IGNORECASE)
-ID_ATTR_RE = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
-NUMBER_RE = re.compile(r"^(\d{1,6}(?:\.\d{1,4})*)(?:\s*[.、．:：)）]\s*|\s+)(\S.*)$")
-TAG_RE = re.compile(r"<[^>]*>")
 CHAPTER_TITLE_RE = re.compile(
-    r"^\s*(第\s*[0-9一二三四五六七八九十百零〇两]+\s*[章部篇节卷編编]|[一二三四五六七八九十]+\s*[、.．]|"
-    r"(part|chapter|section|unit)\b)", re.IGNORECASE)
+    r"^\s*(第\s*[0-9一二三四五六七八九十百零〇两]{1,6}\s*(?:[章部篇节節卷編编讲講]|部分|单元|單元)|"
+    r"(?:part|chapter|section|unit|lecture)\s+[0-9ivxlc]+\b)|篇\s*$", re.IGNORECASE)
 TOC_TITLE_RE = re.compile(r"^(目录|目錄|table of contents|contents|toc)$", re.IGNORECASE)
+QUESTION_END_RE = re.compile(r"[？?][\s*_`:：]*$")
 # `\s*+`: spaces after `(` are taken whole; giving some back never makes a match, and trying to
 # (before an empty target and `\s*`) is quadratic in the run of spaces.
 LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*+<?([^<>()\s]*(?:\([^()\s]*\)[^<>()\s]*)*)>?\s*\)")
 LINK_LINE_START_RE = re.compile(r"\s*(?:(?:[-*+]|\d+[.)])\s+)?\[")  # the start of `is_link_line`
-COMMENT_OPEN = "<!--"
-COMMENT_CLOSE = "-->"
+NAME_ATTR_RE = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>=`]+))""", re.IGNORECASE)
+MAX_NAMES_PER_LINE = 50  # anchors read from one line of HTML; more is no document, and each costs a scan
+LINK_TOC_MIN = 2  # link lines that make a table of contents without a title
 
 
 class FenceTracker:
@@ -71,23 +95,9 @@ class FenceTracker:
         return False
 
 
-@dataclass(slots=True)
-class _Heading:
-    index: int  # 0-based line index
-    kind: str  # "md" or "html"
-    level: int
-    text: str  # plain text
-    anchor: str | None
-    number: str | None
-    title: str
-
-
 def plain_text(fragment: str) -> str:
     """Heading markup to plain text: tags dropped, entities decoded, emphasis marks removed."""
-    end = fragment.rfind(">") + 1  # no tag after the last `>`; searching there from each `<` is quadratic
-    text = html.unescape(TAG_RE.sub("", fragment[:end]) + fragment[end:])
-    text = text.replace("**", "").replace("__", "")
-    return " ".join(text.split())
+    return html_text(fragment)
 
 
 def md_heading(line: str) -> tuple[int, str | None] | None:
@@ -119,68 +129,23 @@ def is_link_line(line: str) -> bool:
 
 def split_number(text: str) -> tuple[str | None, str]:
     """Split `5.什么是扩散模型？` into ('5', '什么是扩散模型？'); (None, text) if unnumbered."""
-    m = NUMBER_RE.match(text)
-    if not m:
-        return None, text
-    return m.group(1), m.group(2).strip()
+    number, title, _ = parse_number(text)
+    return (number.text, title) if number is not None else (None, text)
 
 
-def _scan(lines: list[str], path: str, diags: list[Diagnostic]) -> list[_Heading]:
-    """Find the headings outside code and HTML comments."""
-    headings: list[_Heading] = []
-    fences = FenceTracker()
-    in_comment = False
-    for i, line in enumerate(lines):
-        if not in_comment and fences.is_code(line, i):
-            continue
-        if in_comment:
-            if COMMENT_CLOSE in line:
-                in_comment = False
-            continue
-        stripped = line.strip()
-        if stripped.startswith(COMMENT_OPEN) and COMMENT_CLOSE not in stripped[4:]:
-            in_comment = True
-            continue
-        heading = _heading(line, i)
-        if heading is not None:
-            headings.append(heading)
-        elif HTML_HEADING_START_RE.match(line):
-            diags.append(Diagnostic(path, i + 1, "warning", "heading-not-parsed",
-                                    "looks like an HTML heading but is not one line `<hN id=\"…\">…</hN>`; "
-                                    "it stays text inside the answer above"))
-    fence = fences.open
-    if fence is not None:
-        swallowed = [h for h in (_heading(lines[k], k) for k in range(fence[2] + 1, len(lines)))
-                     if h is not None and h.kind == "html" and h.number is not None and h.anchor is not None]
-        what = "; it swallows " + ", ".join(f"'{h.text}' (line {h.index + 1})" for h in swallowed[:5]) + (
-            f" and {len(swallowed) - 5} more" if len(swallowed) > 5 else "") if swallowed else ""
-        diags.append(
-            Diagnostic(path, fence[2] + 1, "error" if swallowed else "warning", "unclosed-fence",
-                       f"code fence is never closed; the rest of the file is read as code{what}")
-        )
-    return headings
+def question_like(h: Heading) -> bool:
+    """A heading that reads like a question: it ends in ？ or ?."""
+    return bool(QUESTION_END_RE.search(h.text))
 
 
-def _heading(line: str, index: int) -> _Heading | None:
-    m = HTML_HEADING_RE.match(line)
-    if m:
-        level = int(m.group(1))
-        idm = ID_ATTR_RE.search(m.group(2))
-        anchor = next((g for g in idm.groups() if g is not None), None) if idm else None
-        text = plain_text(m.group(3))
-        number, title = split_number(text)
-        return _Heading(index, "html", level, text, html.unescape(anchor) if anchor is not None else None,
-                        number, title)
-    md = md_heading(line)
-    if md is not None and md[1]:
-        text = plain_text(md[1])
-        number, title = split_number(text)
-        return _Heading(index, "md", md[0], text, None, number, title)
-    return None
+def chapter_like(h: Heading) -> bool:
+    """A heading titled like a chapter: 第三章, 第一部分, Part 2, anything ending in 篇."""
+    return bool(CHAPTER_TITLE_RE.search(h.text))
 
 
+# -- table of contents ---------------------------------------------------------------------------
 def _is_toc_title(text: str) -> bool:
-    return bool(TOC_TITLE_RE.match(re.sub(r"[\s:：#*]+", "", text).lower()))
+    return bool(TOC_TITLE_RE.match(re.sub(r"[\s:：#*_]+", "", text).lower()))
 
 
 def _toc_links(line: str) -> list[tuple[str, str]]:
@@ -198,41 +163,34 @@ def _toc_links(line: str) -> list[tuple[str, str]]:
     return found
 
 
-def _is_internal_link_line(line: str) -> bool:
+def _is_internal_link_line(line: str, anchors_only: bool = False) -> bool:
     targets = [t for _, t in _toc_links(line)]
+    if anchors_only:
+        return bool(targets) and all(t.startswith("#") for t in targets)
     return bool(targets) and not any(is_external(t) for t in targets)
 
 
-def _find_toc(lines: list[str], headings: list[_Heading]) -> tuple[set[int], list[TocLink]]:
-    """Return the 0-based line indexes of the table of contents and its links."""
-    by_index = {h.index: h for h in headings}
-    start = next((h.index for h in headings if _is_toc_title(h.text)), None)
-    if start is None:
-        return set(), []
-    region = {start}
+def _toc_run(lines: list[str], start: int, heading_at: set[int], anchors_only: bool) -> tuple[set[int], list[TocLink]]:
+    """The TOC lines from `start` on: blank lines, link lines, and headings followed by links."""
+    region: set[int] = set()
     links: list[TocLink] = []
-    i = start + 1
     n = len(lines)
-
-    def next_nonblank(j: int) -> int:
-        while j < n and not lines[j].strip():
-            j += 1
-        return j
-
+    i = start
     while i < n:
         line = lines[i]
         if not line.strip():
             i += 1
             continue
-        if _is_internal_link_line(line):
+        if _is_internal_link_line(line, anchors_only):
             region.add(i)
-            for text, target in _toc_links(line):
-                links.append(TocLink(plain_text(text), target, i + 1))
+            links.extend(TocLink(plain_text(text), target, i + 1) for text, target in _toc_links(line))
             i += 1
             continue
-        if i in by_index:
-            j = next_nonblank(i + 1)
-            if j < n and _is_internal_link_line(lines[j]):
+        if i in heading_at:
+            j = i + 1
+            while j < n and not lines[j].strip():
+                j += 1
+            if j < n and _is_internal_link_line(lines[j], anchors_only):
                 region.add(i)
                 i += 1
                 continue
@@ -240,47 +198,312 @@ def _find_toc(lines: list[str], headings: list[_Heading]) -> tuple[set[int], lis
     return region, links
 
 
-def _mark_sections(questions: list[_Heading], lines: list[str]) -> set[int]:
+def _find_toc(lines: list[str], outline: Outline, skip: set[int]) -> tuple[set[int], list[TocLink]]:
+    """The 0-based lines of the table of contents, and its links."""
+    heading_at = {h.index for h in outline.headings}
+    start = next((h.index for h in outline.headings if _is_toc_title(h.text)), None)
+    if start is None:  # a TOC titled by a plain line (`**目录**`) before the first heading
+        first = min(heading_at, default=len(lines))
+        start = next((i for i in range(first) if i not in outline.code and lines[i].strip()
+                      and len(lines[i]) < 40 and _is_toc_title(plain_text(lines[i]))), None)
+    if start is not None:
+        region, links = _toc_run(lines, start + 1, heading_at, False)
+        return region | {start}, links
+    # No title: a run of `#` links before the first heading that is not the source's title.
+    headings = [h for h in outline.headings if h.index not in skip]
+    if headings and headings[0].kind == "md" and headings[0].level == 1:
+        headings = headings[1:]
+    stop = headings[0].index if headings else len(lines)
+    first_link = next((i for i in range(stop) if i not in outline.code and i not in skip
+                       and _is_internal_link_line(lines[i], True)), None)
+    if first_link is None:
+        return set(), []
+    region, links = _toc_run(lines, first_link, heading_at, True)
+    if len([i for i in region if i not in heading_at]) < LINK_TOC_MIN:
+        return set(), []
+    return region, links
+
+
+# -- roles -----------------------------------------------------------------------------------
+@dataclass(slots=True)
+class _Node:
+    """A heading in the outline tree: its parent, its sub-headings, whether text stands under it."""
+
+    h: Heading
+    parent: int | None = None
+    kids: list[int] = field(default_factory=list)
+    own: bool = False  # non-blank lines between it and the next heading
+
+
+def _tree(headings: list[Heading], lines: list[str], skip: set[int]) -> list[_Node]:
+    nodes = [_Node(h) for h in headings]
+    stack: list[int] = []
+    for i, node in enumerate(nodes):
+        while stack and nodes[stack[-1]].h.level >= node.h.level:
+            stack.pop()
+        if stack:
+            node.parent = stack[-1]
+            nodes[stack[-1]].kids.append(i)
+        stack.append(i)
+        stop = headings[i + 1].index if i + 1 < len(headings) else len(lines)
+        node.own = any(lines[k].strip() for k in range(node.h.last + 1, stop) if k not in skip)
+    return nodes
+
+
+def _continues(prev: Number | None, nxt: Number | None) -> bool:
+    """True when `nxt` is the number right after `prev` (4 → 5, 3.1.2 → 3.1.3)."""
+    if prev is None or nxt is None or prev.scheme != nxt.scheme or prev.depth != nxt.depth:
+        return False
+    return prev.parts[:-1] == nxt.parts[:-1] and nxt.parts[-1] == prev.parts[-1] + 1
+
+
+def _restarts(prev: Number | None, nxt: Number | None) -> bool:
+    """True when the numbering starts over at `nxt` (at 0 or 1, or lower than before)."""
+    if nxt is None:
+        return False
+    return nxt.parts[-1] <= 1 or (prev is not None and prev.scheme == nxt.scheme and nxt.parts <= prev.parts)
+
+
+def _question_depth(nodes: list[_Node]) -> int | None:
+    """For dotted numbering of several depths: the shallowest depth whose headings are mostly not
+    groups of deeper numbers; None when the file has one depth only. A heading is such a group
+    when deeper numbers stand under it and it has no text of its own, or one of them asks a
+    question (a section's intro; an answer's parts, `3.1 原理`, do not ask)."""
+    arabic = [n for n in nodes if n.h.number is not None and n.h.number.scheme == "arabic"]
+    depths = sorted({n.h.number.depth for n in arabic if n.h.number is not None})
+    if len(depths) < 2 or depths[-1] < 2:
+        return None
+    for d in depths:
+        at = [n for n in arabic if n.h.number is not None and n.h.number.depth == d]
+        groups = 0
+        for n in at:
+            deeper = [nodes[k] for k in n.kids if _dotted_deeper(nodes[k].h.number, d)]
+            if deeper and (not n.own or any(question_like(k.h) for k in deeper)):
+                groups += 1
+        if 2 * groups <= len(at):
+            return d
+    return depths[-1]
+
+
+def _dotted_deeper(number: Number | None, depth: int) -> bool:
+    return number is not None and number.scheme == "arabic" and number.depth > depth
+
+
+@dataclass(slots=True)
+class _Siblings:
+    """What the rules ask about a heading's siblings, counted once per sibling list (so that a
+    file of 100,000 sibling questions is decided in linear time)."""
+
+    answering: list[bool]  # text of its own, and sub-headings that mostly do not ask
+    numbered: list[bool]
+    before: list[Number | None]  # the number of the last numbered sibling before each
+    after: list[Number | None]  # the number of the first numbered sibling after each
+    n_answering: int = 0
+    n_numbered: int = 0
+
+    def __post_init__(self) -> None:
+        self.n_answering, self.n_numbered = sum(self.answering), sum(self.numbered)
+
+    def mostly_answering(self, pos: int) -> bool:
+        """More than half of the other siblings have the shape of a question."""
+        others = len(self.answering) - 1
+        return others > 0 and 2 * (self.n_answering - self.answering[pos]) > others
+
+    def mostly_numbered(self, pos: int) -> bool:
+        """More than half of the other siblings are numbered."""
+        others = len(self.numbered) - 1
+        return others > 0 and 2 * (self.n_numbered - self.numbered[pos]) > others
+
+
+@dataclass(slots=True)
+class _Decider:
+    """Decides the role of each heading of the outline tree, from the top down."""
+
+    nodes: list[_Node]
+    depth: int | None
+    roles: dict[int, Role] = field(default_factory=dict)
+    placeholders: list[int] = field(default_factory=list)
+    unnumbered: list[int] = field(default_factory=list)  # questions without number among numbered ones
+
+    def visit(self, siblings: list[int]) -> None:
+        ctx = self._siblings(siblings)
+        asked = False  # a question among the siblings so far
+        for pos, i in enumerate(siblings):
+            role = self.role(i, ctx, pos, asked, last=pos + 1 == len(siblings))
+            self.roles[i] = role
+            asked = asked or role == "question"
+            if role == "chapter":
+                self.visit(self.nodes[i].kids)
+            else:
+                self._text_below(i)
+
+    def _siblings(self, siblings: list[int]) -> _Siblings:
+        nodes = [self.nodes[i] for i in siblings]
+        numbers = [n.h.number for n in nodes]
+        before: list[Number | None] = []
+        last: Number | None = None
+        for number in numbers:
+            before.append(last)
+            last = number or last
+        after: list[Number | None] = []
+        last = None
+        for number in reversed(numbers):
+            after.append(last)
+            last = number or last
+        after.reverse()
+        answering = [n.own and 2 * self._asking(n) <= len(n.kids) for n in nodes]
+        return _Siblings(answering, [x is not None for x in numbers], before, after)
+
+    def _text_below(self, i: int) -> None:
+        for k in self.nodes[i].kids:
+            self.roles[k] = "text"
+            self._text_below(k)
+
+    def role(self, i: int, ctx: _Siblings, pos: int, asked: bool, last: bool) -> Role:
+        node = self.nodes[i]
+        h, number = node.h, node.h.number
+        if number is not None and number.scheme == "arabic" and self.depth is not None:
+            if number.depth < self.depth:
+                return "chapter"
+            if number.depth == self.depth:
+                return "question"
+        if chapter_like(h):
+            return "chapter"
+        if node.kids:
+            asking = self._asking(node)
+            if node.own:
+                return "chapter" if 2 * asking > len(node.kids) else "question"
+            return "question" if asking == 0 and ctx.mostly_answering(pos) else "chapter"
+        numbered = ctx.mostly_numbered(pos)
+        restarts = ctx.after[pos] is not None and (ctx.before[pos] is None or _restarts(ctx.before[pos],
+                                                                                       ctx.after[pos]))
+        if number is None and numbered and restarts:
+            return "chapter"
+        if node.own or question_like(h) or (number is not None and numbered):
+            if number is None and numbered and node.own:
+                self.unnumbered.append(i)
+            return "question"
+        if not last and not asked:
+            return "chapter"  # an empty heading before the questions it stands over
+        self.placeholders.append(i)
+        return "text"
+
+    def _asking(self, node: _Node) -> int:
+        """How many sub-headings of `node` look like questions."""
+        return sum(question_like(self.nodes[k].h) for k in node.kids)
+
+
+def _has_questions(headings: list[Heading]) -> bool:
+    """Evidence that a file is questions and answers: two question-like or numbered headings."""
+    return sum(question_like(h) or h.number is not None for h in headings) >= 2
+
+
+# -- the HTML-id rule (the seeds' style) ------------------------------------------------------------
+def _mark_sections(questions: list[Heading], lines: list[str]) -> set[int]:
     """Numbered headings that group deeper numbered headings (see the module rules)."""
     sections: set[int] = set()
     for cur, nxt in zip(questions, questions[1:], strict=False):
         if nxt.level <= cur.level:
             continue
         assert nxt.number is not None
-        first = int(nxt.number.split(".")[0])
         blank_between = all(not lines[k].strip() for k in range(cur.index + 1, nxt.index))
-        if first <= 1 or blank_between:
+        if nxt.number.parts[0] <= 1 or blank_between:
             sections.add(cur.index)
     return sections
 
 
-def _markdown_questions(headings: list[_Heading]) -> list[_Heading]:
-    """For a file with no HTML questions: its numbered markdown headings (`## 1. 问题`) at the
-    shallowest level, 1 to 3, that has at least two; deeper numbered headings stay answer text."""
-    numbered = [h for h in headings if h.kind == "md" and h.number is not None and h.level <= 3]
-    for level in sorted({h.level for h in numbered}):
-        here = [h for h in numbered if h.level == level]
-        if len(here) >= 2:
-            for h in here:
-                h.anchor = h.text  # GitHub's anchor is the slug of the text; anchor_forms adds it
-            return here
-    return []
+def _html_roles(headings: list[Heading], nodes: list[_Node], lines: list[str]) -> _Decider | None:
+    """Roles for a file whose questions are numbered `<h1|h2|h3 id>` headings; None for other files."""
+    numbered = [h for h in headings if h.kind == "html" and h.level <= 3 and h.anchor is not None
+                and h.number is not None and h.number.scheme == "arabic"]
+    if not numbered:
+        return None
+    sections = _mark_sections(numbered, lines)
+    questions = {h.index for h in numbered if h.index not in sections}
+    q_level = min(h.level for h in numbered if h.index in questions)
+    decided = _Decider(nodes, None)
+    last_question: Heading | None = None
+    for pos, node in enumerate(nodes):
+        h = node.h
+        nxt = nodes[pos + 1].h if pos + 1 < len(nodes) else None
+        if h.index in questions:
+            decided.roles[pos] = "question"
+            last_question = h
+        elif h.index in sections:
+            decided.roles[pos] = "chapter"
+        elif _lost_number(node, nxt, q_level, questions):
+            decided.roles[pos] = "question"
+            decided.unnumbered.append(pos)
+        elif h.level <= q_level and (h.kind == "md" or h.anchor is not None):
+            decided.roles[pos] = "chapter"
+            if _placeholder(node, last_question, nxt, questions):
+                decided.roles[pos] = "text"
+                decided.placeholders.append(pos)
+        else:
+            decided.roles[pos] = "text"
+    return decided
 
 
-def _lost_number(h: _Heading, nxt: _Heading | None, q_level: int, question_ids: set[int],
-                 lines: list[str]) -> bool:
+def _lost_number(node: _Node, nxt: Heading | None, q_level: int, questions: set[int]) -> bool:
     """An unnumbered `<hN id>` at the questions' level, with an answer under it, is a question
-    whose number was forgotten; one titled like a part (第一部分, Chapter 2) or followed directly
-    by a question is a chapter."""
-    if h.kind != "html" or h.anchor is None or h.number is not None or h.level != q_level:
+    whose number was forgotten; one titled like a chapter (第一部分, Part 2), numbered in another
+    scheme (一、), or followed directly by a question is a chapter."""
+    h = node.h
+    if h.kind != "html" or h.anchor is None or h.number is not None or h.level != q_level or chapter_like(h):
         return False
-    if CHAPTER_TITLE_RE.match(h.text):
-        return False
-    stop = nxt.index if nxt is not None else len(lines)
-    has_body = any(lines[k].strip() for k in range(h.index + 1, stop))
-    return has_body or nxt is None or nxt.index not in question_ids
+    return node.own or nxt is None or nxt.index not in questions
 
 
+def _placeholder(node: _Node, before: Heading | None, after: Heading | None, questions: set[int]) -> bool:
+    """An empty unnumbered markdown heading between two questions (`before` it, right `after` it)
+    whose numbering runs on across it. (An HTML heading given an id stays a chapter: the id was
+    written to be linked to.)"""
+    h = node.h
+    if h.kind != "md" or h.number is not None or node.own or chapter_like(h):
+        return False
+    return (before is not None and after is not None and after.index in questions
+            and _continues(before.number, after.number))
+
+
+# -- layout ---------------------------------------------------------------------------------
+def layout_value(value: object) -> Layout | None:
+    """A layout as written (a heading level 1 to 6, or "page"), or None when it is not one."""
+    if value == "page":
+        return "page"
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 6:
+        return value
+    return None
+
+
+def layout_for(path: str, rules: Iterable[tuple[str, Layout]]) -> Layout:
+    """The layout of the first rule whose glob matches `path` (`*` matches across folders)."""
+    return next((layout for glob, layout in rules if fnmatch.fnmatchcase(path, glob)), None)
+
+
+def _layout(meta: dict[str, object], given: Layout, path: str, diags: list[Diagnostic]) -> Layout:
+    """The layout a source asks for in its front matter (`qadocs: {questions: N|page}`), else `given`."""
+    own = meta.get("qadocs")
+    if own is None:
+        return given
+    value = layout_value(own.get("questions") if isinstance(own, dict) else None)
+    if value is not None:
+        return value
+    diags.append(Diagnostic(path, 1, "warning", "layout-invalid",
+                            f"front matter `qadocs: {own!r}` is not understood; write `qadocs: {{questions: 3}}` "
+                            "(the heading level of the questions, 1 to 6) or `qadocs: {questions: page}`; ignored"))
+    return given
+
+
+def _level_roles(nodes: list[_Node], level: int) -> _Decider:
+    """Roles when the layout names the questions' level: shallower headings are chapters."""
+    decided = _Decider(nodes, None)
+    for pos, node in enumerate(nodes):
+        lv = node.h.level
+        decided.roles[pos] = "question" if lv == level else "chapter" if lv < level else "text"
+    return decided
+
+
+# -- splitting ------------------------------------------------------------------------------------
 def _segment(lines: list[str], start: int, stop: int, skip: set[int]) -> tuple[str, int]:
     """Lines [start, stop) minus `skip`, with blank lines trimmed at both ends; (text, first line)."""
     kept = [i for i in range(start, stop) if i not in skip]
@@ -302,82 +525,197 @@ def _segment(lines: list[str], start: int, stop: int, skip: set[int]) -> tuple[s
     return "\n".join(out), kept[0] + 1
 
 
-def split_source(path: str, text: str, title: str | None = None) -> Source:
-    """Split the text of one source (path relative to the content dir) into a Source."""
+def _names(lines: list[str], start: int, stop: int, code: set[int], skip: set[int]) -> Iterable[str]:
+    """The `id` and `name` values of the HTML tags on lines [start, stop), outside code."""
+    for i in range(start, stop):
+        line = lines[i]
+        if i in code or i in skip or "<" not in line:
+            continue
+        found = 0
+        for m in NAME_ATTR_RE.finditer(line):
+            if line.rfind("<", 0, m.start()) <= line.rfind(">", 0, m.start()):
+                continue  # not inside a tag
+            value = next(g for g in m.groups() if g is not None)
+            if value:
+                yield value
+            found += 1
+            if found >= MAX_NAMES_PER_LINE:
+                break
+
+
+def _diag_fence(outline: Outline, lines: list[str], path: str, diags: list[Diagnostic]) -> None:
+    start = outline.unclosed_fence
+    if start is None:
+        return
+    swallowed = [h for h in (html_heading(lines[k], k) for k in range(start + 1, len(lines)))
+                 if h is not None and h.number is not None and h.anchor is not None]
+    what = "; it swallows " + ", ".join(f"'{h.text}' (line {h.index + 1})" for h in swallowed[:5]) + (
+        f" and {len(swallowed) - 5} more" if len(swallowed) > 5 else "") if swallowed else ""
+    diags.append(Diagnostic(path, start + 1, "error" if swallowed else "warning", "unclosed-fence",
+                            f"code fence is never closed; the rest of the file is read as code{what}"))
+
+
+def split_source(path: str, text: str, title: str | None = None, layout: Layout = None) -> Source:
+    """Split the text of one source (path relative to the content dir) into a Source. `layout`:
+    the heading level of its questions, "page" for one page, None to decide from the outline."""
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     diags: list[Diagnostic] = []
-    headings = _scan(lines, path, diags)
+    outline = read_outline(lines)
+    _diag_fence(outline, lines, path, diags)
+    diags.extend(Diagnostic(path, i + 1, "warning", "heading-not-parsed",
+                            "looks like an HTML heading but is not one line `<hN id=\"…\">…</hN>`; "
+                            "it stays text inside the answer above") for i in outline.not_parsed)
     stem = path.rsplit("/", 1)[-1]
     stem = stem[:-3] if stem.lower().endswith(".md") else stem
     source = Source(path=path, title=title or stem, diagnostics=diags)
+    source.meta_lines = [i + 1 for i in outline.meta_lines]
+    layout = _layout(outline.meta, layout, path, diags)
 
-    toc, source.toc_links = _find_toc(lines, headings)
-    source.toc_lines = sorted(i + 1 for i in toc)
-    headings = [h for h in headings if h.index not in toc]
+    skip = set(outline.meta_lines) | set(outline.markers)
+    toc, source.toc_links = _find_toc(lines, outline, skip)
+    toc |= set(outline.markers)
+    headings = [h for h in outline.headings if h.index not in toc]
+    slugs = dict(zip((h.index for h in outline.headings), github_slugs(outline.headings), strict=True))
 
-    numbered = [h for h in headings if h.kind == "html" and h.level <= 3 and h.anchor is not None
-                and h.number is not None]
-    sections = _mark_sections(numbered, lines)
-    questions = [h for h in numbered if h.index not in sections]
-    if not questions:
-        questions = _markdown_questions(headings)
-    q_level = min((h.level for h in questions), default=0)
-    if not questions and toc:  # a file that is only a TOC or README: its links are its content
-        toc, source.toc_links, source.toc_lines = set(), [], []
-
-    question_ids = {h.index for h in questions}
-    for pos, h in enumerate(headings):
-        if questions and _lost_number(h, headings[pos + 1] if pos + 1 < len(headings) else None,
-                                      q_level, question_ids, lines):
-            question_ids.add(h.index)
-            diags.append(Diagnostic(path, h.index + 1, "warning", "question-unnumbered",
-                                    f"heading '{h.text}' has no number but stands among the questions; "
-                                    "read as a question"))
-    structural: list[_Heading] = []
-    for h in headings:
-        if h.index in sections or h.index in question_ids:
-            structural.append(h)
-        elif questions and h.level <= q_level and (h.kind == "md" or h.anchor is not None):
-            structural.append(h)
-
-    if not questions:
-        structural = []
-    title_index = -1
+    # The title: a lone leading `# X`.
     md_h1 = [h for h in headings if h.kind == "md" and h.level == 1]
+    title_h = None
     if (len(md_h1) == 1 and headings[0] is md_h1[0]
-            and all(not lines[k].strip() or k in toc for k in range(md_h1[0].index))):
-        title_index = md_h1[0].index
-        source.title = md_h1[0].text
-        source.title_line = title_index + 1
-        structural = [h for h in structural if h is not md_h1[0]]
+            and all(not lines[k].strip() or k in toc or k in skip for k in range(md_h1[0].index))):
+        title_h = md_h1[0]
+        source.title, source.title_line = title_h.text, title_h.index + 1
+        headings = headings[1:]
+    skip |= toc
+    if title_h is not None:
+        skip.update(range(title_h.index, title_h.last + 1))
 
-    skip = set(toc)
-    if title_index >= 0:
-        skip.add(title_index)
-    first = structural[0].index if structural else len(lines)
+    nodes = _tree(headings, lines, skip)
+    decided = _decide(nodes, lines, layout)
+    roles = decided.roles
+    if not any(r == "question" for r in roles.values()):
+        roles = {}
+        if toc:  # a file that is only a TOC or README: its links are its content
+            toc = set(outline.markers)
+            source.toc_links = []
+            skip = set(outline.meta_lines) | toc
+            if title_h is not None:
+                skip.update(range(title_h.index, title_h.last + 1))
+    source.toc_lines = sorted(i + 1 for i in toc)
+
+    structural = [pos for pos in range(len(nodes)) if roles.get(pos) in ("chapter", "question")]
+    first = nodes[structural[0]].h.index if structural else len(lines)
     source.intro, source.intro_line = _segment(lines, 0, first, skip)
+    source.intro_anchors = _inner_anchors(lines, 0, first, outline, slugs, skip)
 
-    stack: list[Chapter] = []
-    for pos, h in enumerate(structural):
-        stop = structural[pos + 1].index if pos + 1 < len(structural) else len(lines)
-        body, body_line = _segment(lines, h.index + 1, stop, skip)
-        if h.index in question_ids:
-            assert h.anchor is not None
+    stack: list[tuple[Chapter, bool]] = []  # (chapter, has sub-headings)
+    for k, pos in enumerate(structural):
+        node = nodes[pos]
+        h = node.h
+        stop = nodes[structural[k + 1]].h.index if k + 1 < len(structural) else len(lines)
+        body, body_line = _segment(lines, h.last + 1, stop, skip)
+        inner = _inner_anchors(lines, h.last + 1, stop, outline, slugs, skip)
+        if roles[pos] == "question":
+            while stack and (stack[-1][0].level > h.level or (stack[-1][0].level == h.level and stack[-1][1])):
+                stack.pop()
+            anchor = h.anchor if h.anchor is not None else slugs[h.index] or h.text
             source.questions.append(Question(
-                number=h.number or "", title=h.title, heading=h.text, anchor=h.anchor, source=path, line=h.index + 1,
-                chapter=stack[-1].index if stack else None, body=body, body_line=body_line,
-                level=h.level,
+                number=h.number.text if h.number else "", title=h.title, heading=h.text, anchor=anchor,
+                source=path, line=h.index + 1, chapter=stack[-1][0].index if stack else None, body=body,
+                body_line=body_line, level=h.level, inner=inner,
             ))
             continue
-        while stack and stack[-1].level >= h.level:
+        while stack and stack[-1][0].level >= h.level:
             stack.pop()
-        name = h.text
-        chapter = Chapter(title=name, line=h.index + 1, level=h.level, anchor=h.anchor,
-                          titles=tuple(c.title for c in stack) + (name,), intro=body,
+        chapter = Chapter(title=h.text, line=h.index + 1, level=h.level, anchor=h.anchor,
+                          titles=tuple(c.title for c, _ in stack) + (h.text,), intro=body,
                           intro_line=body_line, index=len(source.chapters),
-                          parent=stack[-1].index if stack else None)
+                          parent=stack[-1][0].index if stack else None, inner=inner)
         source.chapters.append(chapter)
-        stack.append(chapter)
+        stack.append((chapter, bool(node.kids)))
+    _doubts(source, nodes, decided, roles, path, layout == "page")
     return source
+
+
+def _decide(nodes: list[_Node], lines: list[str], layout: Layout) -> _Decider:
+    if layout == "page":
+        return _Decider(nodes, None)
+    if isinstance(layout, int):
+        return _level_roles(nodes, layout)
+    decided = _html_roles([n.h for n in nodes], nodes, lines)
+    if decided is not None:
+        return decided
+    decided = _Decider(nodes, _question_depth(nodes))
+    if _has_questions([n.h for n in nodes]):
+        decided.visit([i for i, n in enumerate(nodes) if n.parent is None])
+    return decided
+
+
+def _inner_anchors(lines: list[str], start: int, stop: int, outline: Outline, slugs: dict[int, str],
+                   skip: set[int]) -> tuple[tuple[str, str], ...]:
+    """(name, heading line or '') of every anchor inside lines [start, stop): GitHub's slug of each
+    markdown sub-heading (with the line it stands on, to give the page the same id), and each
+    HTML `id` / `name`. Its cost is that of the lines (the headings are found by bisection)."""
+    found: list[tuple[str, str]] = []
+    headings = outline.headings
+    k = bisect.bisect_left(outline.heading_lines, start)
+    while k < len(headings) and headings[k].index < stop:
+        h = headings[k]
+        if h.index not in skip and slugs.get(h.index):
+            found.append((slugs[h.index], lines[h.index]))
+        k += 1
+    found.extend((name, "") for name in _names(lines, start, stop, outline.code, skip))
+    return tuple(found)
+
+
+def _doubts(source: Source, nodes: list[_Node], decided: _Decider, roles: dict[int, Role], path: str,
+            one_page: bool) -> None:
+    """Diagnostics for what the rules may have got wrong, each saying what to write instead."""
+    diags = source.diagnostics
+    for pos in decided.placeholders:
+        h = nodes[pos].h
+        diags.append(Diagnostic(path, h.index + 1, "info", "heading-empty",
+                                f"heading '{h.text}' has nothing under it and stands among questions; "
+                                "kept as text of the page above, not as a chapter"))
+    for pos in decided.unnumbered:
+        h = nodes[pos].h
+        diags.append(Diagnostic(path, h.index + 1, "warning", "question-unnumbered",
+                                f"heading '{h.text}' has no number but stands among the questions; "
+                                "read as a question"))
+    questions = [pos for pos in sorted(roles) if roles[pos] == "question"]
+    numbered = sum(nodes[pos].h.number is not None for pos in questions)
+    for k, pos in enumerate(questions):
+        h = nodes[pos].h
+        if h.number is None and h.digits_glued and 2 * numbered > len(questions):
+            diags.append(Diagnostic(path, h.index + 1, "warning", "number-unclear",
+                                    f"heading '{h.text}' starts with digits that could not be told from its "
+                                    "title, so it is read as unnumbered; write the number apart "
+                                    f"('3. 3D…': a space or '.' after the number)"))
+        stop = questions[k + 1] if k + 1 < len(questions) else len(nodes)
+        asking = [nodes[p].h for p in range(pos + 1, stop) if roles.get(p) == "text" and _asks(nodes[p].h, h)]
+        if asking:
+            first = asking[0]
+            diags.append(Diagnostic(
+                path, h.index + 1, "warning", "answer-has-questions",
+                f"the answer of '{h.text}' holds {len(asking)} sub-heading(s) that look like questions, "
+                f"first '{first.text}' (line {first.index + 1}); if they are questions, give the file "
+                f"`qadocs: {{questions: {first.level}}}` in its front matter (or a `layout` entry in mkdocs.yml)"))
+    if not questions and not one_page:  # a file asked to be one page is one page
+        asking_all = [n.h for n in nodes if question_like(n.h)]
+        if len(asking_all) >= 3:
+            diags.append(Diagnostic(
+                path, asking_all[0].index + 1, "warning", "no-questions-found",
+                f"{len(asking_all)} headings end in ？ but no question was found, so the file is one page; "
+                f"if they are questions, give the file `qadocs: {{questions: {asking_all[0].level}}}` "
+                "in its front matter (or a `layout` entry in mkdocs.yml)"))
+
+
+def _asks(sub: Heading, question: Heading) -> bool:
+    """A sub-heading of an answer that looks like a question of its own: it ends in ？, or it
+    carries a dotted number of the question's depth (3.1.2 inside 3.1.1)."""
+    if question_like(sub):
+        return True
+    a, b = sub.number, question.number
+    return (a is not None and b is not None and a.scheme == b.scheme == "arabic" and a.depth == b.depth > 1
+            and a.parts != b.parts)

@@ -1,0 +1,308 @@
+"""The heading outline of one source, as GitHub reads it.
+
+markdown-it-py (the GFM parser `qadocs.gfm` renders with) reads the blocks, so what is code, an
+HTML block, a comment or a heading is decided the way GitHub decides it, with line numbers:
+
+* ATX (`## …`) and setext (`…` over `===` / `---`) headings at the top level of the document;
+  never inside lists, quotes, code, math blocks or HTML blocks. A setext heading whose text runs
+  over several lines is a paragraph that happens to stand on a `---`: it stays text.
+* HTML headings written on one line, `<hN …>…</hN>`, in an HTML block that is not a comment.
+* Heading text is the text a reader sees: emphasis marks, tags and link targets dropped, inline
+  code kept, an image gives its alt text (never its URL), entities decoded. `slug_text` is what
+  GitHub makes the anchor from (the same, without image alt texts).
+* A leading number is read in every form authors use: `5.`, `5、`, `5 `, `Q5:`, `3.1.1`, glued
+  to the title (`1.2【…`, `13.11训练…`), Chinese numerals (`一、`, `（三）`). Digits glued to
+  letters (`3D`, `5G`) or to a unit (`2019年`, `3个`) are part of the title.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+from .anchors import github_slug
+
+HTML_HEADING_RE = re.compile(
+    r"""^\s*<h([1-6])((?:\s+[^\s=>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*>(.*?)</h\1\s*>\s*$""",
+    re.IGNORECASE)
+HTML_HEADING_START_RE = re.compile(r"^\s*<h[1-3][\s>]", re.IGNORECASE)  # a question-level heading
+ID_ATTR_RE = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+TAG_RE = re.compile(r"<[^>]*>")
+IMG_ALT_RE = re.compile(r"""<img\b[^>]*?\balt\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>""", re.IGNORECASE)
+TOC_MARKER_RE = re.compile(r"^\s*\[\[?toc\]\]?\s*$", re.IGNORECASE)
+FRONT_MATTER_MAX = 200  # lines a front matter may take; a longer `---` block is content
+
+# Numbers: up to 6 digits first, 4 after each dot; 7 digits are a figure, not a question number.
+ARABIC_RE = re.compile(r"(?:[Qq](?=\d))?(\d{1,6}(?:[.．]\d{1,4})*)")
+SEPARATORS = ".、．:：)）"
+CN_DIGITS = "零〇一二三四五六七八九十百两"
+CN_RE = re.compile(r"([（(])?([零〇一二三四五六七八九十百两]{1,5})(?(1)[)）]|[、.．:：)）])\s*")
+# After digits glued to a title these make a quantity, not a number: 2019年, 3个, 1.5倍.
+UNITS = frozenset("年月日号個个种種次倍万萬亿億千百岁歲位层層类類步点點级級维維天分秒元度期代届屆周週项項条條张張句字行列章节節篇部轮輪")
+OPENERS = frozenset("【[（(「《“\"'‘〈")
+
+
+@dataclass(slots=True, frozen=True)
+class Number:
+    """A heading's number: its scheme, as written, and its parts (`3.1.1` → (3, 1, 1))."""
+
+    scheme: Literal["arabic", "cn"]
+    text: str
+    parts: tuple[int, ...]
+
+    @property
+    def depth(self) -> int:
+        """How many parts a dotted number has (`3.1.1` → 3)."""
+        return len(self.parts)
+
+
+@dataclass(slots=True)
+class Heading:
+    """One heading of a source's outline."""
+
+    index: int  # 0-based line of the heading (the text line of a setext heading)
+    last: int  # 0-based last line of it (the underline of a setext heading)
+    kind: Literal["md", "html"]
+    level: int
+    text: str  # the text a reader sees, number included
+    slug_text: str  # the text GitHub makes the anchor from
+    anchor: str | None  # the `id` of an HTML heading
+    number: Number | None
+    title: str  # the text without its number
+    digits_glued: bool = False  # starts with digits that could not be read as a number
+
+
+@dataclass(slots=True)
+class Outline:
+    """What the parser knows of a source: headings, code lines, front matter, unclosed fences."""
+
+    headings: list[Heading]
+    code: set[int]  # 0-based lines inside code, math blocks and HTML comments
+    meta: dict[str, Any] = field(default_factory=dict)
+    meta_lines: list[int] = field(default_factory=list)  # 0-based lines of the front matter
+    markers: list[int] = field(default_factory=list)  # 0-based `[TOC]` marker lines
+    unclosed_fence: int | None = None  # 0-based line of a fence never closed
+    not_parsed: list[int] = field(default_factory=list)  # `<hN` lines that are no one-line heading
+    heading_lines: list[int] = field(default_factory=list)  # 0-based line of each heading, for bisection
+
+
+@lru_cache(maxsize=1)
+def block_parser() -> MarkdownIt:
+    """markdown-it-py reading blocks only (inline parsing is what costs, and headings are read on
+    their own), with the block rules GitHub has: tables, `$$` math, raw HTML."""
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table"]).use(dollarmath_plugin, allow_space=True,
+                                                                          double_inline=True)
+    md.core.ruler.disable(["inline"])
+    return md
+
+
+@lru_cache(maxsize=1)
+def inline_parser() -> MarkdownIt:
+    """markdown-it-py for the text of one heading (strikethrough and `$…$` as GitHub reads them)."""
+    return MarkdownIt("commonmark", {"html": True}).enable(["strikethrough"]).use(
+        dollarmath_plugin, allow_space=True, double_inline=True)
+
+
+def parse_number(text: str) -> tuple[Number | None, str, bool]:
+    """(number, title, digits glued) of a heading's text; (None, text, …) when it has no number.
+
+    Linear: each pattern is anchored and reads a bounded run of digits or numerals."""
+    m = ARABIC_RE.match(text)
+    if m:
+        rest = text[m.end():]
+        digits = m.group(1).replace("．", ".")
+        parts = tuple(int(p) for p in digits.split("."))
+        number = Number("arabic", digits, parts)
+        if rest[:1] and rest[0] in SEPARATORS:
+            title = rest[1:].strip()
+            # `1.5倍` read as `1` + `5倍` would be wrong: a separator must not be followed by a digit
+            if title and not (rest[0] in ".．" and rest[1:2].isdigit()):
+                return number, title, False
+        elif rest[:1].isspace():
+            return number, rest.strip(), False
+        elif rest[:1] and (rest[0] in OPENERS or _is_cjk(rest[0])):
+            if rest[0] not in UNITS:
+                return number, rest.strip(), False
+            return None, text, False
+        return None, text, bool(rest[:1]) and rest[0].isascii() and rest[0].isalpha()
+    m = CN_RE.match(text)
+    if m and text[m.end():].strip():
+        return Number("cn", m.group(2), (_cn_value(m.group(2)),)), text[m.end():].strip(), False
+    return None, text, False
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _cn_value(numeral: str) -> int:
+    """一 → 1, 十一 → 11, 二十三 → 23, 一百零五 → 105 (0 when it is no number)."""
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+    total, current = 0, 0
+    for ch in numeral:
+        if ch in digits:
+            current = current * 10 + digits[ch] if current and ch in "零〇" else digits[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+    return total + current
+
+
+def html_text(fragment: str) -> str:
+    """The text of an HTML fragment: tags dropped (an `<img>` gives its alt), entities decoded,
+    `**`/`__` emphasis marks removed, white space folded. Linear in the fragment."""
+    fragment = IMG_ALT_RE.sub(lambda m: m.group(1) or m.group(2) or "", fragment)
+    end = fragment.rfind(">") + 1  # no tag after the last `>`; searching there from each `<` is quadratic
+    text = html.unescape(TAG_RE.sub("", fragment[:end]) + fragment[end:])
+    text = text.replace("**", "").replace("__", "")
+    return " ".join(text.split())
+
+
+def markdown_text(source: str) -> tuple[str, str]:
+    """(text a reader sees, text GitHub slugs) of a markdown heading's content."""
+    tokens = inline_parser().parseInline(source)
+    shown: list[str] = []
+    slugged: list[str] = []
+    for tok in tokens[0].children or [] if tokens else []:
+        for piece, in_slug in _inline_text(tok):
+            shown.append(piece)
+            if in_slug:
+                slugged.append(piece)
+    return " ".join("".join(shown).split()), " ".join("".join(slugged).split())
+
+
+def _inline_text(tok: Token) -> Iterator[tuple[str, bool]]:
+    if tok.type in ("text", "code_inline"):
+        yield tok.content, True
+    elif tok.type in ("softbreak", "hardbreak"):
+        yield " ", True
+    elif tok.type == "image":
+        yield "".join(c.content for c in tok.children or []), False
+    elif tok.type in ("math_inline", "math_inline_double"):
+        fence = "$$" if tok.type == "math_inline_double" else "$"
+        yield fence + tok.content + fence, True
+    elif tok.type == "html_inline":
+        alt = IMG_ALT_RE.match(tok.content)
+        if alt:
+            yield alt.group(1) or alt.group(2) or "", False
+
+
+def heading_of(kind: Literal["md", "html"], index: int, last: int, level: int, source: str,
+               anchor: str | None = None) -> Heading | None:
+    """A Heading from its content (markdown or HTML), or None when it has no text."""
+    if kind == "md":
+        text, slug_text = markdown_text(source)
+    else:
+        text = slug_text = html_text(source)
+    if not text:
+        return None
+    number, title, glued = parse_number(text)
+    return Heading(index, last, kind, level, text, slug_text, anchor, number, title, glued)
+
+
+def html_heading(line: str, index: int) -> Heading | None:
+    """The one-line HTML heading `<hN …>…</hN>` on `line`, or None."""
+    m = HTML_HEADING_RE.match(line)
+    if not m:
+        return None
+    idm = ID_ATTR_RE.search(m.group(2))
+    anchor = next((g for g in idm.groups() if g is not None), None) if idm else None
+    return heading_of("html", index, index, int(m.group(1)), m.group(3),
+                      html.unescape(anchor) if anchor is not None else None)
+
+
+def front_matter(lines: list[str]) -> tuple[dict[str, Any], int]:
+    """(mapping, number of lines) of a YAML front matter opening the file; ({}, 0) if none.
+    Only a `---` block that closes within FRONT_MATTER_MAX lines and holds a mapping counts."""
+    if not lines or lines[0].rstrip() != "---":
+        return {}, 0
+    for i in range(1, min(len(lines), FRONT_MATTER_MAX)):
+        if lines[i].rstrip() in ("---", "..."):
+            try:
+                meta = yaml.safe_load("\n".join(lines[1:i]))
+            except yaml.YAMLError:
+                return {}, 0
+            return (meta, i + 1) if isinstance(meta, dict) else ({}, 0)
+    return {}, 0
+
+
+def _closes(line: str, markup: str) -> bool:
+    """True when `line` closes a fence opened with `markup`."""
+    body = line.strip()
+    return len(body) >= len(markup) and body == body[0] * len(body) and body[0] == markup[0]
+
+
+def read_outline(lines: list[str]) -> Outline:
+    """The outline of a source (its lines, without line ends)."""
+    meta, meta_count = front_matter(lines)
+    # Front matter blanked, and a stray `\r` (markdown-it would end a line there) made a space, so
+    # that markdown-it's line numbers are ours.
+    blanked = [""] * meta_count + [line.replace("\r", " ") for line in lines[meta_count:]]
+    tokens = block_parser().parse("\n".join(blanked))
+    out = Outline([], set(), meta, list(range(meta_count)))
+    for pos, tok in enumerate(tokens):
+        if tok.map is None or tok.level != 0:
+            continue
+        start, end = tok.map
+        if tok.type == "heading_open":
+            inline = tokens[pos + 1]
+            if tok.markup in ("=", "-") and "\n" in inline.content:
+                continue  # a paragraph standing on `---`: text, not a heading
+            h = heading_of("md", start, end - 1, int(tok.tag[1]), inline.content)
+            if h is not None:
+                out.headings.append(h)
+        elif tok.type == "html_block":
+            _html_block(blanked, start, end, out)
+        elif tok.type in ("fence", "code_block", "math_block", "math_block_label"):
+            out.code.update(range(start, end))
+            if tok.type == "fence" and end == len(blanked) and (end - 1 == start or not _closes(
+                    blanked[end - 1], tok.markup)):
+                out.unclosed_fence = start
+        elif tok.type == "paragraph_open" and end - start == 1 and TOC_MARKER_RE.match(blanked[start]):
+            out.markers.append(start)
+    out.heading_lines = [h.index for h in out.headings]
+    return out
+
+
+def _html_block(lines: list[str], start: int, end: int, out: Outline) -> None:
+    """Headings and comment lines of one HTML block."""
+    in_comment = False
+    for i in range(start, end):
+        line = lines[i]
+        if in_comment or line.lstrip().startswith("<!--"):
+            out.code.add(i)
+            in_comment = "-->" not in (line if in_comment else line.lstrip()[4:])
+            continue
+        h = html_heading(line, i)
+        if h is not None:
+            out.headings.append(h)
+        elif HTML_HEADING_START_RE.match(line):
+            out.not_parsed.append(i)
+
+
+def github_slugs(headings: list[Heading]) -> list[str]:
+    """GitHub's anchor of each markdown heading, in order: `slug`, then `slug-1`, `slug-2` for
+    repeats ('' for an HTML heading, which GitHub gives no anchor)."""
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for h in headings:
+        if h.kind != "md":
+            out.append("")
+            continue
+        base = github_slug(h.slug_text)
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        out.append(base if n == 0 else f"{base}-{n}")
+    return out
