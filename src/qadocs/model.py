@@ -46,7 +46,7 @@ class Chapter:
     intro_line: int = 0
     index: int = 0  # position among the source's chapters
     parent: int | None = None  # index of the enclosing chapter
-    inner: tuple[tuple[str, str], ...] = ()  # anchors inside the intro: (name, heading line or '')
+    inner: tuple[tuple[str, str, int], ...] = ()  # anchors inside the intro: (name, heading line or '', line no.)
 
 
 @dataclass(slots=True)
@@ -63,7 +63,7 @@ class Question:
     body: str
     body_line: int  # line of the first body line (0 when the body is empty)
     level: int
-    inner: tuple[tuple[str, str], ...] = ()  # anchors inside the answer: (name, heading line or '')
+    inner: tuple[tuple[str, str, int], ...] = ()  # anchors inside the answer: (name, heading line or '', line no.)
 
 
 @dataclass(slots=True)
@@ -80,7 +80,7 @@ class Source:
     toc_links: list[TocLink] = field(default_factory=list)
     toc_lines: list[int] = field(default_factory=list)
     meta_lines: list[int] = field(default_factory=list)  # front matter lines: no content either
-    intro_anchors: tuple[tuple[str, str], ...] = ()  # anchors inside the intro: (name, heading line or '')
+    intro_anchors: tuple[tuple[str, str, int], ...] = ()  # anchors inside the intro: (name, heading line or '', line no.)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property

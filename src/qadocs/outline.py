@@ -37,7 +37,7 @@ HTML_HEADING_RE = re.compile(
 HTML_HEADING_START_RE = re.compile(r"^\s*<h[1-3][\s>]", re.IGNORECASE)  # a question-level heading
 ID_ATTR_RE = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 TAG_RE = re.compile(r"<[^>]*>")
-IMG_ALT_RE = re.compile(r"""<img\b[^>]*?\balt\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>""", re.IGNORECASE)
+IMG_ALT_RE = re.compile(r"""<img\b[^<>]*?\balt\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>""", re.IGNORECASE)
 TOC_MARKER_RE = re.compile(r"^\s*\[\[?toc\]\]?\s*$", re.IGNORECASE)
 FRONT_MATTER_MAX = 200  # lines a front matter may take; a longer `---` block is content
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from html import escape as html_escape
 from typing import Any
 
@@ -73,33 +74,37 @@ def question_file(site: Site, page: QuestionPage) -> str:
     if q.chapter is not None:
         ch_dir = site.chapter_dirs[(src.path, q.chapter)]
         where.append(f"[{md_escape(src.chapters[q.chapter].title)}](<{relative_url(page.dir, ch_dir + '/index.md')}>)")
-    body = PageResolver(site, src, page.dir).rewrite(with_heading_ids(q.body, q.inner), q.body_line)
+    body = PageResolver(site, src, page.dir).rewrite(with_heading_ids(q.body, q.body_line, q.inner), q.body_line)
     number = f" · 第 {md_escape(q.number)} 题" if q.number else ""
     return (front_matter(meta) + f"# {md_escape(q.title)}\n\n"
             + f'<p class="qadocs-where" markdown>{" › ".join(where)}{number}</p>\n\n'
             + (body + "\n" if body else ""))
 
 
-def with_heading_ids(text: str, inner: tuple[tuple[str, str], ...]) -> str:
-    """`text` with each markdown heading the splitter found in it given GitHub's anchor as its id
-    (`### 标题 {#标题}`, read by attr_list), so that a link written for GitHub to a sub-heading of an
-    answer lands on it here too. `inner` holds (anchor, heading line) in order; the lines are found
-    in order, each after the one before."""
-    headings = [(name, line) for name, line in inner if line]
-    if not headings:
-        return text
+def with_heading_ids(text: str, first_line: int, inner: tuple[tuple[str, str, int], ...]) -> str:
+    """`text` (whose first line is source line `first_line`) with each markdown heading the
+    splitter found in it given GitHub's anchor as its id (`### 标题 {#标题}`, read by attr_list), so
+    that a link written for GitHub to a sub-heading of an answer lands on it here too. A heading
+    is found by its line number (never by its text: the same text may stand in code), and left
+    as written when it ends in a `{…}` of its own that cannot be escaped safely."""
     lines = text.split("\n")
-    at = 0
-    for name, raw in headings:
-        while at < len(lines) and lines[at] != raw:
-            at += 1
-        if at == len(lines):
-            break
+    for name, raw, line in inner:
+        at = line - first_line
+        if not raw or not 0 <= at < len(lines) or lines[at] != raw:
+            continue
         atx = md_heading(raw)
-        lines[at] = (f"{'#' * atx[0]} {atx[1]} {{#{name}}}" if atx is not None and atx[1]
-                     else f"{raw.rstrip()} {{#{name}}}")  # the text line of a setext heading
-        at += 1
+        shown = (atx[1] or "") if atx is not None else raw.rstrip()
+        if shown.endswith("}"):
+            if "`" in shown or ATTR_LIST_END_RE.search(shown):
+                continue  # code, or the author's own attr_list: leave the heading alone
+            shown = shown.replace("{", "\\{")  # `{a, b}` is text, not attributes
+        if shown.endswith("#") and "`" not in shown:
+            shown = shown[:-1] + "\\#"  # `C#` keeps its `#`
+        lines[at] = f"{'#' * atx[0]} {shown} {{#{name}}}" if atx is not None else f"{shown} {{#{name}}}"
     return "\n".join(lines)
+
+
+ATTR_LIST_END_RE = re.compile(r"\{:?\s*[#.][^{}]*\}$")  # `{#id}`, `{.class}`, `{: #id }` closing a heading
 
 
 def anchor_map(site: Site, src: Source) -> str | None:
@@ -128,7 +133,7 @@ def chapter_file(site: Site, src: Source, ch: Chapter) -> str:
     meta = {"title": ch.title, "kind": "chapter", "source": src.path, "source_line": ch.line,
             "chapter": _titles(site, src, ch.index)}
     parts = [front_matter(meta) + f"# {md_escape(ch.title)}\n"]
-    intro = PageResolver(site, src, ch_dir).rewrite(with_heading_ids(ch.intro, ch.inner), ch.intro_line)
+    intro = PageResolver(site, src, ch_dir).rewrite(with_heading_ids(ch.intro, ch.intro_line, ch.inner), ch.intro_line)
     if intro:
         parts.append(intro + "\n")
     children = site.children
@@ -147,7 +152,7 @@ def source_file(site: Site, src: Source) -> str:
     meta = {"title": src.title, "kind": "source", "source": src.path,
             "questions": len(src.questions)}
     parts = [front_matter(meta) + f"# {md_escape(src.title)}\n"]
-    intro = PageResolver(site, src, src_dir).rewrite(with_heading_ids(src.intro, src.intro_anchors), src.intro_line)
+    intro = PageResolver(site, src, src_dir).rewrite(with_heading_ids(src.intro, src.intro_line, src.intro_anchors), src.intro_line)
     if intro:
         parts.append(intro + "\n")
     children = site.children

@@ -13,9 +13,9 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
-from .anchors import AnchorIndex, anchor_forms, clean_fragment, github_slug
+from .anchors import AnchorIndex, anchor_forms, clean_fragment, github_slug, loose_key
 from .model import Chapter, Diagnostic, Question, Source
 from .read import is_inside
 from .registry import REGISTRY_NAME, Candidate, Change, Entry, Registry, assign, dump_registry, fingerprint
@@ -124,6 +124,7 @@ class Site:
         self.pages: list[QuestionPage] = []
         self.page_of: dict[tuple[str, int], QuestionPage] = {}
         self.indexes: dict[str, AnchorIndex[str]] = {}
+        self.inner_indexes: dict[str, AnchorIndex[str]] = {}  # anchors inside answers and intros
         self.assets: dict[str, Path] = {}
         self.reported_outside = False
         self.registry = registry
@@ -223,15 +224,23 @@ class Site:
                     self.source_anchors.setdefault(src.path, {}).setdefault(name, ch_dir)
             # Anchors inside answers and intros (`<a name>`, `id`s, sub-headings): that page, at it.
             # Added last, so a question or chapter keeps any name it shares with one of them.
+            # They have an index of their own, asked only when the questions and chapters' one finds
+            # nothing, and join the legacy map only under keys no question or chapter uses: a
+            # sub-heading can never make a question's anchor ambiguous.
             inner = [(self.page_of[(src.path, q.line)].dir, q.inner) for q in src.questions]
             inner += [(self.chapter_dirs[(src.path, ch.index)], ch.inner) for ch in src.chapters]
             inner.append((self.source_dirs[src.path], src.intro_anchors))
+            inner_index: AnchorIndex[str] = AnchorIndex()
+            known = self.source_anchors.setdefault(src.path, {})
+            taken = {loose_key(form) for form in known}
             for page_dir, found in inner:
-                for name, _ in found:
+                for name, *_ in found:
                     target = f"{page_dir}#{name}"
-                    index.add([name], target)
-                    self.source_anchors.setdefault(src.path, {}).setdefault(name, target)
+                    inner_index.add([name], target)
+                    if name not in known and loose_key(name) not in taken:
+                        known[name] = target
             self.indexes[src.path] = index
+            self.inner_indexes[src.path] = inner_index
         self.page_by_dir = {page.dir: page for page in self.pages}
         for src in self.sources:
             self._resolve_toc(src)
@@ -360,7 +369,10 @@ def target_url(from_dir: str, target: str, html: bool = True) -> str:
         url = relative_url(from_dir, page_dir) + "/"
     else:
         url = relative_url(from_dir, posixpath.join(page_dir, "index.md"))
-    return url + hash_mark + fragment
+    return url + hash_mark + "".join(quote(ch) if ch in UNSAFE_IN_FRAGMENT else ch for ch in fragment)
+
+
+UNSAFE_IN_FRAGMENT = frozenset(' "<>\\`{}|^%')  # percent-encoded in a fragment (an `id` may hold them)
 
 
 class PageResolver(Resolver):
@@ -449,7 +461,7 @@ class PageResolver(Resolver):
                 return None
         if not fragment:
             return self._page_url(self.site.source_dirs[src.path], html)
-        found_dir = self.site.indexes[src.path].find(fragment)
+        found_dir = self.site.indexes[src.path].find(fragment) or self.site.inner_indexes[src.path].find(fragment)
         if found_dir is None:
             self.site.dead_anchors.setdefault(self.src.path, []).append(
                 DeadAnchor(line, col, clean_fragment(fragment), src.path))

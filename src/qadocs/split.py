@@ -532,8 +532,12 @@ def _names(lines: list[str], start: int, stop: int, code: set[int], skip: set[in
         if i in code or i in skip or "<" not in line:
             continue
         found = 0
+        last_lt = last_gt = prev = -1  # the last `<` and `>` before the match, found window by window
         for m in NAME_ATTR_RE.finditer(line):
-            if line.rfind("<", 0, m.start()) <= line.rfind(">", 0, m.start()):
+            last_lt = max(last_lt, line.rfind("<", prev + 1, m.start()))
+            last_gt = max(last_gt, line.rfind(">", prev + 1, m.start()))
+            prev = m.start()
+            if last_lt <= last_gt:
                 continue  # not inside a tag
             value = next(g for g in m.groups() if g is not None)
             if value:
@@ -653,19 +657,19 @@ def _decide(nodes: list[_Node], lines: list[str], layout: Layout) -> _Decider:
 
 
 def _inner_anchors(lines: list[str], start: int, stop: int, outline: Outline, slugs: dict[int, str],
-                   skip: set[int]) -> tuple[tuple[str, str], ...]:
-    """(name, heading line or '') of every anchor inside lines [start, stop): GitHub's slug of each
+                   skip: set[int]) -> tuple[tuple[str, str, int], ...]:
+    """(name, heading line or '', its line number or 0) of every anchor inside lines [start, stop): GitHub's slug of each
     markdown sub-heading (with the line it stands on, to give the page the same id), and each
     HTML `id` / `name`. Its cost is that of the lines (the headings are found by bisection)."""
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str, int]] = []
     headings = outline.headings
     k = bisect.bisect_left(outline.heading_lines, start)
     while k < len(headings) and headings[k].index < stop:
         h = headings[k]
         if h.index not in skip and slugs.get(h.index):
-            found.append((slugs[h.index], lines[h.index]))
+            found.append((slugs[h.index], lines[h.index], h.index + 1))
         k += 1
-    found.extend((name, "") for name in _names(lines, start, stop, outline.code, skip))
+    found.extend((name, "", 0) for name in _names(lines, start, stop, outline.code, skip))
     return tuple(found)
 
 
