@@ -37,8 +37,6 @@ from typing import Literal
 
 from .model import Chapter, Diagnostic, Question, Source, TocLink
 from .outline import (
-    HTML_HEADING_RE,
-    ID_ATTR_RE,
     TAG_RE,
     Heading,
     Number,
@@ -51,7 +49,7 @@ from .outline import (
 )
 from .urls import is_external
 
-__all__ = ["HTML_HEADING_RE", "ID_ATTR_RE", "TAG_RE", "FenceTracker", "Layout", "is_link_line", "md_heading",
+__all__ = ["TAG_RE", "FenceTracker", "Layout", "is_link_line", "md_heading",
            "layout_for", "layout_value", "plain_text", "split_number", "split_source"]
 
 Layout = int | Literal["page"] | None
@@ -95,9 +93,7 @@ class FenceTracker:
         return False
 
 
-def plain_text(fragment: str) -> str:
-    """Heading markup to plain text: tags dropped, entities decoded, emphasis marks removed."""
-    return html_text(fragment)
+plain_text = html_text  # heading markup to plain text: tags dropped, entities decoded, `**` removed
 
 
 def md_heading(line: str) -> tuple[int, str | None] | None:
