@@ -12,7 +12,8 @@ from pathlib import Path
 from .check import check_sources
 from .errors import ContentError, QadocsError
 from .model import Diagnostic, Source
-from .plan import Options, Plan, plan_pages
+from .options import Options
+from .plan import Plan, plan_pages
 from .read import is_inside, read_sources
 from .registry import REGISTRY_NAME, Registry, parse_registry, read_registry
 from .split import Layout, layout_for, layout_value, split_source

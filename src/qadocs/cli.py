@@ -14,7 +14,7 @@ import yaml
 from .build import generate, layout_rules, shown_from_root
 from .errors import ContentError, QadocsError
 from .model import Diagnostic
-from .plan import Options
+from .options import Options
 from .split import Layout
 
 DEFAULT_CONTENT = "content"

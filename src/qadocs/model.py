@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -88,3 +89,15 @@ class Source:
         """The folder of the source inside the content dir ('' at the top)."""
         head, _, _ = self.path.rpartition("/")
         return head
+
+
+def fingerprint(answer: str) -> str:
+    """Short hash of an answer, blind to trailing spaces and blank lines."""
+    lines = [line.rstrip() for line in answer.split("\n") if line.strip()]
+    return hashlib.sha1("\n".join(lines).encode("utf-8")).hexdigest()[:12]
+
+
+def question_key(q: Question) -> tuple[str, str]:
+    """What makes two questions the same one (one page for both): the title with its spacing
+    normalised, and the answer's fingerprint."""
+    return " ".join(q.title.split()), fingerprint(q.body)

@@ -1,5 +1,8 @@
 """Render the generated files: question, chapter, source, section and home pages, nav,
-questions.json, redirect pages and the legacy-anchor map. Pure functions of the `Site`.
+questions.json, redirect pages and the legacy-anchor map.
+
+Pure functions of a `Planned` collection (the results of the planning stages, read only). A page
+whose text has links and images returns, with its text, what resolving them `Found`.
 """
 
 from __future__ import annotations
@@ -7,6 +10,8 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from html import escape as html_escape
 from typing import Any
 
@@ -14,27 +19,51 @@ import yaml
 
 from .anchors import clean_fragment, loose_key
 from .escape import html_meta, html_text, json_for_html, md_escape
+from .links import Collection, Found, PageResolver, target_url
 from .model import Chapter, Question, Source
+from .place import Assigned, Children, Places, QuestionPage
 from .registry import SAFE_DUMPER
 from .resolve import relative_url
-from .site import PageResolver, QuestionPage, Site, target_url
+from .schema import (
+    ChapterMeta,
+    HomeMeta,
+    Number,
+    Occurrence,
+    PageMeta,
+    QuestionEntry,
+    QuestionMeta,
+    SectionMeta,
+    SourceMeta,
+)
 from .split import md_heading
 
 ANCHORS_JSON = "anchors.json"  # beside each source's index page: old GitHub anchor -> question page
 
 
-def front_matter(meta: dict[str, Any]) -> str:
+@dataclass(slots=True, frozen=True)
+class Planned:
+    """Everything the planning stages decided, for the renderers to read."""
+
+    sources: list[Source]
+    coll: Collection
+    places: Places
+    assigned: Assigned
+    children: Children
+
+
+def front_matter(meta: PageMeta | Mapping[str, Any]) -> str:
     """YAML front matter block; every string in it is HTML text (see escape.py), so engines that
     put `title` into `<title>`, the nav or the header unescaped show it as written, never run it."""
-    text = yaml.dump(html_meta(meta), Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
+    text = yaml.dump(html_meta(dict(meta)), Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
     return "---\n" + text + "---\n\n"
 
 
-def _number_value(number: str) -> int | str | None:
+def _number_value(number: str) -> Number:
     return int(number) if number.isdigit() else number or None
 
 
-def _titles(site: Site, src: Source, chapter: int | None) -> list[str]:
+def _titles(src: Source, chapter: int | None) -> list[str]:
+    """Where a question or chapter sits: section folders, source title, chapter titles."""
     titles = [part for part in src.section.split("/") if part] + [src.title]
     if chapter is not None:
         titles += list(src.chapters[chapter].titles)
@@ -45,40 +74,48 @@ def _question_label(q: Question) -> str:
     return f"{q.number}. {q.title}" if q.number else q.title
 
 
-def _link_list(site: Site, from_dir: str, questions: list[Question], src: Source) -> list[str]:
+def _link_list(p: Planned, from_dir: str, questions: list[Question], src: Source) -> list[str]:
     lines = []
     for q in questions:
-        page = site.page_of[(src.path, q.line)]
+        page = p.assigned.page_of[(src.path, q.line)]
         url = relative_url(from_dir, posixpath.join(page.dir, "index.md"))
         lines.append(f"- [{md_escape(_question_label(q))}](<{url}>)")
     return lines
 
 
-def question_file(site: Site, page: QuestionPage) -> str:
+def _rewrite(p: Planned, src: Source, page_dir: str, text: str, first_line: int,
+             inner: tuple[tuple[str, str, int], ...]) -> tuple[str, Found]:
+    """Text of `src` shown on the page in `page_dir`: sub-headings with GitHub's ids, links and
+    images resolved; and what resolving them found."""
+    resolver = PageResolver(p.coll, src, page_dir)
+    return resolver.rewrite(with_heading_ids(text, first_line, inner), first_line), resolver.found
+
+
+def question_file(p: Planned, page: QuestionPage) -> tuple[str, Found]:
     """The page of one question: front matter, title, where it sits, its answer."""
     q = page.question
-    src = site.by_path[q.source]
-    meta: dict[str, Any] = {
+    src = p.coll.by_path[q.source]
+    meta: QuestionMeta = {
         "id": page.id,
         "title": q.title,
         "number": _number_value(q.number),
         "source": q.source,
         "source_line": q.line,
-        "anchors": page.anchors,
-        "chapter": _titles(site, src, q.chapter),
+        "anchors": list(p.coll.targets.page_anchors[page.dir]),
+        "chapter": _titles(src, q.chapter),
         "order": page.order,
     }
     if len(page.occurrences) > 1:
-        meta["also_in"] = [{"source": o.source, "source_line": o.line} for o in page.occurrences[1:]]
-    where = [f"[{md_escape(src.title)}](<{relative_url(page.dir, site.source_dirs[src.path] + '/index.md')}>)"]
+        meta["also_in"] = [Occurrence(source=o.source, source_line=o.line) for o in page.occurrences[1:]]
+    where = [f"[{md_escape(src.title)}](<{relative_url(page.dir, p.places.source_dirs[src.path] + '/index.md')}>)"]
     if q.chapter is not None:
-        ch_dir = site.chapter_dirs[(src.path, q.chapter)]
+        ch_dir = p.places.chapter_dirs[(src.path, q.chapter)]
         where.append(f"[{md_escape(src.chapters[q.chapter].title)}](<{relative_url(page.dir, ch_dir + '/index.md')}>)")
-    body = PageResolver(site, src, page.dir).rewrite(with_heading_ids(q.body, q.body_line, q.inner), q.body_line)
+    body, found = _rewrite(p, src, page.dir, q.body, q.body_line, q.inner)
     number = f" · 第 {md_escape(q.number)} 题" if q.number else ""
     return (front_matter(meta) + f"# {md_escape(q.title)}\n\n"
             + f'<p class="qadocs-where" markdown>{" › ".join(where)}{number}</p>\n\n'
-            + (body + "\n" if body else ""))
+            + (body + "\n" if body else "")), found
 
 
 def with_heading_ids(text: str, first_line: int, inner: tuple[tuple[str, str, int], ...]) -> str:
@@ -107,14 +144,14 @@ def with_heading_ids(text: str, first_line: int, inner: tuple[tuple[str, str, in
 ATTR_LIST_END_RE = re.compile(r"\{:?\s*[#.][^{}]*\}$")  # `{#id}`, `{.class}`, `{: #id }` closing a heading
 
 
-def anchor_map(site: Site, src: Source) -> str | None:
+def anchor_map(p: Planned, src: Source) -> str | None:
     """`anchors.json` of a source: what `assets/qadocs.js` reads to forward `#<old GitHub anchor>`
     on the source's page to the question's page. A file of its own, outside any page body, so
     content cannot imitate it; None when the source has no anchors."""
-    anchors = site.source_anchors.get(src.path)
+    anchors = p.coll.targets.source_anchors.get(src.path)
     if not anchors:
         return None
-    page_dir = site.source_dirs[src.path]
+    page_dir = p.places.source_dirs[src.path]
     exact: dict[str, str] = {}
     loose: dict[str, str | None] = {}
     for form, target in anchors.items():
@@ -127,78 +164,94 @@ def anchor_map(site: Site, src: Source) -> str | None:
     return json_for_html(data, sort_keys=True) + "\n"
 
 
-def chapter_file(site: Site, src: Source, ch: Chapter) -> str:
+def chapter_file(p: Planned, src: Source, ch: Chapter) -> tuple[str, Found]:
     """A chapter's index page: its intro, sub-chapters and questions in source order."""
-    ch_dir = site.chapter_dirs[(src.path, ch.index)]
-    meta = {"title": ch.title, "kind": "chapter", "source": src.path, "source_line": ch.line,
-            "chapter": _titles(site, src, ch.index)}
+    ch_dir = p.places.chapter_dirs[(src.path, ch.index)]
+    meta: ChapterMeta = {"title": ch.title, "kind": "chapter", "source": src.path, "source_line": ch.line,
+                         "chapter": _titles(src, ch.index)}
     parts = [front_matter(meta) + f"# {md_escape(ch.title)}\n"]
-    intro = PageResolver(site, src, ch_dir).rewrite(with_heading_ids(ch.intro, ch.intro_line, ch.inner), ch.intro_line)
+    intro, found = _rewrite(p, src, ch_dir, ch.intro, ch.intro_line, ch.inner)
     if intro:
         parts.append(intro + "\n")
-    children = site.children
-    for sub in children.chapters.get((src.path, ch.index), []):
-        url = relative_url(ch_dir, site.chapter_dirs[(src.path, sub.index)] + "/index.md")
+    for sub in p.children.chapters.get((src.path, ch.index), []):
+        url = relative_url(ch_dir, p.places.chapter_dirs[(src.path, sub.index)] + "/index.md")
         parts.append(f"- [{md_escape(sub.title)}](<{url}>)")
-    own = children.questions.get((src.path, ch.index), [])
+    own = p.children.questions.get((src.path, ch.index), [])
     if own:
-        parts.append("\n".join(_link_list(site, ch_dir, own, src)) + "\n")
-    return "\n".join(parts)
+        parts.append("\n".join(_link_list(p, ch_dir, own, src)) + "\n")
+    return "\n".join(parts), found
 
 
-def source_file(site: Site, src: Source) -> str:
+def source_file(p: Planned, src: Source) -> tuple[str, Found]:
     """A source's index page: its intro, chapters and questions, and its legacy-anchor map."""
-    src_dir = site.source_dirs[src.path]
-    meta = {"title": src.title, "kind": "source", "source": src.path,
-            "questions": len(src.questions)}
+    src_dir = p.places.source_dirs[src.path]
+    meta: SourceMeta = {"title": src.title, "kind": "source", "source": src.path, "questions": len(src.questions)}
     parts = [front_matter(meta) + f"# {md_escape(src.title)}\n"]
-    intro = PageResolver(site, src, src_dir).rewrite(with_heading_ids(src.intro, src.intro_line, src.intro_anchors), src.intro_line)
+    intro, found = _rewrite(p, src, src_dir, src.intro, src.intro_line, src.intro_anchors)
     if intro:
         parts.append(intro + "\n")
-    children = site.children
-    loose = children.questions.get((src.path, None), [])
+    loose = p.children.questions.get((src.path, None), [])
     if loose:
-        parts.append("\n".join(_link_list(site, src_dir, loose, src)) + "\n")
+        parts.append("\n".join(_link_list(p, src_dir, loose, src)) + "\n")
     for ch in src.chapters:
-        url = relative_url(src_dir, site.chapter_dirs[(src.path, ch.index)] + "/index.md")
+        url = relative_url(src_dir, p.places.chapter_dirs[(src.path, ch.index)] + "/index.md")
         depth = "#" * min(6, 2 + len(ch.titles) - 1)
         parts.append(f"{depth} [{md_escape(ch.title)}](<{url}>)\n")
-        own = children.questions.get((src.path, ch.index), [])
+        own = p.children.questions.get((src.path, ch.index), [])
         if own:
-            parts.append("\n".join(_link_list(site, src_dir, own, src)) + "\n")
+            parts.append("\n".join(_link_list(p, src_dir, own, src)) + "\n")
     if not src.questions:
         parts.append('<p class="qadocs-empty">这个文件里没有题目。</p>\n')
-    if site.source_anchors.get(src.path):  # tells assets/qadocs.js to look for anchors.json here
+    if p.coll.targets.source_anchors.get(src.path):  # tells assets/qadocs.js to look for anchors.json here
         parts.append('<div class="qadocs-anchors" hidden></div>\n')
-    return "\n".join(parts)
+    return "\n".join(parts), found
 
 
-def section_file(site: Site, section: str) -> str:
+def section_file(p: Planned, section: str) -> str:
     """A section (content folder) index page: its sub-sections and sources."""
-    sec_dir = site.section_dirs[section]
+    sec_dir = p.places.section_dirs[section]
     title = section.rsplit("/", 1)[-1]
-    lines = [front_matter({"title": title, "kind": "section", "section": section}) + f"# {md_escape(title)}\n"]
-    children = site.children
-    for sub, sub_dir in children.sections.get(section, []):
+    meta: SectionMeta = {"title": title, "kind": "section", "section": section}
+    lines = [front_matter(meta) + f"# {md_escape(title)}\n"]
+    for sub, sub_dir in p.children.sections.get(section, []):
         lines.append(f"- [{md_escape(sub.rsplit('/', 1)[-1])}](<{relative_url(sec_dir, sub_dir + '/index.md')}>)")
-    for src in children.sources.get(section, []):
-        url = relative_url(sec_dir, site.source_dirs[src.path] + "/index.md")
+    for src in p.children.sources.get(section, []):
+        url = relative_url(sec_dir, p.places.source_dirs[src.path] + "/index.md")
         lines.append(f"- [{md_escape(src.title)}](<{url}>)（{len(src.questions)} 题）")
     return "\n".join(lines) + "\n"
 
 
-def home_file(site: Site) -> str:
+def home_file(p: Planned) -> str:
     """The home page: every source with its question count."""
-    lines = [front_matter({"title": "首页", "kind": "home"}) + "# 题库目录\n",
-             f"共 {len(site.sources)} 个文件，{len(site.pages)} 道题。按章节浏览，或用右上角的搜索。\n"]
-    for src in site.sources:
-        url = relative_url("", site.source_dirs[src.path] + "/index.md")
+    meta: HomeMeta = {"title": "首页", "kind": "home"}
+    lines = [front_matter(meta) + "# 题库目录\n",
+             f"共 {len(p.sources)} 个文件，{len(p.assigned.pages)} 道题。按章节浏览，或用右上角的搜索。\n"]
+    for src in p.sources:
+        url = relative_url("", p.places.source_dirs[src.path] + "/index.md")
         label = f"{src.section} / {src.title}" if src.section else src.title
         lines.append(f"- [{md_escape(label)}](<{url}>)（{len(src.questions)} 题）")
     return "\n".join(lines) + "\n"
 
 
-def nav_tree(site: Site) -> list[Any]:
+def _source_nav(p: Planned, src: Source) -> list[Any]:
+    """A source's nav node: its page, then its chapters (nested) and questions."""
+    src_node: list[Any] = [p.places.source_dirs[src.path] + "/index.md"]
+    chapter_nodes: dict[int, list[Any]] = {}
+    for ch in src.chapters:
+        node: list[Any] = [p.places.chapter_dirs[(src.path, ch.index)] + "/index.md"]
+        parent = src_node if ch.parent is None else chapter_nodes[ch.parent]
+        parent.append({html_text(ch.title): node})
+        chapter_nodes[ch.index] = node
+    for q in src.questions:
+        page = p.assigned.page_of[(src.path, q.line)]
+        if page.question is not q:
+            continue  # the page sits in the nav where its first occurrence is
+        parent = src_node if q.chapter is None else chapter_nodes[q.chapter]
+        parent.append({html_text(_question_label(q)): page.dir + "/index.md"})
+    return src_node
+
+
+def nav_tree(p: Planned) -> list[Any]:
     """MkDocs nav: section → source → chapter → question, in source order; titles are HTML text."""
     nav: list[Any] = [{"首页": "index.md"}]
     section_nodes: dict[str, list[Any]] = {"": nav}
@@ -206,26 +259,13 @@ def nav_tree(site: Site) -> list[Any]:
     def section_node(section: str) -> list[Any]:
         if section not in section_nodes:
             head = section.rpartition("/")[0]
-            node: list[Any] = [site.section_dirs[section] + "/index.md"]
+            node: list[Any] = [p.places.section_dirs[section] + "/index.md"]
             section_node(head).append({html_text(section.rsplit("/", 1)[-1]): node})
             section_nodes[section] = node
         return section_nodes[section]
 
-    for src in site.sources:
-        src_node: list[Any] = [site.source_dirs[src.path] + "/index.md"]
-        section_node(src.section).append({html_text(src.title): src_node})
-        chapter_nodes: dict[int, list[Any]] = {}
-        for ch in src.chapters:
-            node: list[Any] = [site.chapter_dirs[(src.path, ch.index)] + "/index.md"]
-            parent = src_node if ch.parent is None else chapter_nodes[ch.parent]
-            parent.append({html_text(ch.title): node})
-            chapter_nodes[ch.index] = node
-        for q in src.questions:
-            page = site.page_of[(src.path, q.line)]
-            if page.question is not q:
-                continue  # the page sits in the nav where its first occurrence is
-            parent = src_node if q.chapter is None else chapter_nodes[q.chapter]
-            parent.append({html_text(_question_label(q)): page.dir + "/index.md"})
+    for src in p.sources:
+        section_node(src.section).append({html_text(src.title): _source_nav(p, src)})
     return nav
 
 
@@ -254,18 +294,18 @@ def _redirect_html(from_dir: str, to_dir: str, title: str, notice: str, link: st
                                 delay_ms=delay * 1000, notice=esc(notice), link=esc(link))
 
 
-def redirect_files(site: Site) -> dict[str, str]:
+def redirect_files(p: Planned) -> dict[str, str]:
     """Static pages at every former URL: moved questions forward, deleted ones explain and go to their chapter."""
     files: dict[str, str] = {}
-    for page in site.pages:
-        for old in site.entries[page.dir].old_urls:
+    for page in p.assigned.pages:
+        for old in p.assigned.entries[page.dir].old_urls:
             files[old + "/index.html"] = _redirect_html(
                 old, page.dir, page.question.title, f"这道题的地址已更改：{page.question.title}",
                 "前往新地址", 0)
-    chapters = {(src.path, ch.title): site.chapter_dirs[(src.path, ch.index)]
-                for src in site.sources for ch in src.chapters}
-    for entry in site.deleted:
-        target = chapters.get((entry.source, entry.chapter or "")) or site.source_dirs.get(entry.source, "")
+    chapters = {(src.path, ch.title): p.places.chapter_dirs[(src.path, ch.index)]
+                for src in p.sources for ch in src.chapters}
+    for entry in p.assigned.deleted:
+        target = chapters.get((entry.source, entry.chapter or "")) or p.places.source_dirs.get(entry.source, "")
         for old in entry.all_urls():
             files[old + "/index.html"] = _redirect_html(
                 old, target, entry.title, f"这道题已从题库删除：{entry.title}。正在前往它原来所在的章节。",
@@ -273,17 +313,17 @@ def redirect_files(site: Site) -> dict[str, str]:
     return files
 
 
-def questions_json(site: Site) -> list[dict[str, Any]]:
+def questions_json(p: Planned) -> list[QuestionEntry]:
     """The entries of questions.json, one per question page."""
-    base = site.opts.base_url.rstrip("/") + "/"
-    entries = []
-    for page in site.pages:
+    base = p.coll.opts.base_url.rstrip("/") + "/"
+    entries: list[QuestionEntry] = []
+    for page in p.assigned.pages:
         q = page.question
-        src = site.by_path[q.source]
+        src = p.coll.by_path[q.source]
         entries.append({
             "id": page.id, "title": q.title, "url": base + page.dir + "/",
             "number": _number_value(q.number), "source": q.source,
-            "source_url": base + site.source_dirs[q.source] + "/", "source_line": q.line,
-            "chapter": _titles(site, src, q.chapter), "anchors": page.anchors,
+            "source_url": base + p.places.source_dirs[q.source] + "/", "source_line": q.line,
+            "chapter": _titles(src, q.chapter), "anchors": list(p.coll.targets.page_anchors[page.dir]),
         })
     return entries

@@ -20,7 +20,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from .build import generate, layout_rules, shown_from_root
 from .config import QadocsConfig
 from .errors import ContentError, QadocsError
-from .plan import Options
+from .options import Options
 from .sanitize import content_id
 from .split import Layout
 

@@ -1,0 +1,246 @@
+"""The links and images of one piece of text, resolved for the page it lands on.
+
+`PageResolver` answers `resolve.rewrite_markdown`'s questions from the collection's anchors
+(`targets.Targets`) and files, and keeps what it found — diagnostics, files to copy, links to
+anchors that exist nowhere — in a `Found` of its own, which the caller takes with the text.
+Which repository files may be published at all is decided here, once.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+from urllib.parse import quote, unquote
+
+from .anchors import clean_fragment
+from .model import Diagnostic, Severity, Source
+from .options import Options
+from .read import is_inside
+from .resolve import Image, Resolver, relative_url, rewrite_markdown
+from .targets import Targets
+from .urls import MEDIA_DIR, WINDOWS_ABS_RE, is_external, is_remote
+
+MISSING_ANCHORS_SHOWN = 5  # more dead anchor links than this in one file make one summary line
+# The only files copied into the site: raster images, which a browser never runs. HTML, SVG,
+# PDF, scripts, configuration and everything else stays out, whatever links to it.
+COPYABLE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico"})
+UNSAFE_IN_FRAGMENT = frozenset(' "<>\\`{}|^%')  # percent-encoded in a fragment (an `id` may hold them)
+OUTSIDE: Literal["outside"] = "outside"  # what `locate` says of a reference that leaves the repository
+
+
+@dataclass(slots=True, frozen=True)
+class DeadAnchor:
+    """A link to an anchor that no heading or anchor of its target source has."""
+
+    path: str  # the source the link is written in
+    line: int
+    col: int
+    anchor: str
+    target: str  # the source the link points into
+
+
+@dataclass(slots=True)
+class Found:
+    """What resolving one page's references found besides the new text."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    assets: dict[str, Path] = field(default_factory=dict)  # docs path -> repository file to copy
+    dead_anchors: list[DeadAnchor] = field(default_factory=list)
+
+    def merge(self, other: Found) -> None:
+        """Add what `other` found after what this one did."""
+        self.diagnostics += other.diagnostics
+        self.assets.update(other.assets)
+        self.dead_anchors += other.dead_anchors
+
+
+@dataclass(slots=True, frozen=True)
+class Collection:
+    """What resolving a reference needs to know of the whole collection (read only)."""
+
+    opts: Options
+    by_path: Mapping[str, Source]  # source path -> source
+    source_dirs: Mapping[str, str]  # source path -> its page dir
+    targets: Targets
+
+
+def locate(candidates: list[Path], repo_root: Path) -> Path | Literal["outside"] | None:
+    """The first candidate that is a file inside the repo, never one outside it: OUTSIDE when
+    every candidate leaves the repository, or when one that does names an existing file (a link
+    or `..` path to something outside); None when there is no such file."""
+    leaving = [c for c in candidates if not is_inside(c, repo_root)]
+    for candidate in candidates:
+        if candidate not in leaving and candidate.is_file():
+            return candidate
+    if leaving and (len(leaving) == len(candidates) or any(c.exists() for c in leaving)):
+        return OUTSIDE
+    return None
+
+
+def refusal(path: Path, repo_root: Path) -> str | None:
+    """Why the repository file `path` may not be copied into the site, or None when it may.
+
+    Only raster images are copied, and nothing that is, or lies under, a dot-named file or
+    folder (`.git/`, `.env`), neither as written nor where a symlink leads."""
+    root = repo_root.resolve()
+    real = path.resolve()
+    for shown in (Path(os.path.normpath(path.absolute())), real):  # as written (`..` folded), as linked
+        try:
+            parts = shown.relative_to(root).parts
+        except ValueError:
+            continue
+        if any(part.startswith(".") for part in parts):
+            return "it is a hidden file or lies in a hidden folder"
+    if real.suffix.lower() not in COPYABLE_SUFFIXES or path.suffix.lower() not in COPYABLE_SUFFIXES:
+        return ("only raster images (" + ", ".join(sorted(s[1:] for s in COPYABLE_SUFFIXES))
+                + ") are published; other files, SVG and HTML included, could run script on the site")
+    return None
+
+
+def asset_path(path: Path, repo_root: Path) -> str:
+    """Docs-dir path under which the repository file `path` is copied (ask `refusal` first)."""
+    return f"{MEDIA_DIR}/{Path(path).resolve().relative_to(repo_root.resolve()).as_posix()}"
+
+
+def target_url(from_dir: str, target: str, html: bool = True) -> str:
+    """The URL, relative to the page in `from_dir`, of an anchor target: a page dir, or a page dir
+    and a fragment (`dir#name`, an anchor inside that page). `html`: the page's URL (`dir/`),
+    else its markdown file (`dir/index.md`), which MkDocs turns into the page's URL."""
+    page_dir, hash_mark, fragment = target.partition("#")
+    if html:
+        url = relative_url(from_dir, page_dir) + "/"
+    else:
+        url = relative_url(from_dir, posixpath.join(page_dir, "index.md"))
+    return url + hash_mark + "".join(quote(ch) if ch in UNSAFE_IN_FRAGMENT else ch for ch in fragment)
+
+
+def _local(target: str) -> str | None:
+    """A relative path with fragment and query dropped, or None if it is absolute."""
+    path = unquote(target.split("#", 1)[0].split("?", 1)[0]).replace("\\", "/")
+    if WINDOWS_ABS_RE.match(target) or path.startswith("/"):
+        return None
+    return path[2:] if path.startswith("./") else path
+
+
+class PageResolver(Resolver):
+    """Resolves the references of one piece of text from one source, shown on one page."""
+
+    def __init__(self, coll: Collection, src: Source, page_dir: str) -> None:
+        self.coll = coll
+        self.src = src
+        self.page_dir = page_dir
+        self.src_dir = coll.opts.content_dir / src.section if src.section else coll.opts.content_dir
+        self.found = Found()
+
+    def _diag(self, line: int, col: int, severity: Severity, code: str, msg: str) -> None:
+        self.found.diagnostics.append(Diagnostic(self.src.path, line, severity, code, msg, col))
+
+    def _locate(self, candidates: list[Path], shown: str, line: int, col: int) -> Path | Literal["outside"] | None:
+        found = locate(candidates, self.coll.opts.repo_root)
+        if found == OUTSIDE:
+            self._diag(line, col, "error", "path-outside-repo", f"'{shown}' points outside the repository; not copied")
+        return found
+
+    def _copy(self, path: Path, what: str, line: int, col: int) -> str | None:
+        """The URL of the repository file `path` copied into the site, or None when it may not be."""
+        why = refusal(path, self.coll.opts.repo_root)
+        if why is not None:
+            self._diag(line, col, "warning", "file-not-copied", f"{what} is not copied: {why}")
+            return None
+        dest = asset_path(path, self.coll.opts.repo_root)
+        self.found.assets[dest] = path
+        return relative_url(self.page_dir, dest)
+
+    def image(self, target: str, line: int, col: int = 1) -> Image:
+        """A local image copied into the site, a remote or data URL kept, or missing (None)."""
+        if not target:
+            return Image(None)
+        if is_remote(target):
+            self._diag(line, col, "info", "remote-image", f"image '{target}' is loaded from another host")
+            return Image(target, remote=True)
+        if target.lower().startswith("data:image/"):
+            return Image(target)
+        rel = _local(target) if not is_external(target) else None
+        if rel is None:
+            self._diag(line, col, "error", "path-absolute",
+                       f"image '{target}' is an absolute or non-file path; use a path inside the repository")
+            return Image(None)
+        opts = self.coll.opts
+        candidates = [self.src_dir / rel, opts.content_dir / rel, opts.imgs_dir / rel]
+        if rel.startswith("imgs/"):
+            candidates.append(opts.imgs_dir / rel[len("imgs/"):])
+        found = self._locate(candidates, target, line, col)
+        if found == OUTSIDE:
+            return Image(None)
+        if found is None:
+            severity: Severity = "error" if opts.missing_images == "error" else "warning"
+            self._diag(line, col, severity, "image-missing", f"image '{target}' is not in the repository")
+            return Image(None)
+        return Image(self._copy(found, f"image '{target}'", line, col))
+
+    def link(self, target: str, line: int, col: int = 1, html: bool = False) -> str | None:
+        """A link's new href: to a question, chapter or source page (and anchor), to a copied
+        file, unchanged when external; None (with a diagnostic) when it leads nowhere."""
+        if not target or is_external(target) or target.startswith("/"):
+            return target
+        path, hash_mark, fragment = target.partition("#")
+        src = self.src
+        if path:
+            to = self._link_file(target, path, bool(hash_mark), line, col)
+            if not isinstance(to, tuple):  # a copied file, or nothing
+                return None if to is None else to + (hash_mark + fragment if fragment else "")
+            src, fragment = to[0], fragment if to[1] is None else to[1]
+        if not fragment:
+            return target_url(self.page_dir, self.coll.source_dirs[src.path], html)
+        targets = self.coll.targets
+        found_dir = targets.indexes[src.path].find(fragment) or targets.inner_indexes[src.path].find(fragment)
+        if found_dir is None:
+            self.found.dead_anchors.append(DeadAnchor(self.src.path, line, col, clean_fragment(fragment), src.path))
+            return None
+        return target_url(self.page_dir, found_dir, html)
+
+    def _link_file(self, target: str, path: str, has_hash: bool, line: int,
+                   col: int) -> str | tuple[Source, str | None] | None:
+        """What the path part of a link leads to: a copied file's URL, a source (with the
+        fragment to use instead of the link's, when the path was an anchor), or None."""
+        rel = _local(path)
+        found = self._locate([self.src_dir / rel], target, line, col) if rel else None
+        if found == OUTSIDE:
+            return None
+        if found is not None and found.suffix.lower() == ".md":
+            content = self.coll.opts.content_dir
+            other = found.resolve().relative_to(content.resolve()).as_posix() if is_inside(found, content) else ""
+            if other not in self.coll.by_path:  # markdown outside content/ is no page of the site
+                self._diag(line, col, "warning", "link-missing", f"link target '{target}' is not a source")
+                return None
+            return self.coll.by_path[other], None
+        if found is not None:
+            return self._copy(found, f"link target '{target}'", line, col)
+        if not has_hash and self.coll.targets.indexes[self.src.path].find(path) is not None:
+            self._diag(line, col, "info", "link-no-hash", f"link '{target}' has no '#'; read as an anchor")
+            return self.src, target
+        self._diag(line, col, "warning", "link-missing", f"link target '{target}' does not exist")
+        return None
+
+    def rewrite(self, text: str, first_line: int) -> str:
+        """The text with its links and images resolved for this page."""
+        return rewrite_markdown(text, first_line, self) if text else ""
+
+
+def dead_anchor_findings(dead: list[DeadAnchor], path: str) -> list[Diagnostic]:
+    """A `link-anchor-missing` per dead anchor link written in the source `path`; when it has more than
+    MISSING_ANCHORS_SHOWN of them (dozens of `#bookmark123` links to a lost export, say), one
+    `link-anchors-missing` line at the first, naming the first few."""
+    if len(dead) <= MISSING_ANCHORS_SHOWN:
+        return [Diagnostic(path, d.line, "warning", "link-anchor-missing",
+                           f"link '#{d.anchor}' names no question, chapter or anchor in {d.target}", d.col)
+                for d in dead]
+    named = ", ".join(f"'#{d.anchor}' (line {d.line})" for d in dead[:MISSING_ANCHORS_SHOWN])
+    return [Diagnostic(path, dead[0].line, "warning", "link-anchors-missing",
+                       f"{len(dead)} links name anchors that no heading or anchor has: {named} "
+                       f"and {len(dead) - MISSING_ANCHORS_SHOWN} more; they are shown as plain text "
+                       "(point them at a heading, or remove them)", dead[0].col)]

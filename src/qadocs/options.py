@@ -1,0 +1,25 @@
+"""What a generation is asked to do: where things are and how strict to be."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .registry import REGISTRY_NAME
+from .split import Layout
+
+MissingImages = Literal["placeholder", "error"]
+
+
+@dataclass(slots=True, frozen=True)
+class Options:
+    """Where things are and how strict to be; paths are absolute."""
+
+    repo_root: Path
+    content_dir: Path
+    imgs_dir: Path
+    base_url: str = "/"
+    missing_images: MissingImages = "placeholder"
+    registry_path: str = REGISTRY_NAME  # how diagnostics name the registry file
+    layout: tuple[tuple[str, Layout], ...] = ()  # (glob, questions' heading level or "page"), first match wins
