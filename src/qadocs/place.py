@@ -11,8 +11,8 @@ import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .model import Chapter, Diagnostic, Question, Source, question_key
-from .registry import Candidate, Change, Entry, Registry, assign, dump_registry, fingerprint
+from .model import Chapter, Diagnostic, Question, Source, fingerprint, question_key
+from .registry import Candidate, Change, Entry, Registry, assign, dump_registry
 from .slug import slugify
 from .urls import RESERVED_DIRS
 

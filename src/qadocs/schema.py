@@ -2,8 +2,8 @@
 and the entries of `questions.json`. Pages are rendered from these types, and the tests read
 the generated files back and validate them against the same types."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: TypedDict reads `NotRequired` at class creation,
+# which string annotations hide from it on Python 3.11.
 from typing import Literal, NotRequired, TypedDict
 
 Number = int | str | None  # `12` as a number, `3.1` or `Q5` as text, None when unnumbered
