@@ -17,8 +17,7 @@ import pytest
 from pypinyin import Style, pinyin
 
 from qadocs.check import check_duplicates, is_placeholder, title_key
-from qadocs.model import Diagnostic
-from qadocs.registry import EMPTY_ANSWER, fingerprint
+from qadocs.model import EMPTY_ANSWER, Diagnostic, fingerprint
 from qadocs.split import split_source
 
 

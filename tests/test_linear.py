@@ -14,23 +14,23 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qadocs.anchors import AnchorIndex
-from qadocs.check import TAG_RE as CHECK_TAG_RE
 from qadocs.check import _unbalanced, check_sources
-from qadocs.mathml import is_display_line, math_spans
-from qadocs.resolve import (
-    A_TAG_RE,
+from qadocs.lex import (
+    ANY_TAG_RE,
+    CONTAINER_TAG_RE,
     IMAGE_RE,
-    IMG_TAG_RE,
     LINK_RE,
-    Image,
-    Resolver,
+    REF_TAG_RE,
     code_spans,
-    mask_code_spans,
-    rewrite_markdown,
-    sub_tags,
+    find_tags,
+    is_link_line,
+    mask,
+    md_heading,
 )
-from qadocs.split import LINK_RE as TOC_LINK_RE
-from qadocs.split import TAG_RE, is_link_line, md_heading, plain_text, split_source
+from qadocs.mathml import is_display_line, math_spans
+from qadocs.outline import html_text
+from qadocs.resolve import Image, Resolver, rewrite_markdown
+from qadocs.split import split_source
 
 # The patterns the linear code replaces, kept here as the reference for what it must match.
 OLD_MD_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -39,7 +39,6 @@ _OLD_INLINE = (r"\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()]*(
                r"""(\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)""")
 OLD_IMAGE_RE = re.compile("!" + _OLD_INLINE)
 OLD_LINK_RE = re.compile(r"(?<![!\\])" + _OLD_INLINE)
-OLD_TOC_LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^<>()\s]*(?:\([^()\s]*\)[^<>()\s]*)*)>?\s*\)")
 OLD_DISPLAY_LINE_RE = re.compile(r"^\s*\$\$(?:.*\S.*\$\$)?\s*$")
 OLD_MATH_RE = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">'
@@ -106,6 +105,10 @@ def test_code_spans_cases() -> None:
     assert code_spans(BACKTICK_LINE + "`" * 2000) == [(1, len(BACKTICK_LINE) + 2000)]
 
 
+def mask_code_spans(line: str) -> str:
+    return mask(line, code_spans(line))
+
+
 def test_mask_code_spans() -> None:
     assert mask_code_spans("a `<div>` b ``<p>`` c") == "a " + " " * 7 + " b " + " " * 7 + " c"
     assert mask_code_spans("a ``<div>` b") == "a ``<div>` b"
@@ -150,7 +153,10 @@ def test_backtick_line_with_link_after() -> None:
 @given(st.text(alphabet="# \tab\\`\n", max_size=24))
 def test_md_heading_same_as_old_regex(line: str) -> None:
     m = OLD_MD_HEADING_RE.match(line)
-    assert md_heading(line) == (None if m is None else (len(m.group(1)), m.group(2)))
+    text = None if m is None else m.group(2)
+    if text is not None and not text.strip("#") and line[m.end(1):].strip(" \t") == text:
+        text = None  # only a closing sequence (`# ##`): an empty heading, as on GitHub; the old pattern kept it
+    assert md_heading(line) == (None if m is None else (len(m.group(1)), text or None))
 
 
 @given(st.text(alphabet="-*+1. \t[]()ab\u3000", max_size=24))
@@ -165,13 +171,11 @@ INLINE_TEXT = st.text(alphabet="[]()!<> \t\"'\\ab", max_size=30)
 def test_inline_links_same_as_old_regex(text: str) -> None:
     assert matches(LINK_RE, text) == matches(OLD_LINK_RE, text)
     assert matches(IMAGE_RE, text) == matches(OLD_IMAGE_RE, text)
-    assert matches(TOC_LINK_RE, text) == matches(OLD_TOC_LINK_RE, text)
 
 
 def test_inline_links_cases() -> None:
     for text in ['[a]( "t")', '[a](  "t" )', '[a]( "t x")', "[a]( 'b' )", '[a](b "t")', "[a](   )", '[a]( "t']:
         assert matches(LINK_RE, text) == matches(OLD_LINK_RE, text), text
-        assert matches(TOC_LINK_RE, text) == matches(OLD_TOC_LINK_RE, text), text
 
 
 @given(st.text(alphabet="$ a\t\u3000\n", max_size=16))
@@ -192,18 +196,13 @@ def test_math_spans_same_as_old_regex(text: str) -> None:
 
 @given(st.text(alphabet="<>/aimgdv \"=", max_size=30))
 def test_tag_search_bounded_by_last_gt(text: str) -> None:
-    def mark(m: re.Match[str]) -> str:
-        return f"[{m.start()}:{m.group(0)}]"
-
-    for pattern in (IMG_TAG_RE, A_TAG_RE, TAG_RE):
-        assert sub_tags(pattern, mark, text) == pattern.sub(mark, text)
-    assert plain_text(text) == plain_text_old(text)
-    end = text.rfind(">") + 1
-    assert matches(CHECK_TAG_RE, text) == [(m.span(), m.groups()) for m in CHECK_TAG_RE.finditer(text, 0, end)]
+    for pattern in (REF_TAG_RE, ANY_TAG_RE, CONTAINER_TAG_RE):
+        assert [(m.span(), m.groups()) for m in find_tags(pattern, text)] == matches(pattern, text)
+    assert html_text(text) == plain_text_old(text)
 
 
 def plain_text_old(fragment: str) -> str:
-    text = html.unescape(TAG_RE.sub("", fragment)).replace("**", "").replace("__", "")
+    text = html.unescape(ANY_TAG_RE.sub("", fragment)).replace("**", "").replace("__", "")
     return " ".join(text.split())
 
 
@@ -212,7 +211,7 @@ def unbalanced_reference(text: str) -> list[tuple[int, str, str]]:
     found: list[tuple[int, str, str]] = []
     stack: list[tuple[str, int]] = []
     for offset, line in enumerate(text.split("\n")):
-        for tag in CHECK_TAG_RE.finditer(line):
+        for tag in CONTAINER_TAG_RE.finditer(line):
             closing, name, selfclosing = tag.group(1), tag.group(2).lower(), tag.group(3)
             if selfclosing:
                 continue
@@ -249,11 +248,10 @@ def test_long_lines() -> None:
     assert is_link_line("- [" + "](" * 100_000 + ")" + spaces)
     assert LINK_RE.search("[a](" + spaces + "x") is None
     assert LINK_RE.search("[a](" + " \t" * 50_000 + '"x') is None
-    assert TOC_LINK_RE.search("[a](" + spaces + "x") is None
     assert not is_display_line("$$" + "a" * 100_000)
     assert math_spans('<span class="arithmatex">\\(' * 20_000) == []
-    assert plain_text("<" * 100_000 + "a") == "<" * 100_000 + "a"
-    assert sub_tags(IMG_TAG_RE, lambda m: "", "<img " * 50_000) == "<img " * 50_000
+    assert html_text("<" * 100_000 + "a") == "<" * 100_000 + "a"
+    assert list(find_tags(REF_TAG_RE, "<img " * 50_000)) == []
     assert list(_unbalanced("<div " * 50_000, 1)) == []
     found = list(_unbalanced("<div>\n" * 20_000 + "</span>\n" * 20_000, 1))
     assert found[0] == (20_001, "span", "closed") and found[-1] == (20_000, "div", "open")

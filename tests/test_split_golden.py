@@ -9,13 +9,21 @@ import pytest
 import yaml
 
 from golden import GOLDEN, check_golden
+from qadocs.outline import read_outline
 from qadocs.split import split_source
 
 CASES = sorted((GOLDEN / "split").glob("*.md"))
 
 
+def heading_levels(text: str) -> dict[int, int]:
+    """The level of the heading on each 1-based line (a question keeps no level of its own)."""
+    return {h.index + 1: h.level for h in read_outline(text.split("\n")).headings}
+
+
 def summarize(path: Path) -> dict[str, Any]:
-    src = split_source(path.name, path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    src = split_source(path.name, text)
+    level = heading_levels(text)
     return {
         "title": src.title,
         "title_line": src.title_line,
@@ -26,7 +34,7 @@ def summarize(path: Path) -> dict[str, Any]:
         "chapters": [{"titles": list(c.titles), "line": c.line, "anchor": c.anchor, "parent": c.parent,
                       "intro": c.intro} for c in src.chapters],
         "questions": [{"number": q.number, "title": q.title, "anchor": q.anchor, "line": q.line,
-                       "level": q.level, "chapter": q.chapter, "body_line": q.body_line, "body": q.body}
+                       "level": level[q.line], "chapter": q.chapter, "body_line": q.body_line, "body": q.body}
                       for q in src.questions],
         "diagnostics": [d.render() for d in src.diagnostics],
     }

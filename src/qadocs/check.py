@@ -15,14 +15,9 @@ from collections.abc import Iterator
 
 from pypinyin import Style, pinyin
 
+from .lex import CONTAINER_TAG_RE, code_of, find_tags, mask
 from .mathml import UnsupportedMath, convert_tex, is_display_line
-from .model import Diagnostic, Question, Source
-from .registry import EMPTY_ANSWER, fingerprint
-from .resolve import mask_code_spans
-from .split import FenceTracker
-
-CONTAINER_TAGS = ("div", "details", "table", "blockquote", "center", "ul", "ol", "span", "p", "summary", "font")
-TAG_RE = re.compile(r"<(/?)(" + "|".join(CONTAINER_TAGS) + r")\b[^>]*?(/?)>", re.IGNORECASE)
+from .model import EMPTY_ANSWER, Diagnostic, Question, Source, fingerprint
 
 
 def check_duplicate_ids(src: Source) -> Iterator[Diagnostic]:
@@ -79,13 +74,11 @@ def _unbalanced(text: str, first_line: int) -> Iterator[tuple[int, str, str]]:
     """(line, tag, problem) for container tags left open or closed without opening, outside code."""
     stack: list[tuple[str, int]] = []
     open_count: dict[str, int] = defaultdict(int)  # name -> times on the stack: no scan per closing tag
-    fences = FenceTracker()
+    code = code_of(text)
     for offset, line in enumerate(text.split("\n")):
-        if fences.is_code(line):
+        if code.is_block(offset):
             continue
-        line = mask_code_spans(line)
-        # no tag ends after the last `>`; searching there from each `<` would be quadratic
-        for tag in TAG_RE.finditer(line, 0, line.rfind(">") + 1):
+        for tag in find_tags(CONTAINER_TAG_RE, mask(line, code.spans_on(offset))):
             closing, name, selfclosing = tag.group(1), tag.group(2).lower(), tag.group(3)
             if selfclosing:
                 continue
@@ -160,12 +153,12 @@ def _inline_math(line: str) -> Iterator[tuple[int, str]]:
 def find_math(text: str, first_line: int) -> Iterator[tuple[int, int, str, bool]]:
     r"""(line, col, TeX, display) of each formula of `text` (a body or intro starting at
     `first_line`) as the site renders it: `$…$` and `\(…\)` inline, `$$…$$` and `\[…\]`
-    blocks (one line or several, any indent), never inside fenced code or code spans."""
-    fences = FenceTracker()
+    blocks (one line or several, any indent), never inside code blocks or code spans (`lex.code_of`)."""
+    code = code_of(text)
     block: tuple[str, int, int, list[str]] | None = None  # (closer, line, col, TeX lines so far)
     for offset, line in enumerate(text.split("\n")):
         number = first_line + offset
-        if fences.is_code(line):
+        if code.is_block(offset):
             block = None
             continue
         stripped = line.strip()
@@ -190,7 +183,7 @@ def find_math(text: str, first_line: int) -> Iterator[tuple[int, int, str, bool]
         if stripped.startswith("\\[") and stripped.endswith("\\]") and len(stripped) > 4:
             yield number, col + 1, stripped[2:-2], True
             continue
-        for index, tex in _inline_math(mask_code_spans(line)):
+        for index, tex in _inline_math(mask(line, code.spans_on(offset))):
             yield number, index + 1, tex, False
 
 

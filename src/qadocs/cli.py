@@ -22,7 +22,23 @@ DEFAULT_OUT = "build/docs"
 DEFAULT_IMGS = "imgs"
 
 
+def _shared_options() -> argparse.ArgumentParser:
+    """The options `split` and `check` share: where the sources are and how they are read."""
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("--content", default=DEFAULT_CONTENT, help=f"sources folder (default: {DEFAULT_CONTENT})")
+    shared.add_argument("--imgs", default=DEFAULT_IMGS, help=f"shared images folder (default: {DEFAULT_IMGS})")
+    shared.add_argument("--root", default=".",
+                        help="repository root; no file outside it is ever read or copied (default: .)")
+    shared.add_argument("--missing-images", choices=["placeholder", "error"], default="placeholder",
+                        help="report missing images as warnings (default; pages show a placeholder) or as errors")
+    shared.add_argument("--config", default="mkdocs.yml",
+                        help="mkdocs.yml whose `plugins: - qadocs: layout:` rules apply, if it exists "
+                             "(default: mkdocs.yml in --root)")
+    return shared
+
+
 def _parser() -> argparse.ArgumentParser:
+    """The command line: `split` and `check`, with the options they share declared once."""
     parser = argparse.ArgumentParser(
         prog="qadocs",
         description="Turn interview Q&A markdown (one file per topic) into one page per question "
@@ -31,34 +47,20 @@ def _parser() -> argparse.ArgumentParser:
                "plugin; `qadocs split` writes the same pages for any other tool.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    split = sub.add_parser("split", help="write one page per question into the generated docs dir",
+    shared = [_shared_options()]
+    split = sub.add_parser("split", parents=shared, help="write one page per question into the generated docs dir",
                            description="Read every *.md under --content and write the question, chapter "
                                        "and source pages, questions.json and copied images to --out.")
-    split.add_argument("--content", default=DEFAULT_CONTENT, help=f"sources folder (default: {DEFAULT_CONTENT})")
     split.add_argument("--out", default=DEFAULT_OUT, help=f"generated docs dir (default: {DEFAULT_OUT})")
-    split.add_argument("--imgs", default=DEFAULT_IMGS, help=f"shared images folder (default: {DEFAULT_IMGS})")
-    split.add_argument("--root", default=".",
-                       help="repository root; no file outside it is ever read or copied (default: .)")
     split.add_argument("--base-url", default="/", help="URL path the site is served under (default: /)")
-    split.add_argument("--missing-images", choices=["placeholder", "error"], default="placeholder",
-                       help="report missing images as warnings and show a placeholder, or as errors")
     split.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
-    check = sub.add_parser("check", help="report problems in the sources without writing anything",
+    check = sub.add_parser("check", parents=shared, help="report problems in the sources without writing anything",
                            description="Read every *.md under --content and report each problem once as "
                                        "`path:line:col: severity code message`. Exit 0 when clean, 1 on errors "
                                        "(or warnings with --strict), 2 on usage errors.")
-    check.add_argument("--content", default=DEFAULT_CONTENT, help=f"sources folder (default: {DEFAULT_CONTENT})")
-    check.add_argument("--imgs", default=DEFAULT_IMGS, help=f"shared images folder (default: {DEFAULT_IMGS})")
-    check.add_argument("--root", default=".", help="repository root (default: .)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument("--format", choices=["text", "json", "github"], default="text",
                        help="text (default), json (a list of objects), or github (workflow annotations)")
-    check.add_argument("--missing-images", choices=["placeholder", "error"], default="placeholder",
-                       help="treat missing images as warnings (default) or errors")
-    for command in (split, check):
-        command.add_argument("--config", default="mkdocs.yml",
-                             help="mkdocs.yml whose `plugins: - qadocs: layout:` rules apply, if it exists "
-                                  "(default: mkdocs.yml in --root)")
     return parser
 
 
@@ -96,12 +98,14 @@ def _progress(done: int, total: int) -> None:
 
 
 def _github(diag: Diagnostic) -> str:
+    """`diag` as a GitHub Actions workflow command (an annotation on the file and line)."""
     level = {"error": "error", "warning": "warning", "info": "notice"}[diag.severity]
     message = diag.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return f"::{level} file={diag.path},line={diag.line},col={diag.col},title={diag.code}::{message}"
 
 
 def _check(args: argparse.Namespace, opts: Options) -> int:
+    """`qadocs check`: report every finding in the chosen format; nothing is written."""
     try:
         result = generate(opts, None, _progress)
     except QadocsError as exc:
@@ -131,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    """Parse `argv`, check the folders and run the command."""
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -139,21 +144,29 @@ def _run(argv: Sequence[str] | None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    root = Path(args.root).resolve()
     try:
-        layout = config_layout(root / args.config)
+        opts = _options(args)
     except QadocsError as exc:
         print(f"qadocs: {exc}", file=sys.stderr)
         return 2
-    opts = Options(repo_root=root, content_dir=(root / args.content).resolve(),
-                   imgs_dir=(root / args.imgs).resolve(), base_url=getattr(args, "base_url", "/"),
-                   missing_images=args.missing_images, layout=layout)
     if not opts.content_dir.is_dir():
         print(f"qadocs: content folder {opts.content_dir} does not exist (use --content DIR)", file=sys.stderr)
         return 2
-    if args.command == "check":
-        return _check(args, opts)
-    out = (root / args.out).resolve()
+    return _check(args, opts) if args.command == "check" else _split(args, opts)
+
+
+def _options(args: argparse.Namespace) -> Options:
+    """The generation's options from the command line and mkdocs.yml's layout rules (QadocsError if unreadable)."""
+    root = Path(args.root).resolve()
+    layout = config_layout(root / args.config)
+    return Options(repo_root=root, content_dir=(root / args.content).resolve(),
+                   imgs_dir=(root / args.imgs).resolve(), base_url=getattr(args, "base_url", "/"),
+                   missing_images=args.missing_images, layout=layout)
+
+
+def _split(args: argparse.Namespace, opts: Options) -> int:
+    """`qadocs split`: write the docs dir, report the findings and the registry's changes."""
+    out = (opts.repo_root / args.out).resolve()
     try:
         result = generate(opts, out, _progress)
     except ContentError as exc:

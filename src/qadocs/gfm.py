@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -61,6 +61,8 @@ def parser() -> MarkdownIt:
 
 @dataclass(slots=True)
 class _Item:
+    """One list item of the source, as the re-indenting needs it."""
+
     start: int  # line of the marker
     end: int  # first line after the item
     depth: int
@@ -77,6 +79,7 @@ class ListShape:
 
 
 def _item(line: str, start: int, end: int, depth: int) -> _Item | None:
+    """The list item whose marker starts `line` (lines `start` to `end`), or None without a marker."""
     m = MARKER_RE.match(line)
     if m is None:
         return None
@@ -117,119 +120,195 @@ def normalise_lists(text: str, depth: int = 0) -> tuple[str, list[ListShape]]:
     quotes' bodies are kept as written (no recursion without end on `> > > …`)."""
     lines = text.expandtabs(TAB).split("\n")
     tokens, shapes = analyse("\n".join(lines))
-    owner: dict[int, _Item] = {}
-    blank_before: set[int] = set()
-    alerts: dict[int, tuple[int, str]] = {}
-    stack: list[str] = []  # open container token types
-    items: list[_Item] = []
-    heavy_items: set[int] = set()  # start lines of items holding a code, table, math… block
-    separators: set[int] = set()  # quotes GitHub keeps apart and Python-Markdown would merge
-    quotes: dict[int, int] = {}  # top-level quote: first line -> end; normalised inside, recursively
-    escapes: set[int] = set()  # paragraph lines that look like list items to Python-Markdown only
-    loose: list[bool] = []  # of the open lists
-    for i, tok in enumerate(tokens):
-        if (tok.type == "blockquote_open" and i and tokens[i - 1].type == "blockquote_close"
-                and tok.map is not None and not stack):
-            separators.add(tok.map[0])
-        if tok.nesting == -1:
-            if stack:
-                popped = stack.pop()
-                if popped == "list_item_open" and items:
-                    items.pop()
-                if popped in ("bullet_list_open", "ordered_list_open") and loose:
-                    loose.pop()
-            continue
-        in_quote = "blockquote_open" in stack
-        if tok.map is not None and tok.type in SEPARATE and not in_quote:
-            first, last = tok.map
-            if first > 0:
-                blank_before.add(first)
-            if last < len(lines):  # a list too: Python-Markdown swallows a sibling item after it
-                blank_before.add(last)
-            if tok.type in HEAVY and items:
-                heavy_items.add(items[-1].start)
-        if tok.type == "blockquote_open" and tok.map is not None and not in_quote:
-            first, last = tok.map
-            m = ALERT_RE.match(lines[first])
-            if m and not stack:
-                alerts[first] = (last, m.group(1).lower())
-            elif not stack:
-                quotes[first] = last
-            if last < len(lines):
-                blank_before.add(last)
-        if tok.type in ("bullet_list_open", "ordered_list_open"):
-            loose.append(not _tight(tokens, i))
-        if tok.type == "paragraph_open" and tok.map is not None and items and not in_quote:
-            for n in range(tok.map[0] + 1, tok.map[1]):
-                m = MARKER_RE.match(lines[n])
-                if m and (m.group("space") or m.end() == len(lines[n])):
-                    escapes.add(n)
-        if tok.type == "list_item_open" and tok.map is not None and not in_quote:
-            depth = sum(1 for t in stack if t == "list_item_open") + 1
-            if loose and loose[-1]:  # GitHub spaces this list's items out: so must Python-Markdown
-                blank_before.add(tok.map[0])
-            item = _item(lines[tok.map[0]], tok.map[0], tok.map[1], depth)
-            if item is not None:
-                for n in range(item.start, item.end):
-                    owner[n] = item
-                items.append(item)
+    edits = _Scan(lines, tokens).run()
+    return "\n".join(_rewrite(lines, edits, depth)), shapes
+
+
+# -- reading the block map: where lines need a change ---------------------------------------------
+
+LIST_OPEN = ("bullet_list_open", "ordered_list_open")
+
+
+@dataclass(slots=True)
+class _Edits:
+    """Where the source lines need a change, by line number (0-based)."""
+
+    owner: dict[int, _Item] = field(default_factory=dict)  # line -> innermost list item holding it
+    blank_before: set[int] = field(default_factory=set)
+    alerts: dict[int, tuple[int, str]] = field(default_factory=dict)  # first line -> (end, alert kind)
+    quotes: dict[int, int] = field(default_factory=dict)  # top-level quote: first line -> end; normalised inside
+    separators: set[int] = field(default_factory=set)  # quotes GitHub keeps apart and Python-Markdown would merge
+    escapes: set[int] = field(default_factory=set)  # paragraph lines that look like list items to Python-Markdown only
+
+
+@dataclass(slots=True)
+class _Scan:
+    """One pass over markdown-it's tokens, keeping the open containers, list items and lists."""
+
+    lines: list[str]
+    tokens: list[Token]
+    edits: _Edits = field(default_factory=_Edits)
+    stack: list[str] = field(default_factory=list)  # open container token types
+    items: list[_Item] = field(default_factory=list)  # of the open list items
+    loose: list[bool] = field(default_factory=list)  # of the open lists
+    heavy_items: set[int] = field(default_factory=set)  # start lines of items holding a code, table, math… block
+
+    def run(self) -> _Edits:
+        """The edits of the whole text."""
+        for i, tok in enumerate(self.tokens):
+            if tok.nesting == -1:
+                self._close()
             else:
-                items.append(_Item(tok.map[0], tok.map[0], depth, 0, 0))
+                self._open(i, tok)
+        self._space_after_heavy_items()
+        return self.edits
+
+    def _close(self) -> None:
+        """A container ends: forget its item or list."""
+        if not self.stack:
+            return
+        popped = self.stack.pop()
+        if popped == "list_item_open" and self.items:
+            self.items.pop()
+        if popped in LIST_OPEN and self.loose:
+            self.loose.pop()
+
+    def _open(self, i: int, tok: Token) -> None:
+        """A block starts (or is self-contained): note what it needs; lists in quotes are left alone."""
+        if tok.type in LIST_OPEN:
+            self.loose.append(not _tight(self.tokens, i))
+        if tok.map is not None and "blockquote_open" not in self.stack:
+            first, last = tok.map
+            if tok.type in SEPARATE:
+                self._separate(tok.type, first, last)
+            if tok.type == "blockquote_open":
+                self._quote(i, first, last)
+            elif tok.type == "paragraph_open":
+                self._paragraph(first, last)
+            elif tok.type == "list_item_open":
+                self._list_item(first, last)
         if tok.nesting == 1:
-            stack.append(tok.type)
-    # A sibling item after a heavy item (or in a loose list) gets a blank line before it.
-    for tok in tokens:
-        if tok.type == "list_item_open" and tok.map is not None:
-            prev = tok.map[0] - 1
-            if prev >= 0 and prev in owner and owner[prev].start in heavy_items:
-                blank_before.add(tok.map[0])
+            self.stack.append(tok.type)
+
+    def _separate(self, kind: str, first: int, last: int) -> None:
+        """Blank lines around a block Python-Markdown only sees apart; its item becomes heavy."""
+        if first > 0:
+            self.edits.blank_before.add(first)
+        if last < len(self.lines):  # a list too: Python-Markdown swallows a sibling item after it
+            self.edits.blank_before.add(last)
+        if kind in HEAVY and self.items:
+            self.heavy_items.add(self.items[-1].start)
+
+    def _quote(self, i: int, first: int, last: int) -> None:
+        """A top-level quote is an alert or is normalised inside; one right after another stays apart."""
+        if self.stack:  # a quote in a list item: left to Python-Markdown
+            return
+        if i and self.tokens[i - 1].type == "blockquote_close":
+            self.edits.separators.add(first)
+        m = ALERT_RE.match(self.lines[first])
+        if m:
+            self.edits.alerts[first] = (last, m.group(1).lower())
+        else:
+            self.edits.quotes[first] = last
+
+    def _paragraph(self, first: int, last: int) -> None:
+        """Lines of a paragraph in a list item that Python-Markdown would read as items are escaped."""
+        if not self.items:
+            return
+        for n in range(first + 1, last):
+            m = MARKER_RE.match(self.lines[n])
+            if m and (m.group("space") or m.end() == len(self.lines[n])):
+                self.edits.escapes.add(n)
+
+    def _list_item(self, first: int, last: int) -> None:
+        """An item: its lines go to its depth's indentation; GitHub spaces a loose list's items out."""
+        depth = sum(1 for t in self.stack if t == "list_item_open") + 1
+        if self.loose and self.loose[-1]:
+            self.edits.blank_before.add(first)
+        item = _item(self.lines[first], first, last, depth)
+        if item is None:
+            self.items.append(_Item(first, first, depth, 0, 0))
+            return
+        self.edits.owner.update(dict.fromkeys(range(item.start, item.end), item))
+        self.items.append(item)
+
+    def _space_after_heavy_items(self) -> None:
+        """A sibling item after a heavy item gets a blank line before it."""
+        owner = self.edits.owner
+        for tok in self.tokens:
+            if tok.type == "list_item_open" and tok.map is not None:
+                prev = tok.map[0] - 1
+                if prev >= 0 and prev in owner and owner[prev].start in self.heavy_items:
+                    self.edits.blank_before.add(tok.map[0])
+
+
+# -- rewriting the lines ------------------------------------------------------------------------
+
+
+def _rewrite(lines: list[str], edits: _Edits, depth: int) -> list[str]:
+    """`lines` with the edits made: blank lines added, items re-indented, quotes and alerts redone."""
     out: list[str] = []
     n = 0
     while n < len(lines):
-        line = lines[n]
-        if n in alerts:
-            last, kind = alerts[n]
-            admonition, title = ALERTS[kind]
-            if out and out[-1].strip():
-                out.append("")
-            out.append(f'!!! {admonition} "{title}"')
-            body = _quote_body(lines[n + 1:last], depth)
-            out.extend("    " + b if b.strip() else "" for b in body.split("\n"))
+        if n in edits.alerts:
+            last, kind = edits.alerts[n]
+            _blank_line(out)
+            out += _alert(lines[n + 1:last], kind, depth)
             n = last
             continue
-        if n in quotes:
-            last = quotes[n]
-            if out and out[-1].strip():
-                out.append("")
-            if n in separators:
+        if n in edits.quotes:
+            _blank_line(out)
+            if n in edits.separators:
                 out += ["<!-- -->", ""]
-            body = _quote_body(lines[n:last], depth)
-            out.extend("> " + b if b.strip() else ">" for b in body.split("\n"))
-            n = last
+            out += _quote(lines[n:edits.quotes[n]], depth)
+            n = edits.quotes[n]
             continue
-        if n in blank_before and out and out[-1].strip() and line.strip():
-            out.append("")
-        if n in separators:
+        line = lines[n]
+        if n in edits.blank_before and line.strip():
+            _blank_line(out)
+        if n in edits.separators:
             out += ["<!-- -->", ""]
-        item = owner.get(n)
-        if item is None or not line.strip() or item.content == 0:
-            out.append(line if line.strip() or item is None else "")
-        elif n == item.start:
-            rest = line[item.marker_end:]
-            rest = rest[1:] if rest.startswith(" ") else rest
-            marker = line[:item.marker_end].lstrip(" ")
-            out.append(" " * (TAB * (item.depth - 1)) + marker + " " + rest)
-        else:
-            indent = len(line) - len(line.lstrip(" "))
-            extra = indent - item.content if indent >= item.content else 0
-            body = line.lstrip(" ")
-            if n in escapes:  # `2. x` continuing a paragraph: text on GitHub, an item to Python-Markdown
-                m = MARKER_RE.match(body)
-                assert m is not None
-                body = body[:m.end("marker") - 1] + "\\" + body[m.end("marker") - 1:]
-            out.append(" " * (TAB * item.depth + extra) + body)
+        out.append(_line(line, n, edits.owner.get(n), n in edits.escapes))
         n += 1
-    return "\n".join(out), shapes
+    return out
+
+
+def _blank_line(out: list[str]) -> None:
+    """End what `out` holds with a blank line, unless it is empty or ends with one."""
+    if out and out[-1].strip():
+        out.append("")
+
+
+def _alert(quoted: list[str], kind: str, depth: int) -> list[str]:
+    """A GitHub alert's body lines (after `> [!KIND]`) as a Material admonition."""
+    admonition, title = ALERTS[kind]
+    body = _quote_body(quoted, depth)
+    return [f'!!! {admonition} "{title}"', *("    " + b if b.strip() else "" for b in body.split("\n"))]
+
+
+def _quote(quoted: list[str], depth: int) -> list[str]:
+    """A top-level block quote, normalised inside."""
+    body = _quote_body(quoted, depth)
+    return ["> " + b if b.strip() else ">" for b in body.split("\n")]
+
+
+def _line(line: str, n: int, item: _Item | None, escaped: bool) -> str:
+    """Line `n`, on Python-Markdown's grid when it belongs to a list `item`."""
+    if item is None or not line.strip() or item.content == 0:
+        return line if line.strip() or item is None else ""
+    if n == item.start:
+        rest = line[item.marker_end:]
+        rest = rest[1:] if rest.startswith(" ") else rest
+        marker = line[:item.marker_end].lstrip(" ")
+        return " " * (TAB * (item.depth - 1)) + marker + " " + rest
+    indent = len(line) - len(line.lstrip(" "))
+    extra = indent - item.content if indent >= item.content else 0
+    body = line.lstrip(" ")
+    if escaped:  # `2. x` continuing a paragraph: text on GitHub, an item to Python-Markdown
+        m = MARKER_RE.match(body)
+        assert m is not None
+        body = body[:m.end("marker") - 1] + "\\" + body[m.end("marker") - 1:]
+    return " " * (TAB * item.depth + extra) + body
 
 
 def _quote_body(quoted: list[str], depth: int) -> str:
@@ -253,7 +332,7 @@ class TightListTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         """Unwrap single paragraphs of tight lists' items, when the lists pair up with GitHub's."""
         shapes: list[ListShape] = getattr(self.md, "qadocs_gfm_lists", [])
-        lists = [el for el in _iter_lists(root)]
+        lists = _iter_lists(root)
         if len(lists) != len(shapes):
             return
         for el, shape in zip(lists, shapes, strict=True):
@@ -264,6 +343,7 @@ class TightListTreeprocessor(Treeprocessor):
 
 
 def _iter_lists(el: etree.Element) -> list[etree.Element]:
+    """The `<ul>` and `<ol>` under `el` in document order, footnotes left out."""
     found: list[etree.Element] = []
     for child in el:
         if child.tag == "div" and "footnote" in (child.get("class") or "").split():
@@ -330,6 +410,7 @@ class TaskListTreeprocessor(Treeprocessor):
 
 
 def _add_class(el: etree.Element, name: str) -> None:
+    """Add `name` to the classes of `el`, once."""
     classes = (el.get("class") or "").split()
     if name not in classes:
         el.set("class", " ".join([*classes, name]))

@@ -20,7 +20,7 @@ from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
-from .resolve import code_spans
+from .lex import code_spans
 
 log = logging.getLogger("mkdocs.plugins.qadocs.mathml")
 

@@ -63,7 +63,6 @@ class Question:
     chapter: int | None  # index into Source.chapters, None when outside any chapter
     body: str
     body_line: int  # line of the first body line (0 when the body is empty)
-    level: int
     inner: tuple[tuple[str, str, int], ...] = ()  # anchors inside the answer: (name, heading line or '', line no.)
 
 
@@ -95,6 +94,9 @@ def fingerprint(answer: str) -> str:
     """Short hash of an answer, blind to trailing spaces and blank lines."""
     lines = [line.rstrip() for line in answer.split("\n") if line.strip()]
     return hashlib.sha1("\n".join(lines).encode("utf-8")).hexdigest()[:12]
+
+
+EMPTY_ANSWER = fingerprint("")
 
 
 def question_key(q: Question) -> tuple[str, str]:

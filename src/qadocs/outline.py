@@ -21,23 +21,27 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Literal
 
 import yaml
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from .anchors import github_slug
+from .lex import (
+    CODE_BLOCKS,
+    ID_ATTR_RE,
+    IMG_ALT_RE,
+    MATH_BLOCKS,
+    closes_fence,
+    drop_tags,
+    inline_parser,
+    parse_blocks,
+)
 
 HTML_HEADING_RE = re.compile(
     r"""^\s*<h([1-6])((?:\s+[^\s=>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*>(.*?)</h\1\s*>\s*$""",
     re.IGNORECASE)
 HTML_HEADING_START_RE = re.compile(r"^\s*<h[1-3][\s>]", re.IGNORECASE)  # a question-level heading
-ID_ATTR_RE = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
-TAG_RE = re.compile(r"<[^>]*>")
-IMG_ALT_RE = re.compile(r"""<img\b[^<>]*?\balt\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>""", re.IGNORECASE)
 TOC_MARKER_RE = re.compile(r"^\s*\[\[?toc\]\]?\s*$", re.IGNORECASE)
 FRONT_MATTER_MAX = 200  # lines a front matter may take; a longer `---` block is content
 
@@ -95,23 +99,6 @@ class Outline:
     heading_lines: list[int] = field(default_factory=list)  # 0-based line of each heading, for bisection
 
 
-@lru_cache(maxsize=1)
-def block_parser() -> MarkdownIt:
-    """markdown-it-py reading blocks only (inline parsing is what costs, and headings are read on
-    their own), with the block rules GitHub has: tables, `$$` math, raw HTML."""
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table"]).use(dollarmath_plugin, allow_space=True,
-                                                                          double_inline=True)
-    md.core.ruler.disable(["inline"])
-    return md
-
-
-@lru_cache(maxsize=1)
-def inline_parser() -> MarkdownIt:
-    """markdown-it-py for the text of one heading (strikethrough and `$…$` as GitHub reads them)."""
-    return MarkdownIt("commonmark", {"html": True}).enable(["strikethrough"]).use(
-        dollarmath_plugin, allow_space=True, double_inline=True)
-
-
 def parse_number(text: str) -> tuple[Number | None, str, bool]:
     """(number, title, digits glued) of a heading's text; (None, text, …) when it has no number.
 
@@ -164,8 +151,7 @@ def html_text(fragment: str) -> str:
     """The text of an HTML fragment: tags dropped (an `<img>` gives its alt), entities decoded,
     `**`/`__` emphasis marks removed, white space folded. Linear in the fragment."""
     fragment = IMG_ALT_RE.sub(lambda m: m.group(1) or m.group(2) or "", fragment)
-    end = fragment.rfind(">") + 1  # no tag after the last `>`; searching there from each `<` is quadratic
-    text = html.unescape(TAG_RE.sub("", fragment[:end]) + fragment[end:])
+    text = html.unescape(drop_tags(fragment))
     text = text.replace("**", "").replace("__", "")
     return " ".join(text.split())
 
@@ -238,19 +224,13 @@ def front_matter(lines: list[str]) -> tuple[dict[str, Any], int]:
     return {}, 0
 
 
-def _closes(line: str, markup: str) -> bool:
-    """True when `line` closes a fence opened with `markup`."""
-    body = line.strip()
-    return len(body) >= len(markup) and body == body[0] * len(body) and body[0] == markup[0]
-
-
 def read_outline(lines: list[str]) -> Outline:
     """The outline of a source (its lines, without line ends)."""
     meta, meta_count = front_matter(lines)
     # Front matter blanked, and a stray `\r` (markdown-it would end a line there) made a space, so
     # that markdown-it's line numbers are ours.
     blanked = [""] * meta_count + [line.replace("\r", " ") for line in lines[meta_count:]]
-    tokens = block_parser().parse("\n".join(blanked))
+    tokens = parse_blocks("\n".join(blanked))
     out = Outline([], set(), meta, list(range(meta_count)))
     for pos, tok in enumerate(tokens):
         if tok.map is None or tok.level != 0:
@@ -265,9 +245,9 @@ def read_outline(lines: list[str]) -> Outline:
                 out.headings.append(h)
         elif tok.type == "html_block":
             _html_block(blanked, start, end, out)
-        elif tok.type in ("fence", "code_block", "math_block", "math_block_label"):
+        elif tok.type in CODE_BLOCKS or tok.type in MATH_BLOCKS:
             out.code.update(range(start, end))
-            if tok.type == "fence" and end == len(blanked) and (end - 1 == start or not _closes(
+            if tok.type == "fence" and end == len(blanked) and (end - 1 == start or not closes_fence(
                     blanked[end - 1], tok.markup)):
                 out.unclosed_fence = start
         elif tok.type == "paragraph_open" and end - start == 1 and TOC_MARKER_RE.match(blanked[start]):

@@ -13,13 +13,15 @@ A question finds its entry in this order, each entry used once:
 4. titles at least `TITLE_THRESHOLD` similar (difflib ratio; a typo fix or a few added words),
    best pairs first, then deleted entries the same way (a question that comes back revives).
 
-Anything left is new and gets a fresh slug; entries left over are deleted.
+Anything left is new and gets a fresh slug; entries left over are deleted. `assign` runs these
+stages in order: `_apply_renames` (ids edited by hand), `match_entries`, `_NewIds` (new ids),
+`_left_over` (deleted entries), each returning its part of the entries and of the report.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
-import hashlib
 import os
 import posixpath
 import re
@@ -32,17 +34,20 @@ from typing import Any
 
 import yaml
 
-from .model import Diagnostic
+from .model import EMPTY_ANSWER, Diagnostic
 from .similar import candidate_pairs
 from .urls import RESERVED_DIRS
 
 REGISTRY_NAME = "qadocs-registry.yml"
 SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when built in: same output, faster
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-TITLE_THRESHOLD = 0.8
-MAX_ID = 64  # characters in a hand-edited id
-MAX_NEW_ID = 61  # characters in a new id with its `-N` suffix
-MAX_REGISTRY_BYTES = 64 * 1024 * 1024
+TITLE_THRESHOLD = 0.8  # difflib ratio from which two titles are the same question (a typo, a few words)
+# Id lengths. A new id is a slug of at most slug.MAX_SLUG (48) characters, plus `-N` when taken;
+# MAX_NEW_ID (61 = 48 + 13) leaves room for a `-` and a 12-digit N before the slug has to be cut.
+# MAX_ID (64), the bound on an id edited by hand, is above it: every generated id passes that check.
+MAX_ID = 64
+MAX_NEW_ID = 61
+MAX_REGISTRY_BYTES = 64 * 1024 * 1024  # larger is refused unread (at ~330 bytes a question: ~200,000 questions)
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A page URL: up to 16 slug segments, each like an id; no dots, no empty segment, no `..`.
 URL_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*){0,15}$")
@@ -104,16 +109,10 @@ class Change:
         return f"{self.kind:<9} /{self.url}/  {self.detail}"
 
 
-def fingerprint(answer: str) -> str:
-    """Short hash of an answer, blind to trailing spaces and blank lines."""
-    lines = [line.rstrip() for line in answer.split("\n") if line.strip()]
-    return hashlib.sha1("\n".join(lines).encode("utf-8")).hexdigest()[:12]
-
-
-EMPTY_ANSWER = fingerprint("")
 
 
 def _norm_title(title: str) -> str:
+    """`title` with its white space folded: what matching compares."""
     return " ".join(title.split())
 
 
@@ -122,6 +121,7 @@ class RegistryUnusable(ValueError):
 
 
 def _text_field(raw: dict[str, Any], key: str, line: int, required: bool = False) -> str:
+    """`raw[key]` as text ('' when absent and not required); a list, mapping or bool is refused."""
     value = raw.get(key)
     if value is None and not required:
         return ""
@@ -131,6 +131,7 @@ def _text_field(raw: dict[str, Any], key: str, line: int, required: bool = False
 
 
 def _entry(raw: Any, line: int) -> Entry:
+    """The entry a YAML mapping describes, or why the registry cannot be trusted."""
     if not isinstance(raw, dict):
         raise RegistryUnusable(f"the entry at line {line} must be a mapping")
     for key in ("id", "url"):
@@ -172,37 +173,48 @@ def _load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
+def _unusable(shown: str, why: str) -> tuple[None, Diagnostic]:
+    """The `registry-invalid` error of a registry file that cannot be used at all."""
+    return None, Diagnostic(shown, 1, "error", "registry-invalid",
+                            f"registry {why}; nothing was built and the file was left untouched. "
+                            "Restore it from git (`git checkout -- <path>`), or delete it to start afresh")
+
+
+def _file_problem(info: os.stat_result) -> str | None:
+    """Why the file `os.lstat` describes is no registry to read (a link, a folder, too large)."""
+    if stat.S_ISLNK(info.st_mode):
+        return "is a symbolic link, which is never followed"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file"
+    if info.st_size > MAX_REGISTRY_BYTES:
+        return f"is larger than {MAX_REGISTRY_BYTES // 2**20} MB"
+    return None
+
+
 def read_registry(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
     """The registry file's text (None when there is none yet), or why it cannot be used.
 
     Never follows a symlink; an empty, oversized, unreadable or non-UTF-8 file is unusable."""
-    def unusable(why: str) -> tuple[None, Diagnostic]:
-        return None, Diagnostic(shown, 1, "error", "registry-invalid",
-                                f"registry {why}; nothing was built and the file was left untouched. "
-                                "Restore it from git (`git checkout -- <path>`), or delete it to start afresh")
     try:
         info = os.lstat(path)
     except FileNotFoundError:
         return None, None
     except OSError as exc:
-        return unusable(f"cannot be read ({exc.strerror})")
-    if stat.S_ISLNK(info.st_mode):
-        return unusable("is a symbolic link, which is never followed")
-    if not stat.S_ISREG(info.st_mode):
-        return unusable("is not a regular file")
-    if info.st_size > MAX_REGISTRY_BYTES:
-        return unusable(f"is larger than {MAX_REGISTRY_BYTES // 2**20} MB")
+        return _unusable(shown, f"cannot be read ({exc.strerror})")
+    problem = _file_problem(info)
+    if problem is not None:
+        return _unusable(shown, problem)
     try:
         with open(path, "rb") as f:  # noqa: PTH123 - opened once, after the lstat above
             data = f.read(MAX_REGISTRY_BYTES + 1)
     except OSError as exc:
-        return unusable(f"cannot be read ({exc.strerror})")
+        return _unusable(shown, f"cannot be read ({exc.strerror})")
     if not data.strip():
-        return unusable("is empty (a build or merge was interrupted?)")
+        return _unusable(shown, "is empty (a build or merge was interrupted?)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return unusable(f"is not UTF-8 (byte {exc.start})")
+        return _unusable(shown, f"is not UTF-8 (byte {exc.start})")
     return text.replace("\r\n", "\n"), None
 
 
@@ -227,11 +239,45 @@ def parse_registry(text: str, path: str) -> tuple[Registry | None, list[Diagnost
 
 
 def _url_problem(url: str) -> str | None:
+    """Why `url` cannot be a question page's path, or None."""
     if len(url) > MAX_URL or not URL_RE.match(url):
         return "is not a page path of lower-case slugs joined by '/' (e.g. 'ai-shipin/kuosan-moxing')"
     if url.split("/", 1)[0] in RESERVED_DIRS:
         return f"lies in /{url.split('/', 1)[0]}/, which the site itself uses"
     return None
+
+
+def _drop_bad_urls(group: list[Entry], owner: dict[str, Entry], bad: Callable[[Entry, str], None]) -> None:
+    """Keep the entries of `group` whose `url` is a page path no earlier entry has; record them in `owner`."""
+    kept = []
+    for e in group:
+        url = e.url.strip("/")
+        problem = _url_problem(url) or (
+            f"is also the URL of the entry at line {owner[url].line}" if url in owner else None)
+        if problem is not None:
+            bad(e, f"url '{e.url}' {problem}; this entry is ignored (fix it or restore it from git)")
+            continue
+        e.url = url
+        owner[url] = e
+        kept.append(e)
+    group[:] = kept
+
+
+def _drop_bad_old_urls(e: Entry, owner: dict[str, Entry], bad: Callable[[Entry, str], None]) -> None:
+    """Keep the `old_urls` of `e` that are page paths of no other entry, each once; record them in `owner`."""
+    old_urls = []
+    for old in e.old_urls:
+        url = old.strip("/")
+        problem = _url_problem(url) or (
+            f"is also a URL of the entry at line {owner[url].line}" if url in owner and owner[url] is not e
+            else None)
+        if problem is not None:
+            bad(e, f"old_urls item '{old}' {problem}; it is dropped (old_urls is a list of page paths)")
+            continue
+        if owner.get(url) is not e:  # its own current URL, or an item it already has: skipped
+            owner[url] = e
+            old_urls.append(url)
+    e.old_urls = old_urls
 
 
 def validate(reg: Registry, path: str) -> list[Diagnostic]:
@@ -240,38 +286,15 @@ def validate(reg: Registry, path: str) -> list[Diagnostic]:
     A `url` must be a normalised page path used by no other entry; otherwise the entry is ignored.
     An `old_urls` item that is not such a path, or that another entry already uses, is dropped."""
     diags: list[Diagnostic] = []
-    owner: dict[str, Entry] = {}
+    owner: dict[str, Entry] = {}  # every URL kept so far -> its entry
 
     def bad(e: Entry, msg: str) -> None:
         diags.append(Diagnostic(path, e.line, "error", "registry-bad-url", msg))
 
     for group in (reg.questions, reg.deleted):
-        kept = []
-        for e in group:
-            url = e.url.strip("/")
-            problem = _url_problem(url) or (
-                f"is also the URL of the entry at line {owner[url].line}" if url in owner else None)
-            if problem is not None:
-                bad(e, f"url '{e.url}' {problem}; this entry is ignored (fix it or restore it from git)")
-                continue
-            e.url = url
-            owner[url] = e
-            kept.append(e)
-        group[:] = kept
+        _drop_bad_urls(group, owner, bad)
     for e in reg.questions + reg.deleted:
-        old_urls = []
-        for old in e.old_urls:
-            url = old.strip("/")
-            problem = _url_problem(url) or (
-                f"is also a URL of the entry at line {owner[url].line}" if url in owner and owner[url] is not e
-                else None)
-            if problem is not None:
-                bad(e, f"old_urls item '{old}' {problem}; it is dropped (old_urls is a list of page paths)")
-                continue
-            if owner.get(url) is not e:  # its own current URL, or an item it already has: skipped
-                owner[url] = e
-                old_urls.append(url)
-        e.old_urls = old_urls
+        _drop_bad_old_urls(e, owner, bad)
     return diags
 
 
@@ -292,27 +315,34 @@ def dump_registry(reg: Registry) -> str:
     return HEADER + yaml.dump(data, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
 
 
-def _apply_renames(reg: Registry, path: str, taken: set[str], diags: list[Diagnostic],
-                   changes: list[Change]) -> None:
+# -- hand-edited ids -------------------------------------------------------------------------------
+
+
+def _rename_problem(e: Entry, new_url: str, owner: Entry | None, taken: set[str]) -> str | None:
+    """Why `e` cannot move to `new_url` (its edited id), or None when it can."""
+    if not ID_RE.match(e.id) or len(e.id) > MAX_ID:
+        return "must be lower-case ASCII letters, digits and '-' (e.g. 'kuosan-moxing')"
+    if owner is not None and owner is not e:
+        return f"would reuse the URL /{new_url}/ of another question"
+    if owner is None and new_url in taken:
+        return f"would take the URL /{new_url}/ of another page of the site"
+    return None
+
+
+def _apply_renames(reg: Registry, path: str, taken: set[str]) -> tuple[list[Diagnostic], list[Change]]:
     """An `id` edited by hand moves `url`; the former URL joins `old_urls`.
 
     The new URL may be no other entry's (current or former) and no page the site already has
-    (`taken`: index pages, reserved folders)."""
+    (`taken`: index pages, reserved folders). A refused id is reported and set back."""
     owners = {url: e for e in reg.questions + reg.deleted for url in e.all_urls()}
+    diags: list[Diagnostic] = []
+    changes: list[Change] = []
     for e in reg.questions:
         current = posixpath.basename(e.url)
         if e.id == current:
             continue
         new_url = posixpath.join(posixpath.dirname(e.url), e.id)
-        owner = owners.get(new_url)
-        if not ID_RE.match(e.id) or len(e.id) > MAX_ID:
-            problem = "must be lower-case ASCII letters, digits and '-' (e.g. 'kuosan-moxing')"
-        elif owner is not None and owner is not e:
-            problem = f"would reuse the URL /{new_url}/ of another question"
-        elif owner is None and new_url in taken:
-            problem = f"would take the URL /{new_url}/ of another page of the site"
-        else:
-            problem = None
+        problem = _rename_problem(e, new_url, owners.get(new_url), taken)
         if problem is not None:
             diags.append(Diagnostic(path, e.line, "error", "registry-bad-id",
                                     f"id '{e.id}' {problem}; keeping '{current}'"))
@@ -322,6 +352,181 @@ def _apply_renames(reg: Registry, path: str, taken: set[str], diags: list[Diagno
         e.old_urls = [u for u in [e.url, *e.old_urls] if u != new_url]
         owners[new_url] = e
         e.url = new_url
+    return diags, changes
+
+
+# -- matching candidates to entries ----------------------------------------------------------------
+
+Key = Callable[[Candidate | Entry], str | None]  # what a question is recognised by; None: by nothing
+
+
+def _both_key(x: Candidate | Entry) -> str | None:
+    """Title and answer together."""
+    return _norm_title(x.title) + "\0" + x.answer
+
+
+def _answer_key(x: Candidate | Entry) -> str | None:
+    """The answer's fingerprint; empty answers say nothing."""
+    return x.answer if x.answer != EMPTY_ANSWER else None
+
+
+def _title_key(x: Candidate | Entry) -> str | None:
+    """The title, white space folded."""
+    return _norm_title(x.title)
+
+
+MATCH_KEYS: tuple[Key, ...] = (_both_key, _answer_key, _title_key)  # tried in this order
+
+
+def _pairs_by_key(candidates: list[Candidate], open_: list[int], pool: list[Entry], key: Key) -> dict[int, Entry]:
+    """Candidate index -> the one entry of `pool` with the candidate's key.
+
+    A key that two entries share matches nothing (ambiguous); an entry goes to the first
+    candidate (in `open_` order) with its key."""
+    by_key: dict[str, list[Entry]] = defaultdict(list)
+    for e in pool:
+        k = key(e)
+        if k is not None:
+            by_key[k].append(e)
+    pairs: dict[int, Entry] = {}
+    for i in open_:
+        k = key(candidates[i])
+        hits = by_key.get(k, []) if k is not None else []
+        if len(hits) == 1:
+            pairs[i] = hits.pop()
+    return pairs
+
+
+def title_likeness(a: str, b: str) -> float | None:
+    """difflib's ratio of two titles when it is at least `TITLE_THRESHOLD`, else None.
+
+    The cheap upper bounds are asked first: most pairs stop there."""
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() < TITLE_THRESHOLD or matcher.quick_ratio() < TITLE_THRESHOLD:
+        return None
+    ratio = matcher.ratio()
+    return ratio if ratio >= TITLE_THRESHOLD else None
+
+
+def _pairs_by_likeness(candidates: list[Candidate], open_: list[int], pool: list[Entry]) -> dict[int, Entry]:
+    """Candidate index -> entry of `pool` with a title at least `TITLE_THRESHOLD` alike.
+
+    Best pairs first (ties: lower candidate index, then lower URL); each side used once."""
+    left = [_norm_title(candidates[i].title) for i in open_]
+    right = [_norm_title(e.title) for e in pool]
+    scored: list[tuple[float, int, str, Entry]] = []
+    for a, b in candidate_pairs(left, right):  # every pair when few, else those sharing bigrams
+        ratio = title_likeness(left[a], right[b])
+        if ratio is not None:
+            scored.append((-ratio, open_[a], pool[b].url, pool[b]))
+    pairs: dict[int, Entry] = {}
+    given: set[int] = set()  # id() of the entries handed out
+    for _, i, _, e in sorted(scored, key=lambda p: (p[0], p[1], p[2])):
+        if i not in pairs and id(e) not in given:
+            pairs[i] = e
+            given.add(id(e))
+    return pairs
+
+
+def _match_pool(candidates: list[Candidate], open_: list[int], pool: list[Entry]) -> dict[int, Entry]:
+    """Candidate index -> entry of `pool`, for the candidates in `open_`: by each of `MATCH_KEYS`
+    in turn, then by title likeness; each entry used once."""
+    matched: dict[int, Entry] = {}
+    for key in MATCH_KEYS:
+        pairs = _pairs_by_key(candidates, open_, pool, key)
+        matched.update(pairs)
+        given = {id(e) for e in pairs.values()}
+        open_ = [i for i in open_ if i not in pairs]
+        pool = [e for e in pool if id(e) not in given]
+    matched.update(_pairs_by_likeness(candidates, open_, pool))
+    return matched
+
+
+def match_entries(candidates: list[Candidate], reg: Registry) -> tuple[list[Entry | None], set[int]]:
+    """Each candidate's registered entry (None: a new question), and the indexes of the candidates
+    whose entry was a deleted one (revived). Live entries are tried first, then deleted ones."""
+    everyone = list(range(len(candidates)))
+    live = _match_pool(candidates, everyone, reg.questions)
+    revived = _match_pool(candidates, [i for i in everyone if i not in live], reg.deleted)
+    found = [live[i] if i in live else revived.get(i) for i in everyone]
+    return found, set(revived)
+
+
+# -- ids of new questions, the new registry, the report --------------------------------------------
+
+
+def _suffixed(slug: str, n: int) -> str:
+    """`slug-n`, the slug cut so that the id stays within `MAX_NEW_ID`."""
+    return f"{slug[:MAX_NEW_ID - 1 - len(str(n))]}-{n}"
+
+
+@dataclass(slots=True)
+class _NewIds:
+    """Hands out the ids of new questions: no registered id, no taken URL (both only grow)."""
+
+    new_slug: Callable[[str], str]
+    ids: set[str]
+    taken: set[str]
+    suffixes: dict[tuple[str, str], int] = field(default_factory=dict)  # last suffix per folder and slug
+
+    def entry(self, cand: Candidate) -> Entry:
+        """A new entry for `cand`: its slug, or `slug-2`, `-3`… in its section folder."""
+        slug = self.new_slug(cand.title)
+        key = (cand.section_dir, slug)
+        n = self.suffixes.get(key, 1)  # ids and taken only grow: resume where this slug stopped here
+        qid = slug if n == 1 else _suffixed(slug, n)
+        while qid in self.ids or posixpath.join(cand.section_dir, qid) in self.taken:
+            n += 1
+            qid = _suffixed(slug, n)
+        self.suffixes[key] = n
+        self.ids.add(qid)
+        url = posixpath.join(cand.section_dir, qid)
+        self.taken.add(url)
+        return Entry(qid, url, cand.title, cand.answer, cand.source, cand.chapter)
+
+
+def _kept_changes(cand: Candidate, found: Entry, revived: bool) -> list[Change]:
+    """What the report says of a question that kept (or got back) its entry."""
+    changes = []
+    if revived:
+        changes.append(Change("revived", found.url, cand.title))
+    if found.source != cand.source:
+        changes.append(Change("moved", found.url, f"{found.source} → {cand.source}"))
+    if _norm_title(found.title) != _norm_title(cand.title):
+        changes.append(Change("retitled", found.url, f"{found.title} → {cand.title}"))
+    return changes
+
+
+def _candidate_entries(candidates: list[Candidate], found: list[Entry | None], revived: set[int],
+                       new_ids: _NewIds) -> tuple[list[Entry], list[Change]]:
+    """The entry of every candidate, in order: its found entry brought up to date, or a new one."""
+    entries: list[Entry] = []
+    changes: list[Change] = []
+    for i, (cand, old) in enumerate(zip(candidates, found, strict=True)):
+        if old is None:
+            entry = new_ids.entry(cand)
+            changes.append(Change("new", entry.url, cand.title))
+        else:
+            changes += _kept_changes(cand, old, i in revived)
+            entry = Entry(old.id, old.url, cand.title, cand.answer, cand.source, cand.chapter, old.old_urls)
+        entries.append(entry)
+    return entries, changes
+
+
+def _left_over(reg: Registry, found: list[Entry | None]) -> tuple[list[Entry], list[Change]]:
+    """The deleted entries: those still deleted, then the live ones no candidate found."""
+    used = {id(e) for e in found if e is not None}
+    gone = [e for e in reg.questions if id(e) not in used]
+    deleted = [e for e in reg.deleted if id(e) not in used] + gone
+    return deleted, [Change("deleted", e.url, f"{e.title} (redirects to its former chapter)") for e in gone]
+
+
+def _copy(reg: Registry) -> Registry:
+    """A copy of `reg` whose entries (and their URL lists) may be changed without touching it."""
+    def entry(e: Entry) -> Entry:
+        return dataclasses.replace(e, old_urls=list(e.old_urls))
+
+    return Registry([entry(e) for e in reg.questions], [entry(e) for e in reg.deleted])
 
 
 def assign(candidates: list[Candidate], reg: Registry | None, taken: set[str], path: str,
@@ -329,105 +534,17 @@ def assign(candidates: list[Candidate], reg: Registry | None, taken: set[str], p
     """Give every candidate its entry (found or new); return them, the new registry and the report.
 
     `taken` holds the page paths already used (index pages); every registered URL, current or
-    former, is added to it, so no URL is ever handed to a second question. `new_slug(title)`
-    makes the slug of a new question.
+    former, is taken too, so no URL is ever handed to a second question. `new_slug(title)`
+    makes the slug of a new question. Stages: hand-edited ids, matching, new ids, left-overs.
+    Neither `reg` nor `taken` is changed: the stages work on copies.
     """
-    diags: list[Diagnostic] = []
-    changes: list[Change] = []
-    reg = reg if reg is not None else Registry()
-    _apply_renames(reg, path, taken, diags, changes)
+    reg = _copy(reg) if reg is not None else Registry()
+    taken = set(taken)
+    diags, renamed = _apply_renames(reg, path, taken)
     for e in reg.questions + reg.deleted:
         taken.update(e.all_urls())
-    ids = {e.id for e in reg.questions + reg.deleted}
-
-    chosen: list[Entry | None] = [None] * len(candidates)
-    used: set[int] = set()  # ids of the entries already given to a candidate
-    free = list(reg.questions)
-    revived: set[int] = set()
-
-    def take(pool: list[Entry], key: Callable[[Candidate | Entry], str | None]) -> None:
-        """Match candidates to the one entry of `pool` with the same key (ambiguous keys match nothing)."""
-        by_key: dict[str, list[Entry]] = defaultdict(list)
-        for e in pool:
-            k = key(e)
-            if k is not None:
-                by_key[k].append(e)
-        for i, cand in enumerate(candidates):
-            k = key(cand)
-            if chosen[i] is not None or k is None:
-                continue
-            hits = by_key.get(k, [])
-            if len(hits) == 1:
-                entry = hits.pop()
-                chosen[i] = entry
-                used.add(id(entry))
-        pool[:] = [e for e in pool if id(e) not in used]
-
-    def fuzzy(pool: list[Entry]) -> None:
-        pairs = []
-        open_ = [i for i in range(len(candidates)) if chosen[i] is None]
-        left = [_norm_title(candidates[i].title) for i in open_]
-        right = [_norm_title(e.title) for e in pool]
-        for a, b in candidate_pairs(left, right):  # every pair when few, else those sharing bigrams
-            matcher = difflib.SequenceMatcher(None, left[a], right[b])
-            if matcher.real_quick_ratio() >= TITLE_THRESHOLD and matcher.quick_ratio() >= TITLE_THRESHOLD:
-                ratio = matcher.ratio()
-                if ratio >= TITLE_THRESHOLD:
-                    pairs.append((-ratio, open_[a], pool[b].url, pool[b]))
-        for _, i, _, e in sorted(pairs, key=lambda p: (p[0], p[1], p[2])):
-            if chosen[i] is None and id(e) not in used:
-                chosen[i] = e
-                used.add(id(e))
-        pool[:] = [e for e in pool if id(e) not in used]
-
-    def title_key(x: Candidate | Entry) -> str | None:
-        return _norm_title(x.title)
-
-    def answer_key(x: Candidate | Entry) -> str | None:
-        return x.answer if x.answer != EMPTY_ANSWER else None  # empty answers say nothing
-
-    def both_key(x: Candidate | Entry) -> str | None:
-        return _norm_title(x.title) + "\0" + x.answer
-
-    for pool, revive in ((free, False), (list(reg.deleted), True)):
-        before = {i for i, c in enumerate(chosen) if c is not None}
-        take(pool, both_key)
-        take(pool, answer_key)
-        take(pool, title_key)
-        fuzzy(pool)
-        if revive:
-            revived.update(i for i, c in enumerate(chosen) if c is not None and i not in before)
-
-    out: list[Entry] = []
-    suffixes: dict[tuple[str, str], int] = {}
-    for i, cand in enumerate(candidates):
-        found = chosen[i]
-        if found is None:
-            slug = new_slug(cand.title)
-            key = (cand.section_dir, slug)
-            n = suffixes.get(key, 1)  # ids and taken only grow: resume where this slug stopped here
-            qid = slug if n == 1 else f"{slug[:MAX_NEW_ID - 1 - len(str(n))]}-{n}"
-            while qid in ids or posixpath.join(cand.section_dir, qid) in taken:
-                n += 1
-                qid = f"{slug[:MAX_NEW_ID - 1 - len(str(n))]}-{n}"
-            suffixes[key] = n
-            ids.add(qid)
-            url = posixpath.join(cand.section_dir, qid)
-            taken.add(url)
-            e = Entry(qid, url, cand.title, cand.answer, cand.source, cand.chapter)
-            changes.append(Change("new", url, cand.title))
-        else:
-            if i in revived:
-                changes.append(Change("revived", found.url, cand.title))
-            if found.source != cand.source:
-                changes.append(Change("moved", found.url, f"{found.source} → {cand.source}"))
-            if _norm_title(found.title) != _norm_title(cand.title):
-                changes.append(Change("retitled", found.url, f"{found.title} → {cand.title}"))
-            e = Entry(found.id, found.url, cand.title, cand.answer, cand.source, cand.chapter, found.old_urls)
-        out.append(e)
-    deleted = [e for e in reg.deleted if id(e) not in used]
-    for e in reg.questions:
-        if id(e) not in used:
-            deleted.append(e)
-            changes.append(Change("deleted", e.url, f"{e.title} (redirects to its former chapter)"))
-    return out, Registry(list(out), deleted), changes, diags
+    found, revived = match_entries(candidates, reg)
+    new_ids = _NewIds(new_slug, {e.id for e in reg.questions + reg.deleted}, taken)
+    entries, kept = _candidate_entries(candidates, found, revived, new_ids)
+    deleted, dropped = _left_over(reg, found)
+    return entries, Registry(list(entries), deleted), renamed + kept + dropped, diags

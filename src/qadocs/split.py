@@ -35,9 +35,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .lex import anchor_names, code_spans, inline_refs, is_link_line, md_heading, split_target
 from .model import Chapter, Diagnostic, Question, Source, TocLink
 from .outline import (
-    TAG_RE,
     Heading,
     Number,
     Outline,
@@ -49,78 +49,17 @@ from .outline import (
 )
 from .urls import is_external
 
-__all__ = ["TAG_RE", "FenceTracker", "Layout", "is_link_line", "md_heading",
-           "layout_for", "layout_value", "plain_text", "split_number", "split_source"]
+__all__ = ["Layout", "layout_for", "layout_value", "md_heading", "split_number", "split_source"]
 
 Layout = int | Literal["page"] | None
 Role = Literal["title", "chapter", "question", "text"]
 
-FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
-# `## text ##`: the level, and the text after the spaces. `md_heading` drops the closing `#`s and
-# trailing spaces in code: a lazy `(.*?)` before `(?:[ \t]+#+)?[ \t]*$` would retry those from
-# every position of a run of spaces, quadratic in the run.
-MD_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")
 CHAPTER_TITLE_RE = re.compile(
     r"^\s*(第\s*[0-9一二三四五六七八九十百零〇两]{1,6}\s*(?:[章部篇节節卷編编讲講]|部分|单元|單元)|"
     r"(?:part|chapter|section|unit|lecture)\s+[0-9ivxlc]+\b)|篇\s*$", re.IGNORECASE)
 TOC_TITLE_RE = re.compile(r"^(目录|目錄|table of contents|contents|toc)$", re.IGNORECASE)
 QUESTION_END_RE = re.compile(r"[？?][\s*_`:：]*$")
-# `\s*+`: spaces after `(` are taken whole; giving some back never makes a match, and trying to
-# (before an empty target and `\s*`) is quadratic in the run of spaces.
-LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*+<?([^<>()\s]*(?:\([^()\s]*\)[^<>()\s]*)*)>?\s*\)")
-LINK_LINE_START_RE = re.compile(r"\s*(?:(?:[-*+]|\d+[.)])\s+)?\[")  # the start of `is_link_line`
-NAME_ATTR_RE = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>=`]+))""", re.IGNORECASE)
-MAX_NAMES_PER_LINE = 50  # anchors read from one line of HTML; more is no document, and each costs a scan
 LINK_TOC_MIN = 2  # link lines that make a table of contents without a title
-
-
-class FenceTracker:
-    """Tells, line by line, whether a line is fenced code (the fence lines included)."""
-
-    def __init__(self) -> None:
-        self.open: tuple[str, int, int] | None = None  # (char, length, line index) of the open fence
-
-    def is_code(self, line: str, index: int = 0) -> bool:
-        """Feed the next line; True when it belongs to a code block."""
-        m = FENCE_RE.match(line)
-        if self.open is not None:
-            if m and m.group(1)[0] == self.open[0] and len(m.group(1)) >= self.open[1] and not m.group(2).strip():
-                self.open = None
-            return True
-        if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):  # ``` with a backtick after is inline code
-            self.open = (m.group(1)[0], len(m.group(1)), index)
-            return True
-        return False
-
-
-plain_text = html_text  # heading markup to plain text: tags dropped, entities decoded, `**` removed
-
-
-def md_heading(line: str) -> tuple[int, str | None] | None:
-    """(level, text) of a markdown heading line, the text without the closing `#`s and spaces
-    (None when there is no text at all); None when `line` is no heading. Linear in the line."""
-    m = MD_HEADING_RE.match(line)
-    if m is None:
-        return None
-    text = m.group(2)
-    if text is None:
-        return len(m.group(1)), None
-    text = text.rstrip(" \t")
-    body = text.rstrip("#")
-    if body != text and body[-1:] in (" ", "\t"):  # a closing sequence: spaces, then `#`s
-        text = body.rstrip(" \t")
-    return len(m.group(1)), text
-
-
-def is_link_line(line: str) -> bool:
-    """True when `line` is `[…](…)` with an optional list marker: it starts with `[`, a `](`
-    follows, and the last character that is not a space is a `)` after it. Linear in the line
-    (a regex `\\[.*\\]\\(.*\\)` backtracks over every `](`, quadratic)."""
-    m = LINK_LINE_START_RE.match(line)
-    if m is None:
-        return False
-    rest = line[m.end():].rstrip()  # after the `[`
-    return rest.endswith(")") and "\n" not in rest and 0 <= rest.find("](") <= len(rest) - 3
 
 
 def split_number(text: str) -> tuple[str | None, str]:
@@ -145,10 +84,12 @@ def _is_toc_title(text: str) -> bool:
 
 
 def _toc_links(line: str) -> list[tuple[str, str]]:
-    """(text, target) of the links on a TOC line; a lone link may hold spaces or odd parentheses."""
+    """(text, target) of the links on a TOC line; a lone link may hold spaces or odd parentheses.
+    An image counts as one: a line that holds one is no list of anchors."""
     if not is_link_line(line):
         return []
-    found = [(m.group(1), m.group(2)) for m in LINK_RE.finditer(line)]
+    found = [(line[r.text[0]:r.text[1]], split_target(line[r.target[0]:r.target[1]]))
+             for r in inline_refs(line, code_spans(line)) if r.kind in ("link", "image")]
     if len(found) <= 1:  # one link: take everything between `](` and the last `)`
         body = line.strip()
         start = body.find("[")
@@ -179,7 +120,7 @@ def _toc_run(lines: list[str], start: int, heading_at: set[int], anchors_only: b
             continue
         if _is_internal_link_line(line, anchors_only):
             region.add(i)
-            links.extend(TocLink(plain_text(text), target, i + 1) for text, target in _toc_links(line))
+            links.extend(TocLink(html_text(text), target, i + 1) for text, target in _toc_links(line))
             i += 1
             continue
         if i in heading_at:
@@ -201,7 +142,7 @@ def _find_toc(lines: list[str], outline: Outline, skip: set[int]) -> tuple[set[i
     if start is None:  # a TOC titled by a plain line (`**目录**`) before the first heading
         first = min(heading_at, default=len(lines))
         start = next((i for i in range(first) if i not in outline.code and lines[i].strip()
-                      and len(lines[i]) < 40 and _is_toc_title(plain_text(lines[i]))), None)
+                      and len(lines[i]) < 40 and _is_toc_title(html_text(lines[i]))), None)
     if start is not None:
         region, links = _toc_run(lines, start + 1, heading_at, False)
         return region | {start}, links
@@ -476,18 +417,18 @@ def layout_for(path: str, rules: Iterable[tuple[str, Layout]]) -> Layout:
     return next((layout for glob, layout in rules if fnmatch.fnmatchcase(path, glob)), None)
 
 
-def _layout(meta: dict[str, object], given: Layout, path: str, diags: list[Diagnostic]) -> Layout:
-    """The layout a source asks for in its front matter (`qadocs: {questions: N|page}`), else `given`."""
+def _layout(meta: dict[str, object], given: Layout, path: str) -> tuple[Layout, list[Diagnostic]]:
+    """The layout a source asks for in its front matter (`qadocs: {questions: N|page}`), else `given`;
+    with a diagnostic when the front matter says something else."""
     own = meta.get("qadocs")
     if own is None:
-        return given
+        return given, []
     value = layout_value(own.get("questions") if isinstance(own, dict) else None)
     if value is not None:
-        return value
-    diags.append(Diagnostic(path, 1, "warning", "layout-invalid",
-                            f"front matter `qadocs: {own!r}` is not understood; write `qadocs: {{questions: 3}}` "
-                            "(the heading level of the questions, 1 to 6) or `qadocs: {questions: page}`; ignored"))
-    return given
+        return value, []
+    return given, [Diagnostic(path, 1, "warning", "layout-invalid",
+                              f"front matter `qadocs: {own!r}` is not understood; write `qadocs: {{questions: 3}}` "
+                              "(the heading level of the questions, 1 to 6) or `qadocs: {questions: page}`; ignored")]
 
 
 def _level_roles(nodes: list[_Node], level: int) -> _Decider:
@@ -524,118 +465,150 @@ def _segment(lines: list[str], start: int, stop: int, skip: set[int]) -> tuple[s
 def _names(lines: list[str], start: int, stop: int, code: set[int], skip: set[int]) -> Iterable[str]:
     """The `id` and `name` values of the HTML tags on lines [start, stop), outside code."""
     for i in range(start, stop):
-        line = lines[i]
-        if i in code or i in skip or "<" not in line:
-            continue
-        found = 0
-        last_lt = last_gt = prev = -1  # the last `<` and `>` before the match, found window by window
-        for m in NAME_ATTR_RE.finditer(line):
-            last_lt = max(last_lt, line.rfind("<", prev + 1, m.start()))
-            last_gt = max(last_gt, line.rfind(">", prev + 1, m.start()))
-            prev = m.start()
-            if last_lt <= last_gt:
-                continue  # not inside a tag
-            value = next(g for g in m.groups() if g is not None)
-            if value:
-                yield value
-            found += 1
-            if found >= MAX_NAMES_PER_LINE:
-                break
+        if i not in code and i not in skip and "<" in lines[i]:
+            yield from anchor_names(lines[i])
 
 
-def _diag_fence(outline: Outline, lines: list[str], path: str, diags: list[Diagnostic]) -> None:
+def _outline_diagnostics(outline: Outline, lines: list[str], path: str) -> list[Diagnostic]:
+    """What the outline could not read: a fence never closed, an HTML heading not on one line."""
+    diags: list[Diagnostic] = []
     start = outline.unclosed_fence
-    if start is None:
-        return
-    swallowed = [h for h in (html_heading(lines[k], k) for k in range(start + 1, len(lines)))
-                 if h is not None and h.number is not None and h.anchor is not None]
-    what = "; it swallows " + ", ".join(f"'{h.text}' (line {h.index + 1})" for h in swallowed[:5]) + (
-        f" and {len(swallowed) - 5} more" if len(swallowed) > 5 else "") if swallowed else ""
-    diags.append(Diagnostic(path, start + 1, "error" if swallowed else "warning", "unclosed-fence",
-                            f"code fence is never closed; the rest of the file is read as code{what}"))
+    if start is not None:
+        swallowed = [h for h in (html_heading(lines[k], k) for k in range(start + 1, len(lines)))
+                     if h is not None and h.number is not None and h.anchor is not None]
+        what = "; it swallows " + ", ".join(f"'{h.text}' (line {h.index + 1})" for h in swallowed[:5]) + (
+            f" and {len(swallowed) - 5} more" if len(swallowed) > 5 else "") if swallowed else ""
+        diags.append(Diagnostic(path, start + 1, "error" if swallowed else "warning", "unclosed-fence",
+                                f"code fence is never closed; the rest of the file is read as code{what}"))
+    diags.extend(Diagnostic(path, i + 1, "warning", "heading-not-parsed",
+                            "looks like an HTML heading but is not one line `<hN id=\"…\">…</hN>`; "
+                            "it stays text inside the answer above") for i in outline.not_parsed)
+    return diags
 
 
-def split_source(path: str, text: str, title: str | None = None, layout: Layout = None) -> Source:
+@dataclass(slots=True)
+class _Frame:
+    """What stands around a source's parts: its table of contents, its title heading, the lines
+    that belong to no part, and the headings left to decide."""
+
+    toc: set[int]  # 0-based lines of the table of contents, `[TOC]` markers included
+    toc_links: list[TocLink]
+    title: Heading | None  # a lone leading `# X`
+    skip: set[int]  # 0-based lines of no part: front matter, markers, TOC, title
+    headings: list[Heading]  # the headings outside the TOC, the title's left out
+
+
+def _stem(path: str) -> str:
+    """The file name without `.md`: the title of a source without one."""
+    stem = path.rsplit("/", 1)[-1]
+    return stem[:-3] if stem.lower().endswith(".md") else stem
+
+
+def _lines_of(h: Heading | None) -> set[int]:
+    return set(range(h.index, h.last + 1)) if h is not None else set()
+
+
+def _frame(lines: list[str], outline: Outline) -> _Frame:
+    """The table of contents, then the title: a lone leading `# X`, with only blank lines, front
+    matter, markers or the table of contents before it."""
+    skip = set(outline.meta_lines) | set(outline.markers)
+    toc, toc_links = _find_toc(lines, outline, skip)
+    toc |= set(outline.markers)
+    headings = [h for h in outline.headings if h.index not in toc]
+    md_h1 = [h for h in headings if h.kind == "md" and h.level == 1]
+    title = None
+    if (len(md_h1) == 1 and headings[0] is md_h1[0]
+            and all(not lines[k].strip() or k in toc or k in skip for k in range(md_h1[0].index))):
+        title = md_h1[0]
+        headings = headings[1:]
+    return _Frame(toc, toc_links, title, skip | toc | _lines_of(title), headings)
+
+
+def _without_toc(frame: _Frame, outline: Outline) -> _Frame:
+    """The frame of a file without questions: one that is only a TOC or README has its links as
+    its content, so only the `[TOC]` markers are left out."""
+    if not frame.toc:
+        return frame
+    markers = set(outline.markers)
+    return _Frame(markers, [], frame.title, set(outline.meta_lines) | markers | _lines_of(frame.title),
+                  frame.headings)
+
+
+def split_source(path: str, text: str, layout: Layout = None) -> Source:
     """Split the text of one source (path relative to the content dir) into a Source. `layout`:
     the heading level of its questions, "page" for one page, None to decide from the outline."""
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    diags: list[Diagnostic] = []
     outline = read_outline(lines)
-    _diag_fence(outline, lines, path, diags)
-    diags.extend(Diagnostic(path, i + 1, "warning", "heading-not-parsed",
-                            "looks like an HTML heading but is not one line `<hN id=\"…\">…</hN>`; "
-                            "it stays text inside the answer above") for i in outline.not_parsed)
-    stem = path.rsplit("/", 1)[-1]
-    stem = stem[:-3] if stem.lower().endswith(".md") else stem
-    source = Source(path=path, title=title or stem, diagnostics=diags)
-    source.meta_lines = [i + 1 for i in outline.meta_lines]
-    layout = _layout(outline.meta, layout, path, diags)
-
-    skip = set(outline.meta_lines) | set(outline.markers)
-    toc, source.toc_links = _find_toc(lines, outline, skip)
-    toc |= set(outline.markers)
-    headings = [h for h in outline.headings if h.index not in toc]
-    slugs = dict(zip((h.index for h in outline.headings), github_slugs(outline.headings), strict=True))
-
-    # The title: a lone leading `# X`.
-    md_h1 = [h for h in headings if h.kind == "md" and h.level == 1]
-    title_h = None
-    if (len(md_h1) == 1 and headings[0] is md_h1[0]
-            and all(not lines[k].strip() or k in toc or k in skip for k in range(md_h1[0].index))):
-        title_h = md_h1[0]
-        source.title, source.title_line = title_h.text, title_h.index + 1
-        headings = headings[1:]
-    skip |= toc
-    if title_h is not None:
-        skip.update(range(title_h.index, title_h.last + 1))
-
-    nodes = _tree(headings, lines, skip)
+    layout, layout_diags = _layout(outline.meta, layout, path)
+    diags = _outline_diagnostics(outline, lines, path) + layout_diags
+    frame = _frame(lines, outline)
+    nodes = _tree(frame.headings, lines, frame.skip)
     decided = _decide(nodes, lines, layout)
     roles = decided.roles
-    if not any(r == "question" for r in roles.values()):
-        roles = {}
-        if toc:  # a file that is only a TOC or README: its links are its content
-            toc = set(outline.markers)
-            source.toc_links = []
-            skip = set(outline.meta_lines) | toc
-            if title_h is not None:
-                skip.update(range(title_h.index, title_h.last + 1))
-    source.toc_lines = sorted(i + 1 for i in toc)
-
+    if "question" not in roles.values():
+        roles, frame = {}, _without_toc(frame, outline)
+    source = Source(path=path, title=frame.title.text if frame.title else _stem(path),
+                    title_line=frame.title.index + 1 if frame.title else 0, toc_links=frame.toc_links,
+                    toc_lines=sorted(i + 1 for i in frame.toc), meta_lines=[i + 1 for i in outline.meta_lines],
+                    diagnostics=diags)
+    reader = _Reader(lines, outline, frame.skip)
     structural = [pos for pos in range(len(nodes)) if roles.get(pos) in ("chapter", "question")]
     first = nodes[structural[0]].h.index if structural else len(lines)
-    source.intro, source.intro_line = _segment(lines, 0, first, skip)
-    source.intro_anchors = _inner_anchors(lines, 0, first, outline, slugs, skip)
-
-    stack: list[tuple[Chapter, bool]] = []  # (chapter, has sub-headings)
-    for k, pos in enumerate(structural):
-        node = nodes[pos]
-        h = node.h
-        stop = nodes[structural[k + 1]].h.index if k + 1 < len(structural) else len(lines)
-        body, body_line = _segment(lines, h.last + 1, stop, skip)
-        inner = _inner_anchors(lines, h.last + 1, stop, outline, slugs, skip)
-        if roles[pos] == "question":
-            while stack and (stack[-1][0].level > h.level or (stack[-1][0].level == h.level and stack[-1][1])):
-                stack.pop()
-            anchor = h.anchor if h.anchor is not None else slugs[h.index] or h.text
-            source.questions.append(Question(
-                number=h.number.text if h.number else "", title=h.title, heading=h.text, anchor=anchor,
-                source=path, line=h.index + 1, chapter=stack[-1][0].index if stack else None, body=body,
-                body_line=body_line, level=h.level, inner=inner,
-            ))
-            continue
-        while stack and stack[-1][0].level >= h.level:
-            stack.pop()
-        chapter = Chapter(title=h.text, line=h.index + 1, level=h.level, anchor=h.anchor,
-                          titles=tuple(c.title for c, _ in stack) + (h.text,), intro=body,
-                          intro_line=body_line, index=len(source.chapters),
-                          parent=stack[-1][0].index if stack else None, inner=inner)
-        source.chapters.append(chapter)
-        stack.append((chapter, bool(node.kids)))
-    _doubts(source, nodes, decided, roles, path, layout == "page")
+    source.intro, source.intro_line = _segment(lines, 0, first, frame.skip)
+    source.intro_anchors = reader.anchors(0, first)
+    source.chapters, source.questions = reader.parts(path, [nodes[pos] for pos in structural],
+                                                     [roles[pos] for pos in structural])
+    source.diagnostics += _doubts(nodes, decided, roles, path, layout == "page")
     return source
+
+
+@dataclass(slots=True)
+class _Reader:
+    """Reads the parts of a source, each from its heading to the next structural one."""
+
+    lines: list[str]
+    outline: Outline
+    skip: set[int]
+    slugs: dict[int, str] = field(default_factory=dict)  # 0-based heading line -> GitHub's anchor
+
+    def __post_init__(self) -> None:
+        headings = self.outline.headings
+        self.slugs = dict(zip((h.index for h in headings), github_slugs(headings), strict=True))
+
+    def anchors(self, start: int, stop: int) -> tuple[tuple[str, str, int], ...]:
+        """The anchors inside lines [start, stop) (see `_inner_anchors`)."""
+        return _inner_anchors(self.lines, start, stop, self.outline, self.slugs, self.skip)
+
+    def parts(self, path: str, nodes: list[_Node], roles: list[Role]) -> tuple[list[Chapter], list[Question]]:
+        """The chapters and questions of the structural headings `nodes` (with their `roles`)."""
+        chapters: list[Chapter] = []
+        questions: list[Question] = []
+        stack: list[tuple[Chapter, bool]] = []  # (chapter, has sub-headings)
+        for k, node in enumerate(nodes):
+            h = node.h
+            stop = nodes[k + 1].h.index if k + 1 < len(nodes) else len(self.lines)
+            body, body_line = _segment(self.lines, h.last + 1, stop, self.skip)
+            inner = self.anchors(h.last + 1, stop)
+            if roles[k] == "question":
+                while stack and (stack[-1][0].level > h.level or (stack[-1][0].level == h.level and stack[-1][1])):
+                    stack.pop()
+                anchor = h.anchor if h.anchor is not None else self.slugs[h.index] or h.text
+                questions.append(Question(
+                    number=h.number.text if h.number else "", title=h.title, heading=h.text, anchor=anchor,
+                    source=path, line=h.index + 1, chapter=stack[-1][0].index if stack else None, body=body,
+                    body_line=body_line, inner=inner))
+                continue
+            while stack and stack[-1][0].level >= h.level:
+                stack.pop()
+            chapter = Chapter(title=h.text, line=h.index + 1, level=h.level, anchor=h.anchor,
+                              titles=tuple(c.title for c, _ in stack) + (h.text,), intro=body,
+                              intro_line=body_line, index=len(chapters),
+                              parent=stack[-1][0].index if stack else None, inner=inner)
+            chapters.append(chapter)
+            stack.append((chapter, bool(node.kids)))
+        return chapters, questions
 
 
 def _decide(nodes: list[_Node], lines: list[str], layout: Layout) -> _Decider:
@@ -669,10 +642,10 @@ def _inner_anchors(lines: list[str], start: int, stop: int, outline: Outline, sl
     return tuple(found)
 
 
-def _doubts(source: Source, nodes: list[_Node], decided: _Decider, roles: dict[int, Role], path: str,
-            one_page: bool) -> None:
+def _doubts(nodes: list[_Node], decided: _Decider, roles: dict[int, Role], path: str,
+            one_page: bool) -> list[Diagnostic]:
     """Diagnostics for what the rules may have got wrong, each saying what to write instead."""
-    diags = source.diagnostics
+    diags: list[Diagnostic] = []
     for pos in decided.placeholders:
         h = nodes[pos].h
         diags.append(Diagnostic(path, h.index + 1, "info", "heading-empty",
@@ -709,6 +682,7 @@ def _doubts(source: Source, nodes: list[_Node], decided: _Decider, roles: dict[i
                 f"{len(asking_all)} headings end in ？ but no question was found, so the file is one page; "
                 f"if they are questions, give the file `qadocs: {{questions: {asking_all[0].level}}}` "
                 "in its front matter (or a `layout` entry in mkdocs.yml)"))
+    return diags
 
 
 def _asks(sub: Heading, question: Heading) -> bool:
