@@ -17,7 +17,7 @@ from pypinyin import Style, pinyin
 
 from .lex import CONTAINER_TAG_RE, code_of, find_tags, mask
 from .mathml import UnsupportedMath, convert_tex, is_display_line
-from .model import EMPTY_ANSWER, Diagnostic, Question, Source, fingerprint
+from .model import EMPTY_ANSWER, Diagnostic, Question, Source, question_key
 
 
 def check_duplicate_ids(src: Source) -> Iterator[Diagnostic]:
@@ -323,7 +323,7 @@ def check_duplicates(sources: list[Source]) -> Iterator[Diagnostic]:
     """Different questions with the same real answer, or with titles that differ only in what carries no meaning."""
     by_key: dict[tuple[str, str], Question] = {}
     for q in (q for s in sources for q in s.questions):  # exact duplicates: merged and reported by the planner
-        by_key.setdefault((" ".join(q.title.split()), fingerprint(q.body)), q)
+        by_key.setdefault(question_key(q), q)
     distinct = list(by_key.values())
     by_answer: dict[str, Question] = {}
     reported: set[tuple[int, int]] = set()
