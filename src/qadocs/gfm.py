@@ -24,18 +24,15 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.tasklists import tasklists_plugin
+
+from .lex import render_parser
 
 TAB = 4  # Python-Markdown's tab_length
 MAX_NESTING = 20  # markdown-it's own limit (its `maxNesting`): quotes deeper than it are left as written
@@ -49,14 +46,6 @@ ALERTS = {"note": ("note", "Note"), "tip": ("tip", "Tip"), "important": ("exampl
 SEPARATE = {"bullet_list_open", "ordered_list_open", "table_open", "fence", "code_block", "math_block",
             "math_block_label", "html_block", "heading_open", "blockquote_open", "hr"}
 HEAVY = SEPARATE - {"bullet_list_open", "ordered_list_open"}  # an item holding one is spaced out
-
-
-@lru_cache(maxsize=1)
-def parser() -> MarkdownIt:
-    """markdown-it-py set up as GitHub reads answers: CommonMark, tables, strikethrough, raw HTML,
-    task lists, footnotes and `$…$` / `$$…$$` math (GitHub parses math before markdown)."""
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    return md.use(dollarmath_plugin, allow_space=True, double_inline=True).use(footnote_plugin).use(tasklists_plugin)
 
 
 @dataclass(slots=True)
@@ -102,7 +91,7 @@ def _tight(tokens: list[Token], i: int) -> bool:
 
 def analyse(text: str) -> tuple[list[Token], list[ListShape]]:
     """markdown-it's tokens of `text` and the shape of each list, in document order."""
-    tokens = parser().parse(text)
+    tokens = render_parser().parse(text)
     shapes = [ListShape(_tight(tokens, i), t.type == "ordered_list_open")
               for i, t in enumerate(tokens) if t.type in ("bullet_list_open", "ordered_list_open")]
     return tokens, shapes

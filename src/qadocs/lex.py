@@ -25,6 +25,8 @@ from typing import Literal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
 
 # -- the parsers -----------------------------------------------------------------------------------
 
@@ -44,6 +46,15 @@ def inline_parser() -> MarkdownIt:
     """markdown-it-py for the text of one heading (strikethrough and `$…$` as GitHub reads them)."""
     return MarkdownIt("commonmark", {"html": True}).enable(["strikethrough"]).use(
         dollarmath_plugin, allow_space=True, double_inline=True)
+
+
+@lru_cache(maxsize=1)
+def render_parser() -> MarkdownIt:
+    """markdown-it-py set up as GitHub reads whole answers (`gfm.py` takes their block structure
+    from it): CommonMark, tables, strikethrough, raw HTML, task lists, footnotes and `$…$` /
+    `$$…$$` math (GitHub parses math before markdown)."""
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    return md.use(dollarmath_plugin, allow_space=True, double_inline=True).use(footnote_plugin).use(tasklists_plugin)
 
 
 def parse_blocks(text: str) -> list[Token]:
