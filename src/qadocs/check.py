@@ -19,6 +19,8 @@ from .lex import CONTAINER_TAG_RE, code_of, find_tags, mask
 from .mathml import UnsupportedMath, convert_tex, is_display_line
 from .model import EMPTY_ANSWER, Diagnostic, Question, Source, question_key
 
+TEX_SHOWN = 60  # characters of a formula's TeX a `math-unsupported` message shows
+
 
 def check_duplicate_ids(src: Source) -> Iterator[Diagnostic]:
     """Two question headings of one file with the same id: links can only reach the first."""
@@ -203,7 +205,7 @@ def check_math(src: Source) -> Iterator[Diagnostic]:
                 convert_tex(tex, display)
             except UnsupportedMath as exc:
                 shown = " ".join(tex.split())
-                shown = shown if len(shown) <= 60 else shown[:57] + "..."
+                shown = shown if len(shown) <= TEX_SHOWN else shown[:TEX_SHOWN - 3] + "..."
                 yield Diagnostic(src.path, line, "warning", "math-unsupported",
                                  f"TeX not converted to MathML ({exc}); the page shows it as source: {shown}",
                                  col)

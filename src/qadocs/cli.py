@@ -20,6 +20,7 @@ from .split import Layout
 DEFAULT_CONTENT = "content"
 DEFAULT_OUT = "build/docs"
 DEFAULT_IMGS = "imgs"
+PROGRESS_MIN = 50  # sources from which `split` and `check` show progress
 
 
 def _shared_options() -> argparse.ArgumentParser:
@@ -89,7 +90,7 @@ def config_layout(path: Path) -> tuple[tuple[str, Layout], ...]:
 
 def _progress(done: int, total: int) -> None:
     """Progress on stderr for large collections: a line every tenth, or one updating line on a terminal."""
-    if total < 50:
+    if total < PROGRESS_MIN:
         return
     if sys.stderr.isatty():
         print(f"\rqadocs: read {done}/{total} files", end="" if done < total else "\n", file=sys.stderr)

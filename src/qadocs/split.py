@@ -60,6 +60,11 @@ CHAPTER_TITLE_RE = re.compile(
 TOC_TITLE_RE = re.compile(r"^(目录|目錄|table of contents|contents|toc)$", re.IGNORECASE)
 QUESTION_END_RE = re.compile(r"[？?][\s*_`:：]*$")
 LINK_TOC_MIN = 2  # link lines that make a table of contents without a title
+TOC_TITLE_MAX = 40  # characters: a line longer than this is no `目录` title
+QUESTIONS_MIN = 2  # question-like or numbered headings that show a file is questions and answers
+UNFOUND_QUESTIONS_MIN = 3  # headings ending in ？ in a one-page file that make `no-questions-found`
+HTML_QUESTION_LEVEL_MAX = 3  # `<h1>`…`<h3>` with an id can be questions (the HTML-id style)
+SWALLOWED_SHOWN = 5  # headings an unclosed fence swallows that its message names
 
 
 def split_number(text: str) -> tuple[str | None, str]:
@@ -142,7 +147,7 @@ def _find_toc(lines: list[str], outline: Outline, skip: set[int]) -> tuple[set[i
     if start is None:  # a TOC titled by a plain line (`**目录**`) before the first heading
         first = min(heading_at, default=len(lines))
         start = next((i for i in range(first) if i not in outline.code and lines[i].strip()
-                      and len(lines[i]) < 40 and _is_toc_title(html_text(lines[i]))), None)
+                      and len(lines[i]) < TOC_TITLE_MAX and _is_toc_title(html_text(lines[i]))), None)
     if start is not None:
         region, links = _toc_run(lines, start + 1, heading_at, False)
         return region | {start}, links
@@ -332,7 +337,7 @@ class _Decider:
 
 def _has_questions(headings: list[Heading]) -> bool:
     """Evidence that a file is questions and answers: two question-like or numbered headings."""
-    return sum(question_like(h) or h.number is not None for h in headings) >= 2
+    return sum(question_like(h) or h.number is not None for h in headings) >= QUESTIONS_MIN
 
 
 # -- the HTML-id rule (the seeds' style) ------------------------------------------------------------
@@ -351,7 +356,7 @@ def _mark_sections(questions: list[Heading], lines: list[str]) -> set[int]:
 
 def _html_roles(headings: list[Heading], nodes: list[_Node], lines: list[str]) -> _Decider | None:
     """Roles for a file whose questions are numbered `<h1|h2|h3 id>` headings; None for other files."""
-    numbered = [h for h in headings if h.kind == "html" and h.level <= 3 and h.anchor is not None
+    numbered = [h for h in headings if h.kind == "html" and h.level <= HTML_QUESTION_LEVEL_MAX and h.anchor is not None
                 and h.number is not None and h.number.scheme == "arabic"]
     if not numbered:
         return None
@@ -476,8 +481,8 @@ def _outline_diagnostics(outline: Outline, lines: list[str], path: str) -> list[
     if start is not None:
         swallowed = [h for h in (html_heading(lines[k], k) for k in range(start + 1, len(lines)))
                      if h is not None and h.number is not None and h.anchor is not None]
-        what = "; it swallows " + ", ".join(f"'{h.text}' (line {h.index + 1})" for h in swallowed[:5]) + (
-            f" and {len(swallowed) - 5} more" if len(swallowed) > 5 else "") if swallowed else ""
+        what = "; it swallows " + ", ".join(f"'{h.text}' (line {h.index + 1})" for h in swallowed[:SWALLOWED_SHOWN]) + (
+            f" and {len(swallowed) - SWALLOWED_SHOWN} more" if len(swallowed) > SWALLOWED_SHOWN else "") if swallowed else ""
         diags.append(Diagnostic(path, start + 1, "error" if swallowed else "warning", "unclosed-fence",
                                 f"code fence is never closed; the rest of the file is read as code{what}"))
     diags.extend(Diagnostic(path, i + 1, "warning", "heading-not-parsed",
@@ -676,7 +681,7 @@ def _doubts(nodes: list[_Node], decided: _Decider, roles: dict[int, Role], path:
                 f"`qadocs: {{questions: {first.level}}}` in its front matter (or a `layout` entry in mkdocs.yml)"))
     if not questions and not one_page:  # a file asked to be one page is one page
         asking_all = [n.h for n in nodes if question_like(n.h)]
-        if len(asking_all) >= 3:
+        if len(asking_all) >= UNFOUND_QUESTIONS_MIN:
             diags.append(Diagnostic(
                 path, asking_all[0].index + 1, "warning", "no-questions-found",
                 f"{len(asking_all)} headings end in ？ but no question was found, so the file is one page; "
