@@ -4,6 +4,8 @@ behaviour, and stages that import only earlier stages (data flows one way)."""
 from __future__ import annotations
 
 import ast
+import importlib
+import re
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "qadocs"
@@ -96,3 +98,15 @@ def test_the_checks_can_fail() -> None:
     assert len(_attributes(cls)) == 9 and not _is_plain_data(cls)
     assert func.end_lineno is not None and func.end_lineno - func.lineno + 1 == 61
     assert _imports(ast.parse("from .plan import Plan\nfrom qadocs.write import x\nimport os")) == {"plan", "write"}
+
+
+def test_the_readme_describes_every_threshold_as_the_code_has_it() -> None:
+    """Each row of README's "Limits and thresholds" names a constant of that module with that value."""
+    readme = (SRC.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Limits and thresholds", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(\w+)` \| (\w+) \| ([0-9.]+) \|", section, re.MULTILINE)
+    assert len(rows) >= 20
+    wrong = [f"{module}.{name} is {getattr(importlib.import_module(f'qadocs.{module}'), name, None)!r}, README says {value}"
+             for name, module, value in rows
+             if getattr(importlib.import_module(f"qadocs.{module}"), name, None) != float(value)]
+    assert wrong == []
