@@ -258,9 +258,9 @@ def title_key(title: str) -> str:
     for k, ch in enumerate(text):
         if ch.isspace():
             continue
-        if unicodedata.category(ch).startswith("P") and ch not in KEPT_PUNCTUATION:
-            if not (ch == "." and 0 < k < len(text) - 1 and text[k - 1].isdigit() and text[k + 1].isdigit()):
-                continue  # 3.5 is not 35
+        decimal_point = ch == "." and 0 < k < len(text) - 1 and text[k - 1].isdigit() and text[k + 1].isdigit()
+        if unicodedata.category(ch).startswith("P") and ch not in KEPT_PUNCTUATION and not decimal_point:
+            continue  # punctuation carries no meaning, but 3.5 is not 35
         kept.append(ch)
     key = "".join(kept)
     for phrase in IGNORED_PHRASES:

@@ -78,7 +78,7 @@ def config_layout(path: Path) -> tuple[tuple[str, Layout], ...]:
     if not path.is_file():
         return ()
     try:
-        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_AnyTagLoader)  # noqa: S506 - safe subclass
+        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise QadocsError(f"{path}: not readable YAML ({exc})") from exc
     plugins = config.get("plugins") if isinstance(config, dict) else None

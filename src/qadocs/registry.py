@@ -205,7 +205,7 @@ def read_registry(path: Path, shown: str) -> tuple[str | None, Diagnostic | None
     if problem is not None:
         return _unusable(shown, problem)
     try:
-        with open(path, "rb") as f:  # noqa: PTH123 - opened once, after the lstat above
+        with open(path, "rb") as f:
             data = f.read(MAX_REGISTRY_BYTES + 1)
     except OSError as exc:
         return _unusable(shown, f"cannot be read ({exc.strerror})")

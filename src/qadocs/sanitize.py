@@ -45,7 +45,7 @@ ATTRIBUTES: dict[str, set[str]] = {
     "time": {"datetime"},
     "div": {"hidden"},
     "table": {"width"},
-    **{tag: MATHML_ATTRIBUTES for tag in MATHML_TAGS},
+    **dict.fromkeys(MATHML_TAGS, MATHML_ATTRIBUTES),
 }
 URL_SCHEMES = {"http", "https", "mailto", "data"}
 DATA_IMAGE_PREFIXES = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")

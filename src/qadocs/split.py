@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import fnmatch
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -344,7 +345,7 @@ def _has_questions(headings: list[Heading]) -> bool:
 def _mark_sections(questions: list[Heading], lines: list[str]) -> set[int]:
     """Numbered headings that group deeper numbered headings (see the module rules)."""
     sections: set[int] = set()
-    for cur, nxt in zip(questions, questions[1:], strict=False):
+    for cur, nxt in itertools.pairwise(questions):
         if nxt.level <= cur.level:
             continue
         assert nxt.number is not None
@@ -608,7 +609,7 @@ class _Reader:
             while stack and stack[-1][0].level >= h.level:
                 stack.pop()
             chapter = Chapter(title=h.text, line=h.index + 1, level=h.level, anchor=h.anchor,
-                              titles=tuple(c.title for c, _ in stack) + (h.text,), intro=body,
+                              titles=(*(c.title for c, _ in stack), h.text), intro=body,
                               intro_line=body_line, index=len(chapters),
                               parent=stack[-1][0].index if stack else None, inner=inner)
             chapters.append(chapter)

@@ -15,7 +15,7 @@ REMOTE_RE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
 
 def is_external(target: str) -> bool:
     """True for URLs with a scheme (http:, mailto:, …) or protocol-relative ones; `C:\\…` is a path."""
-    return bool(SCHEME_RE.match(target)) and not WINDOWS_ABS_RE.match(target) or target.startswith("//")
+    return (bool(SCHEME_RE.match(target)) and not WINDOWS_ABS_RE.match(target)) or target.startswith("//")
 
 
 def is_remote(target: str) -> bool:
