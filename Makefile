@@ -1,4 +1,5 @@
 # Two commands matter: `make serve` and `make test`. Both set up .venv on first use.
+# `make check` is the fast tier: unit and golden tests (no MkDocs, no browser) and ruff.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Material 9.7+ prints an end-of-life banner on every run; it is not a build problem.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build split bench clean
+.PHONY: serve test check build split bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (set PYTHON=...)"; exit 2; }
@@ -28,11 +29,20 @@ build: $(STAMP)
 split: $(STAMP)
 	$(BIN)/qadocs split
 
+# The whole suite (CI), with line coverage of src/.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=90
+
+# Seconds, not minutes: ruff, then every test not marked `slow` (see tests/conftest.py) on two
+# processes (pytest-xdist; `make check N=0` runs them in this one). Their temp dirs go to a folder
+# of their own, so a check does not spend its time deleting what an earlier full run left.
+N ?= 2
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow" -q -n $(N) --basetemp=build/.pytest-check
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf site build/docs/* $(VENV)
+	rm -rf site build/docs/* build/.coverage build/.pytest-check $(VENV)

@@ -1,4 +1,6 @@
-"""Shared fixtures: one strict MkDocs build of the real demo content, done in a temp dir."""
+"""Shared fixtures (one strict MkDocs build of the real demo content, done in a temp dir) and the
+test tiers: every test that runs MkDocs, a browser or a big collection is marked `slow` here, so
+`pytest -m "not slow"` (`make check`) runs the unit and golden tests alone."""
 
 from __future__ import annotations
 
@@ -22,9 +24,114 @@ REPO = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 
 
+# --- tiers ---------------------------------------------------------------------------------------
+# A test is `slow` when it uses one of these fixtures (each runs MkDocs or a browser), lives in one
+# of these modules, or is named below. Marked here, by collection hook, so no test file needs a
+# decorator; `make check` deselects them. A test that is not marked and takes longer than
+# UNMARKED_LIMIT seconds is named at the end of the run, so the fast tier stays fast.
+#
+# Tests whose own work is reading what a MkDocs subprocess or a browser produced, and scaling
+# tests (100,000 questions, a 1.5 MB source, 300-file collections, timing bounds), also run without
+# coverage measurement (pytest-cov's `no_cover`): subprocesses are not measured anyway, tracing
+# would double the time of the rest and skew the timing bounds, and the code the scaling tests run
+# is covered by the small tests. Everything else, the in-process plugin build included, is measured.
+SLOW_FIXTURES = frozenset({
+    "built_site", "site_dir", "messy_build", "browser",  # here
+    "hostile",  # test_hostile.py: a real `mkdocs build` of the hostile repository
+    "articles",  # test_safe_html.py: a real `mkdocs build` of the XSS fixture
+})
+SLOW_MODULES = frozenset({
+    "test_serve.py",  # `mkdocs serve` and `mkdocs build` subprocesses
+    "test_lint.py",  # ruff and mypy --strict over the package (mypy alone takes seconds)
+    "test_browser.py",  # chromium (through the `browser` fixture too)
+})
+SUBPROCESS_TESTS = frozenset({  # module::function (every parameter of it): a `mkdocs build` subprocess
+    "test_authors.py::test_authors_collection_builds_with_mkdocs",
+    "test_hostile.py::test_10_plugin_refuses_overlapping_folders",
+    "test_hostile_property.py::test_random_titles_never_reach_the_built_html",
+    "test_layout.py::test_plugin_reads_layout",
+    "test_layout.py::test_plugin_refuses_a_bad_layout",
+    "test_links_last.py::test_every_kind_of_edit_in_the_built_site",
+    "test_site.py::test_links_resolve_without_directory_urls",
+})
+SCALING_TESTS = frozenset({  # big inputs, many generations, timing bounds
+    "test_authors.py::test_authors_collection_loses_nothing",
+    "test_hostile_property.py::test_random_names_and_titles_stay_text_in_the_plan",  # hypothesis:
+    "test_hostile_property.py::test_random_registry_values_never_write_outside",  # unmeasured, the
+    "test_messy.py::test_random_sources_never_raise_and_lose_nothing",  # figure does not vary by run
+    "test_hostile_read.py::test_number_regex_is_linear_on_a_long_line",
+    "test_linear.py::test_100000_markdown_questions",
+    "test_linear.py::test_100000_html_questions",
+    "test_linear.py::test_long_blank_run_trimmed",
+    "test_linear.py::test_anchor_index_many_targets_one_key",
+    "test_links_last.py::test_retitled_and_rewritten_questions_keep_urls_at_scale",
+    "test_messy.py::test_large_messy_collection",
+    "test_nothing_lost.py::test_big_source_loses_nothing",
+})
+SLOW_TESTS = SUBPROCESS_TESTS | {
+    "test_coverage_gaps.py::test_plugin_hooks_in_a_real_build",  # a `mkdocs build` in process
+    # scenarios over the whole demo content at the generate() level (two generations each)
+    "test_links_last.py::test_every_url_lands_after_an_edit",
+    "test_links_last.py::test_landing_fails_on_a_lost_url",
+    "test_links_last.py::test_generation_is_deterministic",
+    # each over a second: scaling, collection-wide and property tests
+    "test_authors.py::test_authors_collection_loses_nothing",
+    "test_hostile.py::test_7_14_unusable_registry_stops_the_build_untouched",
+    "test_hostile_property.py::test_random_names_and_titles_stay_text_in_the_plan",
+    "test_hostile_property.py::test_random_registry_values_never_write_outside",
+    "test_linear.py::test_100000_markdown_questions",
+    "test_linear.py::test_100000_html_questions",
+    "test_links_last.py::test_retitled_and_rewritten_questions_keep_urls_at_scale",
+    "test_messy.py::test_large_messy_collection",
+    "test_messy.py::test_random_sources_never_raise_and_lose_nothing",
+    "test_nothing_lost.py::test_big_source_loses_nothing",
+}
+UNMARKED_LIMIT = 1.0  # seconds (call phase) a test outside the slow tier may take
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite the expected files under tests/golden/ instead of comparing")
+
+
+def _key(item: pytest.Item) -> str:
+    return f"{item.path.name}::{getattr(item, 'originalname', item.name)}"
+
+
+def _outside(item: pytest.Item) -> bool:
+    """Whether `item`'s own work happens outside this process (MkDocs, a browser, a linter)."""
+    return (item.path.name in SLOW_MODULES or _key(item) in SUBPROCESS_TESTS
+            or not SLOW_FIXTURES.isdisjoint(getattr(item, "fixturenames", ())))
+
+
+def is_slow(item: pytest.Item) -> bool:
+    """Whether `item` belongs to the slow tier (see SLOW_FIXTURES, SLOW_MODULES, SLOW_TESTS)."""
+    return _outside(item) or _key(item) in SLOW_TESTS
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if is_slow(item):
+            item.add_marker(pytest.mark.slow)
+        if _outside(item) or _key(item) in SCALING_TESTS:
+            item.add_marker(pytest.mark.no_cover)
+
+
+_unmarked_slow: list[tuple[float, str]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.duration > UNMARKED_LIMIT and "slow" not in report.keywords:
+        _unmarked_slow.append((report.duration, report.nodeid))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if getattr(terminalreporter.config.option, "cov_source", None):
+        return  # under coverage every test runs slower: the tier's timing is what `make check` sees
+    if _unmarked_slow:
+        terminalreporter.section("tests outside the slow tier taking over a second (add them to conftest.SLOW_TESTS)")
+        for seconds, nodeid in sorted(_unmarked_slow, reverse=True):
+            terminalreporter.write_line(f"{seconds:6.2f}s {nodeid}")
 
 
 @pytest.fixture

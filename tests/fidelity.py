@@ -116,6 +116,9 @@ def github_signature(markdown: str) -> Signature:
 def page_body(page_html: str) -> Tag:
     """The answer on a built question page: its `<article>` without the h1 title, the
     `.qadocs-where` line and heading permalinks."""
+    start, end = page_html.find("<article"), page_html.rfind("</article>")
+    if 0 <= start < end:  # parse the answer, not the theme's header, nav and footer around it
+        page_html = page_html[start:end + len("</article>")]
     soup = BeautifulSoup(page_html, "html.parser")
     article = soup.find("article") or soup
     assert isinstance(article, Tag)

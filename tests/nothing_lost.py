@@ -1,14 +1,31 @@
-"""The 'nothing lost' measure: which source lines outside TOCs reappear in no generated page.
+"""The 'nothing lost' measure: every source line outside TOCs and front matter is in exactly the
+generated page whose source range holds it, and every page holds only its own range.
 
-Links and images are rewritten by design, so both sides are compared as visible text: link
-targets, image tags and qadocs placeholders are reduced to their labels before comparing.
+A page's front matter says where it comes from: a question or chapter page has `source` and
+`source_line` (its heading), a question page shared by two occurrences also `also_in`, a source's
+index page has `source` alone (it starts at line 1). In one source these starts cut the file
+into ranges: line k belongs to the page whose start is the last one at or before k. Then:
+
+- the heading at a page's start shows as the page's title (front matter `title`);
+- every other non-blank line of the range is a line of that page's body, in source order;
+- every line of a page's body is one of its range's lines, or what the page adds around them:
+  the `# title` and where-line above, the lists of links (to its chapters and questions) below.
+
+So a line dropped from its page is reported as lost, and a line copied into a page it does not
+belong to is reported as stray. Links and images are rewritten by design, so lines are compared
+as visible text: link targets, image tags and qadocs placeholders are reduced to their labels, a
+sub-heading's `{#id}` is set aside. One pass over the sources and one over the pages.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 from qadocs.outline import read_outline
 from qadocs.read import decode
@@ -21,6 +38,15 @@ MISSING_RE = re.compile(r'<span class="qadocs-missing-image"[^>]*>[^<]*</span>')
 BROKEN_RE = re.compile(r'<span class="qadocs-broken-link"[^>]*>(.*?)</span>')
 ATTR_LIST_RE = re.compile(r"\{: referrerpolicy=\"no-referrer\" \}")
 HREF_RE = re.compile(r"""\bhref\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE)
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there: pages are many
+HEADING_ID_RE = re.compile(r" \{#[^{}]*\}$")  # the id a sub-heading gets on its page
+
+# What a page adds around its range: above it, the title and (question pages) where it sits...
+TITLE_RE = re.compile(r"# .*")
+WHERE_RE = re.compile(r'<p class="qadocs-where" markdown>.*</p>')
+# ... below it, the links to its sub-chapters and questions (a source page: chapter headings too).
+TRAILER_RE = re.compile(r'(?:- |#{2,6} )\[.*\]\(<[^<>]*>\)(?:（\d+ 题）)?|<p class="qadocs-empty">.*</p>'
+                        r'|<div class="qadocs-anchors" hidden></div>')
 
 
 def visible(text: str) -> str:
@@ -35,32 +61,143 @@ def visible(text: str) -> str:
     return " ".join(text.split())
 
 
+def _page_line(line: str) -> str:
+    """A body line as `visible` shows its source line: without the `{#id}` the page gave a
+    sub-heading, and without the escapes that id needed (`\\{`, a closing `\\#`)."""
+    if HEADING_ID_RE.search(line):
+        line = HEADING_ID_RE.sub("", line).replace("\\{", "{")
+        if line.endswith("\\#"):
+            line = line[:-2] + "#"
+    return visible(line)
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass(slots=True)
+class Page:
+    """One generated page: where it comes from and its body, line by line."""
+
+    path: str  # relative to the docs dir
+    title: str  # as shown (front matter title, unescaped)
+    raw: list[str]  # non-blank body lines as written
+    shown: list[str]  # the same, as visible text
+    used: list[bool] = field(default_factory=list)  # body lines its own range accounts for
+    header: int = 0  # how many body lines the page puts above its range (title, where-line)
+
+    def __post_init__(self) -> None:
+        self.used = [False] * len(self.raw)
+        if self.raw and TITLE_RE.fullmatch(self.raw[0]):
+            self.header = 2 if len(self.raw) > 1 and WHERE_RE.fullmatch(self.raw[1]) else 1
+
+
+def read_page(path: Path, out_dir: Path) -> tuple[Page, dict[str, object]]:
+    """A generated page and its front matter."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[0] == "---", f"{path}: no front matter"
+    end = lines.index("---", 1)
+    meta = yaml.load("\n".join(lines[1:end]), Loader=LOADER)
+    assert isinstance(meta, dict) and meta.get("title"), f"{path}: front matter without a title"
+    raw = [line for line in lines[end + 1:] if line.strip()]
+    rel = path.relative_to(out_dir).as_posix()
+    return Page(rel, html.unescape(str(meta["title"])), raw, [_page_line(line) for line in raw]), meta
+
+
+def read_starts(out_dir: Path) -> dict[str, list[tuple[int, Page, bool]]]:
+    """source -> [(start line, page, whether the page is that range's own)] sorted by line; a
+    source's index page starts at line 0, a question page also where it is `also_in`."""
+    starts: dict[str, list[tuple[int, Page, bool]]] = {}
+    for path in sorted(out_dir.rglob("index.md")):
+        page, meta = read_page(path, out_dir)
+        if "source" not in meta:
+            continue  # home and section pages hold no source text
+        source = html.unescape(str(meta["source"]))
+        line = meta.get("source_line", 0)
+        assert isinstance(line, int), f"{page.path}: source_line {line!r}"
+        starts.setdefault(source, []).append((line, page, True))
+        for occ in meta.get("also_in") or []:
+            assert isinstance(occ, dict)
+            starts.setdefault(html.unescape(str(occ["source"])), []).append((int(occ["source_line"]), page, False))
+    for ranges in starts.values():
+        ranges.sort(key=lambda r: r[0])
+        lines = [r[0] for r in ranges]
+        assert len(set(lines)) == len(lines), f"two pages start at one line: {ranges}"
+    return starts
+
+
+def _match(page: Page, wanted: list[tuple[int, str]], own: bool, rel: str, lost: list[str]) -> None:
+    """Find the range's lines in the page body in order (each at the first equal line after the
+    previous one: if they are there in order, this finds them); report the ones missing."""
+    at = page.header
+    for number, needle in wanted:
+        j = at
+        while j < len(page.shown) and page.shown[j] != needle:
+            j += 1
+        if j == len(page.shown):
+            lost.append(f"{rel}:{number}: lost from {page.path}: {needle[:80]}")
+            continue
+        if own:
+            page.used[j] = True
+        at = j + 1
+
+
+def _strays(page: Page) -> list[str]:
+    """Body lines of `page` that neither its range nor the page's own frame accounts for."""
+    last = max((j for j, u in enumerate(page.used) if u), default=page.header - 1)
+    out = []
+    for j, line in enumerate(page.raw):
+        if page.used[j] or j < page.header or j > last and TRAILER_RE.fullmatch(line):
+            continue
+        out.append(f"{page.path}: stray line {j + 1} of its body: {line.strip()[:80]}")
+    return out
+
+
 def lost_lines(content_dir: Path, out_dir: Path) -> tuple[int, list[str]]:
-    """(number of lines checked, `path:line: text` of each one no page holds)."""
-    pages = [visible(p.read_text(encoding="utf-8")) for p in out_dir.rglob("*.md")]
-    corpus = "\n".join(pages)
+    """(number of source lines checked, one message per source line not in its page, per page
+    heading not shown as its title, and per page line that no source line of its range gives)."""
+    starts = read_starts(out_dir)
     checked = 0
     lost: list[str] = []
+    pages: dict[str, Page] = {}
     for path in sorted(content_dir.rglob("*.md")):
         rel = path.relative_to(content_dir).as_posix()
         text = decode(path.read_bytes(), rel, [])
+        ranges = starts.get(rel)
+        if ranges is None:
+            lost.append(f"{rel}: no page comes from this source")
+            continue
         src = split_source(rel, text)
-        toc = set(src.toc_lines) | set(getattr(src, "meta_lines", []))  # TOCs and front matter are no content
+        skip = set(src.toc_lines) | set(src.meta_lines)  # TOCs and front matter are no content
         lines = text.split("\n")
-        titles: dict[int, str] = {}  # line -> the title its heading shows (a setext underline too)
-        for h in read_outline(lines).headings:
-            for k in range(h.index, h.last + 1):
-                titles[k + 1] = h.title
+        headings = {h.index + 1: h for h in read_outline(lines).headings}
+        first_lines = [r[0] for r in ranges]
+        wanted: list[list[tuple[int, str]]] = [[] for _ in ranges]
+        title_lines: set[int] = set()
+        for start, page, _own in ranges:
+            pages[page.path] = page
+            head = headings.get(start if start else src.title_line)
+            if head is None:
+                if start:
+                    lost.append(f"{rel}:{start}: {page.path} starts here, but no heading does")
+                continue
+            shown = _fold(page.title)
+            if shown not in (_fold(head.title), _fold(head.text)):
+                lost.append(f"{rel}:{start}: heading {head.text[:60]!r} shown as {shown[:60]!r} on {page.path}")
+            title_lines.update(range(head.index + 1, head.last + 2))
         for number, line in enumerate(lines, start=1):
-            if not line.strip() or number in toc:
+            if not line.strip() or number in skip:
                 continue
             checked += 1
-            title = titles.get(number)
-            if title is not None:  # headings become page titles: look for their text without number
-                needle = html.escape(title, quote=False)
-                if title in corpus or needle in corpus or needle.replace("_", r"\_").replace("*", r"\*") in corpus:
-                    continue
-            needle = visible(line)
-            if needle and needle not in corpus:
-                lost.append(f"{rel}:{number}: {line.strip()[:80]}")
+            if number in title_lines:
+                continue  # checked above, as the title of its page
+            at = bisect_right(first_lines, number) - 1
+            if at < 0:
+                lost.append(f"{rel}:{number}: before the first page of its source: {line.strip()[:80]}")
+                continue
+            wanted[at].append((number, visible(line)))
+        for (_, page, own), want in zip(ranges, wanted, strict=True):
+            _match(page, want, own, rel, lost)
+    for page in pages.values():
+        lost += _strays(page)
     return checked, lost

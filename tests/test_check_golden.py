@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -58,13 +59,49 @@ def test_check_golden(case: Path, tmp_path: Path, update_golden: bool) -> None:
     assert all(b"localhost" not in p.read_bytes() or p.suffix == ".md" for p in written)
 
 
+# `qadocs check` exit status per case, written by hand from what each fixture holds: 1 when it has
+# an error; with --strict, 1 on a warning too. Info findings never fail. (errors, warnings) noted.
+EXIT_CODES: dict[str, tuple[int, int]] = {  # case: (check, check --strict)
+    "bom_crlf": (0, 0),  # clean once the BOM and CRLF are read
+    "duplicate_id": (1, 1),  # 1 error
+    "empty_answer": (0, 1),  # 1 warning
+    "empty_file": (0, 0),  # info only (no-questions)
+    "gbk": (1, 1),  # not-utf8 is an error
+    "heading_not_parsed": (0, 1),  # 2 warnings
+    "heading_variants": (0, 0),
+    "headings_in_code": (0, 0),
+    "html_headings_sections": (0, 0),
+    "image_missing": (0, 1),  # 2 warnings
+    "link_missing": (1, 1),  # path-outside-repo error, 2 warnings
+    "near_duplicate": (0, 1),  # 2 warnings
+    "no_questions": (0, 0),  # info only
+    "nul_bytes": (1, 1),
+    "numbering": (0, 1),  # 3 warnings
+    "paths_outside": (1, 1),  # 4 errors
+    "remote_image": (0, 0),  # info only
+    "symlink_out": (1, 1),  # 2 errors
+    "toc_unresolved": (0, 1),  # 1 warning, 1 info
+    "unclosed_fence": (1, 1),  # swallows a question: an error
+    "unclosed_html": (0, 1),  # 2 warnings, 1 info
+    "unnumbered_heading": (0, 1),  # 1 warning
+}
+SUMMARY_RE = re.compile(r"^qadocs check: \d+ files, \d+ questions: (\d+) errors, (\d+) warnings, (\d+) info$")
+
+
+def test_every_case_has_exit_codes() -> None:
+    assert sorted(EXIT_CODES) == [c.name for c in CASES]
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_check_command_exit_codes(case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _content(case, tmp_path)
     code = main(["check", "--root", str(tmp_path)])
-    out = capsys.readouterr().out
-    errors = int(out.strip().splitlines()[-1].split(": ")[-1].split(" errors")[0])
-    assert code == (1 if errors else 0)
+    out = capsys.readouterr().out.strip().splitlines()
     strict = main(["check", "--root", str(tmp_path), "--strict"])
     capsys.readouterr()
-    assert strict == (1 if errors or " 0 warnings" not in out else 0)
+    assert (code, strict) == EXIT_CODES[case.name]
+    # the summary counts the finding lines printed above it
+    summary = SUMMARY_RE.match(out[-1])
+    assert summary, out[-1]
+    counts = [sum(f": {severity} " in line for line in out[:-1]) for severity in ("error", "warning", "info")]
+    assert [int(n) for n in summary.groups()] == counts

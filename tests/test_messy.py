@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,16 +24,12 @@ def test_large_messy_collection(tmp_path: Path) -> None:
     assert len(questions) == len(result.plan.questions) > 2000
     assert len({q["id"] for q in questions}) == len(questions)
     assert len({q["url"] for q in questions}) == len(questions)
-    checked, lost = lost_lines(content, out)
+    checked, lost = lost_lines(content, out)  # reads every page's front matter (a title each) too
     print(f"messy: {len(questions)} questions, {checked} lines checked, {len(lost)} lost")
     assert checked > 20000
     assert lost == []
     codes = {d.code for d in result.diagnostics}
     assert {"not-utf8", "image-missing", "path-outside-repo", "toc-link-repaired"} <= codes
-    for path in list(out.rglob("index.md"))[:400]:
-        text = path.read_text(encoding="utf-8")
-        meta = yaml.safe_load(text.split("---\n", 2)[1])
-        assert isinstance(meta, dict) and meta["title"]
 
 
 PIECES = st.sampled_from([

@@ -61,9 +61,9 @@ def test_github_slug_drops_punctuation() -> None:
 
 def test_slug_is_ascii_short_and_stable() -> None:
     title = "在视频生成模型训练中，LoRA(Low-Rank-Adaptation)相比全参数微调有哪些优势？"
-    slug = slugify(title)
-    assert slug.isascii() and len(slug) <= MAX_SLUG and slug == slugify(title)
-    assert slug.startswith("zai-shipin-shengcheng")
+    # pinyin word by word, latin words kept, cut at a word boundary within MAX_SLUG characters
+    assert slugify(title) == "zai-shipin-shengcheng-moxing-xunlian-zhong-lora"
+    assert len(slugify(title)) <= MAX_SLUG
 
 
 @pytest.mark.parametrize("title", ["a: b", "# 不是注释", "'单引号' \"双引号\"", "---", "x: [1, 2]", "yes", "1.5",

@@ -1,0 +1,163 @@
+"""Code the other tests reach only where coverage does not look: the MkDocs plugin (the other
+builds run `mkdocs` in a subprocess), run in this process: its hooks on a real build, its
+refusals, what `mkdocs serve` watches; and the bigram pairing of similar titles (otherwise run
+only by the unmeasured scaling test of 600 retitled questions)."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import logging
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
+
+from qadocs.build import check_layout, layout_rules, shown_from_root
+from qadocs.errors import QadocsError
+from qadocs.model import Diagnostic
+from qadocs.options import Options
+from qadocs.plugin import QadocsPlugin
+from qadocs.registry import REGISTRY_NAME
+from qadocs.similar import EXHAUSTIVE_PAIRS, bigrams, candidate_pairs
+
+REPO = Path(__file__).resolve().parent.parent
+TITLE = "什么是 a < b & c？"  # HTML specials: escaped once, shown as written
+ANSWER = "答案：见下。\n\n### __config\n\n子标题占用了主题的 id。\n"
+
+
+def _repo(root: Path, config: dict[str, Any] | None = None) -> Path:
+    (root / "content" / "基础").mkdir(parents=True)
+    (root / "imgs").mkdir()
+    (root / "build" / "docs").mkdir(parents=True)
+    (root / "content" / "基础" / "题库.md").write_text(f"## 1. {TITLE}\n\n{ANSWER}\n## 2. 第二题？\n\n答。\n",
+                                                     encoding="utf-8")
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    if config is not None:
+        text = yaml.safe_dump({"site_name": "t", "docs_dir": "build/docs", "theme": {"name": "material"},
+                               "plugins": [{"qadocs": config}]}, allow_unicode=True)
+    (root / "mkdocs.yml").write_text(text, encoding="utf-8")
+    return root
+
+
+def _plugin(root: Path, command: str = "build") -> tuple[Any, QadocsPlugin]:
+    config = load_config(str(root / "mkdocs.yml"))
+    plugin = config.plugins["qadocs"]
+    assert isinstance(plugin, QadocsPlugin)
+    plugin.on_startup(command=command, dirty=False)
+    return config, plugin
+
+
+def test_plugin_hooks_in_a_real_build(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A whole `mkdocs build` in process: the title is escaped once in <title>, <h1> and the nav;
+    the sub-heading's id and the page TOC's link both moved to `user-content-__config`."""
+    root = _repo(tmp_path / "repo")
+    config, _ = _plugin(root)
+    with caplog.at_level(logging.INFO, logger="mkdocs"):
+        build(config)
+    assert re.search(r"qadocs: 1 sources, 2 questions \(\d+ files written, 0 removed\)", caplog.text)
+    assert "qadocs registry: new" in caplog.text
+    page = (root / "site" / "jichu" / "shenme-shi-a-b-c" / "index.html").read_text(encoding="utf-8")
+    shown = html.escape(TITLE, quote=False)  # what the browser shows as `什么是 a < b & c？`
+    assert f"<title>{shown} - " in page
+    assert re.search(r"<h1[^>]*>" + re.escape(shown) + "<", page)
+    assert len(re.findall(r">\s*1\. " + re.escape(shown) + r"\s*<", page)) == 2  # nav labels (both navs)
+    assert "&amp;lt;" not in page and "&amp;amp;" not in page  # never escaped twice
+    assert '<h3 id="user-content-__config">__config<' in page
+    assert page.count('id="__config"') == 1 and '<script id="__config"' in page  # the theme's keeps its id
+    assert page.count('<a href="#user-content-__config" class="md-nav__link">') == 2  # the page TOC followed
+    assert (root / "content" / REGISTRY_NAME).is_file()  # a build writes the registry
+
+
+def test_serve_watches_content_and_imgs(tmp_path: Path) -> None:
+    root = _repo(tmp_path / "repo")
+    config, plugin = _plugin(root, "serve")
+
+    class Server:
+        watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = Server()
+    assert plugin.on_serve(server, config, None) is server
+    assert server.watched == [str((root / "content").resolve()), str((root / "imgs").resolve())]
+    shutil.rmtree(root / "imgs")
+    server.watched.clear()
+    plugin.on_serve(server, config, None)
+    assert server.watched == [str((root / "content").resolve())]  # no imgs/: nothing to watch there
+
+
+@pytest.mark.parametrize(("config", "message"), [
+    ({"content_dir": "nowhere"}, "content_dir {root}/nowhere does not exist"),
+    ({"layout": {"*.md": 9}}, "qadocs: plugins: qadocs: layout: '*.md': 9 is neither a heading level (1 to 6) nor 'page'"),
+    ({"content_dir": "build/docs/src"}, "must be apart"),
+])
+def test_plugin_refusals(tmp_path: Path, config: dict[str, Any], message: str) -> None:
+    root = _repo(tmp_path / "repo", config)
+    (root / "build" / "docs" / "src").mkdir()
+    mk_config, plugin = _plugin(root)
+    with pytest.raises(PluginError, match=re.escape(message.format(root=root.resolve()))):
+        plugin.on_config(mk_config)
+
+
+def test_plugin_stops_on_an_unusable_registry(tmp_path: Path) -> None:
+    root = _repo(tmp_path / "repo")
+    (root / "content" / REGISTRY_NAME).write_text("questions: [", encoding="utf-8")
+    config, plugin = _plugin(root)
+    with pytest.raises(PluginError, match=r"^qadocs: content/qadocs-registry\.yml:\d+:\d+: error registry-invalid "):
+        plugin.on_config(config)
+    assert (root / "content" / REGISTRY_NAME).read_text(encoding="utf-8") == "questions: ["
+    config, plugin = _plugin(root, "serve")  # the preview reports it and goes on without it
+    plugin.on_config(config)
+    assert (root / "build" / "docs" / "questions.json").is_file()
+
+
+def test_layout_rules_without_a_layout() -> None:
+    assert layout_rules(None) == ()
+    assert layout_rules({"a/*.md": 3, "b.md": "page"}) == (("a/*.md", 3), ("b.md", "page"))
+
+
+def test_images_folder_outside_the_repository_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "content").mkdir(parents=True)
+    (tmp_path / "imgs").mkdir()
+    opts = Options(root, root / "content", tmp_path / "imgs")
+    with pytest.raises(QadocsError, match="images folder .* is outside the repository"):
+        check_layout(opts, None)
+    check_layout(Options(root, root / "content", root / "imgs"), None)  # a check writes nothing: no output rule
+
+
+def test_diagnostics_shown_from_the_root(tmp_path: Path) -> None:
+    diag = Diagnostic("a.md", 3, "warning", "empty-answer", "x")
+    assert shown_from_root([diag], Options(tmp_path, tmp_path / "content", tmp_path / "imgs"))[0].path == "content/a.md"
+    assert shown_from_root([diag], Options(tmp_path, tmp_path, tmp_path / "imgs")) == [diag]  # content is the root
+
+
+# --- similar.py: which title pairs the registry compares -----------------------------------------
+
+
+def test_small_inputs_compare_every_pair() -> None:
+    assert list(candidate_pairs(["a", "b"], ["c"])) == [(0, 0), (1, 0)]
+    assert bigrams("Ab c") == {"ab", "bc"} and bigrams("x") == {"x"}
+
+
+def test_large_inputs_compare_only_titles_sharing_bigrams() -> None:
+    """Past EXHAUSTIVE_PAIRS the pairs come from shared bigrams: each retitled question meets its
+    former title, an unrelated title meets none, and far fewer pairs than all are compared."""
+    words = ("扩散模型 注意力机制 视频生成 时序建模 多模态对齐 数据清洗 模型蒸馏 位置编码 向量检索 提示工程 强化学习 "
+             "图像分割 语音识别 知识图谱 联邦学习 量化部署 混合专家 长文本 检索增强 对比学习 归一化 残差连接").split()
+    right = [f"请比较{a}与{b}的取舍" for a, b in itertools.permutations(words, 2)][:460]
+    left = [t.replace("取舍", "优劣") for t in right] + ["毫不相干的一句话"]
+    assert len(left) * len(right) > EXHAUSTIVE_PAIRS
+    pairs = list(candidate_pairs(left, right))
+    assert {(i, i) for i in range(len(right))} <= set(pairs)
+    assert not any(i == len(right) for i, _ in pairs)  # the unrelated title
+    assert len(pairs) < 0.01 * len(left) * len(right)
+    assert pairs == sorted(pairs) == list(candidate_pairs(left, right))  # deterministic order
