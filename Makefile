@@ -39,6 +39,7 @@ test: $(STAMP)
 N ?= 2
 check: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -m "not slow" -q -n $(N) --basetemp=build/.pytest-check
 
 bench: $(STAMP)

@@ -30,8 +30,10 @@ from messy import make_collection  # noqa: E402
 def report(name: str, results: list[PageResult], seconds: float, listed: int) -> None:
     same = sum(1 for r in results if not r.diff)
     total = len(results)
-    print(f"{name}: {total} pages compared, {same} identical ({100 * same / max(total, 1):.1f} %), "
-          f"mkdocs build {seconds:.1f}s")
+    print(
+        f"{name}: {total} pages compared, {same} identical ({100 * same / max(total, 1):.1f} %), "
+        f"mkdocs build {seconds:.1f}s"
+    )
     hist = Counter(reason for r in results for reason in r.reasons)
     for reason, n in hist.most_common():
         print(f"    {n:>5}  {reason}")
@@ -66,13 +68,19 @@ def options(messy_files: int) -> None:
     sets = {"demo": bodies(ROOT), f"messy {messy_files}": bodies(gen)}
     today = site_markdown(without=GFM_EXTENSIONS)
     chosen = site_markdown()
-    mdit = (MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-            .use(dollarmath_plugin, allow_space=True, double_inline=True).use(footnote_plugin).use(tasklists_plugin))
+    mdit = (
+        MarkdownIt("commonmark", {"html": True})
+        .enable(["table", "strikethrough"])
+        .use(dollarmath_plugin, allow_space=True, double_inline=True)
+        .use(footnote_plugin)
+        .use(tasklists_plugin)
+    )
 
     def with_md(md):  # type: ignore[no-untyped-def]
         def render(body: str) -> str:
             md.reset()
             return str(md.convert(body))
+
         return render
 
     renderers = {
@@ -88,8 +96,10 @@ def options(messy_files: int) -> None:
                 render(text)
             ms = 1000 * (time.perf_counter() - start) / len(texts)
             same, hist = in_process(texts, render)
-            print(f"{name:<42} {set_name:<10} {same:>5}/{len(texts):<5} identical ({100 * same / len(texts):5.1f} %)"
-                  f"  {ms:6.2f} ms/page  {dict(hist.most_common(4))}")
+            print(
+                f"{name:<42} {set_name:<10} {same:>5}/{len(texts):<5} identical ({100 * same / len(texts):5.1f} %)"
+                f"  {ms:6.2f} ms/page  {dict(hist.most_common(4))}"
+            )
 
 
 def main() -> None:

@@ -49,8 +49,10 @@ def case(name: str, repo: Path, content: Path) -> None:
     gen = best_of(3, lambda: generate(opts, out))
     files = len(list(content.rglob("*.md")))
     size = sum(p.stat().st_size for p in content.rglob("*.md")) / 1e6
-    print(f"{name:<28} {files:>4} files {size:6.2f} MB  baseline {base:6.3f}s  "
-          f"qadocs {gen:6.3f}s  ratio {gen / base:5.2f}")
+    print(
+        f"{name:<28} {files:>4} files {size:6.2f} MB  baseline {base:6.3f}s  "
+        f"qadocs {gen:6.3f}s  ratio {gen / base:5.2f}"
+    )
 
 
 def big_file() -> None:
@@ -68,10 +70,14 @@ def big_file() -> None:
     start = time.perf_counter()
     generate(opts, tmp / "out")
     split_s = time.perf_counter() - start
-    print(f"{'6 MB source, check':<28} {source.stat().st_size / 1e6:6.2f} MB {len(checked.plan.questions):>5} questions"
-          f"  baseline {base:6.3f}s  check {check_s:6.3f}s  ratio {check_s / base:5.2f}")
-    print(f"{'6 MB source, split':<28} {'':>9} {'':>15}  baseline {base:6.3f}s  split {split_s:6.3f}s  "
-          f"ratio {split_s / base:5.2f}")
+    print(
+        f"{'6 MB source, check':<28} {source.stat().st_size / 1e6:6.2f} MB {len(checked.plan.questions):>5} questions"
+        f"  baseline {base:6.3f}s  check {check_s:6.3f}s  ratio {check_s / base:5.2f}"
+    )
+    print(
+        f"{'6 MB source, split':<28} {'':>9} {'':>15}  baseline {base:6.3f}s  split {split_s:6.3f}s  "
+        f"ratio {split_s / base:5.2f}"
+    )
 
 
 def backtick_line(n: int) -> str:
@@ -121,8 +127,7 @@ def pathological() -> None:
     ]
     for name, make, n, runs, size in cases:
         one, two = check_seconds(make(n), runs), check_seconds(make(2 * n), runs)
-        print(f"{'check, ' + name:<40} {size(n):>8} {one:7.3f}s  {size(2 * n):>8} {two:7.3f}s  "
-              f"2n/n {two / one:5.2f}")
+        print(f"{'check, ' + name:<40} {size(n):>8} {one:7.3f}s  {size(2 * n):>8} {two:7.3f}s  2n/n {two / one:5.2f}")
 
 
 def main() -> None:

@@ -17,36 +17,114 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-TERMS = ["逻辑回归", "支持向量机", "决策树", "随机森林", "梯度提升树", "XGBoost", "LightGBM", "朴素贝叶斯",
-         "主成分分析", "批归一化", "层归一化", "Dropout", "残差连接", "注意力机制", "自注意力", "多头注意力",
-         "位置编码", "卷积神经网络", "循环神经网络", "LSTM", "GRU", "Transformer", "BERT", "GPT", "词向量",
-         "Word2Vec", "交叉熵", "L2正则化", "学习率预热", "Adam", "动量法", "知识蒸馏", "对比学习", "束搜索",
-         "隐马尔科夫模型", "条件随机场", "困惑度", "AUC", "特征交叉", "负采样", "Embedding", "模型量化",
-         "模型剪枝", "混合精度训练", "张量并行", "LoRA", "RLHF", "KV缓存", "旋转位置编码", "池化层"]
+TERMS = [
+    "逻辑回归",
+    "支持向量机",
+    "决策树",
+    "随机森林",
+    "梯度提升树",
+    "XGBoost",
+    "LightGBM",
+    "朴素贝叶斯",
+    "主成分分析",
+    "批归一化",
+    "层归一化",
+    "Dropout",
+    "残差连接",
+    "注意力机制",
+    "自注意力",
+    "多头注意力",
+    "位置编码",
+    "卷积神经网络",
+    "循环神经网络",
+    "LSTM",
+    "GRU",
+    "Transformer",
+    "BERT",
+    "GPT",
+    "词向量",
+    "Word2Vec",
+    "交叉熵",
+    "L2正则化",
+    "学习率预热",
+    "Adam",
+    "动量法",
+    "知识蒸馏",
+    "对比学习",
+    "束搜索",
+    "隐马尔科夫模型",
+    "条件随机场",
+    "困惑度",
+    "AUC",
+    "特征交叉",
+    "负采样",
+    "Embedding",
+    "模型量化",
+    "模型剪枝",
+    "混合精度训练",
+    "张量并行",
+    "LoRA",
+    "RLHF",
+    "KV缓存",
+    "旋转位置编码",
+    "池化层",
+]
 PROBLEMS = ["过拟合", "梯度消失", "梯度爆炸", "训练不稳定", "显存不足", "类别不平衡", "冷启动", "长距离依赖"]
 SUBJECTS = ["机器学习", "深度学习", "自然语言处理", "计算机视觉", "推荐系统", "大模型", "强化学习", "特征工程"]
-SECTION_NAMES = ["线性模型", "树模型", "集成方法", "神经网络基础", "优化方法", "序列模型", "预训练模型",
-                 "评估指标", "训练技巧", "推理部署", "概率图模型", "表示学习"]
+SECTION_NAMES = [
+    "线性模型",
+    "树模型",
+    "集成方法",
+    "神经网络基础",
+    "优化方法",
+    "序列模型",
+    "预训练模型",
+    "评估指标",
+    "训练技巧",
+    "推理部署",
+    "概率图模型",
+    "表示学习",
+]
 PLACEHOLDERS = ["Densenet", "MobileNet", "ShuffleNet", "补充材料", "待整理", "EfficientNet", "参考资料"]
 FOLDERS = ["机器学习", "深度学习", "自然语言处理", "计算机视觉", "推荐系统", "大模型/基础", "大模型/应用"]
 STEMS = ["面试题", "高频考点", "学习笔记", "知识点整理", "八股", "复习提纲"]
 
 # question titles: (template, ends in ？) — templates never start with a digit
-ASKED = ["什么是{a}？", "{a}的原理是什么？", "为什么{a}能缓解{p}？", "{a}和{b}有什么区别？", "如何理解{a}？",
-         "{a}有哪些优缺点？", "{a}的损失函数怎么推导？", "{a}在工程上怎么调参？", "训练时为什么要用{a}？",
-         "面试中怎么讲清楚{a}?", "{a}为什么会出现{p}？", "{a}适合哪些场景？"]
-STATED = ["简述{a}的训练过程", "说说{a}的适用场景", "{a}的核心思想", "介绍一下{a}", "{a}与{b}的对比",
-          "{a}的常见变体"]
+ASKED = [
+    "什么是{a}？",
+    "{a}的原理是什么？",
+    "为什么{a}能缓解{p}？",
+    "{a}和{b}有什么区别？",
+    "如何理解{a}？",
+    "{a}有哪些优缺点？",
+    "{a}的损失函数怎么推导？",
+    "{a}在工程上怎么调参？",
+    "训练时为什么要用{a}？",
+    "面试中怎么讲清楚{a}?",
+    "{a}为什么会出现{p}？",
+    "{a}适合哪些场景？",
+]
+STATED = ["简述{a}的训练过程", "说说{a}的适用场景", "{a}的核心思想", "介绍一下{a}", "{a}与{b}的对比", "{a}的常见变体"]
 # titles a number may be glued to: they start with a CJK character or 【, never a counter (个, 年, 倍…)
-GLUED = ["什么是{a}？", "为什么{a}能缓解{p}？", "训练时为什么要用{a}？", "【演变史】{a}是怎么发展来的？",
-         "【面试高频】{a}和{b}有什么区别？", "如何理解{a}？", "简述{a}的训练过程", "介绍一下{a}"]
+GLUED = [
+    "什么是{a}？",
+    "为什么{a}能缓解{p}？",
+    "训练时为什么要用{a}？",
+    "【演变史】{a}是怎么发展来的？",
+    "【面试高频】{a}和{b}有什么区别？",
+    "如何理解{a}？",
+    "简述{a}的训练过程",
+    "介绍一下{a}",
+]
 # markup in question headings: (markdown, what the title reads)
-MARKUP = [("什么是 **{a}**？", "什么是 {a}？"),
-          ("`model.eval()` 和 {a} 有什么关系？", "model.eval() 和 {a} 有什么关系？"),
-          ("[{a}](https://example.com) 的核心贡献是什么？", "{a} 的核心贡献是什么？"),
-          ("如何理解 ![\\alpha](https://example.com/x.png) 在 {a} 中的作用？", "如何理解 \\alpha 在 {a} 中的作用？"),
-          ("*{a}* 为什么有效？", "{a} 为什么有效？"),
-          ("`torch.no_grad()` 在 {a} 推理时有什么用？", "torch.no_grad() 在 {a} 推理时有什么用？")]
+MARKUP = [
+    ("什么是 **{a}**？", "什么是 {a}？"),
+    ("`model.eval()` 和 {a} 有什么关系？", "model.eval() 和 {a} 有什么关系？"),
+    ("[{a}](https://example.com) 的核心贡献是什么？", "{a} 的核心贡献是什么？"),
+    ("如何理解 ![\\alpha](https://example.com/x.png) 在 {a} 中的作用？", "如何理解 \\alpha 在 {a} 中的作用？"),
+    ("*{a}* 为什么有效？", "{a} 为什么有效？"),
+    ("`torch.no_grad()` 在 {a} 推理时有什么用？", "torch.no_grad() 在 {a} 推理时有什么用？"),
+]
 CN_DIGITS = "零一二三四五六七八九"
 
 
@@ -192,15 +270,19 @@ class _Doc:
         rng = self.rng
         a, b = rng.sample(TERMS, 2)
         if first:  # a sentence no other answer has, so no two answers are the same question twice
-            text = (f"{a}的关键在于{rng.choice(PROBLEMS)}的处理，在{rng.randint(2, 999)}组实验里，"
-                    f"它比{b}平均高出{rng.randint(1, 99)}.{rng.randint(0, 9)}个百分点。")
+            text = (
+                f"{a}的关键在于{rng.choice(PROBLEMS)}的处理，在{rng.randint(2, 999)}组实验里，"
+                f"它比{b}平均高出{rng.randint(1, 99)}.{rng.randint(0, 9)}个百分点。"
+            )
         else:
-            text = rng.choice([
-                f"直观地说，{a}把问题拆成了两步：先估计 $\\theta$，再用 $x_t$ 修正 {b} 的输出。",
-                f"和{b}相比，**{a}** 的计算量更小，但对{rng.choice(PROBLEMS)}更敏感。",
-                f"实践中常把 `{rng.choice(['lr', 'batch_size', 'dropout', 'warmup'])}` 设小一些，{a}会更稳。",
-                f"一句话总结：{a}是用{b}的思路去解决{rng.choice(PROBLEMS)}。",
-            ])
+            text = rng.choice(
+                [
+                    f"直观地说，{a}把问题拆成了两步：先估计 $\\theta$，再用 $x_t$ 修正 {b} 的输出。",
+                    f"和{b}相比，**{a}** 的计算量更小，但对{rng.choice(PROBLEMS)}更敏感。",
+                    f"实践中常把 `{rng.choice(['lr', 'batch_size', 'dropout', 'warmup'])}` 设小一些，{a}会更稳。",
+                    f"一句话总结：{a}是用{b}的思路去解决{rng.choice(PROBLEMS)}。",
+                ]
+            )
         if self.use_anchors and not first and rng.random() < 0.3:
             name = f"n{len(self.lines)}"
             self.anchors.append(("#" + name, "笔记"))
@@ -222,21 +304,37 @@ class _Doc:
             self.add(f"1. 先做{a}", f"2. 再做{b}", "")
         elif kind < 0.52:
             lang = rng.choice(["python", "markdown", ""])
-            self.add("```" + lang, "## fake 代码里的井号不是标题", '<h2 id="9.假题">9.假题</h2>',
-                     f"loss = criterion(model(x), y)  # {a}", "```", "")
+            self.add(
+                "```" + lang,
+                "## fake 代码里的井号不是标题",
+                '<h2 id="9.假题">9.假题</h2>',
+                f"loss = criterion(model(x), y)  # {a}",
+                "```",
+                "",
+            )
         elif kind < 0.6:
-            self.add("| 方法 | 优点 | 缺点 |", "| --- | --- | --- |", f"| {a} | 简单 | 慢 |",
-                     f"| {b} | 快 | 费内存 |", "")
+            self.add(
+                "| 方法 | 优点 | 缺点 |", "| --- | --- | --- |", f"| {a} | 简单 | 慢 |", f"| {b} | 快 | 费内存 |", ""
+            )
         elif kind < 0.67:
-            self.add("目标函数写成 $L(\\theta)$ 的形式：", "", "$$",
-                     "L(\\theta) = -\\sum_{i=1}^{n} y_i \\log p_i", "$$", "")
+            self.add(
+                "目标函数写成 $L(\\theta)$ 的形式：", "", "$$", "L(\\theta) = -\\sum_{i=1}^{n} y_i \\log p_i", "$$", ""
+            )
         elif kind < 0.73:
             self.add(f"> 面试官常追问：{a}和{b}能不能一起用？", "")
             if rng.random() < 0.3:
                 self.add("> ### 引用里的井号也不是标题", "")
         elif kind < 0.8:
-            self.add(rng.choice([f"![{a}示意图](imgs/a.png)", "![](imgs/b.png)",
-                                 '<div align="center"><img src="imgs/c.png" alt="结构图"></div>']), "")
+            self.add(
+                rng.choice(
+                    [
+                        f"![{a}示意图](imgs/a.png)",
+                        "![](imgs/b.png)",
+                        '<div align="center"><img src="imgs/c.png" alt="结构图"></div>',
+                    ]
+                ),
+                "",
+            )
         elif kind < 0.86:
             self.add("<!--", f"## 注释里的{a}不是标题", "待补充：" + b, "-->", "")
         elif kind < 0.91:
@@ -248,8 +346,9 @@ class _Doc:
 # ---- titles -------------------------------------------------------------------------------------
 
 
-def _title(rng: random.Random, asked: float = 0.8, markup: float = 0.08,
-           about: str | None = None) -> tuple[str, str, tuple[str, ...]]:
+def _title(
+    rng: random.Random, asked: float = 0.8, markup: float = 0.08, about: str | None = None
+) -> tuple[str, str, tuple[str, ...]]:
     """(markdown of the title, expected plain title, tags); `about` is the term it asks about."""
     a, b = rng.sample(TERMS, 2)
     a = about or a
@@ -363,8 +462,13 @@ def _topics(doc: _Doc, rng: random.Random, topics: list[str], plain_topic: int =
         intro = t != plain_topic and rng.random() < 0.3
         if intro:
             doc.add(f"{topic}是面试里最常被问到的内容之一，下面几道题由浅入深。", "")
-        stated = (set(range(n)) if t == plain_topic else set() if intro
-                  else set(rng.sample(range(n), rng.randint(0, (n - 1) // 2))))
+        stated = (
+            set(range(n))
+            if t == plain_topic
+            else set()
+            if intro
+            else set(rng.sample(range(n), rng.randint(0, (n - 1) // 2)))
+        )
         for i in range(n):
             if i in stated:
                 md, plain, tags = _title(rng, asked=0.0, markup=0, about=topic)
@@ -573,11 +677,19 @@ def _style_mixed(doc: _Doc, rng: random.Random, meta: dict[str, object]) -> None
 
 
 STYLES = {
-    "dotted": (_style_dotted, 14), "dotted-h1": (_style_dotted_h1, 6), "unnumbered": (_style_unnumbered, 14),
-    "topics": (_style_topics, 12), "chinese": (_style_chinese, 9), "chinese-sections": (_style_chinese_sections, 7),
-    "glued": (_style_glued, 10), "numbered": (_style_numbered, 9), "setext": (_style_setext, 4),
-    "html-noid": (_style_html_noid, 6), "htmlid": (_style_htmlid, 8),
-    "mixed:setext+atx": (_style_mixed, 2), "mixed:html+md": (_style_mixed, 2),
+    "dotted": (_style_dotted, 14),
+    "dotted-h1": (_style_dotted_h1, 6),
+    "unnumbered": (_style_unnumbered, 14),
+    "topics": (_style_topics, 12),
+    "chinese": (_style_chinese, 9),
+    "chinese-sections": (_style_chinese_sections, 7),
+    "glued": (_style_glued, 10),
+    "numbered": (_style_numbered, 9),
+    "setext": (_style_setext, 4),
+    "html-noid": (_style_html_noid, 6),
+    "htmlid": (_style_htmlid, 8),
+    "mixed:setext+atx": (_style_mixed, 2),
+    "mixed:html+md": (_style_mixed, 2),
     "mixed:questions+topics": (_style_mixed, 2),
 }
 # a level every question of the file is on, for a `qadocs: questions: N` front matter
@@ -603,7 +715,7 @@ def make_file(rng: random.Random, style: str) -> tuple[list[str], PlantedFile]:
             prefix += ["qadocs:", f"  questions: {ONE_LEVEL[style]}"]
         prefix += ["---", ""]
     toc = rng.random()
-    toc_kind = ("marker" if toc < 0.12 else "classic" if toc < 0.32 else "links" if toc < 0.5 else "")
+    toc_kind = "marker" if toc < 0.12 else "classic" if toc < 0.32 else "links" if toc < 0.5 else ""
     if style in ("setext",) or style.startswith("mixed:setext"):
         toc_kind = ""
     if style == "htmlid":

@@ -35,39 +35,50 @@ MKDOCS = Path(sys.executable).with_name("mkdocs")
 # coverage measurement (pytest-cov's `no_cover`): subprocesses are not measured anyway, tracing
 # would double the time of the rest and skew the timing bounds, and the code the scaling tests run
 # is covered by the small tests. Everything else, the in-process plugin build included, is measured.
-SLOW_FIXTURES = frozenset({
-    "built_site", "site_dir", "messy_build", "browser",  # here
-    "hostile",  # test_hostile.py: a real `mkdocs build` of the hostile repository
-    "articles",  # test_safe_html.py: a real `mkdocs build` of the XSS fixture
-})
-SLOW_MODULES = frozenset({
-    "test_serve.py",  # `mkdocs serve` and `mkdocs build` subprocesses
-    "test_lint.py",  # ruff and mypy --strict over the package (mypy alone takes seconds)
-    "test_browser.py",  # chromium (through the `browser` fixture too)
-})
-SUBPROCESS_TESTS = frozenset({  # module::function (every parameter of it): a `mkdocs build` subprocess
-    "test_authors.py::test_authors_collection_builds_with_mkdocs",
-    "test_hostile.py::test_10_plugin_refuses_overlapping_folders",
-    "test_hostile_property.py::test_random_titles_never_reach_the_built_html",
-    "test_layout.py::test_plugin_reads_layout",
-    "test_layout.py::test_plugin_refuses_a_bad_layout",
-    "test_links_last.py::test_every_kind_of_edit_in_the_built_site",
-    "test_site.py::test_links_resolve_without_directory_urls",
-})
-SCALING_TESTS = frozenset({  # big inputs, many generations, timing bounds
-    "test_authors.py::test_authors_collection_loses_nothing",
-    "test_hostile_property.py::test_random_names_and_titles_stay_text_in_the_plan",  # hypothesis:
-    "test_hostile_property.py::test_random_registry_values_never_write_outside",  # unmeasured, the
-    "test_messy.py::test_random_sources_never_raise_and_lose_nothing",  # figure does not vary by run
-    "test_hostile_read.py::test_number_regex_is_linear_on_a_long_line",
-    "test_linear.py::test_100000_markdown_questions",
-    "test_linear.py::test_100000_html_questions",
-    "test_linear.py::test_long_blank_run_trimmed",
-    "test_linear.py::test_anchor_index_many_targets_one_key",
-    "test_links_last.py::test_retitled_and_rewritten_questions_keep_urls_at_scale",
-    "test_messy.py::test_large_messy_collection",
-    "test_nothing_lost.py::test_big_source_loses_nothing",
-})
+SLOW_FIXTURES = frozenset(
+    {
+        "built_site",
+        "site_dir",
+        "messy_build",
+        "browser",  # here
+        "hostile",  # test_hostile.py: a real `mkdocs build` of the hostile repository
+        "articles",  # test_safe_html.py: a real `mkdocs build` of the XSS fixture
+    }
+)
+SLOW_MODULES = frozenset(
+    {
+        "test_serve.py",  # `mkdocs serve` and `mkdocs build` subprocesses
+        "test_lint.py",  # ruff and mypy --strict over the package (mypy alone takes seconds)
+        "test_browser.py",  # chromium (through the `browser` fixture too)
+    }
+)
+SUBPROCESS_TESTS = frozenset(
+    {  # module::function (every parameter of it): a `mkdocs build` subprocess
+        "test_authors.py::test_authors_collection_builds_with_mkdocs",
+        "test_hostile.py::test_10_plugin_refuses_overlapping_folders",
+        "test_hostile_property.py::test_random_titles_never_reach_the_built_html",
+        "test_layout.py::test_plugin_reads_layout",
+        "test_layout.py::test_plugin_refuses_a_bad_layout",
+        "test_links_last.py::test_every_kind_of_edit_in_the_built_site",
+        "test_site.py::test_links_resolve_without_directory_urls",
+    }
+)
+SCALING_TESTS = frozenset(
+    {  # big inputs, many generations, timing bounds
+        "test_authors.py::test_authors_collection_loses_nothing",
+        "test_hostile_property.py::test_random_names_and_titles_stay_text_in_the_plan",  # hypothesis:
+        "test_hostile_property.py::test_random_registry_values_never_write_outside",  # unmeasured, the
+        "test_messy.py::test_random_sources_never_raise_and_lose_nothing",  # figure does not vary by run
+        "test_hostile_read.py::test_number_regex_is_linear_on_a_long_line",
+        "test_linear.py::test_100000_markdown_questions",
+        "test_linear.py::test_100000_html_questions",
+        "test_linear.py::test_long_blank_run_trimmed",
+        "test_linear.py::test_anchor_index_many_targets_one_key",
+        "test_links_last.py::test_retitled_and_rewritten_questions_keep_urls_at_scale",
+        "test_messy.py::test_large_messy_collection",
+        "test_nothing_lost.py::test_big_source_loses_nothing",
+    }
+)
 SLOW_TESTS = SUBPROCESS_TESTS | {
     "test_coverage_gaps.py::test_plugin_hooks_in_a_real_build",  # a `mkdocs build` in process
     # scenarios over the whole demo content at the generate() level (two generations each)
@@ -90,8 +101,12 @@ UNMARKED_LIMIT = 1.0  # seconds (call phase) a test outside the slow tier may ta
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true", default=False,
-                     help="rewrite the expected files under tests/golden/ instead of comparing")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite the expected files under tests/golden/ instead of comparing",
+    )
 
 
 def _key(item: pytest.Item) -> str:
@@ -100,8 +115,11 @@ def _key(item: pytest.Item) -> str:
 
 def _outside(item: pytest.Item) -> bool:
     """Whether `item`'s own work happens outside this process (MkDocs, a browser, a linter)."""
-    return (item.path.name in SLOW_MODULES or _key(item) in SUBPROCESS_TESTS
-            or not SLOW_FIXTURES.isdisjoint(getattr(item, "fixturenames", ())))
+    return (
+        item.path.name in SLOW_MODULES
+        or _key(item) in SUBPROCESS_TESTS
+        or not SLOW_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+    )
 
 
 def is_slow(item: pytest.Item) -> bool:

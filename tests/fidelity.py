@@ -19,6 +19,7 @@ Used by bench/fidelity.py and the tests; no pytest import here.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -118,7 +119,7 @@ def page_body(page_html: str) -> Tag:
     `.qadocs-where` line and heading permalinks."""
     start, end = page_html.find("<article"), page_html.rfind("</article>")
     if 0 <= start < end:  # parse the answer, not the theme's header, nav and footer around it
-        page_html = page_html[start:end + len("</article>")]
+        page_html = page_html[start : end + len("</article>")]
     soup = BeautifulSoup(page_html, "html.parser")
     article = soup.find("article") or soup
     assert isinstance(article, Tag)
@@ -179,7 +180,7 @@ def reasons(markdown: str, diff: dict[str, tuple[int, int]]) -> list[str]:
         if prev.strip() and not LIST_RE.match(prev) and not prev.startswith((" ", "\t", ">", "|", "#", "<")):
             run_on = True
         indent = len(m.group("indent"))
-        if indent in (1, 2, 3) and any(LIST_RE.match(p) for p in lines[max(0, i - 30):i]):
+        if indent in (1, 2, 3) and any(LIST_RE.match(p) for p in lines[max(0, i - 30) : i]):
             nested_23 = True
         s = ORDERED_START_RE.match(line)
         if s and s.group(1) != "1" and (not prev.strip() or not LIST_RE.match(prev)):
@@ -210,14 +211,15 @@ def reasons(markdown: str, diff: dict[str, tuple[int, int]]) -> list[str]:
         found.append("image")
     if "blockquote" in diff:
         quotes = [i for i, ln in enumerate(lines) if ln.lstrip().startswith(">")]
-        merged = any(b - a == 2 and not lines[a + 1].strip() for a, b in zip(quotes, quotes[1:], strict=False))
+        merged = any(b - a == 2 and not lines[a + 1].strip() for a, b in itertools.pairwise(quotes))
         found.append("blockquotes split by a blank line" if merged else "blockquote")
     if any(k in diff for k in ("h2", "h3", "h4", "h5", "h6")):
         found.append("sub-heading")
     if "[^" in markdown and any(k.startswith("li ") for k in diff):
         found.append("footnote")
-    if list_diff and not any(r in found for r in ("run-on list after paragraph", "list nesting 2/3-space",
-                                                   "ordered list start", "footnote")):
+    if list_diff and not any(
+        r in found for r in ("run-on list after paragraph", "list nesting 2/3-space", "ordered list start", "footnote")
+    ):
         found.append("list (other)")
     return found or ["other"]
 
@@ -244,11 +246,22 @@ def build_site(content: Path, imgs: Path | None, dest: Path, checkout: Path = RO
     docs = dest / "build" / "docs"
     docs.mkdir(parents=True)
     shutil.copy2(ROOT / "build" / "docs" / ".qadocs-generated", docs / ".qadocs-generated")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(src_dir), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "NO_COLOR": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(src_dir), os.environ.get("PYTHONPATH")])),
+    }
     start = time.perf_counter()
-    proc = subprocess.run([str(MKDOCS), "build"], cwd=dest, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=3600)
+    proc = subprocess.run(
+        [str(MKDOCS), "build"],
+        cwd=dest,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=3600,
+    )
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"mkdocs build failed in {dest}:\n{proc.stdout[-4000:]}")
@@ -275,8 +288,7 @@ def compare_site(repo: Path, site: Path) -> list[PageResult]:
         q = bodies[(entry["source"], entry["source_line"])]
         page = site / entry["url"].lstrip("/") / "index.html"
         diff = difference(github_signature(q.body), site_signature(page.read_text(encoding="utf-8")))
-        results.append(PageResult(entry["url"], q.source, q.line, q.title, diff,
-                                  reasons(q.body, diff) if diff else []))
+        results.append(PageResult(entry["url"], q.source, q.line, q.title, diff, reasons(q.body, diff) if diff else []))
     return results
 
 
@@ -289,7 +301,7 @@ def site_markdown(extra: list[str] | None = None, without: tuple[str, ...] = ())
     import markdown
     import yaml
 
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.Loader)  # noqa: S506 - our file
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.Loader)
     names: list[str] = []
     configs: dict[str, Any] = {}
     for entry in config["markdown_extensions"] + (extra or []):
@@ -308,8 +320,7 @@ def in_process(bodies: list[str], render: Any) -> tuple[int, Counter[str]]:
     same = 0
     hist: Counter[str] = Counter()
     for body in bodies:
-        diff = difference(github_signature(body),
-                          signature(BeautifulSoup(render(body), "html.parser"), site=True))
+        diff = difference(github_signature(body), signature(BeautifulSoup(render(body), "html.parser"), site=True))
         if diff:
             hist.update(reasons(body, diff))
         else:

@@ -8,8 +8,26 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-WORDS = ["扩散模型", "注意力", "Transformer", "视频生成", "对比学习", "VAE", "GAN", "LoRA", "微调",
-         "检索增强", "RAG", "Agent", "多模态", "位置编码", "LayerNorm", "采样", "推理加速", "显存"]
+WORDS = [
+    "扩散模型",
+    "注意力",
+    "Transformer",
+    "视频生成",
+    "对比学习",
+    "VAE",
+    "GAN",
+    "LoRA",
+    "微调",
+    "检索增强",
+    "RAG",
+    "Agent",
+    "多模态",
+    "位置编码",
+    "LayerNorm",
+    "采样",
+    "推理加速",
+    "显存",
+]
 ODD = ["？", " ", "/", "#", "(", ")", "（", "）", ":", "'", "&", "<b>", "*"]
 
 
@@ -37,11 +55,19 @@ def _answer(rng: random.Random, q: int) -> list[str]:
         elif kind < 0.62:
             lines += [f"> 引用：{rng.choice(WORDS)}", ""]
         elif kind < 0.7:
-            lines += [rng.choice([
-                f"![图{q}](imgs/fig{q}.png)", f"![](./imgs/fig{q}.png)",
-                f'<div align="center">\n    <img src="imgs/fig{q}.jpg" alt="示意图" >\n</div>',
-                f"![远程](https://example.com/{q}.png)", f"![win](imgs\\win{q}.png)",
-                "![up](../../../../etc/hostname)"]), ""]
+            lines += [
+                rng.choice(
+                    [
+                        f"![图{q}](imgs/fig{q}.png)",
+                        f"![](./imgs/fig{q}.png)",
+                        f'<div align="center">\n    <img src="imgs/fig{q}.jpg" alt="示意图" >\n</div>',
+                        f"![远程](https://example.com/{q}.png)",
+                        f"![win](imgs\\win{q}.png)",
+                        "![up](../../../../etc/hostname)",
+                    ]
+                ),
+                "",
+            ]
         elif kind < 0.78:
             lines += [f"### {q}. 小标题 {rng.choice(WORDS)}", "", "- 列表项", "  - 嵌套", ""]
         else:
@@ -61,8 +87,8 @@ def make_source(rng: random.Random, n_questions: int) -> str:
                 body += [f"## 第{q}章 {rng.choice(WORDS)}", ""]
             title = _title(rng).replace("#", "")
             toc.append(f"- [{q}. {title}](#{q}-{title.lower()})")
-            body += [f"### {q}. {title}", ""] + _answer(rng, q)
-        return "\n".join(toc + [""] + body) + "\n"
+            body += [f"### {q}. {title}", "", *_answer(rng, q)]
+        return "\n".join([*toc, "", *body]) + "\n"
     level = rng.choice([2, 2, 3, 1]) if style == "flat" else 3 if style == "sections" else 2
     quote = rng.choice(['"', "'"])
     toc: list[str] = [rng.choice(["# 目录", "## 目录", "## Contents"]), ""]
@@ -80,7 +106,10 @@ def make_source(rng: random.Random, n_questions: int) -> str:
                 body += [f"## {name}", "", f"{name}的介绍。", ""]
                 toc += [f"## {name}"]
             elif style == "sections":
-                body += [f"<h2 id={quote}{group}.{rng.choice(WORDS)}应用{quote}>{group}.{rng.choice(WORDS)}应用</h2>", ""]
+                body += [
+                    f"<h2 id={quote}{group}.{rng.choice(WORDS)}应用{quote}>{group}.{rng.choice(WORDS)}应用</h2>",
+                    "",
+                ]
             else:
                 body += [f'<h1 id="{name}">{name}</h1>', ""]
         number += 1
@@ -91,10 +120,17 @@ def make_source(rng: random.Random, n_questions: int) -> str:
         body += [f"<h{lvl} id={quote}{attr_anchor}{quote}>{number}.{title}</h{lvl}>", ""]
         body += _answer(rng, q)
         form = rng.random()
-        target = ("#user-content-" + attr_anchor if form < 0.2 else attr_anchor if form < 0.35
-                  else "#" + attr_anchor.replace(" ", "") if form < 0.8 else "#不存在的锚点")
+        target = (
+            "#user-content-" + attr_anchor
+            if form < 0.2
+            else attr_anchor
+            if form < 0.35
+            else "#" + attr_anchor.replace(" ", "")
+            if form < 0.8
+            else "#不存在的锚点"
+        )
         toc.append(f"- [{number}.{title}]({target})")
-    return "\n".join(toc + [""] + body) + "\n"
+    return "\n".join([*toc, "", *body]) + "\n"
 
 
 def make_collection(root: Path, files: int, questions_per_file: int = 12, seed: int = 7) -> Path:
@@ -130,5 +166,5 @@ def make_big_source(path: Path, questions: int = 5000, megabytes: float = 4.7, s
         toc.append(f"- [{q}.{title}](#{q}.{title})")
         answer = _answer(rng, q)
         filler = "，".join(rng.choice(WORDS) for _ in range(per_answer // 12))
-        body += [f'<h2 id="{q}.{title}">{q}.{title}</h2>', ""] + answer + [filler + "。", ""]
-    path.write_text("\n".join(toc + [""] + body) + "\n", encoding="utf-8")
+        body += [f'<h2 id="{q}.{title}">{q}.{title}</h2>', "", *answer, filler + "。", ""]
+    path.write_text("\n".join([*toc, "", *body]) + "\n", encoding="utf-8")

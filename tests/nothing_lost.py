@@ -45,8 +45,10 @@ HEADING_ID_RE = re.compile(r" \{#[^{}]*\}$")  # the id a sub-heading gets on its
 TITLE_RE = re.compile(r"# .*")
 WHERE_RE = re.compile(r'<p class="qadocs-where" markdown>.*</p>')
 # ... below it, the links to its sub-chapters and questions (a source page: chapter headings too).
-TRAILER_RE = re.compile(r'(?:- |#{2,6} )\[.*\]\(<[^<>]*>\)(?:（\d+ 题）)?|<p class="qadocs-empty">.*</p>'
-                        r'|<div class="qadocs-anchors" hidden></div>')
+TRAILER_RE = re.compile(
+    r'(?:- |#{2,6} )\[.*\]\(<[^<>]*>\)(?:（\d+ 题）)?|<p class="qadocs-empty">.*</p>'
+    r'|<div class="qadocs-anchors" hidden></div>'
+)
 
 
 def visible(text: str) -> str:
@@ -99,7 +101,7 @@ def read_page(path: Path, out_dir: Path) -> tuple[Page, dict[str, object]]:
     end = lines.index("---", 1)
     meta = yaml.load("\n".join(lines[1:end]), Loader=LOADER)
     assert isinstance(meta, dict) and meta.get("title"), f"{path}: front matter without a title"
-    raw = [line for line in lines[end + 1:] if line.strip()]
+    raw = [line for line in lines[end + 1 :] if line.strip()]
     rel = path.relative_to(out_dir).as_posix()
     return Page(rel, html.unescape(str(meta["title"])), raw, [_page_line(line) for line in raw]), meta
 
@@ -147,7 +149,7 @@ def _strays(page: Page) -> list[str]:
     last = max((j for j, u in enumerate(page.used) if u), default=page.header - 1)
     out = []
     for j, line in enumerate(page.raw):
-        if page.used[j] or j < page.header or j > last and TRAILER_RE.fullmatch(line):
+        if page.used[j] or j < page.header or (j > last and TRAILER_RE.fullmatch(line)):
             continue
         out.append(f"{page.path}: stray line {j + 1} of its body: {line.strip()[:80]}")
     return out

@@ -14,11 +14,41 @@ MAX_CLASS_LINES = 120
 MAX_CLASS_ATTRIBUTES = 8
 
 # The pipeline, in order: a stage may import an earlier stage or a utility, never a later stage.
-STAGES = ["read", "outline", "split", "check", "resolve", "registry", "options", "place", "targets", "links",
-          "pages", "plan", "write", "build", "cli", "config", "plugin"]
+STAGES = [
+    "read",
+    "outline",
+    "split",
+    "check",
+    "resolve",
+    "registry",
+    "options",
+    "place",
+    "targets",
+    "links",
+    "pages",
+    "plan",
+    "write",
+    "build",
+    "cli",
+    "config",
+    "plugin",
+]
 # Shared building blocks: they import only each other, never a stage.
-UTILITIES = {"__init__", "errors", "model", "urls", "slug", "escape", "anchors", "similar", "schema", "lex",
-             "mathml", "gfm", "sanitize"}
+UTILITIES = {
+    "__init__",
+    "errors",
+    "model",
+    "urls",
+    "slug",
+    "escape",
+    "anchors",
+    "similar",
+    "schema",
+    "lex",
+    "mathml",
+    "gfm",
+    "sanitize",
+}
 
 
 def _modules() -> dict[str, ast.Module]:
@@ -47,8 +77,12 @@ def _is_plain_data(cls: ast.ClassDef) -> bool:
 def _attributes(cls: ast.ClassDef) -> set[str]:
     names = {n.target.id for n in cls.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}
     for node in ast.walk(cls):
-        if (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
-                and isinstance(node.value, ast.Name) and node.value.id == "self"):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.ctx, ast.Store)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+        ):
             names.add(node.attr)
     return names
 
@@ -69,10 +103,14 @@ def test_no_module_imports_a_later_stage() -> None:
 
 
 def test_no_function_is_longer_than_50_lines() -> None:
-    long = [f"{name}.py:{node.lineno} {node.name}() {node.end_lineno - node.lineno + 1} lines"
-            for name, tree in _modules().items() for node in ast.walk(tree)
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-            and node.end_lineno is not None and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES]
+    long = [
+        f"{name}.py:{node.lineno} {node.name}() {node.end_lineno - node.lineno + 1} lines"
+        for name, tree in _modules().items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno is not None
+        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
+    ]
     assert long == []
 
 
@@ -91,8 +129,12 @@ def test_no_class_with_behaviour_is_big() -> None:
 
 def test_the_checks_can_fail() -> None:
     """Each rule above finds what it is meant to find in a made-up module."""
-    tree = ast.parse("class Big:\n    def __init__(self):\n" + "".join(f"        self.a{k} = {k}\n" for k in range(9))
-                     + "def long():\n" + "    x = 1\n" * 60)
+    tree = ast.parse(
+        "class Big:\n    def __init__(self):\n"
+        + "".join(f"        self.a{k} = {k}\n" for k in range(9))
+        + "def long():\n"
+        + "    x = 1\n" * 60
+    )
     cls = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef))
     func = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "long")
     assert len(_attributes(cls)) == 9 and not _is_plain_data(cls)
@@ -106,7 +148,9 @@ def test_the_readme_describes_every_threshold_as_the_code_has_it() -> None:
     section = readme.split("### Limits and thresholds", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"^\| `(\w+)` \| (\w+) \| ([0-9.]+) \|", section, re.MULTILINE)
     assert len(rows) >= 20
-    wrong = [f"{module}.{name} is {getattr(importlib.import_module(f'qadocs.{module}'), name, None)!r}, README says {value}"
-             for name, module, value in rows
-             if getattr(importlib.import_module(f"qadocs.{module}"), name, None) != float(value)]
+    wrong = [
+        f"{module}.{name} is {getattr(importlib.import_module(f'qadocs.{module}'), name, None)!r}, README says {value}"
+        for name, module, value in rows
+        if getattr(importlib.import_module(f"qadocs.{module}"), name, None) != float(value)
+    ]
     assert wrong == []

@@ -37,8 +37,12 @@ def _compare(rel: str, planted: PlantedFile, text: str) -> tuple[int, list[tuple
             kind = "question-read-as-chapter" if line in chapters else "question-missed"
             bad.append((kind, where(line)))
         elif (g.number, g.title) != (q.number, q.title):
-            bad.append(("number-or-title", f"{where(line)} read ({g.number!r}, {g.title!r}), "
-                                           f"planted ({q.number!r}, {q.title!r})"))
+            bad.append(
+                (
+                    "number-or-title",
+                    f"{where(line)} read ({g.number!r}, {g.title!r}), planted ({q.number!r}, {q.title!r})",
+                )
+            )
         else:
             right += 1
     for line in sorted(got.keys() - want.keys()):
@@ -91,15 +95,18 @@ def test_authors_collection_loses_nothing(tmp_path: Path) -> None:
     generate(Options(tmp_path, planted.content, tmp_path / "imgs"), out)
     questions = json.loads((out / "questions.json").read_text(encoding="utf-8"))
     checked, lost = lost_lines(planted.content, out)
-    print(f"authors: {len(planted.files)} files, {planted.questions} questions and {planted.sections} "
-          f"sections/topics planted, {len(questions)} question pages, {checked} lines checked, {len(lost)} lost")
+    print(
+        f"authors: {len(planted.files)} files, {planted.questions} questions and {planted.sections} "
+        f"sections/topics planted, {len(questions)} question pages, {checked} lines checked, {len(lost)} lost"
+    )
     assert lost == [], f"{len(lost)} lines lost, first ones:\n" + "\n".join(lost[:20])
     assert checked > 10000
     want = {(rel, q.line) for rel, f in planted.files.items() for q in f.questions}
     found = {(q["source"], q["source_line"]) for q in questions}
     missing = sorted(want - found)
     assert not missing, f"{len(missing)} planted questions have no page, first ones:\n" + "\n".join(
-        f"{rel}:{line}" for rel, line in missing[:20])
+        f"{rel}:{line}" for rel, line in missing[:20]
+    )
     assert len(questions) == planted.questions
 
 
@@ -119,8 +126,7 @@ def test_authors_collection_builds_with_mkdocs(tmp_path: Path) -> None:
     shutil.copy2(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
     (tmp_path / "build" / "docs").mkdir(parents=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
-    proc = subprocess.run([str(MKDOCS), "build"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=600)
+    proc = subprocess.run([str(MKDOCS), "build"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     warnings = [line for line in proc.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
     own = re.compile(r"^WARNING -  \S+\.md:\d+:\d+: error [a-z0-9-]+ ")
@@ -129,7 +135,9 @@ def test_authors_collection_builds_with_mkdocs(tmp_path: Path) -> None:
     checked, offenders = broken_internal_links(tmp_path / "site", pages)
     to_anchor = re.compile(r'href="[^"#:]+/#[^"]+"')  # a link to an anchor inside another page
     anchored = sum(len(to_anchor.findall(p.read_text(encoding="utf-8"))) for p in pages)
-    print(f"authors build: {len(pages)} pages, {checked} internal links checked ({anchored} into another "
-          f"page's anchor), {len(offenders)} broken")
+    print(
+        f"authors build: {len(pages)} pages, {checked} internal links checked ({anchored} into another "
+        f"page's anchor), {len(offenders)} broken"
+    )
     assert checked > 1000 and anchored > 10
     assert offenders == []

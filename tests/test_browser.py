@@ -53,9 +53,12 @@ def test_question_page_shows_title_and_math(session: Session, base_url: str, mat
     h1 = page.locator("article h1")
     expect(h1).to_have_count(1)
     expect(h1).to_be_visible()
-    title = " ".join(h1.evaluate(
-        "el => { const c = el.cloneNode(true); c.querySelectorAll('a.headerlink').forEach(a => a.remove());"
-        " return c.textContent; }").split())
+    title = " ".join(
+        h1.evaluate(
+            "el => { const c = el.cloneNode(true); c.querySelectorAll('a.headerlink').forEach(a => a.remove());"
+            " return c.textContent; }"
+        ).split()
+    )
     assert title == MATH_TITLE
 
     maths = page.locator(".arithmatex-mathml math")
@@ -103,15 +106,20 @@ LEGACY_TITLE = "简要解释下什么是扩散模型？"
 LEGACY_ID = "5.简要解释下什么是扩散模型？"
 
 
-@pytest.mark.parametrize("fragment", [
-    LEGACY_ID,
-    "user-content-" + LEGACY_ID,
-    quote(LEGACY_ID, safe=""),
-    quote("user-content-" + LEGACY_ID, safe=""),
-    "5简要解释下什么是扩散模型",  # GitHub's slug of the heading
-], ids=["raw", "user-content", "percent-encoded", "user-content-encoded", "github-slug"])
-def test_legacy_anchor_on_source_page_lands_on_question(session: Session, base_url: str, site_dir: Path,
-                                                        fragment: str) -> None:
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        LEGACY_ID,
+        "user-content-" + LEGACY_ID,
+        quote(LEGACY_ID, safe=""),
+        quote("user-content-" + LEGACY_ID, safe=""),
+        "5简要解释下什么是扩散模型",  # GitHub's slug of the heading
+    ],
+    ids=["raw", "user-content", "percent-encoded", "user-content-encoded", "github-slug"],
+)
+def test_legacy_anchor_on_source_page_lands_on_question(
+    session: Session, base_url: str, site_dir: Path, fragment: str
+) -> None:
     questions = json.loads((site_dir / "questions.json").read_text(encoding="utf-8"))
     [entry] = [q for q in questions if q["title"] == LEGACY_TITLE]
     page = session.page
@@ -121,8 +129,9 @@ def test_legacy_anchor_on_source_page_lands_on_question(session: Session, base_u
     session.assert_clean()
 
 
-def test_source_page_without_fragment_stays_and_lists_questions(session: Session, base_url: str,
-                                                                 site_dir: Path) -> None:
+def test_source_page_without_fragment_stays_and_lists_questions(
+    session: Session, base_url: str, site_dir: Path
+) -> None:
     questions = json.loads((site_dir / "questions.json").read_text(encoding="utf-8"))
     [entry] = [q for q in questions if q["title"] == LEGACY_TITLE]
     page = session.page
@@ -139,8 +148,9 @@ def test_legacy_chapter_anchor_lands_on_chapter_page(session: Session, base_url:
     entry = next(q for q in questions if chapter in q["chapter"])
     page = session.page
     page.goto(base_url + quote(str(entry["source_url"])) + "#" + quote(chapter, safe=""), wait_until="load")
-    page.wait_for_function("() => !location.pathname.endsWith('/ai-shipin-xunlian-yu-weidiao-jishu/')",
-                           timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        "() => !location.pathname.endsWith('/ai-shipin-xunlian-yu-weidiao-jishu/')", timeout=TIMEOUT_MS
+    )
     expect(page.locator("article h1")).to_contain_text(chapter)
     session.assert_clean()
 
@@ -186,8 +196,14 @@ def phone_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "build" / "docs").mkdir(parents=True)
     shutil.copy2(repo / "mkdocs.yml", root / "mkdocs.yml")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
-    proc = subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "--strict"], cwd=root,
-                          env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("mkdocs")), "build", "--strict"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     return root / "site"
 
@@ -195,8 +211,10 @@ def phone_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_phone_shows_nested_list_and_math_in_list_item(browser: Browser, phone_site: Path) -> None:
     questions = json.loads((phone_site / "questions.json").read_text(encoding="utf-8"))
     [entry] = [q for q in questions if q["title"] == PHONE_TITLE]
-    with serve(phone_site) as url, open_session(browser, viewport=PHONE, is_mobile=True, has_touch=True,
-                                                device_scale_factor=2) as session:
+    with (
+        serve(phone_site) as url,
+        open_session(browser, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2) as session,
+    ):
         page = session.page
         page.goto(url + quote(entry["url"]), wait_until="load")
         expect(page.locator("article h1")).to_be_visible()

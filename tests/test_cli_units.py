@@ -18,8 +18,9 @@ def test_split_and_check_share_their_options_and_defaults() -> None:
 
 @pytest.mark.parametrize("command", ["split", "check"])
 def test_shared_options_parse_alike(command: str) -> None:
-    args = _parser().parse_args([command, "--content", "c", "--imgs", "i", "--root", "r",
-                                 "--missing-images", "error", "--config", "m.yml"])
+    args = _parser().parse_args(
+        [command, "--content", "c", "--imgs", "i", "--root", "r", "--missing-images", "error", "--config", "m.yml"]
+    )
     assert (args.content, args.imgs, args.root, args.missing_images, args.config) == ("c", "i", "r", "error", "m.yml")
 
 

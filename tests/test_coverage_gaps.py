@@ -36,12 +36,20 @@ def _repo(root: Path, config: dict[str, Any] | None = None) -> Path:
     (root / "content" / "基础").mkdir(parents=True)
     (root / "imgs").mkdir()
     (root / "build" / "docs").mkdir(parents=True)
-    (root / "content" / "基础" / "题库.md").write_text(f"## 1. {TITLE}\n\n{ANSWER}\n## 2. 第二题？\n\n答。\n",
-                                                     encoding="utf-8")
+    (root / "content" / "基础" / "题库.md").write_text(
+        f"## 1. {TITLE}\n\n{ANSWER}\n## 2. 第二题？\n\n答。\n", encoding="utf-8"
+    )
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     if config is not None:
-        text = yaml.safe_dump({"site_name": "t", "docs_dir": "build/docs", "theme": {"name": "material"},
-                               "plugins": [{"qadocs": config}]}, allow_unicode=True)
+        text = yaml.safe_dump(
+            {
+                "site_name": "t",
+                "docs_dir": "build/docs",
+                "theme": {"name": "material"},
+                "plugins": [{"qadocs": config}],
+            },
+            allow_unicode=True,
+        )
     (root / "mkdocs.yml").write_text(text, encoding="utf-8")
     return root
 
@@ -80,7 +88,8 @@ def test_serve_watches_content_and_imgs(tmp_path: Path) -> None:
     config, plugin = _plugin(root, "serve")
 
     class Server:
-        watched: list[str] = []
+        def __init__(self) -> None:
+            self.watched: list[str] = []
 
         def watch(self, path: str) -> None:
             self.watched.append(path)
@@ -94,11 +103,17 @@ def test_serve_watches_content_and_imgs(tmp_path: Path) -> None:
     assert server.watched == [str((root / "content").resolve())]  # no imgs/: nothing to watch there
 
 
-@pytest.mark.parametrize(("config", "message"), [
-    ({"content_dir": "nowhere"}, "content_dir {root}/nowhere does not exist"),
-    ({"layout": {"*.md": 9}}, "qadocs: plugins: qadocs: layout: '*.md': 9 is neither a heading level (1 to 6) nor 'page'"),
-    ({"content_dir": "build/docs/src"}, "must be apart"),
-])
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"content_dir": "nowhere"}, "content_dir {root}/nowhere does not exist"),
+        (
+            {"layout": {"*.md": 9}},
+            "qadocs: plugins: qadocs: layout: '*.md': 9 is neither a heading level (1 to 6) nor 'page'",
+        ),
+        ({"content_dir": "build/docs/src"}, "must be apart"),
+    ],
+)
 def test_plugin_refusals(tmp_path: Path, config: dict[str, Any], message: str) -> None:
     root = _repo(tmp_path / "repo", config)
     (root / "build" / "docs" / "src").mkdir()
@@ -129,7 +144,7 @@ def test_images_folder_outside_the_repository_is_refused(tmp_path: Path) -> None
     (root / "content").mkdir(parents=True)
     (tmp_path / "imgs").mkdir()
     opts = Options(root, root / "content", tmp_path / "imgs")
-    with pytest.raises(QadocsError, match="images folder .* is outside the repository"):
+    with pytest.raises(QadocsError, match=r"images folder .* is outside the repository"):
         check_layout(opts, None)
     check_layout(Options(root, root / "content", root / "imgs"), None)  # a check writes nothing: no output rule
 
@@ -151,8 +166,30 @@ def test_small_inputs_compare_every_pair() -> None:
 def test_large_inputs_compare_only_titles_sharing_bigrams() -> None:
     """Past EXHAUSTIVE_PAIRS the pairs come from shared bigrams: each retitled question meets its
     former title, an unrelated title meets none, and far fewer pairs than all are compared."""
-    words = ("扩散模型 注意力机制 视频生成 时序建模 多模态对齐 数据清洗 模型蒸馏 位置编码 向量检索 提示工程 强化学习 "
-             "图像分割 语音识别 知识图谱 联邦学习 量化部署 混合专家 长文本 检索增强 对比学习 归一化 残差连接").split()
+    words = [
+        "扩散模型",
+        "注意力机制",
+        "视频生成",
+        "时序建模",
+        "多模态对齐",
+        "数据清洗",
+        "模型蒸馏",
+        "位置编码",
+        "向量检索",
+        "提示工程",
+        "强化学习",
+        "图像分割",
+        "语音识别",
+        "知识图谱",
+        "联邦学习",
+        "量化部署",
+        "混合专家",
+        "长文本",
+        "检索增强",
+        "对比学习",
+        "归一化",
+        "残差连接",
+    ]
     right = [f"请比较{a}与{b}的取舍" for a, b in itertools.permutations(words, 2)][:460]
     left = [t.replace("取舍", "优劣") for t in right] + ["毫不相干的一句话"]
     assert len(left) * len(right) > EXHAUSTIVE_PAIRS

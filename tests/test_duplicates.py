@@ -69,14 +69,35 @@ SAME = [
     ("什么是扩散模型的前向过程？", "什么是扩散模型前向过程呢？"),  # particles
     ("请简述 CLIP 模型的原理", "简述 CLIP 模型的原理"),  # polite filler
     # a copy with a one-character typo (策 → 测, same sound) in a long title
-    ("请详细解释视频生成模型的预训练阶段通常采用哪些数据增强策略？",
-     "请详细解释视频生成模型的预训练阶段通常采用哪些数据增强测略？"),
-    ("视频扩散模型在处理视频编辑时如何平衡编辑能力和时间一致性？",
-     "视频扩散模型在处理视频编辑时如何平衡编辑能力和时间一执性？"),  # 致 → 执
+    (
+        "请详细解释视频生成模型的预训练阶段通常采用哪些数据增强策略？",
+        "请详细解释视频生成模型的预训练阶段通常采用哪些数据增强测略？",
+    ),
+    (
+        "视频扩散模型在处理视频编辑时如何平衡编辑能力和时间一致性？",
+        "视频扩散模型在处理视频编辑时如何平衡编辑能力和时间一执性？",
+    ),  # 致 → 执
 ]
 
-PLACEHOLDERS = ["- [ ] TODO", "待补充", "TODO", "TBD", "略", "（待完善）", "- [ ]", "- [ ]\n- [ ]", "...", "…",
-                "<!-- TODO -->", "---", "答案：待补充", "* [x] 待更新", "暂无答案", "> TODO", "1. 略"]
+PLACEHOLDERS = [
+    "- [ ] TODO",
+    "待补充",
+    "TODO",
+    "TBD",
+    "略",
+    "（待完善）",
+    "- [ ]",
+    "- [ ]\n- [ ]",
+    "...",
+    "…",
+    "<!-- TODO -->",
+    "---",
+    "答案：待补充",
+    "* [x] 待更新",
+    "暂无答案",
+    "> TODO",
+    "1. 略",
+]
 
 
 def test_former_rule_fired_on_most_false_alarms() -> None:
@@ -105,8 +126,16 @@ def test_three_spellings_are_reported_once_each() -> None:
 
 def test_formulaic_family_is_not_reported() -> None:
     topics = ["Word2vec", "BERT", "GPT-2", "LSTM", "扩散模型", "注意力机制"]
-    frames = ["{} 是什么？", "{} 存在什么问题？", "{} 有哪些优点？", "{} 有哪些缺点？", "{} 的输入是什么？",
-              "{} 的输出是什么？", "{} 和 RNN 的区别？", "{} 和 GRU 的区别？"]
+    frames = [
+        "{} 是什么？",
+        "{} 存在什么问题？",
+        "{} 有哪些优点？",
+        "{} 有哪些缺点？",
+        "{} 的输入是什么？",
+        "{} 的输出是什么？",
+        "{} 和 RNN 的区别？",
+        "{} 和 GRU 的区别？",
+    ]
     assert _titles(*(f.format(t) for t in topics for f in frames)) == []
 
 
@@ -130,8 +159,10 @@ def test_placeholder_answers_are_not_compared(answer: str) -> None:
 
 
 def test_mixed_placeholders_are_not_compared() -> None:
-    questions = [(f"问题{n}：{t}", answer) for n, (t, answer) in
-                 enumerate(zip(["A", "B", "C", "D"] * len(PLACEHOLDERS), PLACEHOLDERS * 2, strict=False))]
+    questions = [
+        (f"问题{n}：{t}", answer)
+        for n, (t, answer) in enumerate(zip(["A", "B", "C", "D"] * len(PLACEHOLDERS), PLACEHOLDERS * 2, strict=False))
+    ]
     assert _near(questions) == []
 
 
@@ -140,10 +171,22 @@ def test_placeholder_answers_do_not_hide_title_duplicates() -> None:
     assert len(found) == 1 and "differing only in" in found[0].message
 
 
-@pytest.mark.parametrize("answer", [
-    "![](imgs/x.png)", "<img src='x.png'>", "无监督学习", "ReLU", "是", "`O(n)`", "```python\nx = 1\n```",
-    "- [ ] 收集数据\n- [ ] 训练", "[论文](https://arxiv.org/abs/1)", "待机功耗是多少需要看具体设备", "1. 加噪\n2. 去噪",
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "![](imgs/x.png)",
+        "<img src='x.png'>",
+        "无监督学习",
+        "ReLU",
+        "是",
+        "`O(n)`",
+        "```python\nx = 1\n```",
+        "- [ ] 收集数据\n- [ ] 训练",
+        "[论文](https://arxiv.org/abs/1)",
+        "待机功耗是多少需要看具体设备",
+        "1. 加噪\n2. 去噪",
+    ],
+)
 def test_real_answers_are_not_placeholders(answer: str) -> None:
     assert not is_placeholder(answer)
 
@@ -168,15 +211,26 @@ def _distinct_sounds(pool: str) -> str:
 
 
 def test_three_thousand_formulaic_titles_are_fast() -> None:
-    pool = _distinct_sounds("扩散模型注意力编码解析采样卷积网络梯度优化向量嵌入损失函数激活池化残差归一正则蒸馏剪枝检索增强")
+    pool = _distinct_sounds(
+        "扩散模型注意力编码解析采样卷积网络梯度优化向量嵌入损失函数激活池化残差归一正则蒸馏剪枝检索增强"
+    )
     assert len(pool) >= 20
     topics = ["".join(p) for p in itertools.permutations(pool, 2)][:420] + [f"Model-{n}" for n in range(180)]
-    frames = ["{} 是什么？", "{} 存在什么问题？", "{} 有哪些优点？", "请详细解释{}在视频生成模型预训练中的作用是什么？",
-              "请详细解释{}在视频生成模型预训练中存在什么问题？"]
+    frames = [
+        "{} 是什么？",
+        "{} 存在什么问题？",
+        "{} 有哪些优点？",
+        "请详细解释{}在视频生成模型预训练中的作用是什么？",
+        "请详细解释{}在视频生成模型预训练中存在什么问题？",
+    ]
     titles = [f.format(t) for t in topics for f in frames]
     assert len(titles) == 3000
-    planted = [titles[7] + " ", titles[1234].replace("？", "?"), titles[2000].replace("请详细", "请详细地"),
-               titles[3].replace("预训练", "预训炼")]  # last: 练 → 炼, a typo
+    planted = [
+        titles[7] + " ",
+        titles[1234].replace("？", "?"),
+        titles[2000].replace("请详细", "请详细地"),
+        titles[3].replace("预训练", "预训炼"),
+    ]  # last: 练 → 炼, a typo
     src = split_source("big.md", _source([(t, f"回答 {n}。") for n, t in enumerate(titles + planted)]))
     start = time.perf_counter()
     found = [d for d in check_duplicates([src]) if d.code == "near-duplicate"]

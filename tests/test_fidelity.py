@@ -34,12 +34,17 @@ def _check(name: str, results: list[PageResult], minimum_pages: int) -> None:
     listing = "\n".join(
         f"  {r.source}:{r.line} {r.title[:40]} [{'; '.join(r.reasons)}] "
         + ", ".join(f"{k}: GitHub {a} / site {b}" for k, (a, b) in r.diff.items())
-        for r in differing)
-    print(f"{name}: {total - len(differing)}/{total} question pages identical to GitHub ({100 * share:.1f} %)"
-          + (f"\n{listing}" if listing else ""))
+        for r in differing
+    )
+    print(
+        f"{name}: {total - len(differing)}/{total} question pages identical to GitHub ({100 * share:.1f} %)"
+        + (f"\n{listing}" if listing else "")
+    )
     assert total >= minimum_pages, f"{name}: only {total} question pages compared"
-    assert share >= REQUIRED, (f"{name}: {100 * share:.1f} % of {total} question pages identical to GitHub "
-                               f"(need {100 * REQUIRED:.0f} %); differing:\n{listing}")
+    assert share >= REQUIRED, (
+        f"{name}: {100 * share:.1f} % of {total} question pages identical to GitHub "
+        f"(need {100 * REQUIRED:.0f} %); differing:\n{listing}"
+    )
 
 
 def test_demo_pages_match_github(built_site: BuiltSite, site_dir: Path) -> None:
@@ -59,8 +64,10 @@ NESTED = "两点：\n- 一\n  - 甲\n  - 乙\n- 二\n"
 
 def _page(article: str) -> str:
     """A minimal built question page around `article` (what site_signature strips included)."""
-    return (f'<html><body><article><h1>标题<a class="headerlink" href="#x">¶</a></h1>'
-            f'<p class="qadocs-where">来源</p>{article}</article></body></html>')
+    return (
+        f'<html><body><article><h1>标题<a class="headerlink" href="#x">¶</a></h1>'
+        f'<p class="qadocs-where">来源</p>{article}</article></body></html>'
+    )
 
 
 def test_comparison_flags_a_flattened_list() -> None:
@@ -76,13 +83,16 @@ def test_comparison_accepts_the_same_structure() -> None:
     assert difference(github_signature(NESTED), site_signature(nested)) == {}
 
 
-@pytest.mark.parametrize(("markdown", "feature"), [
-    ("整体流程如下：\n1. 编码\n2. 去噪\n", "li d1 ol"),
-    (NESTED, "li d2 ul"),
-    ("> [!NOTE]\n> 注意\n", "alert"),
-    ("- [ ] 待办\n- [x] 完成\n", "task [ ]"),
-    ("| a | b |\n|---|---|\n| 1 | 2 |\n", "table 4"),
-])
+@pytest.mark.parametrize(
+    ("markdown", "feature"),
+    [
+        ("整体流程如下：\n1. 编码\n2. 去噪\n", "li d1 ol"),
+        (NESTED, "li d2 ul"),
+        ("> [!NOTE]\n> 注意\n", "alert"),
+        ("- [ ] 待办\n- [x] 完成\n", "task [ ]"),
+        ("| a | b |\n|---|---|\n| 1 | 2 |\n", "table 4"),
+    ],
+)
 def test_site_renderer_matches_where_plain_python_markdown_does_not(markdown: str, feature: str) -> None:
     """In-process: mkdocs.yml's extensions give GitHub's structure; without qadocs.gfm the harness
     sees the difference (so a regression in the extension would fail the page tests above)."""

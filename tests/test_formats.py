@@ -28,8 +28,7 @@ from qadocs.split import split_source
 FORMATS = Path(__file__).resolve().parent / "golden" / "formats"
 
 # The diagnostics issue 9 adds: any of them not listed for a fixture is a failure.
-NEW_CODES = ("answer-has-questions", "no-questions-found", "number-unclear", "heading-empty",
-             "link-anchors-missing")
+NEW_CODES = ("answer-has-questions", "no-questions-found", "number-unclear", "heading-empty", "link-anchors-missing")
 
 Q = tuple[str, str, tuple[str, ...] | None, int]
 
@@ -49,8 +48,10 @@ class Case:
 
 
 def shape(src: Source) -> list[Q]:
-    return [(q.number, q.title, src.chapters[q.chapter].titles if q.chapter is not None else None, q.line)
-            for q in src.questions]
+    return [
+        (q.number, q.title, src.chapters[q.chapter].titles if q.chapter is not None else None, q.line)
+        for q in src.questions
+    ]
 
 
 def chapter_shape(src: Source) -> list[tuple[tuple[str, ...], int]]:
@@ -81,7 +82,8 @@ RANK = ("排序",)
 
 CASES: dict[str, Case] = {
     "dotted_sections_level2.md": Case(
-        title="第三章 深度学习基础", title_line=1,
+        title="第三章 深度学习基础",
+        title_line=1,
         chapters=[(L2_31, 5), (L2_32, 38), (L2_33, 48)],
         questions=[
             ("3.1.1", "神经网络由哪些部分组成？", L2_31, 7),
@@ -93,7 +95,8 @@ CASES: dict[str, Case] = {
         ],
     ),
     "dotted_sections_level1.md": Case(
-        title="dotted_sections_level1", title_line=0,  # two `#` headings: no title, the file's stem
+        title="dotted_sections_level1",
+        title_line=0,  # two `#` headings: no title, the file's stem
         chapters=[(L1_TF, 1), (L1_PT, 22)],
         questions=[
             ("12.1.1", "TensorFlow 中的计算图是什么？", L1_TF, 3),
@@ -104,7 +107,8 @@ CASES: dict[str, Case] = {
         ],
     ),
     "unnumbered_flat.md": Case(
-        title="机器学习基础", title_line=1,  # setext `===`
+        title="机器学习基础",
+        title_line=1,  # setext `===`
         chapters=[],
         questions=[
             ("", "什么是过拟合？", None, 6),
@@ -115,7 +119,8 @@ CASES: dict[str, Case] = {
         ],
     ),
     "unnumbered_topics.md": Case(
-        title="机器学习", title_line=1,
+        title="机器学习",
+        title_line=1,
         chapters=[(LR, 5), (DT, 27)],
         questions=[
             ("", "LR 为什么用交叉熵而不用均方误差？", LR, 7),
@@ -126,7 +131,8 @@ CASES: dict[str, Case] = {
         ],
     ),
     "chinese_numerals.md": Case(
-        title="深度学习调参技巧", title_line=1,
+        title="深度学习调参技巧",
+        title_line=1,
         chapters=[],
         questions=[
             ("一", "为什么要用早停法？", None, 3),
@@ -143,7 +149,8 @@ CASES: dict[str, Case] = {
         ],
     ),
     "chinese_pian.md": Case(
-        title="NLP 面试题", title_line=1,
+        title="NLP 面试题",
+        title_line=1,
         chapters=[(PIAN_1, 3), (PIAN_HMM, 5), (PIAN_CRF, 15), (PIAN_2, 25), (PIAN_TF, 29)],
         questions=[
             ("3.1.1", "什么是隐马尔科夫模型？", PIAN_HMM, 7),
@@ -155,7 +162,8 @@ CASES: dict[str, Case] = {
         ],
     ),
     "glued_numbers.md": Case(
-        title="面试题随手记", title_line=1,
+        title="面试题随手记",
+        title_line=1,
         chapters=[(AUTUMN, 25)],
         questions=[
             ("13.10", "为什么要做梯度裁剪？", None, 5),
@@ -170,7 +178,8 @@ CASES: dict[str, Case] = {
         diagnostics=[("number-unclear", 17)],
     ),
     "toc_marker.md": Case(
-        title="推荐系统面试题", title_line=3,
+        title="推荐系统面试题",
+        title_line=3,
         toc_lines=[1],
         chapters=[],
         questions=[
@@ -180,7 +189,8 @@ CASES: dict[str, Case] = {
         ],
     ),
     "toc_linklist.md": Case(
-        title="自然语言处理面试题", title_line=1,
+        title="自然语言处理面试题",
+        title_line=1,
         toc_lines=[3, 4, 5, 6, 7, 8],
         chapters=[(WORDVEC, 10), (PRETRAIN, 20)],
         questions=[
@@ -191,7 +201,8 @@ CASES: dict[str, Case] = {
         ],
     ),
     "placeholder_heading.md": Case(
-        title="图像分类网络", title_line=1,
+        title="图像分类网络",
+        title_line=1,
         chapters=[],
         questions=[
             ("1", "ResNet 为什么能训练很深的网络？", None, 3),
@@ -201,7 +212,8 @@ CASES: dict[str, Case] = {
         diagnostics=[("heading-empty", 7)],
     ),
     "placeholder_in_chapter.md": Case(
-        title="CNN 经典网络", title_line=1,
+        title="CNN 经典网络",
+        title_line=1,
         chapters=[(CLASSIC, 3), (LIGHT, 19)],
         questions=[
             ("1", "ResNet 为什么能训练很深的网络？", CLASSIC, 5),
@@ -212,7 +224,8 @@ CASES: dict[str, Case] = {
         diagnostics=[("heading-empty", 9)],
     ),
     "markup_headings.md": Case(
-        title="正则化与优化", title_line=1,
+        title="正则化与优化",
+        title_line=1,
         chapters=[],
         questions=[
             ("1", "什么是 Batch Normalization？", None, 3),
@@ -224,7 +237,8 @@ CASES: dict[str, Case] = {
         ],
     ),
     "answer_anchors.md": Case(
-        title="注意力机制", title_line=1,
+        title="注意力机制",
+        title_line=1,
         chapters=[],
         questions=[
             ("3.1", "什么是注意力机制？", None, 3),
@@ -237,7 +251,8 @@ CASES: dict[str, Case] = {
         unsure=[("answer-has-questions", 3)],
     ),
     "missing_anchors.md": Case(
-        title="常见问题", title_line=1,
+        title="常见问题",
+        title_line=1,
         chapters=[],
         questions=[
             ("1", "这份题库怎么用？", None, 3),
@@ -245,7 +260,8 @@ CASES: dict[str, Case] = {
         ],
     ),
     "override_level.md": Case(
-        title="推荐系统", title_line=5,
+        title="推荐系统",
+        title_line=5,
         meta_lines=[1, 2, 3, 4],
         chapters=[(RECALL, 7), (RANK, 23)],
         questions=[
@@ -256,13 +272,15 @@ CASES: dict[str, Case] = {
         ],
     ),
     "override_page.md": Case(
-        title="使用说明", title_line=4,
+        title="使用说明",
+        title_line=4,
         meta_lines=[1, 2, 3],
         chapters=[],
         questions=[],
     ),
     "doubt_diagnostics.md": Case(
-        title="优化算法", title_line=1,
+        title="优化算法",
+        title_line=1,
         chapters=[],
         questions=[
             ("1", "SGD 和 Adam 有什么区别？", None, 3),
@@ -272,7 +290,8 @@ CASES: dict[str, Case] = {
         diagnostics=[("answer-has-questions", 3)],
     ),
     "no_questions.md": Case(
-        title="机器学习入门指南", title_line=1,
+        title="机器学习入门指南",
+        title_line=1,
         chapters=None,  # what a file without questions does with its 第N章 headings is not specified
         questions=[],
         diagnostics=[("no-questions-found", (1, 3))],  # "line 1 or the first such heading"
@@ -307,6 +326,7 @@ def test_every_fixture_has_expectations() -> None:
 
 
 # --- per fixture: questions, chapters, title, TOC, front matter, diagnostics, nothing lost ------
+
 
 @pytest.mark.parametrize("name", NAMES)
 def test_questions(name: str) -> None:
@@ -352,8 +372,9 @@ def test_diagnostics(name: str) -> None:
     for code, where in case.diagnostics:
         lines = where if isinstance(where, tuple) else (where,)
         assert any((code, n) in got for n in lines), f"expected {code} on line {where}; got {got}"
-    allowed = {(code, n) for code, where in case.diagnostics
-               for n in (where if isinstance(where, tuple) else (where,))} | set(case.unsure)
+    allowed = {
+        (code, n) for code, where in case.diagnostics for n in (where if isinstance(where, tuple) else (where,))
+    } | set(case.unsure)
     unexpected = [(code, n) for code, n in got if code in NEW_CODES and (code, n) not in allowed]
     assert not unexpected, f"unexpected diagnostics: {unexpected}"
     assert all(d.path == name for d in src.diagnostics)
@@ -400,6 +421,7 @@ def test_nothing_lost(name: str) -> None:
 
 
 # --- bodies: what stays inside an answer -------------------------------------------------------
+
 
 def question_at(src: Source, line: int) -> Question:
     found = [q for q in src.questions if q.line == line]
@@ -480,13 +502,20 @@ def test_toc_linklist() -> None:
     assert "](#" not in everything
     # a markdown heading's anchor is GitHub's slug of its text
     assert [q.anchor for q in src.questions] == [
-        "11-什么是词向量", "12-word2vec-有哪些训练方式", "21-bert-的预训练任务是什么", "22-gpt-和-bert-有什么区别"]
+        "11-什么是词向量",
+        "12-word2vec-有哪些训练方式",
+        "21-bert-的预训练任务是什么",
+        "22-gpt-和-bert-有什么区别",
+    ]
 
 
-@pytest.mark.parametrize(("name", "before", "placeholder"), [
-    ("placeholder_heading.md", 3, "## Densenet"),
-    ("placeholder_in_chapter.md", 5, "### Densenet"),
-])
+@pytest.mark.parametrize(
+    ("name", "before", "placeholder"),
+    [
+        ("placeholder_heading.md", 3, "## Densenet"),
+        ("placeholder_in_chapter.md", 5, "### Densenet"),
+    ],
+)
 def test_placeholder_stays_in_the_answer_above(name: str, before: int, placeholder: str) -> None:
     src = split(name)
     assert placeholder in question_at(src, before).body
@@ -530,6 +559,7 @@ def test_no_questions_warning() -> None:
 
 
 # --- layout overrides: front matter, the `layout=` argument, and which one wins -----------------
+
 
 def without_front_matter(name: str, meta: int) -> str:
     return "\n".join(read(name).split("\n")[meta:])
@@ -575,8 +605,11 @@ def test_front_matter_wins_over_argument() -> None:
 
 
 def page_lines_in_intro(src: Source, text: str, skip: set[int]) -> list[str]:
-    return [f"{n}: {line}" for n, line in enumerate(text.split("\n"), start=1)
-            if line.strip() and n not in skip and line.strip() not in src.intro]
+    return [
+        f"{n}: {line}"
+        for n, line in enumerate(text.split("\n"), start=1)
+        if line.strip() and n not in skip and line.strip() not in src.intro
+    ]
 
 
 def test_override_page() -> None:
@@ -607,6 +640,7 @@ def test_override_page_by_argument() -> None:
 
 # --- anchors inside answers, end to end ---------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def anchors_build(tmp_path_factory: pytest.TempPathFactory) -> Result:
     root = tmp_path_factory.mktemp("formats-anchors")
@@ -629,17 +663,24 @@ def _link_target(page_text: str, label: str) -> str:
     return m.group(1)
 
 
-@pytest.mark.parametrize(("from_number", "label", "to_number", "fragment"), [
-    ("3.3", "LA", "3.1", "LA"),
-    ("3.3", "自注意力", "3.2", "q2"),
-    ("3.3", "热力图", "3.2", "fig-attn"),
-    ("3.4", "传统 Attention", "3.1", "311-传统-attention-是什么"),
-])
-def test_answer_anchor_links(anchors_build: Result, from_number: str, label: str, to_number: str,
-                             fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("from_number", "label", "to_number", "fragment"),
+    [
+        ("3.3", "LA", "3.1", "LA"),
+        ("3.3", "自注意力", "3.2", "q2"),
+        ("3.3", "热力图", "3.2", "fig-attn"),
+        ("3.4", "传统 Attention", "3.1", "311-传统-attention-是什么"),
+    ],
+)
+def test_answer_anchor_links(
+    anchors_build: Result, from_number: str, label: str, to_number: str, fragment: str
+) -> None:
     result = anchors_build
-    missing = [d.render() for d in result.diagnostics
-               if d.path == "answer_anchors.md" and d.code in ("link-anchor-missing", "link-anchors-missing")]
+    missing = [
+        d.render()
+        for d in result.diagnostics
+        if d.path == "answer_anchors.md" and d.code in ("link-anchor-missing", "link-anchors-missing")
+    ]
     assert not missing
     here = _page_dir(result, from_number)
     there = _page_dir(result, to_number)

@@ -31,8 +31,9 @@ CASES = {
     "table in a list item": "- a\n\n  | x | y |\n  |---|---|\n  | 1 | 2 |\n- b\n",
     "task list": "- [ ] 待办\n- [x] 完成\n",
     "GitHub alert": "> [!NOTE]\n> 注意 **这里**\n> - 一\n> - 二\n",
-    "GitHub alerts, every kind": "".join(f"> [!{k}]\n> 文字\n\n" for k in
-                                        ("NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION")),
+    "GitHub alerts, every kind": "".join(
+        f"> [!{k}]\n> 文字\n\n" for k in ("NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION")
+    ),
     "strikethrough": "这是 ~~删除~~ 的文字\n",
     "bare URL": "见 https://github.com/foo/bar 说明\n",
     "table without outer pipes": "a | b\n--|--\n1 | 2\n",
@@ -150,10 +151,19 @@ def _plugin_config(root: Any, extensions: list[Any] | None) -> Any:
     return plugin.on_config(config)
 
 
-GFM_NAMES = ["qadocs.gfm", "admonition", "footnotes", "pymdownx.tilde", "pymdownx.magiclink",
-             "pymdownx.arithmatex", "qadocs.mathml", "qadocs.sanitize"]
-GFM_PAGE = ("见 https://example.com/x 与 ~~旧~~，约 ~5 秒[^1]：\n- 一\n  - 甲 $x_T$\n- 二\n\n"
-            "> [!NOTE]\n> 注意\n\n[^1]: 脚注\n")
+GFM_NAMES = [
+    "qadocs.gfm",
+    "admonition",
+    "footnotes",
+    "pymdownx.tilde",
+    "pymdownx.magiclink",
+    "pymdownx.arithmatex",
+    "qadocs.mathml",
+    "qadocs.sanitize",
+]
+GFM_PAGE = (
+    "见 https://example.com/x 与 ~~旧~~，约 ~5 秒[^1]：\n- 一\n  - 甲 $x_T$\n- 二\n\n> [!NOTE]\n> 注意\n\n[^1]: 脚注\n"
+)
 
 
 def test_plugin_adds_the_gfm_extensions_a_bare_mkdocs_yml_lacks(tmp_path: Any) -> None:
@@ -178,13 +188,16 @@ def test_plugin_adds_the_gfm_extensions_a_bare_mkdocs_yml_lacks(tmp_path: Any) -
 
 
 def test_plugin_keeps_what_the_user_configured(tmp_path: Any) -> None:
-    config = _plugin_config(tmp_path, [
-        "qadocs.sanitize",  # not last: moved last
-        {"pymdownx.tilde": {"subscript": True}},
-        "markdown.extensions.footnotes",
-        {"pymdownx.arithmatex": {"generic": False}},  # MathJax in the page: math left alone
-        "qadocs.gfm",
-    ])
+    config = _plugin_config(
+        tmp_path,
+        [
+            "qadocs.sanitize",  # not last: moved last
+            {"pymdownx.tilde": {"subscript": True}},
+            "markdown.extensions.footnotes",
+            {"pymdownx.arithmatex": {"generic": False}},  # MathJax in the page: math left alone
+            "qadocs.gfm",
+        ],
+    )
     names = config.markdown_extensions
     assert names[-1] == "qadocs.sanitize" and names.count("qadocs.sanitize") == 1
     assert names.count("qadocs.gfm") == 1 and names.count("pymdownx.tilde") == 1

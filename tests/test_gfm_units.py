@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from qadocs.gfm import MAX_NESTING, _Scan, analyse, normalise, normalise_lists
 
-TEXT = "\n".join([
-    "text",  # 0
-    "- a",  # 1: an item holding a code fence (heavy)
-    "  ```",  # 2
-    "  code",  # 3
-    "  ```",  # 4
-    "- b",  # 5
-    "  2. not an item",  # 6: paragraph text on GitHub, an item to Python-Markdown
-    "> [!TIP]",  # 7
-    "> hi",  # 8
-])
+TEXT = "\n".join(
+    [
+        "text",  # 0
+        "- a",  # 1: an item holding a code fence (heavy)
+        "  ```",  # 2
+        "  code",  # 3
+        "  ```",  # 4
+        "- b",  # 5
+        "  2. not an item",  # 6: paragraph text on GitHub, an item to Python-Markdown
+        "> [!TIP]",  # 7
+        "> hi",  # 8
+    ]
+)
 
 
 def test_scan_finds_where_lines_change() -> None:
@@ -22,16 +24,36 @@ def test_scan_finds_where_lines_change() -> None:
     edits = _Scan(lines, analyse(TEXT)[0]).run()
     assert edits.blank_before == {1, 2, 5, 7}  # before the list and the fence, after the fence and the list
     assert {n: (item.start, item.end, item.depth, item.content) for n, item in edits.owner.items()} == {
-        1: (1, 5, 1, 2), 2: (1, 5, 1, 2), 3: (1, 5, 1, 2), 4: (1, 5, 1, 2), 5: (5, 7, 1, 2), 6: (5, 7, 1, 2)}
+        1: (1, 5, 1, 2),
+        2: (1, 5, 1, 2),
+        3: (1, 5, 1, 2),
+        4: (1, 5, 1, 2),
+        5: (5, 7, 1, 2),
+        6: (5, 7, 1, 2),
+    }
     assert edits.alerts == {7: (9, "tip")}
     assert edits.quotes == {} and edits.separators == set()
     assert edits.escapes == {6}
 
 
 def test_rewrite_reindents_escapes_and_turns_alerts_into_admonitions() -> None:
-    assert normalise(TEXT) == "\n".join([
-        "text", "", "- a", "", "    ```", "    code", "    ```", "", "- b", "    2\\. not an item", "",
-        '!!! tip "Tip"', "    hi"])
+    assert normalise(TEXT) == "\n".join(
+        [
+            "text",
+            "",
+            "- a",
+            "",
+            "    ```",
+            "    code",
+            "    ```",
+            "",
+            "- b",
+            "    2\\. not an item",
+            "",
+            '!!! tip "Tip"',
+            "    hi",
+        ]
+    )
 
 
 def test_lists_shapes_come_with_the_text() -> None:

@@ -36,8 +36,10 @@ except ImportError:  # pragma: no cover - the `browser` fixture skips (or fails 
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).with_name("mkdocs")
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 EVIL_DIR = "<img src=x onerror=alert('folder')>"
 EVIL_FILE = "<img src=x onerror=alert('file')>.md"
 TITLE_1 = "<img src=x onerror=alert('title')>"
@@ -77,13 +79,13 @@ def make_repo(root: Path) -> Path:
     """A repository with hostile content, mkdocs.yml and the generated-dir marker; returns root."""
     content = root / "content"
     (content / EVIL_DIR).mkdir(parents=True)
-    (content / EVIL_DIR / EVIL_FILE).write_text(
-        '<h2 id="1.ok">1.正常的题目</h2>\n\n正常的答案。\n', encoding="utf-8")
+    (content / EVIL_DIR / EVIL_FILE).write_text('<h2 id="1.ok">1.正常的题目</h2>\n\n正常的答案。\n', encoding="utf-8")
     (content / "攻击").mkdir()
     (content / "攻击" / "标题.md").write_text(HOSTILE_SOURCE, encoding="utf-8")
     (content / "evil.html").write_text("<script>alert('html')</script>", encoding="utf-8")
-    (content / "evil.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(\'svg\')"/>',
-                                      encoding="utf-8")
+    (content / "evil.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(\'svg\')"/>', encoding="utf-8"
+    )
     (content / "ok.png").write_bytes(PNG)
     (root / ".git").mkdir()
     (root / ".git" / "config").write_text(f"[remote]\n token = {SECRET}\n", encoding="utf-8")
@@ -97,8 +99,15 @@ def make_repo(root: Path) -> Path:
 
 def mkdocs_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
-    return subprocess.run([str(MKDOCS), "build", *args], cwd=root, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=600)
+    return subprocess.run(
+        [str(MKDOCS), "build", *args],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -141,8 +150,9 @@ def test_1_no_markup_from_names_or_titles_in_any_page(hostile: tuple[Path, str])
     assert {TITLE_1, TITLE_2, "正常的题目", "DOM clobbering"} <= set(titles)
 
 
-def test_1_titles_show_as_written_and_run_nothing(browser: Browser, hostile: tuple[Path, str],
-                                                  hostile_url: str) -> None:
+def test_1_titles_show_as_written_and_run_nothing(
+    browser: Browser, hostile: tuple[Path, str], hostile_url: str
+) -> None:
     site = hostile[0] / "site"
     with open_session(browser) as sess:
         for page in _pages(site):
@@ -152,7 +162,8 @@ def test_1_titles_show_as_written_and_run_nothing(browser: Browser, hostile: tup
         sess.page.goto(hostile_url + str(titles[TITLE_1]["url"]), wait_until="load")
         h1 = sess.page.locator("article h1").evaluate(
             "el => { const c = el.cloneNode(true); c.querySelectorAll('a.headerlink').forEach(a => a.remove());"
-            " return c.textContent.trim(); }")
+            " return c.textContent.trim(); }"
+        )
         assert h1 == TITLE_1
         assert sess.page.title().startswith(TITLE_1)
         nav = sess.page.locator("nav.md-nav--primary").inner_text()
@@ -181,8 +192,11 @@ def test_2_4_only_raster_images_are_copied(hostile: tuple[Path, str]) -> None:
             assert b"alert('html')" not in data and b"alert('svg')" not in data, path
     for target in ("../evil.html", "../evil.svg", "../../.git/config", "../../.env", "../../mkdocs.yml"):
         assert f"'{target}' is not copied" in log, target
-    page = BeautifulSoup((site / _questions(site)[TITLE_1]["url"].lstrip("/") / "index.html")  # type: ignore[union-attr]
-                         .read_text(encoding="utf-8"), "html.parser")
+    page = BeautifulSoup(
+        (site / _questions(site)[TITLE_1]["url"].lstrip("/") / "index.html")  # type: ignore[union-attr]
+        .read_text(encoding="utf-8"),
+        "html.parser",
+    )
     text = page.select_one("article").get_text()  # type: ignore[union-attr]
     for label in ("网页", "矢量图", "git", "env", "配置"):
         assert label in text  # the link text stays, unlinked
@@ -210,8 +224,7 @@ def test_2_anchor_map_cannot_be_forged(browser: Browser, hostile: tuple[Path, st
 # -- 3. DOM clobbering of the theme ------------------------------------------------------------------
 
 
-def test_3_content_ids_cannot_clobber_the_theme(browser: Browser, hostile: tuple[Path, str],
-                                                hostile_url: str) -> None:
+def test_3_content_ids_cannot_clobber_the_theme(browser: Browser, hostile: tuple[Path, str], hostile_url: str) -> None:
     site = hostile[0] / "site"
     url = str(_questions(site)["DOM clobbering"]["url"])
     soup = BeautifulSoup((site / url.strip("/") / "index.html").read_text(encoding="utf-8"), "html.parser")
@@ -233,13 +246,13 @@ def _small_repo(root: Path) -> Options:
     (root / "content" / "题库" / "基础.md").write_text(
         "## 第一章\n\n第一章的介绍。\n\n"
         '<h2 id="1.a">1.什么是扩散模型？</h2>\n\n逐步去噪。\n\n<h2 id="2.b">2.什么是 VAE？</h2>\n\n变分自编码器。\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return Options(root, root / "content", root / "imgs")
 
 
 def _outside_snapshot(root: Path, out: Path) -> set[str]:
-    return {p.relative_to(root.parent).as_posix() for p in root.parent.rglob("*")
-            if out not in p.parents and p != out}
+    return {p.relative_to(root.parent).as_posix() for p in root.parent.rglob("*") if out not in p.parents and p != out}
 
 
 def _registry(opts: Options) -> Path:
@@ -253,8 +266,10 @@ def _built(tmp_path: Path) -> tuple[Options, Path, dict[str, object]]:
     return opts, out, yaml.safe_load(_registry(opts).read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("bad_url", ["../../../../tmp/x", "/", "", "questions.json", "s//x", "a/./b", "media/x",
-                                     "A/B", "x/../../y", "题库/x"])
+@pytest.mark.parametrize(
+    "bad_url",
+    ["../../../../tmp/x", "/", "", "questions.json", "s//x", "a/./b", "media/x", "A/B", "x/../../y", "题库/x"],
+)
 def test_5_8_bad_registry_url_is_reported_and_ignored(tmp_path: Path, bad_url: str) -> None:
     opts, out, data = _built(tmp_path)
     entries = data["questions"]  # type: ignore[index]
@@ -307,23 +322,30 @@ def test_9_renaming_onto_an_index_page_is_refused(tmp_path: Path) -> None:
     assert (out / "tiku" / "jichu" / "index.md").read_text(encoding="utf-8") == source_page
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("empty", b""),
-    ("blank", b"  \n\n"),
-    ("utf16", "questions: []\n".encode("utf-16")),
-    ("latin1", "questions:\n- id: caf\xe9\n".encode("latin-1")),
-    ("not-yaml", b"questions: [\n"),
-    ("conflict", b"questions:\n<<<<<<< HEAD\n- id: a\n=======\n- id: b\n>>>>>>> x\n"),
-    ("scalar", b"just text\n"),
-    ("alias-bomb", b"a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
-                   b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
-                   b"e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
-                   b"g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
-                   b"questions: [*h]\n"),
-    ("deep", b"questions: " + b"[" * 5000 + b"]" * 5000 + b"\n"),
-])
-def test_7_14_unusable_registry_stops_the_build_untouched(tmp_path: Path, name: str, data: bytes,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("empty", b""),
+        ("blank", b"  \n\n"),
+        ("utf16", "questions: []\n".encode("utf-16")),
+        ("latin1", "questions:\n- id: caf\xe9\n".encode("latin-1")),
+        ("not-yaml", b"questions: [\n"),
+        ("conflict", b"questions:\n<<<<<<< HEAD\n- id: a\n=======\n- id: b\n>>>>>>> x\n"),
+        ("scalar", b"just text\n"),
+        (
+            "alias-bomb",
+            b"a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+            b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+            b"e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+            b"g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
+            b"questions: [*h]\n",
+        ),
+        ("deep", b"questions: " + b"[" * 5000 + b"]" * 5000 + b"\n"),
+    ],
+)
+def test_7_14_unusable_registry_stops_the_build_untouched(
+    tmp_path: Path, name: str, data: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
     opts = _small_repo(tmp_path / "repo")
     _registry(opts).write_bytes(data)
     with pytest.raises(ContentError) as exc:
@@ -357,7 +379,8 @@ def test_7_registry_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     opts, out, _ = _built(tmp_path)
     before = _registry(opts).read_text(encoding="utf-8")
     (opts.content_dir / "题库" / "基础.md").write_text(
-        '<h2 id="1.a">1.全新的题目</h2>\n\n全新的答案。\n', encoding="utf-8")
+        '<h2 id="1.a">1.全新的题目</h2>\n\n全新的答案。\n', encoding="utf-8"
+    )
 
     def killed(src: str, dst: str) -> None:
         raise KeyboardInterrupt  # the process dies between writing the temp file and the rename
@@ -375,20 +398,27 @@ def test_7_registry_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 # -- 10. one path rule for the CLI and the plugin ---------------------------------------------------
 
 
-@pytest.mark.parametrize(("content_dir", "docs_dir"), [
-    ("build/docs/content", "build/docs"),  # content inside the output: the build would delete it
-    ("content", "content/gen"),  # output inside content: read back as sources every run
-    ("content", "content"),
-    ("content", "../outside"),
-])
+@pytest.mark.parametrize(
+    ("content_dir", "docs_dir"),
+    [
+        ("build/docs/content", "build/docs"),  # content inside the output: the build would delete it
+        ("content", "content/gen"),  # output inside content: read back as sources every run
+        ("content", "content"),
+        ("content", "../outside"),
+    ],
+)
 def test_10_plugin_refuses_overlapping_folders(tmp_path: Path, content_dir: str, docs_dir: str) -> None:
     root = tmp_path / "repo"
     source = root / content_dir / "a.md"
     source.parent.mkdir(parents=True)
     source.write_text('<h2 id="1.a">1.a</h2>\n\n答。\n', encoding="utf-8")
     (root / docs_dir).mkdir(parents=True, exist_ok=True)
-    config = {"site_name": "t", "docs_dir": docs_dir, "theme": {"name": "material"},
-              "plugins": [{"qadocs": {"content_dir": content_dir}}]}
+    config = {
+        "site_name": "t",
+        "docs_dir": docs_dir,
+        "theme": {"name": "material"},
+        "plugins": [{"qadocs": {"content_dir": content_dir}}],
+    }
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     proc = mkdocs_build(root)
     assert proc.returncode != 0 and "Traceback" not in proc.stdout
@@ -416,8 +446,9 @@ def test_11_serve_never_writes_the_registry(tmp_path: Path) -> None:
 
     opts = _small_repo(tmp_path / "repo")
     (opts.repo_root / "build" / "docs").mkdir(parents=True)
-    (opts.repo_root / "mkdocs.yml").write_text(yaml.safe_dump(
-        {"site_name": "t", "docs_dir": "build/docs", "plugins": [{"qadocs": {}}]}), encoding="utf-8")
+    (opts.repo_root / "mkdocs.yml").write_text(
+        yaml.safe_dump({"site_name": "t", "docs_dir": "build/docs", "plugins": [{"qadocs": {}}]}), encoding="utf-8"
+    )
     config = load_config(str(opts.repo_root / "mkdocs.yml"))
     plugin = config.plugins["qadocs"]
     assert isinstance(plugin, QadocsPlugin)
@@ -452,8 +483,9 @@ def test_5_writer_never_writes_through_a_planted_symlink(tmp_path: Path) -> None
     victim = tmp_path / "victim.txt"
     victim.write_text("keep", encoding="utf-8")
     os.symlink(victim, out / "index.md")
-    plan = Plan(files={"index.md": "new"}, assets={}, nav=[], questions=[], diagnostics=[], registry_text="",
-                changes=[])
+    plan = Plan(
+        files={"index.md": "new"}, assets={}, nav=[], questions=[], diagnostics=[], registry_text="", changes=[]
+    )
     write_plan(plan, out)
     assert victim.read_text(encoding="utf-8") == "keep"
     assert not (out / "index.md").is_symlink() and (out / "index.md").read_text(encoding="utf-8") == "new"

@@ -29,7 +29,7 @@ from qadocs.registry import REGISTRY_NAME
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 PAYLOAD = "<x-evil onclick=alert(1)>"  # an element no page may ever contain
-SPECIALS = list("<>&\"'`/\\=:#*_[]()!|{}%;") + ["&lt;", "&amp;", "&#x3c;", "</h2>", "<!--", "-->", "\u2028"]
+SPECIALS = [*list("<>&\"'`/\\=:#*_[]()!|{}%;"), "&lt;", "&amp;", "&#x3c;", "</h2>", "<!--", "-->", "\u2028"]
 piece = st.one_of(st.sampled_from(SPECIALS), st.text(alphabet="ab 题目x1.", min_size=1, max_size=4))
 hostile_text = st.lists(piece, min_size=1, max_size=8).map("".join)
 
@@ -52,14 +52,22 @@ def collection(draw: st.DrawFn) -> dict[str, str]:
     files: dict[str, str] = {}
     for n in range(draw(st.integers(1, 3))):
         folder, name = _file_name(draw(titled())), _file_name(draw(titled()))
-        parts = [f"# {html.escape(draw(titled()), quote=False)}", "",
-                 f"## {html.escape(draw(titled()), quote=False)}", ""]
+        parts = [
+            f"# {html.escape(draw(titled()), quote=False)}",
+            "",
+            f"## {html.escape(draw(titled()), quote=False)}",
+            "",
+        ]
         for i in range(1, draw(st.integers(1, 3)) + 1):
             title = draw(titled())
             raw = draw(st.booleans())  # written raw (markdown may eat markup) or entity-escaped
             text = title if raw else html.escape(title, quote=False)
-            parts += [f'<h2 id="{i}.q{n}{i}">{i}.{text}</h2>' if not raw else f"### {i}. {text}", "",
-                      f"答案 {n}-{i}", ""]
+            parts += [
+                f'<h2 id="{i}.q{n}{i}">{i}.{text}</h2>' if not raw else f"### {i}. {text}",
+                "",
+                f"答案 {n}-{i}",
+                "",
+            ]
         files[f"{folder}/{name}{n}.md"] = "\n".join(parts)
     return files
 
@@ -84,8 +92,11 @@ def _strings(value: Any) -> list[str]:
 
 
 def _snapshot(top: Path, out: Path) -> set[str]:
-    return {p.relative_to(top).as_posix() for p in top.rglob("*")
-            if p != out and out not in p.parents and p.name != REGISTRY_NAME}
+    return {
+        p.relative_to(top).as_posix()
+        for p in top.rglob("*")
+        if p != out and out not in p.parents and p.name != REGISTRY_NAME
+    }
 
 
 def _check_plan(root: Path, out: Path) -> None:
@@ -123,18 +134,45 @@ def _nav_keys(node: Any) -> list[str]:
     return []
 
 
-registry_value = st.one_of(hostile_text, st.sampled_from(
-    ["../../x", "/", "", "..", "a//b", "questions.json", "media/x", "assets", "x/../../../y", "/etc/passwd",
-     "C:\\x", "a\x00b", "%2e%2e/x", "ok-slug", "ok/slug"]), st.integers(), st.none(),
-    st.lists(hostile_text, max_size=3))
+registry_value = st.one_of(
+    hostile_text,
+    st.sampled_from(
+        [
+            "../../x",
+            "/",
+            "",
+            "..",
+            "a//b",
+            "questions.json",
+            "media/x",
+            "assets",
+            "x/../../../y",
+            "/etc/passwd",
+            "C:\\x",
+            "a\x00b",
+            "%2e%2e/x",
+            "ok-slug",
+            "ok/slug",
+        ]
+    ),
+    st.integers(),
+    st.none(),
+    st.lists(hostile_text, max_size=3),
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(values=st.lists(st.tuples(st.sampled_from(["id", "url", "old_urls", "title", "source", "chapter"]),
-                                 registry_value), min_size=1, max_size=6),
-       which=st.sampled_from(["questions", "deleted"]))
-def test_random_registry_values_never_write_outside(tmp_path_factory: Any, values: list[tuple[str, Any]],
-                                                     which: str) -> None:
+@given(
+    values=st.lists(
+        st.tuples(st.sampled_from(["id", "url", "old_urls", "title", "source", "chapter"]), registry_value),
+        min_size=1,
+        max_size=6,
+    ),
+    which=st.sampled_from(["questions", "deleted"]),
+)
+def test_random_registry_values_never_write_outside(
+    tmp_path_factory: Any, values: list[tuple[str, Any]], which: str
+) -> None:
     top = tmp_path_factory.mktemp("reg")
     root = top / "repo"
     opts = _write(root, {"题库/基础.md": '<h2 id="1.a">1.甲</h2>\n\n甲的答案。\n\n<h2 id="2.b">2.乙</h2>\n\n乙。\n'})

@@ -21,15 +21,19 @@ from qadocs.plan import Options
 from qadocs.read import decode
 from qadocs.split import split_source
 
-needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32",
-                                    reason="needs POSIX symlinks")
-needs_byte_names = pytest.mark.skipif(sys.platform in ("win32", "darwin"),
-                                      reason="needs a file system that takes any bytes as a name")
+needs_symlinks = pytest.mark.skipif(
+    not hasattr(os, "symlink") or sys.platform == "win32", reason="needs POSIX symlinks"
+)
+needs_byte_names = pytest.mark.skipif(
+    sys.platform in ("win32", "darwin"), reason="needs a file system that takes any bytes as a name"
+)
 
 
 def _source(title: str) -> str:
-    return (f'<h2 id="1.{title}">1.{title}</h2>\r\n\r\n{title}的回答。\r\n\r\n'
-            f'<h2 id="2.{title}续">2.{title}续</h2>\r\n\r\n{title}的第二个回答。\r\n')
+    return (
+        f'<h2 id="1.{title}">1.{title}</h2>\r\n\r\n{title}的回答。\r\n\r\n'
+        f'<h2 id="2.{title}续">2.{title}续</h2>\r\n\r\n{title}的第二个回答。\r\n'
+    )
 
 
 def _repo(tmp_path: Path) -> Path:
@@ -102,7 +106,8 @@ def test_file_and_folder_names_not_utf8(tmp_path: Path, capsys: pytest.CaptureFi
     assert result.diagnostics[0].message == "folder name is not UTF-8; shown as '\ufffd/ok.md'; rename it"
     assert result.diagnostics[1].message == "file name is not UTF-8; shown as '\ufffd\ufffd.md'; rename it"
     assert sorted(q["title"] for q in result.plan.questions) == sorted(
-        f"{t}{suffix}" for t in ("坏文件名", "坏目录名", "好文件名") for suffix in ("", "续"))
+        f"{t}{suffix}" for t in ("坏文件名", "坏目录名", "好文件名") for suffix in ("", "续")
+    )
     for entry in result.plan.questions:
         assert (repo / "out" / entry["url"].strip("/") / "index.md").is_file()
     assert _all_utf8(repo / "out") >= 6
@@ -115,7 +120,9 @@ def test_file_and_folder_names_not_utf8(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["check", "--root", str(repo), "--format", "json"]) == 1
     shown = json.loads(capsys.readouterr().out)
     assert [(d["path"], d["line"], d["code"]) for d in shown] == [
-        ("content/\ufffd/ok.md", 1, "not-utf8"), ("content/\ufffd\ufffd.md", 1, "not-utf8")]
+        ("content/\ufffd/ok.md", 1, "not-utf8"),
+        ("content/\ufffd\ufffd.md", 1, "not-utf8"),
+    ]
 
 
 @needs_byte_names
@@ -191,11 +198,14 @@ def test_folder_symlink_loops_terminate(tmp_path: Path) -> None:
     assert titles == sorted(f"循环{suffix}" for suffix in ("", "续"))
 
 
-@pytest.mark.parametrize("text", [
-    "## 12345. 题目\n\n回答。\n\n## 12346. 题目二\n\n回答二。\n",
-    '<h2 id="12345.x">12345.x</h2>\n\n回答。\n',
-    '<h2 id="123456.题目">123456.题目</h2>\n\n回答。\n',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "## 12345. 题目\n\n回答。\n\n## 12346. 题目二\n\n回答二。\n",
+        '<h2 id="12345.x">12345.x</h2>\n\n回答。\n',
+        '<h2 id="123456.题目">123456.题目</h2>\n\n回答。\n',
+    ],
+)
 def test_five_and_six_digit_numbers(text: str) -> None:
     source = split_source("big.md", text)
     assert source.questions, source

@@ -89,9 +89,34 @@ def read_github(text: str) -> _GitHubHTML:
 
 # -- code blocks ---------------------------------------------------------------------------------
 
-LINES = ["", "text", "```", "```py", "~~~", "````", "- item", "1. item", "  - sub", "    code", "      six", "\tcode",
-         "> quote", ">     code", "> ```", "<div>", "</div>", "# h", "---", "`a` b", "  ```", "   ~~~", "- ```",
-         "        eight", "~~~~", "``` a`b"]
+LINES = [
+    "",
+    "text",
+    "```",
+    "```py",
+    "~~~",
+    "````",
+    "- item",
+    "1. item",
+    "  - sub",
+    "    code",
+    "      six",
+    "\tcode",
+    "> quote",
+    ">     code",
+    "> ```",
+    "<div>",
+    "</div>",
+    "# h",
+    "---",
+    "`a` b",
+    "  ```",
+    "   ~~~",
+    "- ```",
+    "        eight",
+    "~~~~",
+    "``` a`b",
+]
 
 
 def nonblank(lines: list[str], found: set[int] | frozenset[int]) -> set[int]:
@@ -125,6 +150,7 @@ def test_plain_text_is_not_parsed() -> None:
 
 
 # -- code spans ----------------------------------------------------------------------------------
+
 
 def span_text(raw: str) -> str:
     """What a code span shows (CommonMark): backticks off, line ends as spaces, one space trimmed
@@ -182,12 +208,14 @@ def test_cmark_backtick_cache() -> None:
 
 # -- links and images ----------------------------------------------------------------------------
 
+
 def targets(line: str) -> list[str]:
     """Every target of `line`, outer before inner, as the lexer finds them."""
+
     def walk(refs: list[Ref]) -> list[str]:
         out: list[str] = []
         for r in refs:
-            raw = line[r.target[0]:r.target[1]]
+            raw = line[r.target[0] : r.target[1]]
             out.append(split_target(raw) if r.kind in ("image", "link") else attr_value(raw))
             out += walk(r.inner)
         return out
@@ -196,12 +224,43 @@ def targets(line: str) -> list[str]:
 
 
 LINK_CASES = [
-    "[a](b)", "![a](b.png)", "[a](<b c>)", '[a](b "t")', "[a]( b )", "[`x`](b)", "`[a](b)`",
-    "``[a](b)`` [c](d)", '[a](b) ![c](d) <img src="e"> [f](g)', "\\[a](b)", "[a\\]b](c)", "[a [b] c](d)",
-    "[![i](a)](b)", "[a](b(c)d)", '<a href="x">[y](z)</a>', "![a ![b](c)](d)", "x [a]( <b> ) y", "[a](b 'c')",
-    '[a](b "c" )', "[a]()", "[](b)", "[a](#x)", '[a](b"c)', "text ``code [a](b) ``", '<img alt="x" src="a.png">',
-    "<img src=a.png>", '[<img src="a">](b)', "[a](b)c](d)", "[a]b](c)", "a](b)", "[a](b c)", "[[a]](b)",
-    "[a](b)(c)", "![a](b)![c](d)", '[x](y "t") `code` [z](w)', "[a `b](c)` d", '<a href="[x](y)">z</a>',
+    "[a](b)",
+    "![a](b.png)",
+    "[a](<b c>)",
+    '[a](b "t")',
+    "[a]( b )",
+    "[`x`](b)",
+    "`[a](b)`",
+    "``[a](b)`` [c](d)",
+    '[a](b) ![c](d) <img src="e"> [f](g)',
+    "\\[a](b)",
+    "[a\\]b](c)",
+    "[a [b] c](d)",
+    "[![i](a)](b)",
+    "[a](b(c)d)",
+    '<a href="x">[y](z)</a>',
+    "![a ![b](c)](d)",
+    "x [a]( <b> ) y",
+    "[a](b 'c')",
+    '[a](b "c" )',
+    "[a]()",
+    "[](b)",
+    "[a](#x)",
+    '[a](b"c)',
+    "text ``code [a](b) ``",
+    '<img alt="x" src="a.png">',
+    "<img src=a.png>",
+    '[<img src="a">](b)',
+    "[a](b)c](d)",
+    "[a]b](c)",
+    "a](b)",
+    "[a](b c)",
+    "[[a]](b)",
+    "[a](b)(c)",
+    "![a](b)![c](d)",
+    '[x](y "t") `code` [z](w)',
+    "[a `b](c)` d",
+    '<a href="[x](y)">z</a>',
 ]
 
 
@@ -225,21 +284,32 @@ def test_links_known_differences() -> None:
 def test_refs_are_offsets_into_the_line() -> None:
     line = '![a](x.png) <img src="y.png"> `[c](d)` [b ![i](z.png)](<u v>)'
     refs = inline_refs(line, code_spans(line))
-    assert [(r.kind, r.start, line[r.start:r.end]) for r in refs] == [
-        ("image", 0, "![a](x.png)"), ("img", 12, '<img src="y.png">'), ("link", 39, "[b ![i](z.png)](<u v>)")]
+    assert [(r.kind, r.start, line[r.start : r.end]) for r in refs] == [
+        ("image", 0, "![a](x.png)"),
+        ("img", 12, '<img src="y.png">'),
+        ("link", 39, "[b ![i](z.png)](<u v>)"),
+    ]
     link = refs[2]
-    assert line[link.target[0]:link.target[1]] == "<u v>"
+    assert line[link.target[0] : link.target[1]] == "<u v>"
     assert [(r.kind, r.start) for r in link.inner] == [("image", 42)]
-    assert line[refs[1].target[0]:refs[1].target[1]] == '"y.png"'
+    assert line[refs[1].target[0] : refs[1].target[1]] == '"y.png"'
 
 
 def test_hostile_lines_are_linear() -> None:
-    for line in ["[" * 100_000, "![a](" * 30_000, "<img " * 30_000 + ">", "[a](" + " " * 100_000 + "x",
-                 "`" * 50_000 + "[a](b)", "[" + "[a]" * 30_000 + "](b)", "<a href=x " * 30_000]:
+    for line in [
+        "[" * 100_000,
+        "![a](" * 30_000,
+        "<img " * 30_000 + ">",
+        "[a](" + " " * 100_000 + "x",
+        "`" * 50_000 + "[a](b)",
+        "[" + "[a]" * 30_000 + "](b)",
+        "<a href=x " * 30_000,
+    ]:
         inline_refs(line, code_spans(line))  # would take minutes if quadratic
 
 
 # -- headings ------------------------------------------------------------------------------------
+
 
 @given(st.text(alphabet="# \tab", max_size=12))
 def test_md_heading_as_github(line: str) -> None:
@@ -250,6 +320,7 @@ def test_md_heading_as_github(line: str) -> None:
 
 
 # -- what the issue reported -----------------------------------------------------------------------
+
 
 class Recorder(Resolver):
     """Keeps every (target, line, col) it is asked about; finds every image and link."""
@@ -272,8 +343,9 @@ def test_columns_are_those_of_the_source() -> None:
     resolver = Recorder()
     out = rewrite_markdown(text, 10, resolver)
     assert resolver.seen == [("x.png", 11, 1), ("y.png", 11, 13), ("c.md", 11, 31), ("f.md", 11, 50)]
-    assert out.split("\n")[1] == ('![a](<../imgs/x.png>) <img src="../imgs/y.png"> [b](c.md) `[d](e)` '
-                                  '<a href="f.md">f</a>')
+    assert out.split("\n")[1] == (
+        '![a](<../imgs/x.png>) <img src="../imgs/y.png"> [b](c.md) `[d](e)` <a href="f.md">f</a>'
+    )
 
 
 def test_nothing_rewritten_in_indented_code() -> None:
@@ -289,8 +361,14 @@ def body_diagnostics(body: str) -> list[str]:
 
 
 def test_no_unclosed_html_in_code() -> None:
-    for body in ["用 ``<div>`` 包起来", "``` ``<div>`` ```", "a ``x <div>\ny`` b", "答：\n\n    <div>\n\n继续",
-                 "- 列表\n\n      <details>\n", "> ```\n> <div>\n> ```"]:
+    for body in [
+        "用 ``<div>`` 包起来",
+        "``` ``<div>`` ```",
+        "a ``x <div>\ny`` b",
+        "答：\n\n    <div>\n\n继续",
+        "- 列表\n\n      <details>\n",
+        "> ```\n> <div>\n> ```",
+    ]:
         assert not re.search(r"<(div|details)\b", github(body)), body  # code on GitHub: shown escaped
         assert body_diagnostics(body) == [], body
     assert body_diagnostics("a ``x` <div> b") == ["unclosed-html"]  # ``…` is no code span

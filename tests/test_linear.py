@@ -35,8 +35,10 @@ from qadocs.split import split_source
 # The patterns the linear code replaces, kept here as the reference for what it must match.
 OLD_MD_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 OLD_LINK_LINE_RE = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s+)?\[.*\]\(.*\)\s*$")
-_OLD_INLINE = (r"\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
-               r"""(\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)""")
+_OLD_INLINE = (
+    r"\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+    r"""(\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)"""
+)
 OLD_IMAGE_RE = re.compile("!" + _OLD_INLINE)
 OLD_LINK_RE = re.compile(r"(?<![!\\])" + _OLD_INLINE)
 OLD_DISPLAY_LINE_RE = re.compile(r"^\s*\$\$(?:.*\S.*\$\$)?\s*$")
@@ -85,6 +87,7 @@ def matches(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], 
 
 
 # -- the code-span scanner --------------------------------------------------------------------
+
 
 @given(st.text(alphabet="`ab[]()!<>", max_size=80))
 def test_code_spans_agree_with_reference(line: str) -> None:
@@ -150,11 +153,12 @@ def test_backtick_line_with_link_after() -> None:
 
 # -- the linear rewrites match what the old patterns matched ------------------------------------
 
+
 @given(st.text(alphabet="# \tab\\`\n", max_size=24))
 def test_md_heading_same_as_old_regex(line: str) -> None:
     m = OLD_MD_HEADING_RE.match(line)
     text = None if m is None else m.group(2)
-    if text is not None and not text.strip("#") and line[m.end(1):].strip(" \t") == text:
+    if text is not None and not text.strip("#") and line[m.end(1) :].strip(" \t") == text:
         text = None  # only a closing sequence (`# ##`): an empty heading, as on GitHub; the old pattern kept it
     assert md_heading(line) == (None if m is None else (len(m.group(1)), text or None))
 
@@ -183,18 +187,36 @@ def test_display_line_same_as_old_regex(line: str) -> None:
     assert is_display_line(line) == bool(OLD_DISPLAY_LINE_RE.match(line))
 
 
-MATH_TOKENS = ['<span class="arithmatex">', '<div class="arithmatex">', "\\(", "\\)", "\\[", "\\]",
-               "</span>", "</div>", "x", "\n", "<"]
+MATH_TOKENS = [
+    '<span class="arithmatex">',
+    '<div class="arithmatex">',
+    "\\(",
+    "\\)",
+    "\\[",
+    "\\]",
+    "</span>",
+    "</div>",
+    "x",
+    "\n",
+    "<",
+]
 
 
 @given(st.lists(st.sampled_from(MATH_TOKENS), max_size=16).map("".join))
 def test_math_spans_same_as_old_regex(text: str) -> None:
-    old = [(m.start(), m.end(), m.group("block") if m.group("block") is not None else m.group("inline"),
-            m.group("block") is not None) for m in OLD_MATH_RE.finditer(text)]
+    old = [
+        (
+            m.start(),
+            m.end(),
+            m.group("block") if m.group("block") is not None else m.group("inline"),
+            m.group("block") is not None,
+        )
+        for m in OLD_MATH_RE.finditer(text)
+    ]
     assert math_spans(text) == old
 
 
-@given(st.text(alphabet="<>/aimgdv \"=", max_size=30))
+@given(st.text(alphabet='<>/aimgdv "=', max_size=30))
 def test_tag_search_bounded_by_last_gt(text: str) -> None:
     for pattern in (REF_TAG_RE, ANY_TAG_RE, CONTAINER_TAG_RE):
         assert [(m.span(), m.groups()) for m in find_tags(pattern, text)] == matches(pattern, text)
@@ -227,8 +249,12 @@ def unbalanced_reference(text: str) -> list[tuple[int, str, str]]:
     return found + [(line, name, "open") for name, line in stack]
 
 
-@given(st.lists(st.sampled_from(["<div>", "</div>", "<span>", "</SPAN>", "<p/>", "<p>", "</p>", "x",
-                                 "\n", "<div", ">"]), max_size=30).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(["<div>", "</div>", "<span>", "</SPAN>", "<p/>", "<p>", "</p>", "x", "\n", "<div", ">"]),
+        max_size=30,
+    ).map("".join)
+)
 def test_unbalanced_same_as_stack_scan(text: str) -> None:
     assert list(_unbalanced(text, 1)) == unbalanced_reference(text)
 
@@ -239,6 +265,7 @@ def test_unbalanced_ignores_code_spans() -> None:
 
 
 # -- pathological input, right result ------------------------------------------------------------
+
 
 def test_long_lines() -> None:
     spaces = " " * 100_000

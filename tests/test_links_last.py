@@ -108,8 +108,9 @@ def land_built(site: Path, url: str) -> tuple[str, str, list[str]]:
     raise AssertionError(f"{url}: redirect loop")
 
 
-def _check_every_url_lands(first: Questions, lander: Callable[[str], tuple[str, str, list[str]]],
-                           expected: dict[str, str]) -> dict[str, list[str]]:
+def _check_every_url_lands(
+    first: Questions, lander: Callable[[str], tuple[str, str, list[str]]], expected: dict[str, str]
+) -> dict[str, list[str]]:
     notices: dict[str, list[str]] = {}
     for q in first:
         title = str(q["title"])
@@ -134,14 +135,16 @@ def _question_block(text: str, anchor: str) -> tuple[int, int]:
     """Line range [start, stop) of the question whose heading id is `anchor`."""
     lines = text.split("\n")
     start = next(i for i, line in enumerate(lines) if f'id="{anchor}"' in line)
-    stop = next((i for i in range(start + 1, len(lines))
-                 if lines[i].startswith(("<h1", "<h2", "## "))), len(lines))
+    stop = next((i for i in range(start + 1, len(lines)) if lines[i].startswith(("<h1", "<h2", "## "))), len(lines))
     return start, stop
 
 
 def _renumber(text: str) -> str:
-    return re.sub(r'(<h2 id=")(\d+)\.([^"]*">)(\d+)\.',
-                  lambda m: f"{m.group(1)}{int(m.group(2)) + 100}.{m.group(3)}{int(m.group(4)) + 100}.", text)
+    return re.sub(
+        r'(<h2 id=")(\d+)\.([^"]*">)(\d+)\.',
+        lambda m: f"{m.group(1)}{int(m.group(2)) + 100}.{m.group(3)}{int(m.group(4)) + 100}.",
+        text,
+    )
 
 
 def renumber(root: Path) -> dict[str, str]:
@@ -155,8 +158,11 @@ def move(root: Path) -> dict[str, str]:
     start, stop = _question_block("\n".join(lines), MOVED_ANCHOR)
     block = lines[start:stop]
     src.write_text("\n".join(lines[:start] + lines[stop:]), encoding="utf-8")
-    _edit(root, VIDEO_MODELS, lambda t: t + "\n" + "\n".join(block).replace('id="5.', 'id="16.')
-          .replace(">5.", ">16.") + "\n")
+    _edit(
+        root,
+        VIDEO_MODELS,
+        lambda t: t + "\n" + "\n".join(block).replace('id="5.', 'id="16.').replace(">5.", ">16.") + "\n",
+    )
     return {}
 
 
@@ -170,6 +176,7 @@ def delete(root: Path) -> dict[str, str]:
         lines = text.split("\n")
         start, stop = _question_block(text, DELETED_ANCHOR)
         return "\n".join(lines[:start] + lines[stop:])
+
     _edit(root, BASICS, cut)
     return {DELETED: DELETED_CHAPTER}
 
@@ -276,12 +283,23 @@ def test_every_kind_of_edit_in_the_built_site(built_site: BuiltSite, site_dir: P
     root = tmp_path / "repo"
     shutil.copytree(built_site.root, root, ignore=shutil.ignore_patterns("site"))
     expected: dict[str, str] = {}
-    for name in ("b-move-a-question-to-another-source", "a-renumber-every-question-of-a-source",
-                 "c-fix-a-typo-in-a-title", "d-delete-a-question", "e-rename-a-slug-by-hand"):
+    for name in (
+        "b-move-a-question-to-another-source",
+        "a-renumber-every-question-of-a-source",
+        "c-fix-a-typo-in-a-title",
+        "d-delete-a-question",
+        "e-rename-a-slug-by-hand",
+    ):
         expected |= SCENARIOS[name][0](root)  # move before renumbering: it names the question by number
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([str(MKDOCS), "build", "--strict", "-d", "site2"], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [str(MKDOCS), "build", "--strict", "-d", "site2"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     first, second = _questions(site_dir / "questions.json"), _questions(root / "site2" / "questions.json")
     notices = _check_every_url_lands(first, lambda url: land_built(root / "site2", url), expected)
@@ -291,8 +309,11 @@ def test_every_kind_of_edit_in_the_built_site(built_site: BuiltSite, site_dir: P
 
 
 def _tree(path: Path) -> dict[str, str]:
-    return {p.relative_to(path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(path.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(path.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_generation_is_deterministic(tmp_path: Path) -> None:
@@ -319,8 +340,7 @@ def test_committed_registry_matches_the_content(tmp_path: Path) -> None:
     (root / "imgs").mkdir()
     result = generate(Options(root, root / "content", root / "imgs"), root / "out")
     assert result.plan.changes == [], "content/qadocs-registry.yml is stale: run `make split` and commit it"
-    assert ((root / "content" / REGISTRY_NAME).read_bytes()
-            == (REPO / "content" / REGISTRY_NAME).read_bytes())
+    assert (root / "content" / REGISTRY_NAME).read_bytes() == (REPO / "content" / REGISTRY_NAME).read_bytes()
 
 
 def test_same_title_in_two_sources_gets_two_ids(tmp_path: Path) -> None:
@@ -360,13 +380,16 @@ def _one(root: Path, title: str, answer: str) -> str:
     return str(entry["url"])
 
 
-@pytest.mark.parametrize(("title", "answer", "same"), [
-    ("什么是扩散模型的反向过程？", "反向过程逐步去噪，得到样本。", True),           # unchanged
-    ("什么是扩散模型的逆向过程？", "反向过程逐步去噪，得到样本。", True),           # title edited, same answer
-    ("什么是扩散模型的反向过程？", "完全重写的答案。", True),                       # same title, new answer
-    ("什么是扩散模型的反向过程呢？", "完全重写的答案。", True),                     # both edited, title ≥ 80 %
-    ("如何评价 Sora？", "完全重写的答案。", False),                                  # a different question
-])
+@pytest.mark.parametrize(
+    ("title", "answer", "same"),
+    [
+        ("什么是扩散模型的反向过程？", "反向过程逐步去噪，得到样本。", True),  # unchanged
+        ("什么是扩散模型的逆向过程？", "反向过程逐步去噪，得到样本。", True),  # title edited, same answer
+        ("什么是扩散模型的反向过程？", "完全重写的答案。", True),  # same title, new answer
+        ("什么是扩散模型的反向过程呢？", "完全重写的答案。", True),  # both edited, title ≥ 80 %
+        ("如何评价 Sora？", "完全重写的答案。", False),  # a different question
+    ],
+)
 def test_registry_recognises_edited_questions(tmp_path: Path, title: str, answer: str, same: bool) -> None:
     (tmp_path / "content").mkdir()
     (tmp_path / "imgs").mkdir()

@@ -1,4 +1,4 @@
-"""The package type-checks under mypy --strict and passes ruff (pyflakes, isort, pyupgrade, bugbear)."""
+"""The package type-checks under mypy --strict, passes ruff's lint rules (see pyproject.toml) and is ruff-formatted."""
 
 from __future__ import annotations
 
@@ -17,4 +17,9 @@ def test_ruff() -> None:
 
 def test_mypy_strict() -> None:
     proc = subprocess.run([sys.executable, "-m", "mypy"], cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_ruff_format() -> None:
+    proc = subprocess.run([str(BIN / "ruff"), "format", "--check", "."], cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -32,12 +32,35 @@ def test_large_messy_collection(tmp_path: Path) -> None:
     assert {"not-utf8", "image-missing", "path-outside-repo", "toc-link-repaired"} <= codes
 
 
-PIECES = st.sampled_from([
-    "# 目录", "## 第一章：基础", "- [1.问题](#1.问题)", "- [2.问题](2.问题)", "```", "~~~", "```python",
-    '<h2 id="1.问题">1.问题</h2>', "<h3 id='2.问 题'>2.问 题</h3>", '<h1 id="第一部分">第一部分</h1>',
-    '<h2 id="1.RAG应用">1.RAG应用</h2>', "<div>", "</div>", "<!--", "-->", "$ x_T $", "$$", "| a | b |",
-    "![](imgs/a.png)", '<img src="../../x.png">', "> 引用", "正文一行", "", "# 注释", "<h2>未闭合",
-])
+PIECES = st.sampled_from(
+    [
+        "# 目录",
+        "## 第一章：基础",
+        "- [1.问题](#1.问题)",
+        "- [2.问题](2.问题)",
+        "```",
+        "~~~",
+        "```python",
+        '<h2 id="1.问题">1.问题</h2>',
+        "<h3 id='2.问 题'>2.问 题</h3>",
+        '<h1 id="第一部分">第一部分</h1>',
+        '<h2 id="1.RAG应用">1.RAG应用</h2>',
+        "<div>",
+        "</div>",
+        "<!--",
+        "-->",
+        "$ x_T $",
+        "$$",
+        "| a | b |",
+        "![](imgs/a.png)",
+        '<img src="../../x.png">',
+        "> 引用",
+        "正文一行",
+        "",
+        "# 注释",
+        "<h2>未闭合",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -75,15 +75,20 @@ def test_measure_catches_a_line_copied_to_another_page(tampered: Path) -> None:
 
 def test_measure_catches_a_line_moved_to_the_chapter_page(tampered: Path) -> None:
     _edit(_page(tampered, DIFFUSION), MARKOV, "")
-    chapter = next(p for p in sorted((tampered / "build" / "docs").rglob("index.md"))
-                   if "\nkind: chapter\n" in p.read_text(encoding="utf-8"))
+    chapter = next(
+        p
+        for p in sorted((tampered / "build" / "docs").rglob("index.md"))
+        if "\nkind: chapter\n" in p.read_text(encoding="utf-8")
+    )
     head, sep, rest = chapter.read_text(encoding="utf-8").partition("\n---\n\n# ")
     title, _, body = rest.partition("\n")
     chapter.write_text(head + sep + title + "\n\n" + MARKOV + "\n" + body, encoding="utf-8")
     _, lost = lost_lines(tampered / "content", tampered / "build" / "docs")
     rel = chapter.relative_to(tampered / "build" / "docs").as_posix()
-    assert lost == [f"AI视频基础/AI视频基础知识.md:400: lost from ai-shipin-jichu/{DIFFUSION}/index.md: {MARKOV}",
-                    f"{rel}: stray line 2 of its body: {MARKOV}"]
+    assert lost == [
+        f"AI视频基础/AI视频基础知识.md:400: lost from ai-shipin-jichu/{DIFFUSION}/index.md: {MARKOV}",
+        f"{rel}: stray line 2 of its body: {MARKOV}",
+    ]
 
 
 def test_measure_catches_lines_out_of_order(tampered: Path) -> None:
@@ -93,7 +98,7 @@ def test_measure_catches_lines_out_of_order(tampered: Path) -> None:
     before = text.rindex("\n", 0, text.rindex("\n", 0, at - 1)) + 1  # the non-blank line above it
     above = text[before:at].strip()
     assert above
-    page.write_text(text[:before] + MARKOV + "\n\n" + above + text[at + len(MARKOV):], encoding="utf-8")
+    page.write_text(text[:before] + MARKOV + "\n\n" + above + text[at + len(MARKOV) :], encoding="utf-8")
     _, lost = lost_lines(tampered / "content", tampered / "build" / "docs")
     assert lost and all(DIFFUSION in m for m in lost)
 
@@ -101,8 +106,10 @@ def test_measure_catches_lines_out_of_order(tampered: Path) -> None:
 def test_measure_catches_a_page_retitled(tampered: Path) -> None:
     _edit(_page(tampered, DIFFUSION), "title: 请简述视频扩散模型的去噪过程？\n", "title: 别的题目\n")
     _, lost = lost_lines(tampered / "content", tampered / "build" / "docs")
-    assert lost == ["AI视频基础/AI视频基础知识.md:393: heading '20.请简述视频扩散模型的去噪过程？' "
-                    f"shown as '别的题目' on ai-shipin-jichu/{DIFFUSION}/index.md"]
+    assert lost == [
+        "AI视频基础/AI视频基础知识.md:393: heading '20.请简述视频扩散模型的去噪过程？' "
+        f"shown as '别的题目' on ai-shipin-jichu/{DIFFUSION}/index.md"
+    ]
 
 
 def test_split_fixtures_lose_nothing(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def slug(title: str) -> str:
 
 def test_id_lengths_relate_as_documented() -> None:
     assert MAX_SLUG < MAX_NEW_ID < MAX_ID
-    assert MAX_NEW_ID - MAX_SLUG == len("-") + 12  # a 12-digit suffix fits a full-length slug uncut
+    assert len("-") + 12 == MAX_NEW_ID - MAX_SLUG  # a 12-digit suffix fits a full-length slug uncut
     assert _suffixed("a" * MAX_SLUG, 10**11) == "a" * MAX_SLUG + "-" + str(10**11)
     assert len(_suffixed("a" * MAX_SLUG, 10**12)) == MAX_NEW_ID  # beyond, the slug is cut
 
@@ -145,13 +145,16 @@ def test_hand_edited_id_back_to_a_former_url_drops_it_from_old_urls() -> None:
 BAD_ID = "must be lower-case ASCII letters, digits and '-' (e.g. 'kuosan-moxing')"
 
 
-@pytest.mark.parametrize(("new_id", "taken", "problem"), [
-    ("Bad_Id", set(), BAD_ID),
-    ("x" * (MAX_ID + 1), set(), BAD_ID),
-    ("other", set(), "would reuse the URL /sec/other/ of another question"),
-    ("gone", set(), "would reuse the URL /sec/gone/ of another question"),
-    ("index", {"sec/index"}, "would take the URL /sec/index/ of another page of the site"),
-])
+@pytest.mark.parametrize(
+    ("new_id", "taken", "problem"),
+    [
+        ("Bad_Id", set(), BAD_ID),
+        ("x" * (MAX_ID + 1), set(), BAD_ID),
+        ("other", set(), "would reuse the URL /sec/other/ of another question"),
+        ("gone", set(), "would reuse the URL /sec/gone/ of another question"),
+        ("index", {"sec/index"}, "would take the URL /sec/index/ of another page of the site"),
+    ],
+)
 def test_refused_ids_are_reported_at_their_line_and_set_back(new_id: str, taken: set[str], problem: str) -> None:
     e, other, gone = entry("sec/mine", "T", line=7), entry("sec/other", "O"), entry("sec/gone", "G")
     e.id = new_id
@@ -172,15 +175,28 @@ def test_assign_reports_renames_then_each_question_then_deletions() -> None:
     gone = entry("sec/g", "Gone for good", A3)
     back = entry("sec/b", "Back again", fingerprint("back"))
     taken: set[str] = set()
-    cands = [cand("Moved", A2, source="b.md"), cand("Brand new"), cand("Back again!", fingerprint("back")),
-             cand("Renamed", A1)]
+    cands = [
+        cand("Moved", A2, source="b.md"),
+        cand("Brand new"),
+        cand("Back again!", fingerprint("back")),
+        cand("Renamed", A1),
+    ]
     entries, reg, changes, diags = assign(cands, Registry([renamed, moved, gone], [back]), taken, "reg.yml", slug)
     assert diags == []
-    assert [(e.id, e.url) for e in entries] == [("m", "sec/m"), ("brand-new", "sec/brand-new"), ("b", "sec/b"),
-                                                ("r2", "sec/r2")]
+    assert [(e.id, e.url) for e in entries] == [
+        ("m", "sec/m"),
+        ("brand-new", "sec/brand-new"),
+        ("b", "sec/b"),
+        ("r2", "sec/r2"),
+    ]
     assert [(c.kind, c.url) for c in changes] == [
-        ("renamed", "sec/r2"), ("moved", "sec/m"), ("new", "sec/brand-new"), ("revived", "sec/b"),
-        ("retitled", "sec/b"), ("deleted", "sec/g")]
+        ("renamed", "sec/r2"),
+        ("moved", "sec/m"),
+        ("new", "sec/brand-new"),
+        ("revived", "sec/b"),
+        ("retitled", "sec/b"),
+        ("deleted", "sec/g"),
+    ]
     assert reg.questions == entries and reg.deleted == [gone]
     assert entries[3].old_urls == ["sec/r"] and entries[0].source == "b.md"
     # the inputs are left as they were: the stages work on copies
@@ -204,7 +220,10 @@ def test_validate_drops_bad_and_shared_urls() -> None:
     diags = validate(reg, "reg.yml")
     assert reg.questions == [first] and reg.deleted == []
     assert first.url == "sec/a" and first.old_urls == ["sec/old"]
-    assert [(d.line, d.code) for d in diags] == [(5, "registry-bad-url"), (8, "registry-bad-url"),
-                                                 (2, "registry-bad-url")]
+    assert [(d.line, d.code) for d in diags] == [
+        (5, "registry-bad-url"),
+        (8, "registry-bad-url"),
+        (2, "registry-bad-url"),
+    ]
     assert "is also the URL of the entry at line 2" in diags[0].message
     assert "old_urls item '../x'" in diags[2].message

@@ -27,9 +27,21 @@ def md() -> Any:
 
 def test_there_is_a_case_per_construct() -> None:
     names = " ".join(c.stem for c in CASES)
-    for construct in ("run-on-list", "2-space-nested", "3-space-nested", "starting-at-4", "math-in-a-list-item",
-                      "github-alert", "task-list", "strikethrough", "bare-url", "table-without-outer-pipes",
-                      "footnote", "math-environments", "display-math-indented-in-a-list-item"):
+    for construct in (
+        "run-on-list",
+        "2-space-nested",
+        "3-space-nested",
+        "starting-at-4",
+        "math-in-a-list-item",
+        "github-alert",
+        "task-list",
+        "strikethrough",
+        "bare-url",
+        "table-without-outer-pipes",
+        "footnote",
+        "math-environments",
+        "display-math-indented-in-a-list-item",
+    ):
         assert construct in names, construct
 
 

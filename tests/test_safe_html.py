@@ -16,8 +16,20 @@ from qadocs.sanitize import sanitize_html
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "xss"
-DANGEROUS_TAGS = ["script", "iframe", "object", "embed", "form", "input", "button", "style", "base", "meta",
-                  "link", "svg"]
+DANGEROUS_TAGS = [
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "input",
+    "button",
+    "style",
+    "base",
+    "meta",
+    "link",
+    "svg",
+]
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +40,9 @@ def articles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BeautifulSou
     (root / "build" / "docs").mkdir(parents=True)
     shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build"], cwd=root, env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("mkdocs")), "build"], cwd=root, env=env, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     out: dict[str, BeautifulSoup] = {}
     for page in (root / "site").rglob("index.html"):
@@ -53,8 +66,16 @@ def test_attack_vectors_do_not_survive(articles: dict[str, BeautifulSoup]) -> No
             assert "javascript:" not in text.lower().replace("\n", ""), f"{el.name} {name}={text}"
             assert not text.lower().startswith("data:text"), f"{el.name} {name}={text}"
             assert name != "style" or "url(" not in text, f"{el.name} style={text}"
-    for marker in ("xss-onerror", "xss-js", "xss-onclick", "xss-svg", "xss-mxss", "xss-toggle", "xss-case",
-                   "xss-entity"):
+    for marker in (
+        "xss-onerror",
+        "xss-js",
+        "xss-onclick",
+        "xss-svg",
+        "xss-mxss",
+        "xss-toggle",
+        "xss-case",
+        "xss-entity",
+    ):
         assert marker not in html, f"{marker} survived in {html[:2000]}"
     md_link = article.find("a", string="md 链接")
     assert md_link is not None and not md_link.get("href"), "the markdown javascript: link kept its href"
@@ -75,15 +96,18 @@ def test_authoring_html_survives(articles: dict[str, BeautifulSoup]) -> None:
     assert article.find("td", style=re.compile(r"text-align:\s*right")) is not None
     assert len(article.find_all("math")) == 2
     code = article.find("code")
-    assert code is not None and '<script>not-executed</script>' in code.get_text()
+    assert code is not None and "<script>not-executed</script>" in code.get_text()
 
 
-@pytest.mark.parametrize(("dirty", "clean"), [
-    ('<img src="data:image/png;base64,AAAA" alt="a">', '<img src="data:image/png;base64,AAAA" alt="a">'),
-    ('<img src="data:image/svg+xml;base64,AAAA">', "<img>"),
-    ('<a href="data:text/html,x">x</a>', "<a>x</a>"),
-    ('<p onmouseover="x()">p</p>', "<p>p</p>"),
-    ('<a href="../q/" title="t">q</a>', '<a href="../q/" title="t">q</a>'),
-])
+@pytest.mark.parametrize(
+    ("dirty", "clean"),
+    [
+        ('<img src="data:image/png;base64,AAAA" alt="a">', '<img src="data:image/png;base64,AAAA" alt="a">'),
+        ('<img src="data:image/svg+xml;base64,AAAA">', "<img>"),
+        ('<a href="data:text/html,x">x</a>', "<a>x</a>"),
+        ('<p onmouseover="x()">p</p>', "<p>p</p>"),
+        ('<a href="../q/" title="t">q</a>', '<a href="../q/" title="t">q</a>'),
+    ],
+)
 def test_sanitize_html_table(dirty: str, clean: str) -> None:
     assert sanitize_html(dirty) == clean

@@ -57,8 +57,16 @@ def problems(value: Any, tp: Any, where: str = "$") -> list[str]:
 
 
 def test_validator_rejects_what_the_schema_does_not_allow() -> None:
-    good: dict[str, Any] = {"id": "a", "title": "t", "number": 3, "source": "s.md", "source_line": 2,
-                            "anchors": ["x"], "chapter": ["s"], "order": 1}
+    good: dict[str, Any] = {
+        "id": "a",
+        "title": "t",
+        "number": 3,
+        "source": "s.md",
+        "source_line": 2,
+        "anchors": ["x"],
+        "chapter": ["s"],
+        "order": 1,
+    }
     assert problems(good, QuestionMeta) == []
     assert problems({**good, "also_in": [{"source": "b.md", "source_line": 4}]}, QuestionMeta) == []
     assert problems({**good, "number": "3.1"}, QuestionMeta) == []
@@ -69,7 +77,9 @@ def test_validator_rejects_what_the_schema_does_not_allow() -> None:
     assert problems({**good, "anchors": ["x", 1]}, QuestionMeta) == ["$.anchors[1]: 1 is not a string"]
     assert problems({**good, "number": 1.5}, QuestionMeta) != []
     assert problems({"title": "t", "kind": "home"}, META_BY_KIND["home"]) == []
-    assert problems({"title": "t", "kind": "chapter"}, META_BY_KIND["home"]) == ["$.kind: 'chapter' is none of ('home',)"]
+    assert problems({"title": "t", "kind": "chapter"}, META_BY_KIND["home"]) == [
+        "$.kind: 'chapter' is none of ('home',)"
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +121,11 @@ def test_questions_json_entries_match_the_schema_and_their_pages(demo_plan: dict
         assert problems(entry, QuestionEntry) == [], entry
         page = _front_matter(demo_plan[entry["url"].strip("/") + "/index.md"])
         assert (page["id"], page["order"], page["source"], page["source_line"]) == (
-            entry["id"], k, entry["source"], entry["source_line"])
+            entry["id"],
+            k,
+            entry["source"],
+            entry["source_line"],
+        )
         # front matter strings are HTML text (escape.py); questions.json holds them as written
         assert [html.unescape(a) for a in page["anchors"]] == entry["anchors"]
         assert [html.unescape(t) for t in page["chapter"]] == entry["chapter"]

@@ -49,15 +49,22 @@ def test_serve_rebuilds_on_content_change_and_settles(tmp_path: Path) -> None:
     port = _free_port()
     log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.Popen([str(MKDOCS), "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=root,
-                            stdout=log, stderr=subprocess.STDOUT, env=env)
+    proc = subprocess.Popen(
+        [str(MKDOCS), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=root,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         assert _wait_for(lambda: "去噪过程" in _get(base + PAGE), 90), "serve never came up"
         source = root / "content" / "AI视频基础" / "AI视频基础知识.md"
         text = source.read_text(encoding="utf-8")
-        source.write_text(text.replace("这个逆向过程也是一个马尔可夫链。", "这个逆向过程也是一个马尔可夫链（已修改）。"),
-                          encoding="utf-8")
+        source.write_text(
+            text.replace("这个逆向过程也是一个马尔可夫链。", "这个逆向过程也是一个马尔可夫链（已修改）。"),
+            encoding="utf-8",
+        )
         assert _wait_for(lambda: "马尔可夫链（已修改）" in _get(base + PAGE), 60), "page not regenerated"
         # an image added under the top-level imgs/ replaces the placeholder on the next build
         dit_page = base + "ai-shipin-jichu/shenme-dit-moxing/"
@@ -88,8 +95,9 @@ def test_missing_images_option_decides_strict(tmp_path: Path) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     results = {}
     for mode in ("placeholder", "error"):
-        (root / "mkdocs.yml").write_text(config.replace("missing_images: placeholder", f"missing_images: {mode}"),
-                                         encoding="utf-8")
+        (root / "mkdocs.yml").write_text(
+            config.replace("missing_images: placeholder", f"missing_images: {mode}"), encoding="utf-8"
+        )
         proc = subprocess.run([str(MKDOCS), "build", "--strict"], cwd=root, env=env, capture_output=True, text=True)
         results[mode] = proc
         assert "a.md:3:" in proc.stderr and "image-missing" in proc.stderr

@@ -22,8 +22,19 @@ MATH_TITLE = "请简述视频扩散模型的去噪过程？"
 
 # <link rel=...> values that make the browser fetch something (vs. prev/next/canonical navigation).
 RESOURCE_RELS = {
-    "stylesheet", "preload", "modulepreload", "prefetch", "prerender", "preconnect", "dns-prefetch",
-    "icon", "shortcut", "apple-touch-icon", "apple-touch-icon-precomposed", "mask-icon", "manifest",
+    "stylesheet",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "prerender",
+    "preconnect",
+    "dns-prefetch",
+    "icon",
+    "shortcut",
+    "apple-touch-icon",
+    "apple-touch-icon-precomposed",
+    "mask-icon",
+    "manifest",
 }
 NAV_RELS = {"prev", "next", "canonical", "alternate", "up", "start", "first", "last", "index"}
 # Elements whose src the browser fetches while loading the page.
@@ -90,10 +101,7 @@ def _local_target(site: Path, base: Path, url: str) -> Path | None:
     """File a local URL points at, relative to the file `base` (or the site root for `/...`);
     a directory URL maps to its index.html. None if the file doesn't exist or leaves the site."""
     path = unquote(urlsplit(url.strip()).path)
-    if path.startswith("/"):
-        target = site / path.lstrip("/")
-    else:
-        target = base.parent / path
+    target = site / path.lstrip("/") if path.startswith("/") else base.parent / path
     target = target.resolve()
     if target != site and site not in target.parents:
         return None
@@ -163,8 +171,11 @@ def broken_internal_links(site: Path, html_files: list[Path]) -> tuple[int, list
     offenders: list[str] = []
     checked = 0
     for page in html_files:
-        links = [(href, tag) for href, tag, rels in _refs(page).links
-                 if tag == "a" or rels & NAV_RELS and not rels & RESOURCE_RELS]
+        links = [
+            (href, tag)
+            for href, tag, rels in _refs(page).links
+            if tag == "a" or (rels & NAV_RELS and not rels & RESOURCE_RELS)
+        ]
         for href, tag in links:
             href = href.strip()
             parts = urlsplit(href)
@@ -195,7 +206,9 @@ def test_link_check_finds_what_is_broken(tmp_path: Path) -> None:
         '<a href="#x">ok</a><a href="#y">ok</a><a href="../b/#z">ok</a><a href="/b/">ok</a>'
         '<a href="https://example.com/">remote</a><link rel="stylesheet" href="missing.css">'
         '<a href="#nope">bad id</a><a href="../c/">bad file</a><a href="../b/#nope">bad id there</a>'
-        '<link rel="next" href="../gone/">', encoding="utf-8")
+        '<link rel="next" href="../gone/">',
+        encoding="utf-8",
+    )
     (site / "b" / "index.html").write_text('<p id="z">z</p>', encoding="utf-8")
     checked, offenders = broken_internal_links(site, sorted(site.rglob("*.html")))
     assert checked == 8  # the remote link and the stylesheet are not this check's
@@ -327,8 +340,7 @@ def test_search_index_is_segmented_with_jieba(site_dir: Path) -> None:
     assert "\\u200b" in index["config"]["separator"], "search separator doesn't split on \\u200b"
 
 
-def test_math_is_rendered_to_mathml(site_dir: Path, questions: list[dict[str, object]],
-                                    html_files: list[Path]) -> None:
+def test_math_is_rendered_to_mathml(site_dir: Path, questions: list[dict[str, object]], html_files: list[Path]) -> None:
     [entry] = [q for q in questions if q["title"] == MATH_TITLE]
     page = _page_for(site_dir, entry["url"]).resolve()
     soup = _soup(page)
@@ -337,8 +349,12 @@ def test_math_is_rendered_to_mathml(site_dir: Path, questions: list[dict[str, ob
     assert all(m.find(True) for m in maths), "empty <math> elements"
     # Site-wide: every arithmatex element was converted (no raw TeX left for a script to render).
     site = site_dir.resolve()
-    unconverted = [f"{p.relative_to(site)}: {str(el)[:120]}"
-                   for p in html_files for el in _soup(p).select(".arithmatex") if el.find("math") is None]
+    unconverted = [
+        f"{p.relative_to(site)}: {str(el)[:120]}"
+        for p in html_files
+        for el in _soup(p).select(".arithmatex")
+        if el.find("math") is None
+    ]
     _fail_listing("arithmatex elements without MathML", unconverted)
 
 
@@ -357,8 +373,13 @@ def test_links_resolve_without_directory_urls(tmp_path: Path) -> None:
     config = (repo / "mkdocs.yml").read_text(encoding="utf-8")
     (root / "mkdocs.yml").write_text(config + "\nuse_directory_urls: false\n", encoding="utf-8")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "--strict"], cwd=root, env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("mkdocs")), "build", "--strict"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     pages = sorted((root / "site").rglob("*.html"))
     checked, offenders = broken_internal_links(root / "site", pages)

@@ -31,11 +31,23 @@ def summarize(path: Path) -> dict[str, Any]:
         "intro": src.intro,
         "toc_lines": src.toc_lines,
         "toc_links": [[t.line, t.target] for t in src.toc_links],
-        "chapters": [{"titles": list(c.titles), "line": c.line, "anchor": c.anchor, "parent": c.parent,
-                      "intro": c.intro} for c in src.chapters],
-        "questions": [{"number": q.number, "title": q.title, "anchor": q.anchor, "line": q.line,
-                       "level": level[q.line], "chapter": q.chapter, "body_line": q.body_line, "body": q.body}
-                      for q in src.questions],
+        "chapters": [
+            {"titles": list(c.titles), "line": c.line, "anchor": c.anchor, "parent": c.parent, "intro": c.intro}
+            for c in src.chapters
+        ],
+        "questions": [
+            {
+                "number": q.number,
+                "title": q.title,
+                "anchor": q.anchor,
+                "line": q.line,
+                "level": level[q.line],
+                "chapter": q.chapter,
+                "body_line": q.body_line,
+                "body": q.body,
+            }
+            for q in src.questions
+        ],
         "diagnostics": [d.render() for d in src.diagnostics],
     }
 

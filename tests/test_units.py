@@ -23,27 +23,40 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def test_core_imports_without_mkdocs() -> None:
-    code = ("import sys, qadocs.build, qadocs.cli, qadocs.mathml, qadocs.plan, qadocs.split, qadocs.resolve;"
-            "bad = sorted(m for m in sys.modules if m == 'mkdocs' or m.startswith('mkdocs.'));"
-            "print(bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, qadocs.build, qadocs.cli, qadocs.mathml, qadocs.plan, qadocs.split, qadocs.resolve;"
+        "bad = sorted(m for m in sys.modules if m == 'mkdocs' or m.startswith('mkdocs.'));"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.mark.parametrize(("link", "found"), [
-    ("#5.简要解释下什么是扩散模型？", True),
-    ("#user-content-5.简要解释下什么是扩散模型？", True),
-    ("#5%E7%AE%80%E8%A6%81%E8%A7%A3%E9%87%8A%E4%B8%8B%E4%BB%80%E4%B9%88%E6%98%AF%E6%89%A9%E6%95%A3"
-     "%E6%A8%A1%E5%9E%8B", True),
-    ("5简要解释下什么是扩散模型", True),
-    ("#6.详细阐述Parameter-EfficientFine-Tuning（PEFT）", False),
-    ("#4.不存在", False),
-])
+@pytest.mark.parametrize(
+    ("link", "found"),
+    [
+        ("#5.简要解释下什么是扩散模型？", True),
+        ("#user-content-5.简要解释下什么是扩散模型？", True),
+        (
+            "#5%E7%AE%80%E8%A6%81%E8%A7%A3%E9%87%8A%E4%B8%8B%E4%BB%80%E4%B9%88%E6%98%AF%E6%89%A9%E6%95%A3"
+            "%E6%A8%A1%E5%9E%8B",
+            True,
+        ),
+        ("5简要解释下什么是扩散模型", True),
+        ("#6.详细阐述Parameter-EfficientFine-Tuning（PEFT）", False),
+        ("#4.不存在", False),
+    ],
+)
 def test_anchor_forms_find_the_question(link: str, found: bool) -> None:
     index: AnchorIndex[str] = AnchorIndex()
     index.add(anchor_forms("5.简要解释下什么是扩散模型？", "5.简要解释下什么是扩散模型？"), "q5")
-    index.add(anchor_forms("6.详细阐述Parameter-Efficient Fine-Tuning（PEFT）技术",
-                           "6.详细阐述Parameter-Efficient Fine-Tuning（PEFT）技术"), "q6")
+    index.add(
+        anchor_forms(
+            "6.详细阐述Parameter-Efficient Fine-Tuning（PEFT）技术",
+            "6.详细阐述Parameter-Efficient Fine-Tuning（PEFT）技术",
+        ),
+        "q6",
+    )
     assert (index.find(link) == "q5") is found
 
 
@@ -66,23 +79,41 @@ def test_slug_is_ascii_short_and_stable() -> None:
     assert len(slugify(title)) <= MAX_SLUG
 
 
-@pytest.mark.parametrize("title", ["a: b", "# 不是注释", "'单引号' \"双引号\"", "---", "x: [1, 2]", "yes", "1.5",
-                                   "<img src=x onerror=alert(1)>", "a < b && c > d", "&lt;已转义&gt;"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "a: b",
+        "# 不是注释",
+        "'单引号' \"双引号\"",
+        "---",
+        "x: [1, 2]",
+        "yes",
+        "1.5",
+        "<img src=x onerror=alert(1)>",
+        "a < b && c > d",
+        "&lt;已转义&gt;",
+    ],
+)
 def test_front_matter_round_trips(title: str) -> None:
     """Front matter is HTML text (engines insert it unescaped): no markup survives, unescaping gives the title."""
     block = front_matter({"title": title, "chapter": [title, "第一章：基础"], "number": 5})
     assert block.startswith("---\n") and block.endswith("---\n\n")
     meta = yaml.safe_load(block.split("---\n")[1])
-    assert html.unescape(meta["title"]) == title and [html.unescape(c) for c in meta["chapter"]] == [title, "第一章：基础"]
+    assert html.unescape(meta["title"]) == title and [html.unescape(c) for c in meta["chapter"]] == [
+        title,
+        "第一章：基础",
+    ]
     assert meta["number"] == 5
     for value in (meta["title"], *meta["chapter"]):
         assert not set("<>\"'") & set(value), value
 
 
 def _md(text: str) -> str:
-    return markdown.markdown(text, extensions=[
-        "pymdownx.arithmatex", "qadocs.mathml"], extension_configs={
-        "pymdownx.arithmatex": {"generic": True, "smart_dollar": False}})
+    return markdown.markdown(
+        text,
+        extensions=["pymdownx.arithmatex", "qadocs.mathml"],
+        extension_configs={"pymdownx.arithmatex": {"generic": True, "smart_dollar": False}},
+    )
 
 
 def test_math_becomes_mathml() -> None:
@@ -107,6 +138,7 @@ def test_cli_split_writes_pages_and_only_changes(tmp_path: Path, capsys: pytest.
     repo = tmp_path / "repo"
     (repo / "imgs").mkdir(parents=True)
     import shutil
+
     shutil.copytree(REPO / "content", repo / "content")
     assert main(["split", "--root", str(repo)]) == 0
     out = repo / "build" / "docs"
@@ -114,8 +146,9 @@ def test_cli_split_writes_pages_and_only_changes(tmp_path: Path, capsys: pytest.
     assert len(questions) == 131
     keys = {"id", "title", "url", "number", "source", "source_url", "source_line", "chapter", "anchors"}
     assert all(keys <= set(q) for q in questions)
-    pages = [p for p in out.rglob("index.md")
-             if yaml.safe_load(p.read_text(encoding="utf-8").split("---\n")[1]).get("id")]
+    pages = [
+        p for p in out.rglob("index.md") if yaml.safe_load(p.read_text(encoding="utf-8").split("---\n")[1]).get("id")
+    ]
     assert len(pages) == 131
     for page in pages:
         meta = yaml.safe_load(page.read_text(encoding="utf-8").split("---\n")[1])
@@ -129,7 +162,7 @@ def test_cli_split_writes_pages_and_only_changes(tmp_path: Path, capsys: pytest.
     assert "0 written" in capsys.readouterr().out
     assert mtimes == {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     # a stale page from an earlier run is removed
-    (out / "stale" ).mkdir()
+    (out / "stale").mkdir()
     (out / "stale" / "index.md").write_text("old", encoding="utf-8")
     assert main(["split", "--root", str(repo)]) == 0
     assert not (out / "stale").exists()
@@ -161,7 +194,9 @@ def test_nothing_outside_the_repo_is_copied(tmp_path: Path) -> None:
     os.symlink(outside, repo / "content" / "leak.md")
     (repo / "content" / "a.md").write_text(
         '<h2 id="1.a">1.a</h2>\n\n![](imgs/link.png) ![](../../secret.png) ![](/etc/hostname)\n'
-        '<img src="imgs/../../../secret.png">\n', encoding="utf-8")
+        '<img src="imgs/../../../secret.png">\n',
+        encoding="utf-8",
+    )
     result = generate(Options(repo, repo / "content", repo / "imgs"), repo / "out")
     written = [p for p in (repo / "out").rglob("*") if p.is_file()]
     assert all(b"PNG secret" not in p.read_bytes() for p in written)
@@ -191,4 +226,4 @@ def test_base_url_prefixes_questions_json(tmp_path: Path) -> None:
     assert main(["split", "--root", str(tmp_path), "--base-url", "/repo/"]) == 0
     [entry] = json.loads((tmp_path / "build" / "docs" / "questions.json").read_text(encoding="utf-8"))
     assert entry["url"].startswith("/repo/") and entry["source_url"].startswith("/repo/")
-    assert (tmp_path / "build" / "docs" / entry["url"][len("/repo/"):] / "index.md").is_file()
+    assert (tmp_path / "build" / "docs" / entry["url"][len("/repo/") :] / "index.md").is_file()

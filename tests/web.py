@@ -21,8 +21,13 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TIMEOUT_MS = 15_000
@@ -43,7 +48,7 @@ def unavailable(reason: str) -> None:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -99,8 +104,12 @@ class Session:
 @contextlib.contextmanager
 def open_session(browser: Browser, **context_args: Any) -> Iterator[Session]:
     """A fresh browser context and page, recording into a Session; nothing may leave the machine."""
-    options: dict[str, Any] = {"color_scheme": "light", "viewport": {"width": 1280, "height": 900},
-                               "service_workers": "block", **context_args}
+    options: dict[str, Any] = {
+        "color_scheme": "light",
+        "viewport": {"width": 1280, "height": 900},
+        "service_workers": "block",
+        **context_args,
+    }
     context = browser.new_context(**options)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()

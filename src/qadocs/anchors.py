@@ -17,7 +17,7 @@ def clean_fragment(fragment: str) -> str:
     """Percent-decode a fragment and drop a leading `#` and GitHub's `user-content-` prefix."""
     text = unquote(fragment.strip()).lstrip("#")
     if text.lower().startswith(GITHUB_PREFIX):
-        text = text[len(GITHUB_PREFIX):]
+        text = text[len(GITHUB_PREFIX) :]
     return text
 
 

@@ -50,8 +50,9 @@ def layout_rules(mapping: object, where: str = "layout") -> tuple[tuple[str, Lay
     if mapping is None:
         return ()
     if not isinstance(mapping, dict):
-        raise QadocsError(f"{where} must map file globs to a heading level or 'page', "
-                          "e.g. {'深度学习/*.md': 3, 'README.md': page}")
+        raise QadocsError(
+            f"{where} must map file globs to a heading level or 'page', e.g. {{'深度学习/*.md': 3, 'README.md': page}}"
+        )
     rules: list[tuple[str, Layout]] = []
     for glob, value in mapping.items():
         layout = layout_value(value)
@@ -74,8 +75,10 @@ def check_layout(opts: Options, out_dir: Path | None) -> None:
     if not is_inside(out_dir, root):
         raise QadocsError(f"output folder {out_dir} is outside the repository {root}; e.g. use build/docs")
     if is_inside(out_dir, opts.content_dir) or is_inside(opts.content_dir, out_dir):
-        raise QadocsError(f"output folder {out_dir} and content folder {opts.content_dir} must be apart "
-                          "(neither inside the other); e.g. content/ and build/docs/")
+        raise QadocsError(
+            f"output folder {out_dir} and content folder {opts.content_dir} must be apart "
+            "(neither inside the other); e.g. content/ and build/docs/"
+        )
 
 
 def load_registry(opts: Options) -> tuple[Registry | None, list[Diagnostic]]:
@@ -88,8 +91,9 @@ def load_registry(opts: Options) -> tuple[Registry | None, list[Diagnostic]]:
     return parse_registry(text, opts.registry_path)
 
 
-def generate(opts: Options, out_dir: Path | None, progress: Progress | None = None,
-             write_registry: bool = True) -> Result:
+def generate(
+    opts: Options, out_dir: Path | None, progress: Progress | None = None, write_registry: bool = True
+) -> Result:
     """Plan the pages for `opts` and, unless `out_dir` is None, write them and (with
     `write_registry`) update the registry. An unusable registry stops a build that would write it
     (ContentError, before anything is written); a check (`out_dir=None`) or a preview
@@ -106,8 +110,9 @@ def generate(opts: Options, out_dir: Path | None, progress: Progress | None = No
     stats = None
     if out_dir is not None:
         stats = write_plan(plan, out_dir)
-        registry_errors = any(d.code.startswith("registry-") and d.severity == "error"
-                              for d in reg_diags + plan.diagnostics)
+        registry_errors = any(
+            d.code.startswith("registry-") and d.severity == "error" for d in reg_diags + plan.diagnostics
+        )
         if write_registry and not registry_errors:  # a registry with errors is left for a person to fix
             write_atomic(opts.content_dir / REGISTRY_NAME, plan.registry_text)
     unique = dict.fromkeys(diags + plan.diagnostics)  # each finding once

@@ -27,9 +27,14 @@ def check_duplicate_ids(src: Source) -> Iterator[Diagnostic]:
     first: dict[str, Question] = {}
     for q in src.questions:
         if q.anchor in first:
-            yield Diagnostic(src.path, q.line, "error", "duplicate-id",
-                             f"id '{q.anchor}' is already used by the question at line {first[q.anchor].line}; "
-                             "give each heading its own id")
+            yield Diagnostic(
+                src.path,
+                q.line,
+                "error",
+                "duplicate-id",
+                f"id '{q.anchor}' is already used by the question at line {first[q.anchor].line}; "
+                "give each heading its own id",
+            )
         else:
             first[q.anchor] = q
 
@@ -45,14 +50,21 @@ def check_numbering(src: Source) -> Iterator[Diagnostic]:
         prev = previous.get(q.chapter)
         if prev is not None:
             if n in seen[q.chapter]:
-                yield Diagnostic(src.path, q.line, "warning", "number-repeated",
-                                 f"question number {n} appears twice in this chapter (after {prev})")
+                yield Diagnostic(
+                    src.path,
+                    q.line,
+                    "warning",
+                    "number-repeated",
+                    f"question number {n} appears twice in this chapter (after {prev})",
+                )
             elif n > prev + 1:
-                yield Diagnostic(src.path, q.line, "warning", "number-skipped",
-                                 f"question number jumps from {prev} to {n}")
+                yield Diagnostic(
+                    src.path, q.line, "warning", "number-skipped", f"question number jumps from {prev} to {n}"
+                )
             elif n < prev:
-                yield Diagnostic(src.path, q.line, "warning", "number-out-of-order",
-                                 f"question number {n} comes after {prev}")
+                yield Diagnostic(
+                    src.path, q.line, "warning", "number-out-of-order", f"question number {n} comes after {prev}"
+                )
         previous[q.chapter] = n
         seen[q.chapter].add(n)
 
@@ -67,9 +79,14 @@ def check_empty_answers(src: Source) -> Iterator[Diagnostic]:
 def check_no_questions(src: Source) -> Iterator[Diagnostic]:
     """A source without questions becomes one page; say so, it may be a heading typo."""
     if not src.questions:
-        yield Diagnostic(src.path, 1, "info", "no-questions",
-                         "no questions found (no heading is numbered or ends in ？, or the file asks to be one "
-                         "page); the file becomes a single page")
+        yield Diagnostic(
+            src.path,
+            1,
+            "info",
+            "no-questions",
+            "no questions found (no heading is numbered or ends in ？, or the file asks to be one "
+            "page); the file becomes a single page",
+        )
 
 
 def _unbalanced(text: str, first_line: int) -> Iterator[tuple[int, str, str]]:
@@ -109,12 +126,18 @@ def check_html_balance(src: Source) -> Iterator[Diagnostic]:
             continue
         for line, name, problem in _unbalanced(text, first_line):
             if problem == "open":
-                yield Diagnostic(src.path, line, "warning", "unclosed-html",
-                                 f"<{name}> is not closed before the end of {where}; close it there, "
-                                 "since each question is its own page")
+                yield Diagnostic(
+                    src.path,
+                    line,
+                    "warning",
+                    "unclosed-html",
+                    f"<{name}> is not closed before the end of {where}; close it there, "
+                    "since each question is its own page",
+                )
             else:
-                yield Diagnostic(src.path, line, "warning", "unclosed-html",
-                                 f"</{name}> closes a tag that {where} never opened")
+                yield Diagnostic(
+                    src.path, line, "warning", "unclosed-html", f"</{name}> closes a tag that {where} never opened"
+                )
 
 
 def _inline_math(line: str) -> Iterator[tuple[int, str]]:
@@ -134,7 +157,7 @@ def _inline_math(line: str) -> Iterator[tuple[int, str]]:
                 if end < 0:
                     no_paren = True
                 elif end > i + 2:
-                    yield i, line[i + 2:end]
+                    yield i, line[i + 2 : end]
                     i = end + 2
                     continue
             i += 2
@@ -146,7 +169,7 @@ def _inline_math(line: str) -> Iterator[tuple[int, str]]:
             if j >= n:
                 no_dollar = True
             else:
-                yield i, line[i + 1:j]
+                yield i, line[i + 1 : j]
                 i = j + 1
                 continue
         i += 1
@@ -205,10 +228,15 @@ def check_math(src: Source) -> Iterator[Diagnostic]:
                 convert_tex(tex, display)
             except UnsupportedMath as exc:
                 shown = " ".join(tex.split())
-                shown = shown if len(shown) <= TEX_SHOWN else shown[:TEX_SHOWN - 3] + "..."
-                yield Diagnostic(src.path, line, "warning", "math-unsupported",
-                                 f"TeX not converted to MathML ({exc}); the page shows it as source: {shown}",
-                                 col)
+                shown = shown if len(shown) <= TEX_SHOWN else shown[: TEX_SHOWN - 3] + "..."
+                yield Diagnostic(
+                    src.path,
+                    line,
+                    "warning",
+                    "math-unsupported",
+                    f"TeX not converted to MathML ({exc}); the page shows it as source: {shown}",
+                    col,
+                )
 
 
 # Near-duplicate titles. Two titles ask the same question when they are equal once everything that
@@ -232,13 +260,16 @@ _DROP_CHARS = str.maketrans("", "", IGNORED_CHARS)
 # or digit, and the placeholder words below are removed. Images, links, code and any real word count.
 PLACEHOLDER_MAX = 1000  # characters; a longer answer is content (and the patterns below stay cheap)
 _COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_LAYOUT_TAG_RE = re.compile(r"</?(?!(?:img|video|audio|iframe|svg|math|object|embed|picture|source)\b)"
-                            r"[a-zA-Z][^<>]*>")
+_LAYOUT_TAG_RE = re.compile(
+    r"</?(?!(?:img|video|audio|iframe|svg|math|object|embed|picture|source)\b)"
+    r"[a-zA-Z][^<>]*>"
+)
 _MARKER_RE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d+[.)、])(?=\s|$))?\s*(?:\[[ xX]?\](?=\s|$))?", re.MULTILINE)
 _PLACEHOLDER_WORD_RE = re.compile(  # removed left to right: linear, no backtracking over the residue
     r"todo|tbd|tba|tbc|fixme|wip|x{3,}|placeholder|comingsoon|none|null|na"
     r"|待(?:补充|完善|更新|整理|添加|回答|解答|完成|编辑|修改|确认|补|续|定|写)中?"
-    r"|[暂尚](?:无|缺|未)(?:答案|内容|完成|回答|解答)?|未完(?:成|待续)?|略|空|无|答案|回答|解答|内容")
+    r"|[暂尚](?:无|缺|未)(?:答案|内容|完成|回答|解答)?|未完(?:成|待续)?|略|空|无|答案|回答|解答|内容"
+)
 
 
 def is_placeholder(answer: str) -> bool:
@@ -295,7 +326,7 @@ def _typo_pairs(keys: list[str]) -> Iterator[tuple[int, int]]:
             for n in members:
                 ch = keys[n][i]
                 if CJK_RE.match(ch) and ch not in NUMERALS:
-                    rest[keys[n][lo:i] + keys[n][i + 1:hi]].append(n)
+                    rest[keys[n][lo:i] + keys[n][i + 1 : hi]].append(n)
             for alike in rest.values():  # these differ in position i only
                 if len(alike) < 2:
                     continue
@@ -313,12 +344,55 @@ def _title_message(title: str, other: Question, why: str = "") -> str:
     a, b = " ".join(other.title.split()), " ".join(title.split())
     where = f"'{other.title}' ({other.source}:{other.line})"
     if len(a) + len(b) > 2 * TYPO_MAX_KEY:  # difflib is quadratic: no detail for paragraph-long titles
-        return f"title is {where} once spacing, punctuation and particles are set aside{why}; " \
-               "merge them or make the difference clear"
+        return (
+            f"title is {where} once spacing, punctuation and particles are set aside{why}; "
+            "merge them or make the difference clear"
+        )
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     runs = [f"'{a[i1:i2]}' → '{b[j1:j2]}'" for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
     differing = (", differing only in " + ", ".join(runs[:3]) + (", …" if len(runs) > 3 else "") + why) if runs else ""
     return f"title is {matcher.ratio():.0%} like {where}{differing}; merge them or make the difference clear"
+
+
+def _same_answers(by_key: dict[tuple[str, str], Question], reported: set[tuple[int, int]]) -> Iterator[Diagnostic]:
+    """Questions with another title but the same real answer as an earlier one."""
+    by_answer: dict[str, Question] = {}
+    for (_, answer), q in by_key.items():
+        if answer == EMPTY_ANSWER:
+            continue
+        if answer not in by_answer:
+            by_answer[answer] = q
+            continue
+        other = by_answer[answer]
+        if is_placeholder(q.body):  # `TODO`, `待补充`: says nothing, like an empty answer
+            continue
+        reported.add((id(other), id(q)))
+        message = f"same answer as '{other.title}' ({other.source}:{other.line}) under another title"
+        yield Diagnostic(q.source, q.line, "warning", "near-duplicate", message)
+
+
+def _same_titles(distinct: list[Question], reported: set[tuple[int, int]]) -> list[tuple[int, Diagnostic]]:
+    """(position, finding) of questions whose title means the same as an earlier one's, or
+    differs from it in one same-sounding character (a typo)."""
+    found: list[tuple[int, Diagnostic]] = []
+    groups: dict[str, list[int]] = {}  # title key -> indexes into distinct, in order
+    for n, q in enumerate(distinct):
+        key = title_key(q.title)
+        if key:
+            groups.setdefault(key, []).append(n)
+    pairs = [(groups[key][0], n, "") for key in groups for n in groups[key][1:]]
+    keys = list(groups)
+    for a, b in _typo_pairs(keys):
+        m, n = sorted((groups[keys[a]][0], groups[keys[b]][0]))
+        pairs.append((m, n, " (alike in sound: a typo?)"))
+    for m, n, why in pairs:
+        q, other = distinct[n], distinct[m]
+        if (id(other), id(q)) not in reported:
+            reported.add((id(other), id(q)))
+            found.append(
+                (n, Diagnostic(q.source, q.line, "warning", "near-duplicate", _title_message(q.title, other, why)))
+            )
+    return found
 
 
 def check_duplicates(sources: list[Source]) -> Iterator[Diagnostic]:
@@ -326,45 +400,9 @@ def check_duplicates(sources: list[Source]) -> Iterator[Diagnostic]:
     by_key: dict[tuple[str, str], Question] = {}
     for q in (q for s in sources for q in s.questions):  # exact duplicates: merged and reported by the planner
         by_key.setdefault(question_key(q), q)
-    distinct = list(by_key.values())
-    by_answer: dict[str, Question] = {}
     reported: set[tuple[int, int]] = set()
-    for (_, answer), q in by_key.items():
-        if answer == EMPTY_ANSWER:
-            continue
-        if answer in by_answer:
-            other = by_answer[answer]
-            if is_placeholder(q.body):  # `TODO`, `待补充`: says nothing, like an empty answer
-                continue
-            reported.add((id(other), id(q)))
-            yield Diagnostic(q.source, q.line, "warning", "near-duplicate",
-                             f"same answer as '{other.title}' ({other.source}:{other.line}) under another title")
-        else:
-            by_answer[answer] = q
-    found: list[tuple[int, Diagnostic]] = []
-    groups: dict[str, list[int]] = {}  # title key -> indexes into distinct, in order
-    for n, q in enumerate(distinct):
-        key = title_key(q.title)
-        if key:
-            groups.setdefault(key, []).append(n)
-    for members in groups.values():
-        other = distinct[members[0]]
-        for n in members[1:]:
-            q = distinct[n]
-            if (id(other), id(q)) not in reported:
-                reported.add((id(other), id(q)))
-                found.append((n, Diagnostic(q.source, q.line, "warning", "near-duplicate",
-                                            _title_message(q.title, other))))
-    keys = list(groups)
-    for a, b in _typo_pairs(keys):
-        m, n = sorted((groups[keys[a]][0], groups[keys[b]][0]))
-        q, other = distinct[n], distinct[m]
-        if (id(other), id(q)) in reported:
-            continue
-        reported.add((id(other), id(q)))
-        found.append((n, Diagnostic(q.source, q.line, "warning", "near-duplicate",
-                                    _title_message(q.title, other, " (alike in sound: a typo?)"))))
-    for _, diag in sorted(found, key=lambda item: item[0]):
+    yield from _same_answers(by_key, reported)
+    for _, diag in sorted(_same_titles(list(by_key.values()), reported), key=lambda item: item[0]):
         yield diag
 
 
@@ -372,8 +410,14 @@ def check_sources(sources: list[Source]) -> list[Diagnostic]:
     """Every check above, over every source."""
     found: list[Diagnostic] = []
     for src in sources:
-        for check in (check_duplicate_ids, check_numbering, check_empty_answers, check_no_questions,
-                      check_html_balance, check_math):
+        for check in (
+            check_duplicate_ids,
+            check_numbering,
+            check_empty_answers,
+            check_no_questions,
+            check_html_balance,
+            check_math,
+        ):
             found.extend(check(src))
     found.extend(check_duplicates(sources))
     return found

@@ -28,13 +28,20 @@ def _shared_options() -> argparse.ArgumentParser:
     shared = argparse.ArgumentParser(add_help=False)
     shared.add_argument("--content", default=DEFAULT_CONTENT, help=f"sources folder (default: {DEFAULT_CONTENT})")
     shared.add_argument("--imgs", default=DEFAULT_IMGS, help=f"shared images folder (default: {DEFAULT_IMGS})")
-    shared.add_argument("--root", default=".",
-                        help="repository root; no file outside it is ever read or copied (default: .)")
-    shared.add_argument("--missing-images", choices=["placeholder", "error"], default="placeholder",
-                        help="report missing images as warnings (default; pages show a placeholder) or as errors")
-    shared.add_argument("--config", default="mkdocs.yml",
-                        help="mkdocs.yml whose `plugins: - qadocs: layout:` rules apply, if it exists "
-                             "(default: mkdocs.yml in --root)")
+    shared.add_argument(
+        "--root", default=".", help="repository root; no file outside it is ever read or copied (default: .)"
+    )
+    shared.add_argument(
+        "--missing-images",
+        choices=["placeholder", "error"],
+        default="placeholder",
+        help="report missing images as warnings (default; pages show a placeholder) or as errors",
+    )
+    shared.add_argument(
+        "--config",
+        default="mkdocs.yml",
+        help="mkdocs.yml whose `plugins: - qadocs: layout:` rules apply, if it exists (default: mkdocs.yml in --root)",
+    )
     return shared
 
 
@@ -43,25 +50,37 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qadocs",
         description="Turn interview Q&A markdown (one file per topic) into one page per question "
-                    "for MkDocs + Material.",
+        "for MkDocs + Material.",
         epilog="Usually you run `mkdocs serve` or `mkdocs build`, which call qadocs through its "
-               "plugin; `qadocs split` writes the same pages for any other tool.",
+        "plugin; `qadocs split` writes the same pages for any other tool.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     shared = [_shared_options()]
-    split = sub.add_parser("split", parents=shared, help="write one page per question into the generated docs dir",
-                           description="Read every *.md under --content and write the question, chapter "
-                                       "and source pages, questions.json and copied images to --out.")
+    split = sub.add_parser(
+        "split",
+        parents=shared,
+        help="write one page per question into the generated docs dir",
+        description="Read every *.md under --content and write the question, chapter "
+        "and source pages, questions.json and copied images to --out.",
+    )
     split.add_argument("--out", default=DEFAULT_OUT, help=f"generated docs dir (default: {DEFAULT_OUT})")
     split.add_argument("--base-url", default="/", help="URL path the site is served under (default: /)")
     split.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
-    check = sub.add_parser("check", parents=shared, help="report problems in the sources without writing anything",
-                           description="Read every *.md under --content and report each problem once as "
-                                       "`path:line:col: severity code message`. Exit 0 when clean, 1 on errors "
-                                       "(or warnings with --strict), 2 on usage errors.")
+    check = sub.add_parser(
+        "check",
+        parents=shared,
+        help="report problems in the sources without writing anything",
+        description="Read every *.md under --content and report each problem once as "
+        "`path:line:col: severity code message`. Exit 0 when clean, 1 on errors "
+        "(or warnings with --strict), 2 on usage errors.",
+    )
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
-    check.add_argument("--format", choices=["text", "json", "github"], default="text",
-                       help="text (default), json (a list of objects), or github (workflow annotations)")
+    check.add_argument(
+        "--format",
+        choices=["text", "json", "github"],
+        default="text",
+        help="text (default), json (a list of objects), or github (workflow annotations)",
+    )
     return parser
 
 
@@ -119,8 +138,10 @@ def _check(args: argparse.Namespace, opts: Options) -> int:
     else:
         for diag in shown:
             print(_github(diag) if args.format == "github" else diag.render())
-    summary = (f"qadocs check: {len(result.sources)} files, {len(result.plan.questions)} questions: "
-               f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")
+    summary = (
+        f"qadocs check: {len(result.sources)} files, {len(result.plan.questions)} questions: "
+        f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"
+    )
     print(summary, file=sys.stderr if args.format == "json" else sys.stdout)
     failed = counts["error"] > 0 or (args.strict and counts["warning"] > 0)
     return 1 if failed else 0
@@ -160,9 +181,14 @@ def _options(args: argparse.Namespace) -> Options:
     """The generation's options from the command line and mkdocs.yml's layout rules (QadocsError if unreadable)."""
     root = Path(args.root).resolve()
     layout = config_layout(root / args.config)
-    return Options(repo_root=root, content_dir=(root / args.content).resolve(),
-                   imgs_dir=(root / args.imgs).resolve(), base_url=getattr(args, "base_url", "/"),
-                   missing_images=args.missing_images, layout=layout)
+    return Options(
+        repo_root=root,
+        content_dir=(root / args.content).resolve(),
+        imgs_dir=(root / args.imgs).resolve(),
+        base_url=getattr(args, "base_url", "/"),
+        missing_images=args.missing_images,
+        layout=layout,
+    )
 
 
 def _split(args: argparse.Namespace, opts: Options) -> int:
@@ -188,9 +214,11 @@ def _split(args: argparse.Namespace, opts: Options) -> int:
             print("  " + change.render())
     stats = result.stats
     assert stats is not None
-    print(f"qadocs: {len(result.sources)} sources, {len(result.plan.questions)} questions → {out} "
-          f"({stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed) "
-          f"in {result.seconds:.2f}s; {errors} errors, {len(result.diagnostics) - errors} other findings")
+    print(
+        f"qadocs: {len(result.sources)} sources, {len(result.plan.questions)} questions → {out} "
+        f"({stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed) "
+        f"in {result.seconds:.2f}s; {errors} errors, {len(result.diagnostics) - errors} other findings"
+    )
     return 1 if errors else 0
 
 

@@ -40,11 +40,27 @@ MARKER_RE = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> 
 ALERT_RE = re.compile(r"^ {0,3}> ?\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\] *$", re.I)
 QUOTE_PREFIX_RE = re.compile(r"^ {0,3}> ?")
 # GitHub's alerts and the Material admonition type with the closest colour.
-ALERTS = {"note": ("note", "Note"), "tip": ("tip", "Tip"), "important": ("example", "Important"),
-          "warning": ("warning", "Warning"), "caution": ("danger", "Caution")}
+ALERTS = {
+    "note": ("note", "Note"),
+    "tip": ("tip", "Tip"),
+    "important": ("example", "Important"),
+    "warning": ("warning", "Warning"),
+    "caution": ("danger", "Caution"),
+}
 # Blocks Python-Markdown only sees with a blank line before (and after) them.
-SEPARATE = {"bullet_list_open", "ordered_list_open", "table_open", "fence", "code_block", "math_block",
-            "math_block_label", "html_block", "heading_open", "blockquote_open", "hr"}
+SEPARATE = {
+    "bullet_list_open",
+    "ordered_list_open",
+    "table_open",
+    "fence",
+    "code_block",
+    "math_block",
+    "math_block_label",
+    "html_block",
+    "heading_open",
+    "blockquote_open",
+    "hr",
+}
 HEAVY = SEPARATE - {"bullet_list_open", "ordered_list_open"}  # an item holding one is spaced out
 
 
@@ -81,7 +97,7 @@ def _item(line: str, start: int, end: int, depth: int) -> _Item | None:
 def _tight(tokens: list[Token], i: int) -> bool:
     """markdown-it hides the paragraphs of a tight list's items."""
     level = tokens[i].level
-    for tok in tokens[i + 1:]:
+    for tok in tokens[i + 1 :]:
         if tok.level == level:
             return True
         if tok.type == "paragraph_open" and tok.level == level + 2:
@@ -92,8 +108,11 @@ def _tight(tokens: list[Token], i: int) -> bool:
 def analyse(text: str) -> tuple[list[Token], list[ListShape]]:
     """markdown-it's tokens of `text` and the shape of each list, in document order."""
     tokens = render_parser().parse(text)
-    shapes = [ListShape(_tight(tokens, i), t.type == "ordered_list_open")
-              for i, t in enumerate(tokens) if t.type in ("bullet_list_open", "ordered_list_open")]
+    shapes = [
+        ListShape(_tight(tokens, i), t.type == "ordered_list_open")
+        for i, t in enumerate(tokens)
+        if t.type in ("bullet_list_open", "ordered_list_open")
+    ]
     return tokens, shapes
 
 
@@ -242,14 +261,14 @@ def _rewrite(lines: list[str], edits: _Edits, depth: int) -> list[str]:
         if n in edits.alerts:
             last, kind = edits.alerts[n]
             _blank_line(out)
-            out += _alert(lines[n + 1:last], kind, depth)
+            out += _alert(lines[n + 1 : last], kind, depth)
             n = last
             continue
         if n in edits.quotes:
             _blank_line(out)
             if n in edits.separators:
                 out += ["<!-- -->", ""]
-            out += _quote(lines[n:edits.quotes[n]], depth)
+            out += _quote(lines[n : edits.quotes[n]], depth)
             n = edits.quotes[n]
             continue
         line = lines[n]
@@ -286,9 +305,9 @@ def _line(line: str, n: int, item: _Item | None, escaped: bool) -> str:
     if item is None or not line.strip() or item.content == 0:
         return line if line.strip() or item is None else ""
     if n == item.start:
-        rest = line[item.marker_end:]
+        rest = line[item.marker_end :]
         rest = rest[1:] if rest.startswith(" ") else rest
-        marker = line[:item.marker_end].lstrip(" ")
+        marker = line[: item.marker_end].lstrip(" ")
         return " " * (TAB * (item.depth - 1)) + marker + " " + rest
     indent = len(line) - len(line.lstrip(" "))
     extra = indent - item.content if indent >= item.content else 0
@@ -296,7 +315,7 @@ def _line(line: str, n: int, item: _Item | None, escaped: bool) -> str:
     if escaped:  # `2. x` continuing a paragraph: text on GitHub, an item to Python-Markdown
         m = MARKER_RE.match(body)
         assert m is not None
-        body = body[:m.end("marker") - 1] + "\\" + body[m.end("marker") - 1:]
+        body = body[: m.end("marker") - 1] + "\\" + body[m.end("marker") - 1 :]
     return " " * (TAB * item.depth + extra) + body
 
 
@@ -387,9 +406,15 @@ class TaskListTreeprocessor(Treeprocessor):
                 if li.tag != "li" or m is None:
                     continue
                 done = m.group("state") != " "
-                holder.text = (holder.text or "")[m.end():]
-                box = etree.Element("span", {"class": "qadocs-task" + (" qadocs-task-done" if done else ""),
-                                             "role": "img", "aria-label": "已完成" if done else "未完成"})
+                holder.text = (holder.text or "")[m.end() :]
+                box = etree.Element(
+                    "span",
+                    {
+                        "class": "qadocs-task" + (" qadocs-task-done" if done else ""),
+                        "role": "img",
+                        "aria-label": "已完成" if done else "未完成",
+                    },
+                )
                 box.text = "☑" if done else "☐"
                 box.tail = " " + holder.text
                 holder.text = ""

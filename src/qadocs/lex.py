@@ -35,8 +35,11 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 def block_parser() -> MarkdownIt:
     """markdown-it-py reading blocks only (inline parsing is what costs, and headings are read on
     their own), with the block rules GitHub has: tables, `$$` math, raw HTML."""
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table"]).use(dollarmath_plugin, allow_space=True,
-                                                                          double_inline=True)
+    md = (
+        MarkdownIt("commonmark", {"html": True})
+        .enable(["table"])
+        .use(dollarmath_plugin, allow_space=True, double_inline=True)
+    )
     md.core.ruler.disable(["inline"])
     return md
 
@@ -44,8 +47,11 @@ def block_parser() -> MarkdownIt:
 @lru_cache(maxsize=1)
 def inline_parser() -> MarkdownIt:
     """markdown-it-py for the text of one heading (strikethrough and `$…$` as GitHub reads them)."""
-    return MarkdownIt("commonmark", {"html": True}).enable(["strikethrough"]).use(
-        dollarmath_plugin, allow_space=True, double_inline=True)
+    return (
+        MarkdownIt("commonmark", {"html": True})
+        .enable(["strikethrough"])
+        .use(dollarmath_plugin, allow_space=True, double_inline=True)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -294,9 +300,11 @@ def anchor_names(line: str) -> Iterator[str]:
 # split of a long run of spaces between `\s*`, `\s+` and `\s*`, which is quadratic. MASK (what
 # `inline_refs` writes over code spans and tags) may stand in the text, never in target or title.
 MASK = "\x00"
-_INLINE = (r"\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\((?:\s*+|\s*(?=\s[\"']))"
-           r"(<[^<>\n\x00]*>|[^\s()\x00]*(?:\([^\s()\x00]*\)[^\s()\x00]*)*)"
-           r"""(\s+(?:"[^"\n\x00]*"|'[^'\n\x00]*'))?\s*\)""")
+_INLINE = (
+    r"\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\((?:\s*+|\s*(?=\s[\"']))"
+    r"(<[^<>\n\x00]*>|[^\s()\x00]*(?:\([^\s()\x00]*\)[^\s()\x00]*)*)"
+    r"""(\s+(?:"[^"\n\x00]*"|'[^'\n\x00]*'))?\s*\)"""
+)
 IMAGE_RE = re.compile("!" + _INLINE)  # groups: alt, target as written, title with its spaces
 LINK_RE = re.compile(r"(?<![!\\])" + _INLINE)  # groups: text, target as written, title with its spaces
 LINK_LINE_START_RE = re.compile(r"\s*(?:(?:[-*+]|\d+[.)])\s+)?\[")  # the start of `is_link_line`
@@ -378,5 +386,5 @@ def is_link_line(line: str) -> bool:
     m = LINK_LINE_START_RE.match(line)
     if m is None:
         return False
-    rest = line[m.end():].rstrip()  # after the `[`
+    rest = line[m.end() :].rstrip()  # after the `[`
     return rest.endswith(")") and "\n" not in rest and 0 <= rest.find("](") <= len(rest) - 3

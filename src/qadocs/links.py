@@ -96,8 +96,11 @@ def refusal(path: Path, repo_root: Path) -> str | None:
         if any(part.startswith(".") for part in parts):
             return "it is a hidden file or lies in a hidden folder"
     if real.suffix.lower() not in COPYABLE_SUFFIXES or path.suffix.lower() not in COPYABLE_SUFFIXES:
-        return ("only raster images (" + ", ".join(sorted(s[1:] for s in COPYABLE_SUFFIXES))
-                + ") are published; other files, SVG and HTML included, could run script on the site")
+        return (
+            "only raster images ("
+            + ", ".join(sorted(s[1:] for s in COPYABLE_SUFFIXES))
+            + ") are published; other files, SVG and HTML included, could run script on the site"
+        )
     return None
 
 
@@ -166,13 +169,18 @@ class PageResolver(Resolver):
             return Image(target)
         rel = _local(target) if not is_external(target) else None
         if rel is None:
-            self._diag(line, col, "error", "path-absolute",
-                       f"image '{target}' is an absolute or non-file path; use a path inside the repository")
+            self._diag(
+                line,
+                col,
+                "error",
+                "path-absolute",
+                f"image '{target}' is an absolute or non-file path; use a path inside the repository",
+            )
             return Image(None)
         opts = self.coll.opts
         candidates = [self.src_dir / rel, opts.content_dir / rel, opts.imgs_dir / rel]
         if rel.startswith("imgs/"):
-            candidates.append(opts.imgs_dir / rel[len("imgs/"):])
+            candidates.append(opts.imgs_dir / rel[len("imgs/") :])
         found = self._locate(candidates, target, line, col)
         if found == OUTSIDE:
             return Image(None)
@@ -203,8 +211,9 @@ class PageResolver(Resolver):
             return None
         return target_url(self.page_dir, found_dir, html)
 
-    def _link_file(self, target: str, path: str, has_hash: bool, line: int,
-                   col: int) -> str | tuple[Source, str | None] | None:
+    def _link_file(
+        self, target: str, path: str, has_hash: bool, line: int, col: int
+    ) -> str | tuple[Source, str | None] | None:
         """What the path part of a link leads to: a copied file's URL, a source (with the
         fragment to use instead of the link's, when the path was an anchor), or None."""
         rel = _local(path)
@@ -236,11 +245,27 @@ def dead_anchor_findings(dead: list[DeadAnchor], path: str) -> list[Diagnostic]:
     MISSING_ANCHORS_SHOWN of them (dozens of `#bookmark123` links to a lost export, say), one
     `link-anchors-missing` line at the first, naming the first few."""
     if len(dead) <= MISSING_ANCHORS_SHOWN:
-        return [Diagnostic(path, d.line, "warning", "link-anchor-missing",
-                           f"link '#{d.anchor}' names no question, chapter or anchor in {d.target}", d.col)
-                for d in dead]
+        return [
+            Diagnostic(
+                path,
+                d.line,
+                "warning",
+                "link-anchor-missing",
+                f"link '#{d.anchor}' names no question, chapter or anchor in {d.target}",
+                d.col,
+            )
+            for d in dead
+        ]
     named = ", ".join(f"'#{d.anchor}' (line {d.line})" for d in dead[:MISSING_ANCHORS_SHOWN])
-    return [Diagnostic(path, dead[0].line, "warning", "link-anchors-missing",
-                       f"{len(dead)} links name anchors that no heading or anchor has: {named} "
-                       f"and {len(dead) - MISSING_ANCHORS_SHOWN} more; they are shown as plain text "
-                       "(point them at a heading, or remove them)", dead[0].col)]
+    return [
+        Diagnostic(
+            path,
+            dead[0].line,
+            "warning",
+            "link-anchors-missing",
+            f"{len(dead)} links name anchors that no heading or anchor has: {named} "
+            f"and {len(dead) - MISSING_ANCHORS_SHOWN} more; they are shown as plain text "
+            "(point them at a heading, or remove them)",
+            dead[0].col,
+        )
+    ]

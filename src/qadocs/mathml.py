@@ -45,7 +45,7 @@ def math_spans(text: str) -> list[tuple[int, int, str, bool]]:
             missing.add((tag, bracket))
             pos = m.start() + 1
             continue
-        found.append((m.start(), end + len(closer), text[m.end():end], bracket == "["))
+        found.append((m.start(), end + len(closer), text[m.end() : end], bracket == "["))
         pos = end + len(closer)
     return found
 
@@ -68,14 +68,31 @@ OPERATOR_NAMES = frozenset(name[1:] for name in FUNCTIONS + LIMIT) | {"arg", "de
 UNKNOWN_OPERATORS = frozenset({"arg"})
 UNKNOWN_OPERATOR_RE = re.compile(r"\\(" + "|".join(sorted(UNKNOWN_OPERATORS)) + r")(?![A-Za-z])")
 # Commands whose braced argument is text that must stay visible.
-TEXT_COMMANDS = frozenset({"operatorname", "operatorname*", "text", "textrm", "textit", "textbf", "textsf",
-                           "texttt", "mathrm", "mbox", "hbox"})
+TEXT_COMMANDS = frozenset(
+    {
+        "operatorname",
+        "operatorname*",
+        "text",
+        "textrm",
+        "textit",
+        "textbf",
+        "textsf",
+        "texttt",
+        "mathrm",
+        "mbox",
+        "hbox",
+    }
+)
 # Environments latex2mathml lays out as tables, and the ones rewritten into them below.
 ENVIRONMENTS = frozenset(name.lstrip("\\") for name in MATRICES)
 ENVIRONMENT_ALIASES = {  # name: (\begin, \end) written instead; equations are not numbered
-    "aligned": ("\\begin{align*}", "\\end{align*}"), "align": ("\\begin{align*}", "\\end{align*}"),
-    "gathered": ("\\begin{array}{c}", "\\end{array}"), "gather": ("\\begin{array}{c}", "\\end{array}"),
-    "gather*": ("\\begin{array}{c}", "\\end{array}"), "equation": ("", ""), "equation*": ("", ""),
+    "aligned": ("\\begin{align*}", "\\end{align*}"),
+    "align": ("\\begin{align*}", "\\end{align*}"),
+    "gathered": ("\\begin{array}{c}", "\\end{array}"),
+    "gather": ("\\begin{array}{c}", "\\end{array}"),
+    "gather*": ("\\begin{array}{c}", "\\end{array}"),
+    "equation": ("", ""),
+    "equation*": ("", ""),
 }
 COMMAND_RE = re.compile(r"\\([A-Za-z]+\*?)")
 MATHML_TAG_RE = re.compile(r"<(/?)([A-Za-z]+)[^>]*?(/?)>")  # on latex2mathml output
@@ -151,9 +168,9 @@ def _rewrite_mathop(tex: str) -> str:
     out: list[str] = []
     pos = 0
     while (found := MATHOP_RE.search(tex, pos)) is not None:
-        out.append(tex[pos:found.start()])
+        out.append(tex[pos : found.start()])
         arg_end = _group(tex, found.end())
-        inner = _unbrace(tex[found.end():arg_end])
+        inner = _unbrace(tex[found.end() : arg_end])
         pos = arg_end
         text = _operator_text(inner)
         single = COMMAND_RE.fullmatch(inner.strip())
@@ -177,7 +194,7 @@ def _rewrite_mathop(tex: str) -> str:
             if m is None:
                 break
             end = _group(tex, m.end())
-            arg = tex[m.end():end]
+            arg = tex[m.end() : end]
             if m.group(1) == "_":
                 under = arg
             else:
@@ -223,7 +240,7 @@ def expected_names(tex: str) -> list[str]:
             names.append(name)
         elif name in TEXT_COMMANDS:
             end = _group(tex, m.end())
-            arg = tex[m.end():end]
+            arg = tex[m.end() : end]
             if arg.startswith("{") and "\\" not in arg and "$" not in arg:
                 letters = "".join(c for c in arg if c.isalnum())
                 if letters:
@@ -242,7 +259,7 @@ def mathml_problem(tex: str, mathml: str) -> str | None:
     pos = 0
     for tag in MATHML_TAG_RE.finditer(mathml):
         if stack and stack[-1] in TOKENS:
-            content = mathml[pos:tag.start()]
+            content = mathml[pos : tag.start()]
             text = html.unescape(content)
             if text.startswith("\\"):
                 return f"unknown command {text.split()[0]}"
@@ -322,7 +339,7 @@ def _block_indent(line: str) -> str:
     (content at 4 spaces per level after qadocs.gfm) `   $$` keeps its item but now starts the
     block, which arithmatex only sees as math when `$$` comes first."""
     indent = len(line) - len(line.lstrip(" "))
-    return line[indent % 4:] if indent % 4 else line
+    return line[indent % 4 :] if indent % 4 else line
 
 
 def inline_double_dollars(line: str) -> str:
@@ -342,9 +359,9 @@ def inline_double_dollars(line: str) -> str:
         while k < len(code) and code[k][1] <= start:
             k += 1
         in_code = k < len(code) and code[k][0] < end + 2  # a span overlaps `$$…$$`
-        inner = line[start + 2:end]
+        inner = line[start + 2 : end]
         if not inner.strip() or "$" in inner or in_code:
-            out.append(line[pos:start + 2])
+            out.append(line[pos : start + 2])
             pos = start + 2
             continue
         out.append(line[pos:start] + "$" + inner + "$")

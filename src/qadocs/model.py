@@ -80,7 +80,9 @@ class Source:
     toc_links: list[TocLink] = field(default_factory=list)
     toc_lines: list[int] = field(default_factory=list)
     meta_lines: list[int] = field(default_factory=list)  # front matter lines: no content either
-    intro_anchors: tuple[tuple[str, str, int], ...] = ()  # anchors inside the intro: (name, heading line or '', line no.)
+    intro_anchors: tuple[
+        tuple[str, str, int], ...
+    ] = ()  # anchors inside the intro: (name, heading line or '', line no.)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property

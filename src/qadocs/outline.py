@@ -40,7 +40,8 @@ from .lex import (
 
 HTML_HEADING_RE = re.compile(
     r"""^\s*<h([1-6])((?:\s+[^\s=>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*>(.*?)</h\1\s*>\s*$""",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 HTML_HEADING_START_RE = re.compile(r"^\s*<h[1-3][\s>]", re.IGNORECASE)  # a question-level heading
 TOC_MARKER_RE = re.compile(r"^\s*\[\[?toc\]\]?\s*$", re.IGNORECASE)
 FRONT_MATTER_MAX = 200  # lines a front matter may take; a longer `---` block is content
@@ -51,7 +52,9 @@ SEPARATORS = ".、．:：)）"
 CN_DIGITS = "零〇一二三四五六七八九十百两"
 CN_RE = re.compile(r"([（(])?([零〇一二三四五六七八九十百两]{1,5})(?(1)[)）]|[、.．:：)）])\s*")
 # After digits glued to a title these make a quantity, not a number: 2019年, 3个, 1.5倍.
-UNITS = frozenset("年月日号個个种種次倍万萬亿億千百岁歲位层層类類步点點级級维維天分秒元度期代届屆周週项項条條张張句字行列章节節篇部轮輪")
+UNITS = frozenset(
+    "年月日号個个种種次倍万萬亿億千百岁歲位层層类類步点點级級维維天分秒元度期代届屆周週项項条條张張句字行列章节節篇部轮輪"
+)
 OPENERS = frozenset("【[（(「《“\"'‘〈")
 
 
@@ -105,7 +108,7 @@ def parse_number(text: str) -> tuple[Number | None, str, bool]:
     Linear: each pattern is anchored and reads a bounded run of digits or numerals."""
     m = ARABIC_RE.match(text)
     if m:
-        rest = text[m.end():]
+        rest = text[m.end() :]
         digits = m.group(1).replace("．", ".")
         parts = tuple(int(p) for p in digits.split("."))
         number = Number("arabic", digits, parts)
@@ -122,8 +125,8 @@ def parse_number(text: str) -> tuple[Number | None, str, bool]:
             return None, text, False
         return None, text, bool(rest[:1]) and rest[0].isascii() and rest[0].isalpha()
     m = CN_RE.match(text)
-    if m and text[m.end():].strip():
-        return Number("cn", m.group(2), (_cn_value(m.group(2)),)), text[m.end():].strip(), False
+    if m and text[m.end() :].strip():
+        return Number("cn", m.group(2), (_cn_value(m.group(2)),)), text[m.end() :].strip(), False
     return None, text, False
 
 
@@ -185,8 +188,9 @@ def _inline_text(tok: Token) -> Iterator[tuple[str, bool]]:
             yield alt.group(1) or alt.group(2) or "", False
 
 
-def heading_of(kind: Literal["md", "html"], index: int, last: int, level: int, source: str,
-               anchor: str | None = None) -> Heading | None:
+def heading_of(
+    kind: Literal["md", "html"], index: int, last: int, level: int, source: str, anchor: str | None = None
+) -> Heading | None:
     """A Heading from its content (markdown or HTML), or None when it has no text."""
     if kind == "md":
         text, slug_text = markdown_text(source)
@@ -205,8 +209,9 @@ def html_heading(line: str, index: int) -> Heading | None:
         return None
     idm = ID_ATTR_RE.search(m.group(2))
     anchor = next((g for g in idm.groups() if g is not None), None) if idm else None
-    return heading_of("html", index, index, int(m.group(1)), m.group(3),
-                      html.unescape(anchor) if anchor is not None else None)
+    return heading_of(
+        "html", index, index, int(m.group(1)), m.group(3), html.unescape(anchor) if anchor is not None else None
+    )
 
 
 def front_matter(lines: list[str]) -> tuple[dict[str, Any], int]:
@@ -247,8 +252,11 @@ def read_outline(lines: list[str]) -> Outline:
             _html_block(blanked, start, end, out)
         elif tok.type in CODE_BLOCKS or tok.type in MATH_BLOCKS:
             out.code.update(range(start, end))
-            if tok.type == "fence" and end == len(blanked) and (end - 1 == start or not closes_fence(
-                    blanked[end - 1], tok.markup)):
+            if (
+                tok.type == "fence"
+                and end == len(blanked)
+                and (end - 1 == start or not closes_fence(blanked[end - 1], tok.markup))
+            ):
                 out.unclosed_fence = start
         elif tok.type == "paragraph_open" and end - start == 1 and TOC_MARKER_RE.match(blanked[start]):
             out.markers.append(start)

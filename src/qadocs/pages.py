@@ -83,8 +83,9 @@ def _link_list(p: Planned, from_dir: str, questions: list[Question], src: Source
     return lines
 
 
-def _rewrite(p: Planned, src: Source, page_dir: str, text: str, first_line: int,
-             inner: tuple[tuple[str, str, int], ...]) -> tuple[str, Found]:
+def _rewrite(
+    p: Planned, src: Source, page_dir: str, text: str, first_line: int, inner: tuple[tuple[str, str, int], ...]
+) -> tuple[str, Found]:
     """Text of `src` shown on the page in `page_dir`: sub-headings with GitHub's ids, links and
     images resolved; and what resolving them found."""
     resolver = PageResolver(p.coll, src, page_dir)
@@ -113,9 +114,12 @@ def question_file(p: Planned, page: QuestionPage) -> tuple[str, Found]:
         where.append(f"[{md_escape(src.chapters[q.chapter].title)}](<{relative_url(page.dir, ch_dir + '/index.md')}>)")
     body, found = _rewrite(p, src, page.dir, q.body, q.body_line, q.inner)
     number = f" · 第 {md_escape(q.number)} 题" if q.number else ""
-    return (front_matter(meta) + f"# {md_escape(q.title)}\n\n"
-            + f'<p class="qadocs-where" markdown>{" › ".join(where)}{number}</p>\n\n'
-            + (body + "\n" if body else "")), found
+    return (
+        front_matter(meta)
+        + f"# {md_escape(q.title)}\n\n"
+        + f'<p class="qadocs-where" markdown>{" › ".join(where)}{number}</p>\n\n'
+        + (body + "\n" if body else "")
+    ), found
 
 
 def with_heading_ids(text: str, first_line: int, inner: tuple[tuple[str, str, int], ...]) -> str:
@@ -167,8 +171,13 @@ def anchor_map(p: Planned, src: Source) -> str | None:
 def chapter_file(p: Planned, src: Source, ch: Chapter) -> tuple[str, Found]:
     """A chapter's index page: its intro, sub-chapters and questions in source order."""
     ch_dir = p.places.chapter_dirs[(src.path, ch.index)]
-    meta: ChapterMeta = {"title": ch.title, "kind": "chapter", "source": src.path, "source_line": ch.line,
-                         "chapter": _titles(src, ch.index)}
+    meta: ChapterMeta = {
+        "title": ch.title,
+        "kind": "chapter",
+        "source": src.path,
+        "source_line": ch.line,
+        "chapter": _titles(src, ch.index),
+    }
     parts = [front_matter(meta) + f"# {md_escape(ch.title)}\n"]
     intro, found = _rewrite(p, src, ch_dir, ch.intro, ch.intro_line, ch.inner)
     if intro:
@@ -224,8 +233,10 @@ def section_file(p: Planned, section: str) -> str:
 def home_file(p: Planned) -> str:
     """The home page: every source with its question count."""
     meta: HomeMeta = {"title": "首页", "kind": "home"}
-    lines = [front_matter(meta) + "# 题库目录\n",
-             f"共 {len(p.sources)} 个文件，{len(p.assigned.pages)} 道题。按章节浏览，或用右上角的搜索。\n"]
+    lines = [
+        front_matter(meta) + "# 题库目录\n",
+        f"共 {len(p.sources)} 个文件，{len(p.assigned.pages)} 道题。按章节浏览，或用右上角的搜索。\n",
+    ]
     for src in p.sources:
         url = relative_url("", p.places.source_dirs[src.path] + "/index.md")
         label = f"{src.section} / {src.title}" if src.section else src.title
@@ -290,8 +301,15 @@ REDIRECT_HTML = """<!doctype html>
 def _redirect_html(from_dir: str, to_dir: str, title: str, notice: str, link: str, delay: int) -> str:
     url = relative_url(from_dir, to_dir or ".") + "/"
     esc = html_escape
-    return REDIRECT_HTML.format(title=esc(title), delay=delay, url=esc(url), url_js=json.dumps(url),
-                                delay_ms=delay * 1000, notice=esc(notice), link=esc(link))
+    return REDIRECT_HTML.format(
+        title=esc(title),
+        delay=delay,
+        url=esc(url),
+        url_js=json.dumps(url),
+        delay_ms=delay * 1000,
+        notice=esc(notice),
+        link=esc(link),
+    )
 
 
 def redirect_files(p: Planned) -> dict[str, str]:
@@ -300,16 +318,22 @@ def redirect_files(p: Planned) -> dict[str, str]:
     for page in p.assigned.pages:
         for old in p.assigned.entries[page.dir].old_urls:
             files[old + "/index.html"] = _redirect_html(
-                old, page.dir, page.question.title, f"这道题的地址已更改：{page.question.title}",
-                "前往新地址", 0)
-    chapters = {(src.path, ch.title): p.places.chapter_dirs[(src.path, ch.index)]
-                for src in p.sources for ch in src.chapters}
+                old, page.dir, page.question.title, f"这道题的地址已更改：{page.question.title}", "前往新地址", 0
+            )
+    chapters = {
+        (src.path, ch.title): p.places.chapter_dirs[(src.path, ch.index)] for src in p.sources for ch in src.chapters
+    }
     for entry in p.assigned.deleted:
         target = chapters.get((entry.source, entry.chapter or "")) or p.places.source_dirs.get(entry.source, "")
         for old in entry.all_urls():
             files[old + "/index.html"] = _redirect_html(
-                old, target, entry.title, f"这道题已从题库删除：{entry.title}。正在前往它原来所在的章节。",
-                "前往原来的章节", 3)
+                old,
+                target,
+                entry.title,
+                f"这道题已从题库删除：{entry.title}。正在前往它原来所在的章节。",
+                "前往原来的章节",
+                3,
+            )
     return files
 
 
@@ -320,10 +344,17 @@ def questions_json(p: Planned) -> list[QuestionEntry]:
     for page in p.assigned.pages:
         q = page.question
         src = p.coll.by_path[q.source]
-        entries.append({
-            "id": page.id, "title": q.title, "url": base + page.dir + "/",
-            "number": _number_value(q.number), "source": q.source,
-            "source_url": base + p.places.source_dirs[q.source] + "/", "source_line": q.line,
-            "chapter": _titles(src, q.chapter), "anchors": list(p.coll.targets.page_anchors[page.dir]),
-        })
+        entries.append(
+            {
+                "id": page.id,
+                "title": q.title,
+                "url": base + page.dir + "/",
+                "number": _number_value(q.number),
+                "source": q.source,
+                "source_url": base + p.places.source_dirs[q.source] + "/",
+                "source_line": q.line,
+                "chapter": _titles(src, q.chapter),
+                "anchors": list(p.coll.targets.page_anchors[page.dir]),
+            }
+        )
     return entries

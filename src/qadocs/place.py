@@ -63,13 +63,16 @@ def _folder_dirs(sources: list[Source], claims: _Claims) -> tuple[dict[str, str]
             section_dirs[section] = claims.claim(parent, slugify(name, fallback="section"))
         return section_dirs[section]
 
-    source_dirs = {src.path: claims.claim(section_dir(src.section) if src.section else "",
-                                          slugify(src.title, fallback="source")) for src in sources}
+    source_dirs = {
+        src.path: claims.claim(section_dir(src.section) if src.section else "", slugify(src.title, fallback="source"))
+        for src in sources
+    }
     return section_dirs, source_dirs
 
 
-def _group_questions(sources: list[Source]) -> tuple[list[list[Question]], dict[tuple[str, int], int],
-                                                     list[Diagnostic]]:
+def _group_questions(
+    sources: list[Source],
+) -> tuple[list[list[Question]], dict[tuple[str, int], int], list[Diagnostic]]:
     """One group per distinct question (same title and answer: one page), in source order."""
     groups: list[list[Question]] = []
     group_of: dict[tuple[str, int], int] = {}
@@ -83,8 +86,15 @@ def _group_questions(sources: list[Source]) -> tuple[list[list[Question]], dict[
             else:
                 groups[at].append(q)
                 first = groups[at][0]
-                diags.append(Diagnostic(q.source, q.line, "warning", "duplicate-question",
-                                        f"same question as {first.source}:{first.line}; one page is made for both"))
+                diags.append(
+                    Diagnostic(
+                        q.source,
+                        q.line,
+                        "warning",
+                        "duplicate-question",
+                        f"same question as {first.source}:{first.line}; one page is made for both",
+                    )
+                )
             group_of[(src.path, q.line)] = at
     return groups, group_of, diags
 
@@ -98,11 +108,21 @@ def place(sources: list[Source], registry: Registry | None) -> Places:
             taken.update(e.all_urls())
     claims = _Claims(taken)
     section_dirs, source_dirs = _folder_dirs(sources, claims)
-    chapter_dirs = {(src.path, ch.index): claims.claim(source_dirs[src.path], slugify(ch.title, fallback="chapter"))
-                    for src in sources for ch in src.chapters}
+    chapter_dirs = {
+        (src.path, ch.index): claims.claim(source_dirs[src.path], slugify(ch.title, fallback="chapter"))
+        for src in sources
+        for ch in src.chapters
+    }
     groups, group_of, diags = _group_questions(sources)
-    return Places(section_dirs, source_dirs, chapter_dirs, tuple(tuple(g) for g in groups), group_of,
-                  frozenset(taken), tuple(diags))
+    return Places(
+        section_dirs,
+        source_dirs,
+        chapter_dirs,
+        tuple(tuple(g) for g in groups),
+        group_of,
+        frozenset(taken),
+        tuple(diags),
+    )
 
 
 @dataclass(slots=True, frozen=True)
@@ -145,16 +165,32 @@ def assign_pages(places: Places, sources: list[Source], registry: Registry | Non
     for group in places.groups:
         q = group[0]
         src = by_path[q.source]
-        candidates.append(Candidate(title=q.title, answer=fingerprint(q.body), source=q.source,
-                                    chapter=_chapter_title(src, q.chapter),
-                                    section_dir=places.section_dirs.get(src.section, "")))
+        candidates.append(
+            Candidate(
+                title=q.title,
+                answer=fingerprint(q.body),
+                source=q.source,
+                chapter=_chapter_title(src, q.chapter),
+                section_dir=places.section_dirs.get(src.section, ""),
+            )
+        )
     entries, new_registry, changes, diags = assign(
-        candidates, registry, set(places.taken), registry_path, lambda title: slugify(title, fallback="q"))
-    pages = tuple(QuestionPage(entry.id, entry.url, order, group)
-                  for order, (group, entry) in enumerate(zip(places.groups, entries, strict=True), start=1))
+        candidates, registry, set(places.taken), registry_path, lambda title: slugify(title, fallback="q")
+    )
+    pages = tuple(
+        QuestionPage(entry.id, entry.url, order, group)
+        for order, (group, entry) in enumerate(zip(places.groups, entries, strict=True), start=1)
+    )
     page_of = {key: pages[at] for key, at in places.group_of.items()}
-    return Assigned(pages, page_of, {e.url: e for e in entries}, tuple(new_registry.deleted),
-                    dump_registry(new_registry), tuple(changes), tuple(diags))
+    return Assigned(
+        pages,
+        page_of,
+        {e.url: e for e in entries},
+        tuple(new_registry.deleted),
+        dump_registry(new_registry),
+        tuple(changes),
+        tuple(diags),
+    )
 
 
 @dataclass(slots=True, frozen=True)

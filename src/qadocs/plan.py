@@ -115,5 +115,12 @@ def plan_pages(sources: list[Source], opts: Options, registry: Registry | None =
     diags = [d for s in sources for d in s.diagnostics]
     diags += [*p.places.diagnostics, *p.assigned.diagnostics, *p.coll.targets.diagnostics, *found.diagnostics]
     diags += _dead_anchors(found.dead_anchors)
-    return Plan(files, dict(sorted(found.assets.items())), nav_tree(p), questions, diags,
-                p.assigned.registry_text, list(p.assigned.changes))
+    return Plan(
+        files,
+        dict(sorted(found.assets.items())),
+        nav_tree(p),
+        questions,
+        diags,
+        p.assigned.registry_text,
+        list(p.assigned.changes),
+    )

@@ -57,8 +57,10 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
         opts = self._options(config)
         out = Path(config.docs_dir).resolve()
         if not opts.content_dir.is_dir():
-            raise PluginError(f"qadocs: content_dir {opts.content_dir} does not exist; "
-                              "set `plugins: - qadocs: {content_dir: content}`")
+            raise PluginError(
+                f"qadocs: content_dir {opts.content_dir} does not exist; "
+                "set `plugins: - qadocs: {content_dir: content}`"
+            )
         try:
             result = generate(opts, out, write_registry=getattr(self, "command", "build") != "serve")
         except ContentError as exc:
@@ -72,8 +74,10 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
             log.info("qadocs registry: " + change.render())
         stats = result.stats
         assert stats is not None
-        log.info(f"qadocs: {len(result.sources)} sources, {len(result.plan.questions)} questions "
-                 f"({stats.written} files written, {stats.removed} removed) in {result.seconds:.2f}s")
+        log.info(
+            f"qadocs: {len(result.sources)} sources, {len(result.plan.questions)} questions "
+            f"({stats.written} files written, {stats.removed} removed) in {result.seconds:.2f}s"
+        )
         config.nav = result.plan.nav
         ensure_extensions(config.markdown_extensions, config.mdx_configs)
         return config

@@ -35,10 +35,12 @@ def _utf16(data: bytes) -> tuple[str, str] | None:
     for bom, codec, order in UTF16_BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(codec), f"UTF-16 ({order}, with BOM)"
+                return data[len(bom) :].decode(codec), f"UTF-16 ({order}, with BOM)"
             except UnicodeDecodeError:
-                return (data[len(bom):].decode(codec, errors="replace"),
-                        f"UTF-16 ({order}, with BOM; undecodable bytes were replaced)")
+                return (
+                    data[len(bom) :].decode(codec, errors="replace"),
+                    f"UTF-16 ({order}, with BOM; undecodable bytes were replaced)",
+                )
     even, odd = data[0::2].count(0), data[1::2].count(0)
     if odd > UTF16_NUL_SHARE * (len(data) // 2) and even * 2 < odd:
         codec, order = "utf-16-le", "little-endian"
@@ -84,8 +86,9 @@ def decode(data: bytes, path: str, diags: list[Diagnostic]) -> str:
         except UnicodeDecodeError:
             text = data.decode("utf-8", errors="replace")
             guess = "an unknown encoding; undecodable bytes were replaced"
-        diags.append(Diagnostic(path, line, "error", "not-utf8",
-                                f"file is not UTF-8; read as {guess}. Save it as UTF-8"))
+        diags.append(
+            Diagnostic(path, line, "error", "not-utf8", f"file is not UTF-8; read as {guess}. Save it as UTF-8")
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -123,11 +126,25 @@ class _Walker:
             self.links.sort(key=lambda link: link[0], reverse=True)
             rel, path = self.links.pop()
             if not is_inside(path, self.repo_root):
-                self.diags.append(Diagnostic(shown(rel), 1, "error", "path-outside-repo",
-                                             "folder is a link to a folder outside the repository; skipped"))
+                self.diags.append(
+                    Diagnostic(
+                        shown(rel),
+                        1,
+                        "error",
+                        "path-outside-repo",
+                        "folder is a link to a folder outside the repository; skipped",
+                    )
+                )
             elif is_inside(self.content_dir, path):  # the repo root, say: it holds content/ and the output
-                self.diags.append(Diagnostic(shown(rel), 1, "info", "folder-repeated",
-                                             "folder leads to a folder that holds the content folder; skipped"))
+                self.diags.append(
+                    Diagnostic(
+                        shown(rel),
+                        1,
+                        "info",
+                        "folder-repeated",
+                        "folder leads to a folder that holds the content folder; skipped",
+                    )
+                )
             elif self._claim(path, rel):
                 self._scan(path, rel)
         return self.files
@@ -140,8 +157,11 @@ class _Walker:
             self.read_as[real] = rel
             return True
         where = f"'{shown(first)}'" if first else "the content folder"
-        self.diags.append(Diagnostic(shown(rel), 1, "info", "folder-repeated",
-                                     f"folder leads to a folder already read as {where}; skipped"))
+        self.diags.append(
+            Diagnostic(
+                shown(rel), 1, "info", "folder-repeated", f"folder leads to a folder already read as {where}; skipped"
+            )
+        )
         return False
 
     def _scan(self, top: Path, top_rel: str) -> None:
@@ -152,8 +172,15 @@ class _Walker:
                 with os.scandir(folder) as it:
                     entries = sorted(it, key=lambda e: e.name)
             except OSError as exc:  # unreadable folder: said, and skipped
-                self.diags.append(Diagnostic(shown(folder_rel) or ".", 1, "error", "not-readable",
-                                             f"folder cannot be read ({exc.strerror}); its files are skipped"))
+                self.diags.append(
+                    Diagnostic(
+                        shown(folder_rel) or ".",
+                        1,
+                        "error",
+                        "not-readable",
+                        f"folder cannot be read ({exc.strerror}); its files are skipped",
+                    )
+                )
                 continue
             for entry in entries:
                 if entry.name.startswith("."):
@@ -178,8 +205,7 @@ def read_sources(content_dir: Path, repo_root: Path) -> tuple[list[RawSource], l
     diags: list[Diagnostic] = []
     found: list[RawSource] = []
     if not content_dir.is_dir():
-        diags.append(Diagnostic(shown(str(content_dir)), 0, "error", "no-content",
-                                "content directory does not exist"))
+        diags.append(Diagnostic(shown(str(content_dir)), 0, "error", "no-content", "content directory does not exist"))
         return found, diags
     files = sorted(_Walker(content_dir, repo_root, diags).walk(content_dir), key=lambda f: f.rel)
     taken = {f.rel for f in files if shown(f.rel) == f.rel}
@@ -190,12 +216,20 @@ def read_sources(content_dir: Path, repo_root: Path) -> tuple[list[RawSource], l
             taken.add(rel)
             *folders, name = file.rel.split("/")
             bad_name, bad_folder = shown(name) != name, any(shown(part) != part for part in folders)
-            what = ("file and folder names are" if bad_name and bad_folder
-                    else "file name is" if bad_name else "folder name is")
+            what = (
+                "file and folder names are"
+                if bad_name and bad_folder
+                else "file name is"
+                if bad_name
+                else "folder name is"
+            )
             diags.append(Diagnostic(rel, 1, "error", "not-utf8", f"{what} not UTF-8; shown as '{rel}'; rename it"))
         if not is_inside(file.path, repo_root) or not file.path.is_file():
-            diags.append(Diagnostic(rel, 1, "error", "path-outside-repo",
-                                    "source is a link to a file outside the repository; skipped"))
+            diags.append(
+                Diagnostic(
+                    rel, 1, "error", "path-outside-repo", "source is a link to a file outside the repository; skipped"
+                )
+            )
             continue
         try:
             data = file.path.read_bytes()

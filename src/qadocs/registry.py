@@ -109,8 +109,6 @@ class Change:
         return f"{self.kind:<9} /{self.url}/  {self.detail}"
 
 
-
-
 def _norm_title(title: str) -> str:
     """`title` with its white space folded: what matching compares."""
     return " ".join(title.split())
@@ -140,11 +138,16 @@ def _entry(raw: Any, line: int) -> Entry:
     old = raw.get("old_urls") or []
     if not isinstance(old, list) or not all(isinstance(u, (str, int)) and not isinstance(u, bool) for u in old):
         raise RegistryUnusable(f"the entry at line {line} needs `old_urls` to be a list of page paths")
-    return Entry(id=_text_field(raw, "id", line, True), url=_text_field(raw, "url", line, True),
-                 title=_text_field(raw, "title", line), answer=_text_field(raw, "answer", line),
-                 source=_text_field(raw, "source", line),
-                 chapter=None if raw.get("chapter") is None else _text_field(raw, "chapter", line),
-                 old_urls=[str(u) for u in old], line=line)
+    return Entry(
+        id=_text_field(raw, "id", line, True),
+        url=_text_field(raw, "url", line, True),
+        title=_text_field(raw, "title", line),
+        answer=_text_field(raw, "answer", line),
+        source=_text_field(raw, "source", line),
+        chapter=None if raw.get("chapter") is None else _text_field(raw, "chapter", line),
+        old_urls=[str(u) for u in old],
+        line=line,
+    )
 
 
 def _entries(node: yaml.Node | None, data: dict[str, Any], key: str) -> list[Entry]:
@@ -175,9 +178,14 @@ def _load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
 
 def _unusable(shown: str, why: str) -> tuple[None, Diagnostic]:
     """The `registry-invalid` error of a registry file that cannot be used at all."""
-    return None, Diagnostic(shown, 1, "error", "registry-invalid",
-                            f"registry {why}; nothing was built and the file was left untouched. "
-                            "Restore it from git (`git checkout -- <path>`), or delete it to start afresh")
+    return None, Diagnostic(
+        shown,
+        1,
+        "error",
+        "registry-invalid",
+        f"registry {why}; nothing was built and the file was left untouched. "
+        "Restore it from git (`git checkout -- <path>`), or delete it to start afresh",
+    )
 
 
 def _file_problem(info: os.stat_result) -> str | None:
@@ -228,13 +236,27 @@ def parse_registry(text: str, path: str) -> tuple[Registry | None, list[Diagnost
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
-        return None, [Diagnostic(path, line, "error", "registry-invalid",
-                                 f"registry is not valid YAML ({getattr(exc, 'problem', None) or exc}); "
-                                 "nothing was built and the file was left untouched. Fix it, e.g. from git history")]
+        return None, [
+            Diagnostic(
+                path,
+                line,
+                "error",
+                "registry-invalid",
+                f"registry is not valid YAML ({getattr(exc, 'problem', None) or exc}); "
+                "nothing was built and the file was left untouched. Fix it, e.g. from git history",
+            )
+        ]
     except (RegistryUnusable, RecursionError, MemoryError) as exc:
         why = str(exc) if isinstance(exc, RegistryUnusable) else "is nested too deeply or too large"
-        return None, [Diagnostic(path, 1, "error", "registry-invalid",
-                                 f"registry is malformed: {why}; nothing was built and the file was left untouched")]
+        return None, [
+            Diagnostic(
+                path,
+                1,
+                "error",
+                "registry-invalid",
+                f"registry is malformed: {why}; nothing was built and the file was left untouched",
+            )
+        ]
     return reg, validate(reg, path)
 
 
@@ -253,7 +275,8 @@ def _drop_bad_urls(group: list[Entry], owner: dict[str, Entry], bad: Callable[[E
     for e in group:
         url = e.url.strip("/")
         problem = _url_problem(url) or (
-            f"is also the URL of the entry at line {owner[url].line}" if url in owner else None)
+            f"is also the URL of the entry at line {owner[url].line}" if url in owner else None
+        )
         if problem is not None:
             bad(e, f"url '{e.url}' {problem}; this entry is ignored (fix it or restore it from git)")
             continue
@@ -269,8 +292,8 @@ def _drop_bad_old_urls(e: Entry, owner: dict[str, Entry], bad: Callable[[Entry, 
     for old in e.old_urls:
         url = old.strip("/")
         problem = _url_problem(url) or (
-            f"is also a URL of the entry at line {owner[url].line}" if url in owner and owner[url] is not e
-            else None)
+            f"is also a URL of the entry at line {owner[url].line}" if url in owner and owner[url] is not e else None
+        )
         if problem is not None:
             bad(e, f"old_urls item '{old}' {problem}; it is dropped (old_urls is a list of page paths)")
             continue
@@ -310,8 +333,10 @@ def dump_registry(reg: Registry) -> str:
             out["old_urls"] = e.old_urls
         return out
 
-    data = {"questions": [row(e) for e in sorted(reg.questions, key=lambda e: e.url)],
-            "deleted": [row(e) for e in sorted(reg.deleted, key=lambda e: e.url)]}
+    data = {
+        "questions": [row(e) for e in sorted(reg.questions, key=lambda e: e.url)],
+        "deleted": [row(e) for e in sorted(reg.deleted, key=lambda e: e.url)],
+    }
     return HEADER + yaml.dump(data, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
 
 
@@ -344,8 +369,9 @@ def _apply_renames(reg: Registry, path: str, taken: set[str]) -> tuple[list[Diag
         new_url = posixpath.join(posixpath.dirname(e.url), e.id)
         problem = _rename_problem(e, new_url, owners.get(new_url), taken)
         if problem is not None:
-            diags.append(Diagnostic(path, e.line, "error", "registry-bad-id",
-                                    f"id '{e.id}' {problem}; keeping '{current}'"))
+            diags.append(
+                Diagnostic(path, e.line, "error", "registry-bad-id", f"id '{e.id}' {problem}; keeping '{current}'")
+            )
             e.id = current
             continue
         changes.append(Change("renamed", new_url, f"was /{e.url}/ (redirects)"))
@@ -457,7 +483,7 @@ def match_entries(candidates: list[Candidate], reg: Registry) -> tuple[list[Entr
 
 def _suffixed(slug: str, n: int) -> str:
     """`slug-n`, the slug cut so that the id stays within `MAX_NEW_ID`."""
-    return f"{slug[:MAX_NEW_ID - 1 - len(str(n))]}-{n}"
+    return f"{slug[: MAX_NEW_ID - 1 - len(str(n))]}-{n}"
 
 
 @dataclass(slots=True)
@@ -497,8 +523,9 @@ def _kept_changes(cand: Candidate, found: Entry, revived: bool) -> list[Change]:
     return changes
 
 
-def _candidate_entries(candidates: list[Candidate], found: list[Entry | None], revived: set[int],
-                       new_ids: _NewIds) -> tuple[list[Entry], list[Change]]:
+def _candidate_entries(
+    candidates: list[Candidate], found: list[Entry | None], revived: set[int], new_ids: _NewIds
+) -> tuple[list[Entry], list[Change]]:
     """The entry of every candidate, in order: its found entry brought up to date, or a new one."""
     entries: list[Entry] = []
     changes: list[Change] = []
@@ -523,14 +550,16 @@ def _left_over(reg: Registry, found: list[Entry | None]) -> tuple[list[Entry], l
 
 def _copy(reg: Registry) -> Registry:
     """A copy of `reg` whose entries (and their URL lists) may be changed without touching it."""
+
     def entry(e: Entry) -> Entry:
         return dataclasses.replace(e, old_urls=list(e.old_urls))
 
     return Registry([entry(e) for e in reg.questions], [entry(e) for e in reg.deleted])
 
 
-def assign(candidates: list[Candidate], reg: Registry | None, taken: set[str], path: str,
-           new_slug: Callable[[str], str]) -> tuple[list[Entry], Registry, list[Change], list[Diagnostic]]:
+def assign(
+    candidates: list[Candidate], reg: Registry | None, taken: set[str], path: str, new_slug: Callable[[str], str]
+) -> tuple[list[Entry], Registry, list[Change], list[Diagnostic]]:
     """Give every candidate its entry (found or new); return them, the new registry and the report.
 
     `taken` holds the page paths already used (index pages); every registered URL, current or

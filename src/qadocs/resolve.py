@@ -40,8 +40,9 @@ class Resolver:
 def missing_image_html(target: str, alt: str) -> str:
     """The visible placeholder for an image that is not in the repository."""
     label = f"图片缺失：{target}" + (f"（{alt}）" if alt else "")
-    return (f'<span class="qadocs-missing-image" role="img" aria-label="{html.escape(label)}">'
-            f"{html.escape(label)}</span>")
+    return (
+        f'<span class="qadocs-missing-image" role="img" aria-label="{html.escape(label)}">{html.escape(label)}</span>'
+    )
 
 
 def broken_link_html(text: str, target: str) -> str:
@@ -75,21 +76,21 @@ class _Line:
 
     def cut(self, span: Span) -> str:
         """The characters of `span`, as written."""
-        return self.text[span[0]:span[1]]
+        return self.text[span[0] : span[1]]
 
     def splice(self, start: int, end: int, refs: list[Ref]) -> str:
         """Characters [start, end) of the line with each of `refs` (inside them) rewritten."""
         parts: list[str] = []
         pos = start
         for ref in refs:
-            parts += [self.text[pos:ref.start], _REWRITE[ref.kind](self, ref)]
+            parts += [self.text[pos : ref.start], _REWRITE[ref.kind](self, ref)]
             pos = ref.end
         parts.append(self.text[pos:end])
         return "".join(parts)
 
     def replace_attr(self, ref: Ref, value: str) -> str:
         """The tag of `ref` with its attribute value replaced by `value`, quoted."""
-        return self.text[ref.start:ref.target[0]] + f'"{html.escape(value)}"' + self.text[ref.target[1]:ref.end]
+        return self.text[ref.start : ref.target[0]] + f'"{html.escape(value)}"' + self.text[ref.target[1] : ref.end]
 
 
 def _image(line: _Line, ref: Ref) -> str:
@@ -100,7 +101,7 @@ def _image(line: _Line, ref: Ref) -> str:
         return missing_image_html(unquote(target), line.cut(ref.text))
     alt = line.splice(*ref.text, ref.inner)
     if found.remote:
-        return f"![{alt}](<{target}>{title}){{: referrerpolicy=\"no-referrer\" }}"
+        return f'![{alt}](<{target}>{title}){{: referrerpolicy="no-referrer" }}'
     return f"![{alt}](<{found.url}>{title})"
 
 
@@ -112,7 +113,7 @@ def _link(line: _Line, ref: Ref) -> str:
     if href is None:
         return broken_link_html(text, target)
     if href == target:
-        return line.text[ref.start:ref.text[0]] + text + line.text[ref.text[1]:ref.end]
+        return line.text[ref.start : ref.text[0]] + text + line.text[ref.text[1] : ref.end]
     return f"[{text}](<{href}>{title})"
 
 
@@ -125,7 +126,7 @@ def _img_tag(line: _Line, ref: Ref) -> str:
         return missing_image_html(unquote(target), attr_value(alt.group(2)) if alt else "")
     new = line.replace_attr(ref, found.url)
     if found.remote and "referrerpolicy" not in tag.lower():
-        new = '<img referrerpolicy="no-referrer"' + new[len("<img"):]
+        new = '<img referrerpolicy="no-referrer"' + new[len("<img") :]
     return new
 
 

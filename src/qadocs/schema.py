@@ -65,8 +65,12 @@ class HomeMeta(TypedDict):
 
 
 PageMeta = QuestionMeta | ChapterMeta | SourceMeta | SectionMeta | HomeMeta
-META_BY_KIND: dict[str, type] = {"chapter": ChapterMeta, "source": SourceMeta, "section": SectionMeta,
-                                 "home": HomeMeta}  # a question page has no `kind`
+META_BY_KIND: dict[str, type] = {
+    "chapter": ChapterMeta,
+    "source": SourceMeta,
+    "section": SectionMeta,
+    "home": HomeMeta,
+}  # a question page has no `kind`
 
 
 class QuestionEntry(TypedDict):

@@ -19,7 +19,7 @@ EXHAUSTIVE_PAIRS = 200_000  # up to this many pairs, every pair is compared (exa
 def bigrams(title: str) -> set[str]:
     """The character bigrams of a title, case and white space folded."""
     text = "".join(title.lower().split())
-    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
+    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
 
 
 def candidate_pairs(left: Sequence[str], right: Sequence[str]) -> Iterator[tuple[int, int]]:

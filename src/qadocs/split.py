@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .lex import anchor_names, code_spans, inline_refs, is_link_line, md_heading, split_target
-from .model import Chapter, Diagnostic, Question, Source, TocLink
+from .model import Chapter, Diagnostic, Question, Severity, Source, TocLink
 from .outline import (
     Heading,
     Number,
@@ -57,7 +57,9 @@ Role = Literal["title", "chapter", "question", "text"]
 
 CHAPTER_TITLE_RE = re.compile(
     r"^\s*(第\s*[0-9一二三四五六七八九十百零〇两]{1,6}\s*(?:[章部篇节節卷編编讲講]|部分|单元|單元)|"
-    r"(?:part|chapter|section|unit|lecture)\s+[0-9ivxlc]+\b)|篇\s*$", re.IGNORECASE)
+    r"(?:part|chapter|section|unit|lecture)\s+[0-9ivxlc]+\b)|篇\s*$",
+    re.IGNORECASE,
+)
 TOC_TITLE_RE = re.compile(r"^(目录|目錄|table of contents|contents|toc)$", re.IGNORECASE)
 QUESTION_END_RE = re.compile(r"[？?][\s*_`:：]*$")
 LINK_TOC_MIN = 2  # link lines that make a table of contents without a title
@@ -94,15 +96,18 @@ def _toc_links(line: str) -> list[tuple[str, str]]:
     An image counts as one: a line that holds one is no list of anchors."""
     if not is_link_line(line):
         return []
-    found = [(line[r.text[0]:r.text[1]], split_target(line[r.target[0]:r.target[1]]))
-             for r in inline_refs(line, code_spans(line)) if r.kind in ("link", "image")]
+    found = [
+        (line[r.text[0] : r.text[1]], split_target(line[r.target[0] : r.target[1]]))
+        for r in inline_refs(line, code_spans(line))
+        if r.kind in ("link", "image")
+    ]
     if len(found) <= 1:  # one link: take everything between `](` and the last `)`
         body = line.strip()
         start = body.find("[")
         mid = body.find("](", start)
         if start < 0 or mid < 0:
             return []
-        found = [(body[start + 1:mid], body[mid + 2:body.rfind(")")].strip())]
+        found = [(body[start + 1 : mid], body[mid + 2 : body.rfind(")")].strip())]
     return found
 
 
@@ -147,8 +152,17 @@ def _find_toc(lines: list[str], outline: Outline, skip: set[int]) -> tuple[set[i
     start = next((h.index for h in outline.headings if _is_toc_title(h.text)), None)
     if start is None:  # a TOC titled by a plain line (`**目录**`) before the first heading
         first = min(heading_at, default=len(lines))
-        start = next((i for i in range(first) if i not in outline.code and lines[i].strip()
-                      and len(lines[i]) < TOC_TITLE_MAX and _is_toc_title(html_text(lines[i]))), None)
+        start = next(
+            (
+                i
+                for i in range(first)
+                if i not in outline.code
+                and lines[i].strip()
+                and len(lines[i]) < TOC_TITLE_MAX
+                and _is_toc_title(html_text(lines[i]))
+            ),
+            None,
+        )
     if start is not None:
         region, links = _toc_run(lines, start + 1, heading_at, False)
         return region | {start}, links
@@ -157,8 +171,10 @@ def _find_toc(lines: list[str], outline: Outline, skip: set[int]) -> tuple[set[i
     if headings and headings[0].kind == "md" and headings[0].level == 1:
         headings = headings[1:]
     stop = headings[0].index if headings else len(lines)
-    first_link = next((i for i in range(stop) if i not in outline.code and i not in skip
-                       and _is_internal_link_line(lines[i], True)), None)
+    first_link = next(
+        (i for i in range(stop) if i not in outline.code and i not in skip and _is_internal_link_line(lines[i], True)),
+        None,
+    )
     if first_link is None:
         return set(), []
     region, links = _toc_run(lines, first_link, heading_at, True)
@@ -318,8 +334,9 @@ class _Decider:
                 return "chapter" if 2 * asking > len(node.kids) else "question"
             return "question" if asking == 0 and ctx.mostly_answering(pos) else "chapter"
         numbered = ctx.mostly_numbered(pos)
-        restarts = ctx.after[pos] is not None and (ctx.before[pos] is None or _restarts(ctx.before[pos],
-                                                                                       ctx.after[pos]))
+        restarts = ctx.after[pos] is not None and (
+            ctx.before[pos] is None or _restarts(ctx.before[pos], ctx.after[pos])
+        )
         if number is None and numbered and restarts:
             return "chapter"
         if node.own or question_like(h) or (number is not None and numbered):
@@ -357,8 +374,15 @@ def _mark_sections(questions: list[Heading], lines: list[str]) -> set[int]:
 
 def _html_roles(headings: list[Heading], nodes: list[_Node], lines: list[str]) -> _Decider | None:
     """Roles for a file whose questions are numbered `<h1|h2|h3 id>` headings; None for other files."""
-    numbered = [h for h in headings if h.kind == "html" and h.level <= HTML_QUESTION_LEVEL_MAX and h.anchor is not None
-                and h.number is not None and h.number.scheme == "arabic"]
+    numbered = [
+        h
+        for h in headings
+        if h.kind == "html"
+        and h.level <= HTML_QUESTION_LEVEL_MAX
+        and h.anchor is not None
+        and h.number is not None
+        and h.number.scheme == "arabic"
+    ]
     if not numbered:
         return None
     sections = _mark_sections(numbered, lines)
@@ -404,8 +428,12 @@ def _placeholder(node: _Node, before: Heading | None, after: Heading | None, que
     h = node.h
     if h.kind != "md" or h.number is not None or node.own or chapter_like(h):
         return False
-    return (before is not None and after is not None and after.index in questions
-            and _continues(before.number, after.number))
+    return (
+        before is not None
+        and after is not None
+        and after.index in questions
+        and _continues(before.number, after.number)
+    )
 
 
 # -- layout ---------------------------------------------------------------------------------
@@ -432,9 +460,16 @@ def _layout(meta: dict[str, object], given: Layout, path: str) -> tuple[Layout, 
     value = layout_value(own.get("questions") if isinstance(own, dict) else None)
     if value is not None:
         return value, []
-    return given, [Diagnostic(path, 1, "warning", "layout-invalid",
-                              f"front matter `qadocs: {own!r}` is not understood; write `qadocs: {{questions: 3}}` "
-                              "(the heading level of the questions, 1 to 6) or `qadocs: {questions: page}`; ignored")]
+    return given, [
+        Diagnostic(
+            path,
+            1,
+            "warning",
+            "layout-invalid",
+            f"front matter `qadocs: {own!r}` is not understood; write `qadocs: {{questions: 3}}` "
+            "(the heading level of the questions, 1 to 6) or `qadocs: {questions: page}`; ignored",
+        )
+    ]
 
 
 def _level_roles(nodes: list[_Node], level: int) -> _Decider:
@@ -480,15 +515,37 @@ def _outline_diagnostics(outline: Outline, lines: list[str], path: str) -> list[
     diags: list[Diagnostic] = []
     start = outline.unclosed_fence
     if start is not None:
-        swallowed = [h for h in (html_heading(lines[k], k) for k in range(start + 1, len(lines)))
-                     if h is not None and h.number is not None and h.anchor is not None]
-        what = "; it swallows " + ", ".join(f"'{h.text}' (line {h.index + 1})" for h in swallowed[:SWALLOWED_SHOWN]) + (
-            f" and {len(swallowed) - SWALLOWED_SHOWN} more" if len(swallowed) > SWALLOWED_SHOWN else "") if swallowed else ""
-        diags.append(Diagnostic(path, start + 1, "error" if swallowed else "warning", "unclosed-fence",
-                                f"code fence is never closed; the rest of the file is read as code{what}"))
-    diags.extend(Diagnostic(path, i + 1, "warning", "heading-not-parsed",
-                            "looks like an HTML heading but is not one line `<hN id=\"…\">…</hN>`; "
-                            "it stays text inside the answer above") for i in outline.not_parsed)
+        swallowed = [
+            h
+            for h in (html_heading(lines[k], k) for k in range(start + 1, len(lines)))
+            if h is not None and h.number is not None and h.anchor is not None
+        ]
+        what = (
+            "; it swallows "
+            + ", ".join(f"'{h.text}' (line {h.index + 1})" for h in swallowed[:SWALLOWED_SHOWN])
+            + (f" and {len(swallowed) - SWALLOWED_SHOWN} more" if len(swallowed) > SWALLOWED_SHOWN else "")
+            if swallowed
+            else ""
+        )
+        diags.append(
+            Diagnostic(
+                path,
+                start + 1,
+                "error" if swallowed else "warning",
+                "unclosed-fence",
+                f"code fence is never closed; the rest of the file is read as code{what}",
+            )
+        )
+    diags.extend(
+        Diagnostic(
+            path,
+            i + 1,
+            "warning",
+            "heading-not-parsed",
+            'looks like an HTML heading but is not one line `<hN id="…">…</hN>`; it stays text inside the answer above',
+        )
+        for i in outline.not_parsed
+    )
     return diags
 
 
@@ -523,8 +580,11 @@ def _frame(lines: list[str], outline: Outline) -> _Frame:
     headings = [h for h in outline.headings if h.index not in toc]
     md_h1 = [h for h in headings if h.kind == "md" and h.level == 1]
     title = None
-    if (len(md_h1) == 1 and headings[0] is md_h1[0]
-            and all(not lines[k].strip() or k in toc or k in skip for k in range(md_h1[0].index))):
+    if (
+        len(md_h1) == 1
+        and headings[0] is md_h1[0]
+        and all(not lines[k].strip() or k in toc or k in skip for k in range(md_h1[0].index))
+    ):
         title = md_h1[0]
         headings = headings[1:]
     return _Frame(toc, toc_links, title, skip | toc | _lines_of(title), headings)
@@ -536,8 +596,7 @@ def _without_toc(frame: _Frame, outline: Outline) -> _Frame:
     if not frame.toc:
         return frame
     markers = set(outline.markers)
-    return _Frame(markers, [], frame.title, set(outline.meta_lines) | markers | _lines_of(frame.title),
-                  frame.headings)
+    return _Frame(markers, [], frame.title, set(outline.meta_lines) | markers | _lines_of(frame.title), frame.headings)
 
 
 def split_source(path: str, text: str, layout: Layout = None) -> Source:
@@ -555,17 +614,23 @@ def split_source(path: str, text: str, layout: Layout = None) -> Source:
     roles = decided.roles
     if "question" not in roles.values():
         roles, frame = {}, _without_toc(frame, outline)
-    source = Source(path=path, title=frame.title.text if frame.title else _stem(path),
-                    title_line=frame.title.index + 1 if frame.title else 0, toc_links=frame.toc_links,
-                    toc_lines=sorted(i + 1 for i in frame.toc), meta_lines=[i + 1 for i in outline.meta_lines],
-                    diagnostics=diags)
+    source = Source(
+        path=path,
+        title=frame.title.text if frame.title else _stem(path),
+        title_line=frame.title.index + 1 if frame.title else 0,
+        toc_links=frame.toc_links,
+        toc_lines=sorted(i + 1 for i in frame.toc),
+        meta_lines=[i + 1 for i in outline.meta_lines],
+        diagnostics=diags,
+    )
     reader = _Reader(lines, outline, frame.skip)
     structural = [pos for pos in range(len(nodes)) if roles.get(pos) in ("chapter", "question")]
     first = nodes[structural[0]].h.index if structural else len(lines)
     source.intro, source.intro_line = _segment(lines, 0, first, frame.skip)
     source.intro_anchors = reader.anchors(0, first)
-    source.chapters, source.questions = reader.parts(path, [nodes[pos] for pos in structural],
-                                                     [roles[pos] for pos in structural])
+    source.chapters, source.questions = reader.parts(
+        path, [nodes[pos] for pos in structural], [roles[pos] for pos in structural]
+    )
     source.diagnostics += _doubts(nodes, decided, roles, path, layout == "page")
     return source
 
@@ -601,17 +666,35 @@ class _Reader:
                 while stack and (stack[-1][0].level > h.level or (stack[-1][0].level == h.level and stack[-1][1])):
                     stack.pop()
                 anchor = h.anchor if h.anchor is not None else self.slugs[h.index] or h.text
-                questions.append(Question(
-                    number=h.number.text if h.number else "", title=h.title, heading=h.text, anchor=anchor,
-                    source=path, line=h.index + 1, chapter=stack[-1][0].index if stack else None, body=body,
-                    body_line=body_line, inner=inner))
+                questions.append(
+                    Question(
+                        number=h.number.text if h.number else "",
+                        title=h.title,
+                        heading=h.text,
+                        anchor=anchor,
+                        source=path,
+                        line=h.index + 1,
+                        chapter=stack[-1][0].index if stack else None,
+                        body=body,
+                        body_line=body_line,
+                        inner=inner,
+                    )
+                )
                 continue
             while stack and stack[-1][0].level >= h.level:
                 stack.pop()
-            chapter = Chapter(title=h.text, line=h.index + 1, level=h.level, anchor=h.anchor,
-                              titles=(*(c.title for c, _ in stack), h.text), intro=body,
-                              intro_line=body_line, index=len(chapters),
-                              parent=stack[-1][0].index if stack else None, inner=inner)
+            chapter = Chapter(
+                title=h.text,
+                line=h.index + 1,
+                level=h.level,
+                anchor=h.anchor,
+                titles=(*(c.title for c, _ in stack), h.text),
+                intro=body,
+                intro_line=body_line,
+                index=len(chapters),
+                parent=stack[-1][0].index if stack else None,
+                inner=inner,
+            )
             chapters.append(chapter)
             stack.append((chapter, bool(node.kids)))
         return chapters, questions
@@ -631,8 +714,9 @@ def _decide(nodes: list[_Node], lines: list[str], layout: Layout) -> _Decider:
     return decided
 
 
-def _inner_anchors(lines: list[str], start: int, stop: int, outline: Outline, slugs: dict[int, str],
-                   skip: set[int]) -> tuple[tuple[str, str, int], ...]:
+def _inner_anchors(
+    lines: list[str], start: int, stop: int, outline: Outline, slugs: dict[int, str], skip: set[int]
+) -> tuple[tuple[str, str, int], ...]:
     """(name, heading line or '', its line number or 0) of every anchor inside lines [start, stop): GitHub's slug of each
     markdown sub-heading (with the line it stands on, to give the page the same id), and each
     HTML `id` / `name`. Its cost is that of the lines (the headings are found by bisection)."""
@@ -648,46 +732,71 @@ def _inner_anchors(lines: list[str], start: int, stop: int, outline: Outline, sl
     return tuple(found)
 
 
-def _doubts(nodes: list[_Node], decided: _Decider, roles: dict[int, Role], path: str,
-            one_page: bool) -> list[Diagnostic]:
-    """Diagnostics for what the rules may have got wrong, each saying what to write instead."""
+def _note(path: str, h: Heading, code: str, message: str, severity: Severity = "warning") -> Diagnostic:
+    """A finding at heading `h`."""
+    return Diagnostic(path, h.index + 1, severity, code, message)
+
+
+def _question_doubts(nodes: list[_Node], roles: dict[int, Role], path: str, questions: list[int]) -> list[Diagnostic]:
+    """Questions whose number could not be read, and answers holding what look like questions."""
     diags: list[Diagnostic] = []
-    for pos in decided.placeholders:
-        h = nodes[pos].h
-        diags.append(Diagnostic(path, h.index + 1, "info", "heading-empty",
-                                f"heading '{h.text}' has nothing under it and stands among questions; "
-                                "kept as text of the page above, not as a chapter"))
-    for pos in decided.unnumbered:
-        h = nodes[pos].h
-        diags.append(Diagnostic(path, h.index + 1, "warning", "question-unnumbered",
-                                f"heading '{h.text}' has no number but stands among the questions; "
-                                "read as a question"))
-    questions = [pos for pos in sorted(roles) if roles[pos] == "question"]
     numbered = sum(nodes[pos].h.number is not None for pos in questions)
     for k, pos in enumerate(questions):
         h = nodes[pos].h
         if h.number is None and h.digits_glued and 2 * numbered > len(questions):
-            diags.append(Diagnostic(path, h.index + 1, "warning", "number-unclear",
-                                    f"heading '{h.text}' starts with digits that could not be told from its "
-                                    "title, so it is read as unnumbered; write the number apart "
-                                    f"('3. 3D…': a space or '.' after the number)"))
+            message = (
+                f"heading '{h.text}' starts with digits that could not be told from its title, so it is read "
+                "as unnumbered; write the number apart ('3. 3D…': a space or '.' after the number)"
+            )
+            diags.append(_note(path, h, "number-unclear", message))
         stop = questions[k + 1] if k + 1 < len(questions) else len(nodes)
         asking = [nodes[p].h for p in range(pos + 1, stop) if roles.get(p) == "text" and _asks(nodes[p].h, h)]
         if asking:
             first = asking[0]
-            diags.append(Diagnostic(
-                path, h.index + 1, "warning", "answer-has-questions",
+            message = (
                 f"the answer of '{h.text}' holds {len(asking)} sub-heading(s) that look like questions, "
                 f"first '{first.text}' (line {first.index + 1}); if they are questions, give the file "
-                f"`qadocs: {{questions: {first.level}}}` in its front matter (or a `layout` entry in mkdocs.yml)"))
+                f"`qadocs: {{questions: {first.level}}}` in its front matter (or a `layout` entry in mkdocs.yml)"
+            )
+            diags.append(_note(path, h, "answer-has-questions", message))
+    return diags
+
+
+def _doubts(
+    nodes: list[_Node], decided: _Decider, roles: dict[int, Role], path: str, one_page: bool
+) -> list[Diagnostic]:
+    """Diagnostics for what the rules may have got wrong, each saying what to write instead."""
+    diags = [
+        _note(
+            path,
+            nodes[pos].h,
+            "heading-empty",
+            f"heading '{nodes[pos].h.text}' has nothing under it and stands "
+            "among questions; kept as text of the page above, not as a chapter",
+            "info",
+        )
+        for pos in decided.placeholders
+    ]
+    diags += [
+        _note(
+            path,
+            nodes[pos].h,
+            "question-unnumbered",
+            f"heading '{nodes[pos].h.text}' has no number but stands among the questions; read as a question",
+        )
+        for pos in decided.unnumbered
+    ]
+    questions = [pos for pos in sorted(roles) if roles[pos] == "question"]
+    diags += _question_doubts(nodes, roles, path, questions)
     if not questions and not one_page:  # a file asked to be one page is one page
         asking_all = [n.h for n in nodes if question_like(n.h)]
         if len(asking_all) >= UNFOUND_QUESTIONS_MIN:
-            diags.append(Diagnostic(
-                path, asking_all[0].index + 1, "warning", "no-questions-found",
+            message = (
                 f"{len(asking_all)} headings end in ？ but no question was found, so the file is one page; "
                 f"if they are questions, give the file `qadocs: {{questions: {asking_all[0].level}}}` "
-                "in its front matter (or a `layout` entry in mkdocs.yml)"))
+                "in its front matter (or a `layout` entry in mkdocs.yml)"
+            )
+            diags.append(_note(path, asking_all[0], "no-questions-found", message))
     return diags
 
 
@@ -697,5 +806,10 @@ def _asks(sub: Heading, question: Heading) -> bool:
     if question_like(sub):
         return True
     a, b = sub.number, question.number
-    return (a is not None and b is not None and a.scheme == b.scheme == "arabic" and a.depth == b.depth > 1
-            and a.parts != b.parts)
+    return (
+        a is not None
+        and b is not None
+        and a.scheme == b.scheme == "arabic"
+        and a.depth == b.depth > 1
+        and a.parts != b.parts
+    )

@@ -107,15 +107,23 @@ def _repair(src: Source, text: str, fragment: str, children: Children, assigned:
     return None if best is None or tie else best[1]
 
 
-def _toc_target(src: Source, link: TocLink, found: _Anchors, children: Children,
-                assigned: Assigned) -> tuple[str, str | None, list[Diagnostic]]:
+def _toc_target(
+    src: Source, link: TocLink, found: _Anchors, children: Children, assigned: Assigned
+) -> tuple[str, str | None, list[Diagnostic]]:
     """(fragment, the target of one TOC link or None, diagnostics)."""
     diags: list[Diagnostic] = []
     path, hash_mark, fragment = link.target.partition("#")
     if not hash_mark:
         fragment, path = link.target, ""
-        diags.append(Diagnostic(src.path, link.line, "info", "toc-link-no-hash",
-                                f"TOC link '{link.target}' has no '#'; read as an anchor"))
+        diags.append(
+            Diagnostic(
+                src.path,
+                link.line,
+                "info",
+                "toc-link-no-hash",
+                f"TOC link '{link.target}' has no '#'; read as an anchor",
+            )
+        )
     own = not path or posixpath.normpath(posixpath.join(src.section, unquote(path))) == src.path
     if not own:
         return fragment, None, diags
@@ -123,12 +131,25 @@ def _toc_target(src: Source, link: TocLink, found: _Anchors, children: Children,
     if target is None:
         target = _repair(src, link.text, fragment, children, assigned)
         if target is not None:
-            diags.append(Diagnostic(
-                src.path, link.line, "warning", "toc-link-repaired",
-                f"TOC link '#{clean_fragment(fragment)}' names no heading; matched by number and title"))
+            diags.append(
+                Diagnostic(
+                    src.path,
+                    link.line,
+                    "warning",
+                    "toc-link-repaired",
+                    f"TOC link '#{clean_fragment(fragment)}' names no heading; matched by number and title",
+                )
+            )
     if target is None:
-        diags.append(Diagnostic(src.path, link.line, "warning", "toc-link-unresolved",
-                                f"TOC link '{link.target}' matches no question or chapter"))
+        diags.append(
+            Diagnostic(
+                src.path,
+                link.line,
+                "warning",
+                "toc-link-unresolved",
+                f"TOC link '{link.target}' matches no question or chapter",
+            )
+        )
     return fragment, target, diags
 
 
@@ -147,6 +168,10 @@ def index_targets(sources: list[Source], places: Places, assigned: Assigned, chi
             diags += link_diags
             if target is not None:
                 found[src.path].add([clean_fragment(fragment)], target)
-    return Targets({path: f.index for path, f in found.items()}, inner,
-                   {path: f.known for path, f in found.items()},
-                   {page_dir: tuple(forms) for page_dir, forms in page_anchors.items()}, tuple(diags))
+    return Targets(
+        {path: f.index for path, f in found.items()},
+        inner,
+        {path: f.known for path, f in found.items()},
+        {page_dir: tuple(forms) for page_dir, forms in page_anchors.items()},
+        tuple(diags),
+    )
