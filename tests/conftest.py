@@ -100,6 +100,15 @@ SLOW_TESTS = SUBPROCESS_TESTS | {
 UNMARKED_LIMIT = 1.0  # seconds (call phase) a test outside the slow tier may take
 
 
+def run_mkdocs(root: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build ARGS` in `root`, stdout and stderr captured apart. Material >= 9.7 prints an
+    end-of-life banner naming NO_MKDOCS_2_WARNING; it is no build warning, so it is turned off."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
+    return subprocess.run(
+        [str(MKDOCS), "build", *args], cwd=root, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

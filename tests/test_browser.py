@@ -13,6 +13,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from conftest import run_mkdocs
 from web import TIMEOUT_MS, Session, open_session, serve
 
 try:
@@ -183,10 +184,7 @@ PHONE_SOURCE = f"""# 手机测试
 @pytest.fixture(scope="module")
 def phone_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A one-source site, written by the test, built with the repo's mkdocs.yml (`--strict`)."""
-    import os
     import shutil
-    import subprocess
-    import sys
 
     repo = Path(__file__).resolve().parent.parent
     root = tmp_path_factory.mktemp("phone-site")
@@ -195,15 +193,7 @@ def phone_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "imgs").mkdir()
     (root / "build" / "docs").mkdir(parents=True)
     shutil.copy2(repo / "mkdocs.yml", root / "mkdocs.yml")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
-    proc = subprocess.run(
-        [str(Path(sys.executable).with_name("mkdocs")), "build", "--strict"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = run_mkdocs(root, "--strict", timeout=300)
     assert proc.returncode == 0, proc.stderr
     return root / "site"
 

@@ -14,10 +14,8 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urljoin
@@ -26,7 +24,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import MKDOCS, BuiltSite
+from conftest import BuiltSite, run_mkdocs
 from qadocs.build import generate
 from qadocs.errors import ContentError
 from qadocs.plan import Options
@@ -291,15 +289,7 @@ def test_every_kind_of_edit_in_the_built_site(built_site: BuiltSite, site_dir: P
         "e-rename-a-slug-by-hand",
     ):
         expected |= SCENARIOS[name][0](root)  # move before renumbering: it names the question by number
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run(
-        [str(MKDOCS), "build", "--strict", "-d", "site2"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    proc = run_mkdocs(root, "--strict", "-d", "site2")
     assert proc.returncode == 0, proc.stderr
     first, second = _questions(site_dir / "questions.json"), _questions(root / "site2" / "questions.json")
     notices = _check_every_url_lands(first, lambda url: land_built(root / "site2", url), expected)

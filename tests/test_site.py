@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import BuiltSite
+from conftest import BuiltSite, run_mkdocs
 
 EXPECTED_QUESTIONS = 131
 MATH_TITLE = "请简述视频扩散模型的去噪过程？"
@@ -360,10 +360,7 @@ def test_math_is_rendered_to_mathml(site_dir: Path, questions: list[dict[str, ob
 
 def test_links_resolve_without_directory_urls(tmp_path: Path) -> None:
     """Every page is an index.md, so links hold under `use_directory_urls: false` too."""
-    import os
     import shutil
-    import subprocess
-    import sys
 
     repo = Path(__file__).resolve().parent.parent
     root = tmp_path / "repo"
@@ -372,14 +369,7 @@ def test_links_resolve_without_directory_urls(tmp_path: Path) -> None:
     (root / "build" / "docs").mkdir(parents=True)
     config = (repo / "mkdocs.yml").read_text(encoding="utf-8")
     (root / "mkdocs.yml").write_text(config + "\nuse_directory_urls: false\n", encoding="utf-8")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run(
-        [str(Path(sys.executable).with_name("mkdocs")), "build", "--strict"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    proc = run_mkdocs(root, "--strict")
     assert proc.returncode == 0, proc.stderr
     pages = sorted((root / "site").rglob("*.html"))
     checked, offenders = broken_internal_links(root / "site", pages)
