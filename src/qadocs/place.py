@@ -154,8 +154,7 @@ class Assigned:
 
 
 def _chapter_title(src: Source, chapter: int | None) -> str | None:
-    chapters: list[Chapter] = src.chapters
-    return chapters[chapter].title if chapter is not None else None
+    return src.chapters[chapter].title if chapter is not None else None
 
 
 def assign_pages(places: Places, sources: list[Source], registry: Registry | None, registry_path: str) -> Assigned:

@@ -642,7 +642,7 @@ class _Reader:
     lines: list[str]
     outline: Outline
     skip: set[int]
-    slugs: dict[int, str] = field(default_factory=dict)  # 0-based heading line -> GitHub's anchor
+    slugs: dict[int, str] = field(init=False)  # 0-based heading line -> GitHub's anchor
 
     def __post_init__(self) -> None:
         headings = self.outline.headings
