@@ -48,6 +48,7 @@ SLOW_FIXTURES = frozenset(
 SLOW_MODULES = frozenset(
     {
         "test_serve.py",  # `mkdocs serve` and `mkdocs build` subprocesses
+        "test_cache.py",  # `mkdocs build` subprocesses, cached and not
         "test_lint.py",  # ruff and mypy --strict over the package (mypy alone takes seconds)
         "test_browser.py",  # chromium (through the `browser` fixture too)
     }

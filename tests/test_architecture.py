@@ -31,6 +31,8 @@ STAGES = [
     "build",
     "cli",
     "config",
+    "sidebar",
+    "prebuild",
     "plugin",
 ]
 # Shared building blocks: they import only each other, never a stage.

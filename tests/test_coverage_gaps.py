@@ -83,7 +83,7 @@ def test_plugin_hooks_in_a_real_build(tmp_path: Path, caplog: pytest.LogCaptureF
     assert (root / "content" / REGISTRY_NAME).is_file()  # a build writes the registry
 
 
-def test_serve_watches_content_and_imgs(tmp_path: Path) -> None:
+def test_serve_watches_content_and_imgs_not_the_generated_pages(tmp_path: Path) -> None:
     root = _repo(tmp_path / "repo")
     config, plugin = _plugin(root, "serve")
 
@@ -94,11 +94,15 @@ def test_serve_watches_content_and_imgs(tmp_path: Path) -> None:
         def watch(self, path: str) -> None:
             self.watched.append(path)
 
+        def unwatch(self, path: str) -> None:
+            self.watched.remove(path)
+
     server = Server()
+    server.watch(config.docs_dir)  # MkDocs watches the docs dir before plugins see the server
     assert plugin.on_serve(server, config, None) is server
     assert server.watched == [str((root / "content").resolve()), str((root / "imgs").resolve())]
     shutil.rmtree(root / "imgs")
-    server.watched.clear()
+    server.watched = [config.docs_dir]
     plugin.on_serve(server, config, None)
     assert server.watched == [str((root / "content").resolve())]  # no imgs/: nothing to watch there
 

@@ -14,6 +14,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 PAGE = "ai-shipin-jichu/qing-jianshu-shipin-kuosan-moxing-de-qu-zao/"
+NEIGHBOUR_TITLE = "视频扩散模型在处理时间动态方面有哪些主要方法"  # the next question: in PAGE's sidebar and footer
 
 
 def _free_port() -> int:
@@ -39,6 +40,19 @@ def _wait_for(predicate, seconds: float) -> bool:  # type: ignore[no-untyped-def
     return False
 
 
+def _builds_settle(log: Path) -> int:
+    """The number of builds so far, once none has started for 3 s (a follow-up build triggered by
+    the generated files would start within a second of the one before)."""
+    count = log.read_text(encoding="utf-8").count("Building documentation")
+    quiet_since = time.monotonic()
+    while time.monotonic() - quiet_since < 3:
+        time.sleep(0.2)
+        now = log.read_text(encoding="utf-8").count("Building documentation")
+        if now != count:
+            count, quiet_since = now, time.monotonic()
+    return count
+
+
 def test_serve_rebuilds_on_content_change_and_settles(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     shutil.copytree(REPO / "content", root / "content")
@@ -50,7 +64,7 @@ def test_serve_rebuilds_on_content_change_and_settles(tmp_path: Path) -> None:
     log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     proc = subprocess.Popen(
-        [str(MKDOCS), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [str(MKDOCS), "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],  # as `make serve`
         cwd=root,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -59,6 +73,8 @@ def test_serve_rebuilds_on_content_change_and_settles(tmp_path: Path) -> None:
     base = f"http://127.0.0.1:{port}/"
     try:
         assert _wait_for(lambda: "去噪过程" in _get(base + PAGE), 90), "serve never came up"
+        registry = root / "content" / "qadocs-registry.yml"
+        registry_before = registry.read_bytes()
         source = root / "content" / "AI视频基础" / "AI视频基础知识.md"
         text = source.read_text(encoding="utf-8")
         source.write_text(
@@ -66,18 +82,23 @@ def test_serve_rebuilds_on_content_change_and_settles(tmp_path: Path) -> None:
             encoding="utf-8",
         )
         assert _wait_for(lambda: "马尔可夫链（已修改）" in _get(base + PAGE), 60), "page not regenerated"
+        assert _builds_settle(Path(log.name)) == 2, "one edit, one build after the first"
+        # a retitled question: its neighbour's sidebar and footer show the new title (dirty builds
+        # rebuild the pages whose navigation changed, not only the edited one)
+        before = source.read_text(encoding="utf-8")
+        title = NEIGHBOUR_TITLE
+        assert title in _get(base + PAGE) and before.count(title) >= 1
+        source.write_text(before.replace(title, title + "（改名）"), encoding="utf-8")
+        assert _wait_for(lambda: title + "（改名）" in _get(base + PAGE), 60), "neighbour's navigation is stale"
+        assert _builds_settle(Path(log.name)) == 3
+        assert registry.read_bytes() == registry_before, "serve wrote the registry"
         # an image added under the top-level imgs/ replaces the placeholder on the next build
         dit_page = base + "ai-shipin-jichu/shenme-dit-moxing/"
         assert "qadocs-missing-image" in _get(dit_page)
         (root / "imgs" / "DiT核心思想.png").write_bytes(b"\x89PNG\r\n\x1a\n")
         assert _wait_for(lambda: "qadocs-missing-image" not in _get(dit_page), 60), "imgs/ change not picked up"
         assert "DiT%E6%A0%B8%E5%BF%83%E6%80%9D%E6%83%B3.png" in _get(dit_page)
-        time.sleep(4)  # let any follow-up rebuild triggered by the generated files start
-        builds = log.name and Path(log.name).read_text(encoding="utf-8").count("Building documentation")
-        time.sleep(6)
-        later = Path(log.name).read_text(encoding="utf-8").count("Building documentation")
-        assert later == builds, "serve keeps rebuilding: generated files trigger new builds"
-        assert builds <= 5, f"{builds} builds for two changes"
+        assert _builds_settle(Path(log.name)) == 4, "serve keeps rebuilding: generated files trigger new builds"
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,17 @@ from .build import generate, layout_rules, shown_from_root
 from .config import QadocsConfig
 from .errors import ContentError, QadocsError
 from .options import Options
+from .prebuild import (
+    KNOWN_PLUGINS,
+    TEMPLATES_DIR,
+    PageCache,
+    Prebuilder,
+    tree_stamp,
+    use_kept_entries,
+    worker_count,
+)
 from .sanitize import content_id
+from .sidebar import mark_positions, page_view, prunes, view_fingerprint
 from .split import Layout
 
 log = logging.getLogger("mkdocs.plugins.qadocs")
@@ -30,72 +43,78 @@ log = logging.getLogger("mkdocs.plugins.qadocs")
 class QadocsPlugin(BasePlugin[QadocsConfig]):
     """Runs qadocs on `content_dir` and writes the pages into MkDocs' `docs_dir`."""
 
-    def _options(self, config: MkDocsConfig) -> Options:
-        root = Path(config.config_file_path or ".").resolve().parent
-        return Options(
-            repo_root=root,
-            content_dir=(root / self.config.content_dir).resolve(),
-            imgs_dir=(root / self.config.imgs_dir).resolve(),
-            base_url=urlsplit(config.site_url or "/").path or "/",
-            missing_images=self.config.missing_images,  # type: ignore[arg-type]
-            layout=self._layout(),
-        )
-
-    def _layout(self) -> tuple[tuple[str, Layout], ...]:
-        try:
-            return layout_rules(self.config.layout, "plugins: qadocs: layout")
-        except QadocsError as exc:
-            raise PluginError(f"qadocs: {exc}") from exc
+    cache: PageCache | None = None  # open from `on_config` to the end of the build
+    prebuilder: Prebuilder | None = None  # from `on_nav` to the end of the build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Remember the command: `mkdocs serve` previews and never writes the registry."""
+        """Remember the command (`mkdocs serve` previews and never writes the registry) and whether
+        builds are dirty (only pages newer than their output are rebuilt)."""
         self.command = command
+        self.dirty = dirty
+        self.views: dict[str, str] = {}
 
     # Priority 100: generate before other plugins look at the config or nav.
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Generate the pages, log every diagnostic once, and set the nav."""
-        opts = self._options(config)
+        opts = plugin_options(config, self.config)
         out = Path(config.docs_dir).resolve()
         if not opts.content_dir.is_dir():
             raise PluginError(
                 f"qadocs: content_dir {opts.content_dir} does not exist; "
                 "set `plugins: - qadocs: {content_dir: content}`"
             )
-        try:
-            result = generate(opts, out, write_registry=getattr(self, "command", "build") != "serve")
-        except ContentError as exc:
-            raise PluginError(f"qadocs: {shown_from_root([exc.diagnostic], opts)[0].render()}") from exc
-        except QadocsError as exc:
-            raise PluginError(f"qadocs: {exc}; set `docs_dir: build/docs` and `content_dir: content`") from exc
-        for diag in shown_from_root(result.diagnostics, opts):
-            # qadocs errors are MkDocs warnings, so `mkdocs build --strict` fails on them.
-            log.log(logging.WARNING if diag.severity == "error" else logging.INFO, diag.render())
-        for change in result.plan.changes:
-            log.info("qadocs registry: " + change.render())
-        stats = result.stats
-        assert stats is not None
-        log.info(
-            f"qadocs: {len(result.sources)} sources, {len(result.plan.questions)} questions "
-            f"({stats.written} files written, {stats.removed} removed) in {result.seconds:.2f}s"
-        )
-        config.nav = result.plan.nav
+        self.cache = open_cache(config, self.config)
+        stamp = generation_stamp(opts, out, self._writes_registry())
+        kept = self.cache.get_run("generate", stamp) if self.cache is not None else None
+        if kept is None:
+            kept = run_generate(opts, out, self._writes_registry())
+            if self.cache is not None:
+                self.cache.put_run("generate", generation_stamp(opts, out, self._writes_registry()), kept)
+        else:
+            kept["lines"][-1][1] += " (unchanged since the last build: nothing regenerated)"
+        for level, line in kept["lines"]:
+            log.log(level, line)
+        config.nav = kept["nav"]
         ensure_extensions(config.markdown_extensions, config.mdx_configs)
+        if str(TEMPLATES_DIR) not in config.theme.dirs:
+            config.theme.dirs.append(str(TEMPLATES_DIR))  # the template of pages built ahead
         return config
 
     on_config.mkdocs_priority = 100  # type: ignore[attr-defined]
 
+    def _writes_registry(self) -> bool:
+        return getattr(self, "command", "build") != "serve"
+
+    # Priority -100: last, once the navigation is final; pages are built ahead from it.
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         """Nav titles are HTML text already (escaped by qadocs): mark them so, or Material's `| e`
-        would escape them twice in its labels."""
+        would escape them twice in its labels. Then build pages ahead (`qadocs.prebuild`)."""
         for item in _walk(nav.items):
             if isinstance(item.title, str):
                 item.title = Markup(item.title)
+        mark_positions(nav)
+        dirty = getattr(self, "dirty", False)
+        if dirty:
+            self.views = touch_changed_views(nav, self.views)
+        self.prebuilder = make_prebuilder(config, self.cache, self.config.jobs)
+        if self.prebuilder is not None:
+            start = time.perf_counter()
+            built = self.prebuilder.prepare(config, files, nav, dirty)
+            use_kept_entries(config, self.prebuilder)
+            log.info(
+                f"qadocs: {built} pages built, {len(self.prebuilder.keys) - built} taken from the cache "
+                f"({self.prebuilder.workers} processes, {time.perf_counter() - start:.2f}s)"
+            )
         return nav
+
+    on_nav.mkdocs_priority = -100  # type: ignore[attr-defined]
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """The front-matter title is HTML text already (escaped by qadocs); mark it so."""
         if isinstance(page.meta.get("title"), str):
             page.meta["title"] = Markup(page.meta["title"])
+        if self.prebuilder is not None:
+            self.prebuilder.take_over(page, files)
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -105,9 +124,36 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
             item.id = content_id(item.id)
         return html
 
+    def on_page_context(self, context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+        """Give the theme this page's own view of the navigation: bounded, whatever the collection's
+        size (`qadocs.sidebar`); for a page built ahead, its kept output."""
+        body = self.prebuilder.part(page, "body") if self.prebuilder is not None else None
+        if body is not None:
+            context["qadocs_output"] = Markup(body["output"])
+        else:
+            context["nav"] = page_view(nav, page, prunes(config.theme.get("features") or []))
+        return context
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Keep the cache to this site's pages (a dirty build saw only some of them)."""
+        self._close(complete=not getattr(self, "dirty", False))
+
+    def on_build_error(self, error: Exception) -> None:
+        """Close the cache; what was kept stays valid (every record is whole)."""
+        self._close(complete=False)
+
+    def _close(self, complete: bool) -> None:
+        if self.prebuilder is not None:
+            self.prebuilder.finish(complete)
+        if self.cache is not None:
+            self.cache.close()
+        self.prebuilder = self.cache = None
+
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
-        """Rebuild when a source or an image changes, not only when the generated pages do."""
-        opts = self._options(config)
+        """Rebuild when a source or an image changes. The docs dir is qadocs' output, written by
+        the build itself: watching it would start a second build after each one."""
+        server.unwatch(config.docs_dir)
+        opts = plugin_options(config, self.config)
         for path in (opts.content_dir, opts.imgs_dir):
             if path.is_dir():
                 server.watch(str(path))
@@ -160,6 +206,93 @@ def ensure_extensions(names: list[str], configs: dict[str, Any]) -> None:
     while "qadocs.sanitize" in names:
         names.remove("qadocs.sanitize")
     names.append("qadocs.sanitize")
+
+
+def plugin_options(config: MkDocsConfig, options: QadocsConfig) -> Options:
+    """The core's options from MkDocs' configuration and the plugin's."""
+    root = Path(config.config_file_path or ".").resolve().parent
+    return Options(
+        repo_root=root,
+        content_dir=(root / options.content_dir).resolve(),
+        imgs_dir=(root / options.imgs_dir).resolve(),
+        base_url=urlsplit(config.site_url or "/").path or "/",
+        missing_images=options.missing_images,  # type: ignore[arg-type]
+        layout=_layout(options),
+    )
+
+
+def _layout(options: QadocsConfig) -> tuple[tuple[str, Layout], ...]:
+    try:
+        return layout_rules(options.layout, "plugins: qadocs: layout")
+    except QadocsError as exc:
+        raise PluginError(f"qadocs: {exc}") from exc
+
+
+def make_prebuilder(config: MkDocsConfig, cache: PageCache | None, jobs: int) -> Prebuilder | None:
+    """Pages are built ahead when the cache is on and every plugin is known (`qadocs.prebuild`)."""
+    if cache is None:
+        return None
+    unknown = sorted(set(config.plugins) - KNOWN_PLUGINS)
+    if unknown:
+        log.info(f"qadocs: pages not built ahead: the plugin(s) {', '.join(unknown)} may change pages unseen")
+        return None
+    return Prebuilder(cache, worker_count(jobs))
+
+
+def run_generate(opts: Options, out: Path, write_registry: bool) -> dict[str, Any]:
+    """Run qadocs; the nav and the log lines to show (diagnostics, registry changes, summary)."""
+    try:
+        result = generate(opts, out, write_registry=write_registry)
+    except ContentError as exc:
+        raise PluginError(f"qadocs: {shown_from_root([exc.diagnostic], opts)[0].render()}") from exc
+    except QadocsError as exc:
+        raise PluginError(f"qadocs: {exc}; set `docs_dir: build/docs` and `content_dir: content`") from exc
+    # qadocs errors are MkDocs warnings, so `mkdocs build --strict` fails on them.
+    lines = [
+        [logging.WARNING if diag.severity == "error" else logging.INFO, diag.render()]
+        for diag in shown_from_root(result.diagnostics, opts)
+    ]
+    lines += [[logging.INFO, "qadocs registry: " + change.render()] for change in result.plan.changes]
+    stats = result.stats
+    assert stats is not None
+    summary = (
+        f"qadocs: {len(result.sources)} sources, {len(result.plan.questions)} questions "
+        f"({stats.written} files written, {stats.removed} removed) in {result.seconds:.2f}s"
+    )
+    return {"nav": result.plan.nav, "lines": [*lines, [logging.INFO, summary]]}
+
+
+def open_cache(config: MkDocsConfig, options: QadocsConfig) -> PageCache | None:
+    """The cache file, inside the repository (None: `cache: false`)."""
+    if not options.cache:
+        return None
+    root = Path(config.config_file_path or ".").resolve().parent
+    folder = (root / options.cache_dir).resolve()
+    if not folder.is_relative_to(root):
+        raise PluginError(f"qadocs: cache_dir {options.cache_dir!r} is outside the repository")
+    return PageCache(folder / "pages.sqlite")
+
+
+def generation_stamp(opts: Options, out: Path, write_registry: bool) -> str:
+    """Everything `generate` reads and writes: when it is as it was after the last run, the run
+    would change nothing (the sources, images, generated pages and qadocs' code are as they were)."""
+    parts = [repr(opts), str(out), str(write_registry)]
+    parts += [tree_stamp(folder) for folder in (opts.content_dir, opts.imgs_dir, out, Path(__file__).resolve().parent)]
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def touch_changed_views(nav: Navigation, before: dict[str, str]) -> dict[str, str]:
+    """In a dirty build MkDocs rebuilds only pages whose source is newer than their output. A page
+    whose sidebar, breadcrumbs or neighbours changed (a title edited, a question added) is touched
+    so it is rebuilt too; `before` holds the fingerprints of the previous build (empty: the first
+    build, which builds every page). Returns this build's fingerprints."""
+    stamps: dict[int, str] = {}
+    now = {page.file.src_uri: view_fingerprint(page, stamps) for page in nav.pages}
+    if before:
+        for page in nav.pages:
+            if before.get(page.file.src_uri) != now[page.file.src_uri] and page.file.abs_src_path:
+                os.utime(page.file.abs_src_path)
+    return now
 
 
 def _walk(items: list[Any]) -> Iterator[Any]:

@@ -1,0 +1,454 @@
+"""Build pages ahead of MkDocs' loop: on both cores, and from a persistent cache.
+
+MkDocs renders each page's markdown and then its template, one page after the other, on one
+core. Before that loop starts (the `nav` event, when every page and the navigation are known),
+qadocs builds each page exactly as the loop would (the same plugin events, the same template,
+the same context) and keeps the result under a key made of everything the page's bytes depend
+on: the page's markdown and front matter, the rendering configuration (mkdocs.yml, the versions
+of every renderer, qadocs' own code, the theme's templates), the page's sidebar, breadcrumbs and
+neighbours (`sidebar.view_fingerprint`), and which files its links point at. Pages missing from
+the cache are built in worker processes (forked, so they share the loaded configuration); the
+loop then only writes each page's kept output, and the search index gets the page's kept
+entries. A warm rebuild of an unchanged collection renders nothing.
+
+This is sound only when every plugin is one whose page events are known (`KNOWN_PLUGINS`): any
+other plugin might change pages from data the key does not see (a git date, say), and then the
+cache is off and MkDocs builds as usual. `cache: false` turns it off too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import logging
+import multiprocessing
+import os
+import posixpath
+import re
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import get_context
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from .sidebar import view_fingerprint
+
+CACHE_FORMAT = 1  # bump when a record's shape changes
+KNOWN_PLUGINS = {"qadocs", "search", "material/search"}
+PREBUILD_MIN = 24  # fewer pages to build than this: built in this process (a fork costs more)
+CHUNK = 16  # pages per task handed to a worker
+TEMPLATE = "qadocs-prebuilt.html"  # the loop's template for a page built ahead: its kept output
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+RENDERERS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pygments", "nh3", "jieba", "latex2mathml")
+# Relative link and image targets in a page's markdown (MkDocs resolves them against the files).
+_TARGET_RE = re.compile(r"""(?:\]\(<?|(?:src|href)=["'])([^)>"'\s#?]+)""")
+
+log = logging.getLogger("mkdocs.plugins.qadocs")
+
+
+class PageCache:
+    """Kept pages in one SQLite file, keyed by hex digest. A page's record is two JSON values
+    (never pickle: the file is data and is read as data): `meta`, what rendering found (small),
+    and `body`, the output and search entries (compressed). A damaged file is started afresh."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        try:
+            self.db = self._open()
+        except sqlite3.DatabaseError:
+            path.unlink(missing_ok=True)
+            self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=60)
+        db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, meta BLOB NOT NULL, body BLOB NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS runs (name TEXT PRIMARY KEY, stamp TEXT NOT NULL, value BLOB NOT NULL)")
+        db.execute("SELECT count(*) FROM pages").fetchone()
+        db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY)")
+        return db
+
+    def get_run(self, name: str, stamp: str) -> dict[str, Any] | None:
+        """What the last run of `name` kept, if its inputs had this `stamp`."""
+        row = self.db.execute("SELECT stamp, value FROM runs WHERE name = ?", (name,)).fetchone()
+        if row is None or row[0] != stamp:
+            return None
+        try:
+            value = json.loads(zlib.decompress(row[1]))
+        except (zlib.error, ValueError):
+            return None
+        return value if isinstance(value, dict) else None
+
+    def put_run(self, name: str, stamp: str, value: dict[str, Any]) -> None:
+        """Keep what a run of `name` produced from inputs with this `stamp` (replacing the last)."""
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO runs VALUES (?, ?, ?)", (name, stamp, zlib.compress(_json(value), 1))
+            )
+
+    def get(self, key: str, part: str) -> dict[str, Any] | None:
+        """The `meta` or `body` kept under `key`, or None (also when it does not decode)."""
+        column = "meta" if part == "meta" else "body"
+        row = self.db.execute(f"SELECT {column} FROM pages WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            value = json.loads(row[0] if part == "meta" else zlib.decompress(row[0]))
+        except (zlib.error, ValueError):
+            return None
+        return value if isinstance(value, dict) else None
+
+    def _want(self, keys: Iterable[str]) -> None:
+        self.db.execute("DELETE FROM wanted")
+        self.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in keys))
+
+    def have(self, keys: Iterable[str]) -> set[str]:
+        """Which of `keys` are kept."""
+        with self.db:
+            self._want(keys)
+            rows = self.db.execute("SELECT pages.key FROM pages JOIN wanted ON pages.key = wanted.key").fetchall()
+        return {row[0] for row in rows}
+
+    def put_many(self, items: Iterable[tuple[str, bytes, bytes]]) -> None:
+        """Keep each (key, meta, body) as `pack` made them; one transaction."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)", items)
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Forget every record not in `keys` (after a full build: the cache holds one site)."""
+        with self.db:
+            self._want(keys)
+            self.db.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM wanted)")
+
+    def close(self) -> None:
+        """Close the file (a worker never uses the parent's connection)."""
+        self.db.close()
+
+
+def pack(record: dict[str, Any]) -> tuple[bytes, bytes]:
+    """A record as stored: (meta, body), compact JSON, the body compressed fast."""
+    body = {"output": record.pop("output"), "entries": record.pop("entries")}
+    return _json(record), zlib.compress(_json(body), 1)
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def config_fingerprint(config: MkDocsConfig) -> str:
+    """Everything but the page itself that decides a page's bytes: mkdocs.yml as written, the
+    configuration as resolved (command-line overrides, plugins' additions), the versions of the
+    renderers, qadocs' own code and the theme's templates."""
+    digest = hashlib.sha256(f"qadocs-cache {CACHE_FORMAT}\0".encode())
+    for name in RENDERERS:
+        try:
+            digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name}=none\0".encode())
+    if config.config_file_path and os.path.isfile(config.config_file_path):
+        digest.update(Path(config.config_file_path).read_bytes())
+    digest.update(_canonical(config).encode("utf-8", "surrogatepass"))
+    for folder in (Path(__file__).resolve().parent, *map(Path, config.theme.dirs)):
+        digest.update(tree_stamp(folder).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+_VOLATILE = {"nav", "site_dir", "docs_dir", "config_file_path", "watch", "dev_addr", "strict"}
+
+
+def _canonical(config: MkDocsConfig) -> str:
+    data = {key: value for key, value in config.items() if key not in _VOLATILE and not key.startswith("_")}
+    data["plugins"] = {name: dict(plugin.config) for name, plugin in config.plugins.items()}
+    data["theme"] = {"name": config.theme.name, **dict(config.theme.items())}
+    return json.dumps(data, sort_keys=True, default=_describe, ensure_ascii=False)
+
+
+def _describe(value: Any) -> Any:
+    """A stable stand-in for what JSON cannot hold: functions by name, containers by content."""
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(map(repr, value))
+    if callable(value):
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
+    if hasattr(value, "items"):
+        return dict(value.items())
+    return type(value).__name__
+
+
+def tree_stamp(folder: Path) -> str:
+    """Names, sizes and modification times of the files under `folder` (templates, code, the
+    sources and the pages generated from them)."""
+    parts = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            stat = path.stat()
+            parts.append(f"{path.relative_to(folder)}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    return "\1".join(parts)
+
+
+def page_key(base: str, page: Page, files: Files, stamps: dict[int, str]) -> str:
+    """The cache key of `page` (read already): see the module doc."""
+    digest = hashlib.sha256(base.encode())
+    digest.update(page.file.src_uri.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(
+        json.dumps(page.meta, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    )
+    digest.update((page.markdown or "").encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(view_fingerprint(page, stamps).encode())
+    for target in sorted(set(_targets(page))):
+        digest.update(f"{target}\0{files.get_file_from_path(target) is not None}\1".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _targets(page: Page) -> Iterator[str]:
+    """Relative targets of the page's links and images, as paths in the docs dir."""
+    folder = posixpath.dirname(page.file.src_uri)
+    for match in _TARGET_RE.finditer(page.markdown or ""):
+        target = match.group(1)
+        if "://" not in target and not target.startswith(("/", "mailto:", "data:")):
+            yield posixpath.normpath(posixpath.join(folder, target))
+
+
+class _Capture(logging.Handler):
+    """Holds the log records a page's build emits, to emit them again whenever the page is used."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+class Job:
+    """What a page's build needs, shared with forked workers (copied at the fork, never sent)."""
+
+    def __init__(self, config: MkDocsConfig, files: Files, nav: Navigation, pages: list[Page]) -> None:
+        self.config, self.files, self.nav, self.pages = config, files, nav, pages
+        self.doc_files = files.documentation_pages()
+        self.env: Any = None
+
+
+_JOB: Job | None = None  # set in the parent just before the fork
+
+
+def build_page(job: Job, page: Page) -> dict[str, Any]:
+    """Build `page` as MkDocs' loop does (`_populate_page` then `_build_page`, without the write)
+    and return what the loop needs later: the output, the title and anchors the render found,
+    the page's search entries and its log records."""
+    config, files, nav = job.config, job.files, job.nav
+    if job.env is None:
+        job.env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
+    index = _search_index(config)
+    before = len(index.entries) if index is not None else 0
+    capture, mkdocs_log = _Capture(), logging.getLogger("mkdocs")
+    handlers, mkdocs_log.handlers = mkdocs_log.handlers, [capture]
+    try:
+        config._current_page = page
+        page = config.plugins.on_pre_page(page, config=config, files=files)
+        page.markdown = config.plugins.on_page_markdown(page.markdown or "", page=page, config=config, files=files)
+        page.render(config, files)
+        page.content = config.plugins.on_page_content(page.content or "", page=page, config=config, files=files)
+        page.active = True
+        context = get_context(nav, job.doc_files, config, page)
+        template = job.env.get_template(page.meta.get("template", "main.html"))
+        context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+        output = config.plugins.on_post_page(template.render(context), page=page, config=config)
+    finally:
+        page.active = False
+        config._current_page = None
+        mkdocs_log.handlers = handlers
+    entries = index.entries[before:] if index is not None else []
+    if index is not None:
+        del index.entries[before:]
+    links = {file.src_uri: anchors for file, anchors in (page.links_to_anchors or {}).items()}
+    return {
+        "output": output,
+        "title": page._title_from_render,
+        "anchors": sorted(page.present_anchor_ids or ()),
+        "links": links,
+        "entries": entries,
+        "logs": capture.records,
+    }
+
+
+def _search_index(config: MkDocsConfig) -> Any:
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    return getattr(plugin, "search_index", None)
+
+
+def _build_share(share: list[tuple[int, str]]) -> list[tuple[str, tuple[bytes, bytes] | None]]:
+    """In a worker: build the pages at these indexes; (key, packed record), or None on an error
+    (that page is left to MkDocs' loop, which reports it as it always does)."""
+    assert _JOB is not None
+    done: list[tuple[str, tuple[bytes, bytes] | None]] = []
+    for number, key in share:
+        try:
+            done.append((key, pack(build_page(_JOB, _JOB.pages[number]))))
+        except Exception:
+            done.append((key, None))
+    return done
+
+
+def build_missing(
+    job: Job, missing: list[tuple[int, str]], workers: int
+) -> Iterator[tuple[str, tuple[bytes, bytes] | None]]:
+    """Build the pages at `missing` (index in job.pages, key): in `workers` forked processes
+    when there are enough of them, else here."""
+    global _JOB
+    if workers < 2 or len(missing) < PREBUILD_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        _JOB = job
+        yield from _build_share(missing)
+        return
+    _JOB = job
+    shares = [missing[i : i + CHUNK] for i in range(0, len(missing), CHUNK)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for done in pool.imap_unordered(_build_share, shares):
+            yield from done
+    _JOB = None
+
+
+def worker_count(jobs: int) -> int:
+    """`jobs` from the configuration, or (0) the cores this process may use."""
+    if jobs > 0:
+        return jobs
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+SEGMENT_MEMO_MAX = 200  # texts up to this length have their jieba segmentation kept (titles)
+
+
+class Prebuilder:
+    """The build's side of it: which pages were built ahead (`keys`), and giving MkDocs' loop their
+    kept state. Inactive until `prepare` is done, so building ahead runs the real events."""
+
+    def __init__(self, cache: PageCache, workers: int) -> None:
+        self.cache = cache
+        self.workers = workers
+        self.keys: dict[str, str] = {}  # src_uri → key, for the pages the loop takes from the cache
+        self.active = False
+        self.last: tuple[tuple[str, str], dict[str, Any]] | None = None
+
+    def prepare(self, config: MkDocsConfig, files: Files, nav: Navigation, dirty: bool) -> int:
+        """Key every page the loop will build, build the missing ones; returns how many were built."""
+        base = config_fingerprint(config)
+        pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        if dirty:
+            pages = [page for page in pages if page.file.is_modified()]
+        for page in pages:
+            page.read_source(config)
+            page.read_source = _already_read  # type: ignore[method-assign]
+        stamps: dict[int, str] = {}
+        keys = [page_key(base, page, files, stamps) for page in pages]
+        have = self.cache.have(keys)
+        missing = [(n, key) for n, key in enumerate(keys) if key not in have]
+        _remember_segments(config)
+        built, failed = 0, set()
+        batch: list[tuple[str, bytes, bytes]] = []
+        for key, packed in build_missing(Job(config, files, nav, pages), missing, self.workers):
+            if packed is None:
+                failed.add(key)
+                continue
+            batch.append((key, *packed))
+            built += 1
+            if len(batch) >= 256:
+                self.cache.put_many(batch)
+                batch = []
+        self.cache.put_many(batch)
+        for page, key in zip(pages, keys, strict=True):
+            if key in failed:
+                del page.read_source  # read again, from the file, by the loop
+            else:
+                self.keys[page.file.src_uri] = key
+        self.active = True
+        return built
+
+    def part(self, page: Page, part: str) -> dict[str, Any] | None:
+        """The kept `meta` or `body` of a page built ahead (None: the loop builds it as usual)."""
+        key = self.keys.get(page.file.src_uri) if self.active else None
+        if key is None:
+            return None
+        if self.last is None or self.last[0] != (key, part):
+            found = self.cache.get(key, part)
+            if found is None:
+                self.keys.pop(page.file.src_uri)
+                return None
+            self.last = ((key, part), found)
+        return self.last[1]
+
+    def take_over(self, page: Page, files: Files) -> None:
+        """In the loop, before the render: a page built ahead is rendered from its record."""
+        meta = self.part(page, "meta")
+        if meta is None:
+            return
+        page.meta["template"] = TEMPLATE
+        page.render = lambda config, files: _restore(page, meta, files)  # type: ignore[method-assign]
+
+    def finish(self, complete: bool) -> None:
+        """After the build: forget records of pages that are gone (full builds only)."""
+        if complete and self.active:
+            self.cache.keep_only(set(self.keys.values()))
+
+
+def _already_read(config: MkDocsConfig) -> None:
+    """`Page.read_source` for a page qadocs read before the loop (the loop must not read it again)."""
+
+
+def _restore(page: Page, record: dict[str, Any], files: Files) -> None:
+    from mkdocs.structure.toc import TableOfContents
+
+    page.content = ""
+    page.toc = TableOfContents([])
+    page._title_from_render = record.get("title")
+    page.present_anchor_ids = set(record.get("anchors") or ())
+    linked = ((files.get_file_from_path(uri), anchors) for uri, anchors in (record.get("links") or {}).items())
+    page.links_to_anchors = {file: anchors for file, anchors in linked if file is not None}
+    for name, level, message in record.get("logs") or ():
+        logging.getLogger(name).log(level, message)
+
+
+def _remember_segments(config: MkDocsConfig) -> None:
+    """jieba once per distinct short text (a page's title is segmented for each of its sections)."""
+    index = _search_index(config)
+    segment = getattr(index, "_segment_chinese", None)
+    if segment is None or getattr(segment, "qadocs_memo", False):
+        return
+    memo: dict[str, str] = {}
+
+    def remembered(data: str) -> str:
+        if len(data) > SEGMENT_MEMO_MAX:
+            return str(segment(data))
+        found = memo.get(data)
+        if found is None:
+            found = memo[data] = segment(data)
+        return found
+
+    remembered.qadocs_memo = True  # type: ignore[attr-defined]
+    index._segment_chinese = remembered
+
+
+def use_kept_entries(config: MkDocsConfig, prebuilder: Prebuilder) -> None:
+    """The search index takes a page built ahead's kept entries instead of parsing its HTML."""
+    index = _search_index(config)
+    if index is None or getattr(index.add_entry_from_context, "qadocs_kept", False):
+        return
+    original = index.add_entry_from_context
+
+    def add(page: Page) -> None:
+        body = prebuilder.part(page, "body")
+        if body is None:
+            original(page)
+        else:
+            index.entries.extend(body.get("entries") or ())
+
+    add.qadocs_kept = True  # type: ignore[attr-defined]
+    index.add_entry_from_context = add

@@ -1,0 +1,134 @@
+"""Pages built ahead and kept between builds (`qadocs.prebuild`): the site is byte-identical to
+MkDocs' own build with the cache off, a warm rebuild builds nothing, and whatever decides a page's
+bytes (its markdown, the configuration, its neighbours' titles) makes it be built again."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_mkdocs
+from messy import make_collection
+
+BUILT = re.compile(r"qadocs: (\d+) pages built, (\d+) taken from the cache \((\d+) processes")
+
+
+def _site(root: Path) -> dict[str, bytes]:
+    site = root / "site"
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _config(root: Path, options: str = "", site_name: str | None = None) -> None:
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("      missing_images: placeholder\n", "      missing_images: placeholder\n" + options)
+    if site_name is not None:
+        text = text.replace("site_name: AI 视频面试题库", f"site_name: {site_name}")
+    (root / "mkdocs.yml").write_text(text, encoding="utf-8")
+
+
+def _build(root: Path) -> tuple[int, int, int]:
+    """`mkdocs build` in root (the messy collection has errors: not strict); (pages built, pages from
+    the cache, processes)."""
+    proc = run_mkdocs(root)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    found = BUILT.search(proc.stderr)
+    assert found, proc.stderr[-3000:]
+    return int(found[1]), int(found[2]), int(found[3])
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("cache") / "repo"
+    root.mkdir()
+    make_collection(root, files=10)
+    (root / "build" / "docs").mkdir(parents=True)
+    return root
+
+
+def _reference(collection: Path, site_name: str | None = None) -> dict[str, bytes]:
+    """The site MkDocs builds with the cache off (its own loop, one page after the other)."""
+    _config(collection, "      cache: false\n", site_name)
+    proc = run_mkdocs(collection)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "pages built" not in proc.stderr
+    return _site(collection)
+
+
+def test_cold_warm_and_uncached_sites_are_byte_identical(collection: Path) -> None:
+    reference = _reference(collection)
+    shutil.rmtree(collection / "build" / ".qadocs-cache", ignore_errors=True)
+    _config(collection)
+    built, kept, processes = _build(collection)
+    assert (built, kept) == (len([k for k in reference if k.endswith(".html") and k != "404.html"]), 0)
+    assert processes == 2 or (processes >= 1 and built < 24)
+    cold = _site(collection)
+    assert cold == reference
+    built, kept, _ = _build(collection)
+    assert built == 0 and kept > 100, "a warm rebuild of an unchanged collection builds nothing"
+    assert _site(collection) == reference
+    # one process (no fork): the same bytes again
+    _config(collection, "      jobs: 1\n")
+    shutil.rmtree(collection / "build" / ".qadocs-cache")
+    assert _build(collection)[2] == 1
+    assert _site(collection) == reference
+
+
+def test_a_configuration_change_invalidates_every_page(collection: Path) -> None:
+    _config(collection)
+    _build(collection)
+    before = _site(collection)
+    _config(collection, site_name="另一个题库")
+    built, kept, _ = _build(collection)
+    assert kept == 0 and built > 100
+    after = _site(collection)
+    assert after != before and "另一个题库" in after["index.html"].decode("utf-8")
+    assert after == _reference(collection, site_name="另一个题库")
+
+
+def test_an_edit_rebuilds_the_page_and_the_neighbours_that_show_it(collection: Path) -> None:
+    _config(collection)
+    _build(collection)
+    source = next(
+        p for p in sorted((collection / "content").rglob("*.md")) if "### " in p.read_text("utf-8", "replace")
+    )
+    text = source.read_text(encoding="utf-8")
+    heading = re.search(r"^### (\d+\. .+)$", text, re.MULTILINE)
+    assert heading
+    # a word changed in one answer: that question's page (and the source page, when it shows the
+    # answer); no line moves, so no other page's front matter changes
+    lines = text.split("\n")
+    answer = next(i for i in range(lines.index(heading[0]) + 1, len(lines)) if lines[i].strip())
+    lines[answer] += "（补充）"
+    source.write_text("\n".join(lines), encoding="utf-8")
+    built, kept, _ = _build(collection)
+    assert 1 <= built <= 2 and kept > 100, (built, kept)
+    # a retitled question: also the pages whose sidebar or footer shows its title
+    source.write_text(text.replace(heading[0], heading[0] + "（改）", 1), encoding="utf-8")
+    built, kept, _ = _build(collection)
+    assert 3 <= built < 60, (built, kept)
+    assert _site(collection) == _reference(collection)
+
+
+def test_a_damaged_cache_is_started_afresh(collection: Path) -> None:
+    _config(collection)
+    cache = collection / "build" / ".qadocs-cache" / "pages.sqlite"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(b"not a database" * 100)
+    built, kept, _ = _build(collection)
+    assert kept == 0 and built > 100
+    with sqlite3.connect(cache) as db:  # a record that does not decode is built again, not trusted
+        db.execute("UPDATE pages SET body = x'00', meta = x'7b'")
+    built, kept, _ = _build(collection)
+    assert _site(collection) == _reference(collection)
+
+
+def test_cache_dir_outside_the_repository_is_refused(collection: Path) -> None:
+    _config(collection, "      cache_dir: ../outside\n")
+    proc = run_mkdocs(collection)
+    assert proc.returncode == 1
+    assert "cache_dir '../outside' is outside the repository" in proc.stderr
+    assert not (collection.parent / "outside").exists()

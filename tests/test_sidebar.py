@@ -1,0 +1,101 @@
+"""The sidebar each page gets (`qadocs.sidebar`): bounded whatever the collection's size, with the
+page's neighbours, and links to the full lists; on MkDocs' own navigation objects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import load_config
+from mkdocs.structure.files import get_files
+from mkdocs.structure.nav import Link, Navigation, Section, get_navigation
+
+from qadocs.sidebar import MORE_TITLE, NAV_LEVEL_MAX, NAV_NEAR, mark_positions, page_view, view_fingerprint
+
+
+def _nav(tmp_path: Path, chapters: int, questions: int) -> Navigation:
+    docs = tmp_path / "docs"
+    nav: list[Any] = [{"首页": "index.md"}]
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# 首页\n", encoding="utf-8")
+    for c in range(chapters):
+        items: list[Any] = [f"c{c}/index.md"]
+        (docs / f"c{c}").mkdir()
+        (docs / f"c{c}" / "index.md").write_text(f"# 第{c}章\n", encoding="utf-8")
+        for q in range(questions):
+            (docs / f"c{c}" / f"q{q}.md").write_text(f"# 题{q}\n", encoding="utf-8")
+            items.append({f"题{c}-{q}": f"c{c}/q{q}.md"})
+        nav.append({f"第{c}章": items})
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\n", encoding="utf-8")
+    config = load_config(str(tmp_path / "mkdocs.yml"), docs_dir=str(docs), nav=nav)
+    navigation = get_navigation(get_files(config), config)
+    mark_positions(navigation)
+    return navigation
+
+
+def _page(nav: Navigation, title: str) -> Any:
+    return next(p for p in nav.pages if p.title == title)
+
+
+def _titles(items: list[Any]) -> list[str]:
+    return [str(item.title) for item in items]
+
+
+def _count(items: list[Any]) -> int:
+    return sum(1 + _count(getattr(item, "children", None) or []) for item in items)
+
+
+def test_a_long_chapter_shows_the_page_and_its_neighbours(tmp_path: Path) -> None:
+    nav = _nav(tmp_path, chapters=3, questions=100)
+    page = _page(nav, "题1-50")
+    view = page_view(nav, page, prune=True)
+    chapter = view.items[2]
+    assert isinstance(chapter, Section) and chapter.active
+    more = MORE_TITLE.format(count=101)
+    shown = _titles(chapter.children)
+    assert shown[0] == "第1章" or chapter.children[0].is_index  # the chapter's own index page stays
+    assert shown[1] == more and shown[-1] == more
+    assert shown[2:-1] == [f"题1-{q}" for q in range(50 - NAV_NEAR, 50 + NAV_NEAR + 1)]
+    assert all(isinstance(c, Link) and c.url == "c1/" for c in (chapter.children[1], chapter.children[-1]))
+    assert page in chapter.children
+    # a closed chapter is one link to its first page: its children are not handed to the theme
+    closed = view.items[1]
+    assert isinstance(closed, Section) and not closed.active and len(closed.children) == 1
+    # the whole tree is untouched
+    assert len(nav.items[2].children) == 101 and nav.items[2].children[1].title == "题1-0"
+
+
+def test_the_first_page_of_a_long_chapter_has_no_link_before_it(tmp_path: Path) -> None:
+    nav = _nav(tmp_path, chapters=1, questions=100)
+    shown = _titles(page_view(nav, _page(nav, "题0-0"), prune=True).items[1].children)
+    assert MORE_TITLE.format(count=101) not in shown[:2] and shown[-1] == MORE_TITLE.format(count=101)
+    assert len(shown) == 1 + NAV_NEAR + 1 + 1
+
+
+def test_the_view_is_bounded_whatever_the_size(tmp_path: Path) -> None:
+    # two levels, each at most the index, the window and two links to the rest; a closed section
+    # in the window brings its first page
+    window = 2 * NAV_NEAR + 1
+    bound = 2 * (1 + window + 2) + window
+    for chapters, questions in ((5, 5), (NAV_LEVEL_MAX + 5, 3), (3, 100)):
+        nav = _nav(tmp_path / str(chapters), chapters, questions)
+        for page in nav.pages[:: max(1, len(nav.pages) // 40)]:
+            assert _count(page_view(nav, page, prune=True).items) <= bound, page.title
+
+
+def test_short_lists_are_shown_whole_and_unpruned_sections_keep_their_children(tmp_path: Path) -> None:
+    nav = _nav(tmp_path, chapters=3, questions=NAV_LEVEL_MAX - 1)
+    page = _page(nav, "题0-3")
+    pruned, full = page_view(nav, page, prune=True), page_view(nav, page, prune=False)
+    assert len(pruned.items[1].children) == NAV_LEVEL_MAX and len(pruned.items[2].children) == 1
+    assert full.items[2] is nav.items[2]  # without pruning a closed section is the section itself
+
+
+def test_fingerprints_change_with_what_the_page_shows(tmp_path: Path) -> None:
+    nav = _nav(tmp_path, chapters=2, questions=5)
+    a, b = _page(nav, "题0-2"), _page(nav, "题1-2")
+    before = {p.file.src_uri: view_fingerprint(p, {}) for p in (a, b)}
+    nav.items[1].children[4].title = "改名"  # 题0-3: a's neighbour, in a's open chapter
+    after = {p.file.src_uri: view_fingerprint(p, {}) for p in (a, b)}
+    assert after[a.file.src_uri] != before[a.file.src_uri]
+    assert after[b.file.src_uri] == before[b.file.src_uri]  # b's sidebar shows chapter 0 closed
