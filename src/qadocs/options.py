@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .registry import REGISTRY_NAME
-from .split import Layout
+
+if TYPE_CHECKING:  # the plugin imports options on every build, even when nothing is regenerated
+    from .split import Layout
 
 MissingImages = Literal["placeholder", "error"]
 

@@ -8,7 +8,7 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -20,12 +20,12 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from .build import generate, layout_rules, shown_from_root
 from .config import QadocsConfig
 from .errors import ContentError, QadocsError
 from .options import Options
 from .prebuild import (
     KNOWN_PLUGINS,
+    TEMPLATE,
     TEMPLATES_DIR,
     PageCache,
     Prebuilder,
@@ -35,7 +35,12 @@ from .prebuild import (
 )
 from .sanitize import content_id
 from .sidebar import mark_positions, page_view, prunes, view_fingerprint
-from .split import Layout
+
+if TYPE_CHECKING:
+    from .split import Layout
+
+# qadocs' core (`.build` and the stages it imports) is imported when a build regenerates, not
+# before: a rebuild of an unchanged collection does not pay for loading it.
 
 log = logging.getLogger("mkdocs.plugins.qadocs")
 
@@ -109,6 +114,11 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
 
     on_nav.mkdocs_priority = -100  # type: ignore[attr-defined]
 
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        """Templates do not change during a build: no check of their files at every include."""
+        env.auto_reload = False
+        return env
+
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """The front-matter title is HTML text already (escaped by qadocs); mark it so."""
         if isinstance(page.meta.get("title"), str):
@@ -130,6 +140,8 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
         body = self.prebuilder.part(page, "body") if self.prebuilder is not None else None
         if body is not None:
             context["qadocs_output"] = Markup(body["output"])
+        elif page.meta.get("template") == TEMPLATE:  # taken from the cache, and now gone from it
+            raise PluginError(f"qadocs: {page.file.src_uri} is no longer in the page cache; build again")
         else:
             context["nav"] = page_view(nav, page, prunes(config.theme.get("features") or []))
         return context
@@ -222,6 +234,10 @@ def plugin_options(config: MkDocsConfig, options: QadocsConfig) -> Options:
 
 
 def _layout(options: QadocsConfig) -> tuple[tuple[str, Layout], ...]:
+    if not options.layout:
+        return ()
+    from .build import layout_rules
+
     try:
         return layout_rules(options.layout, "plugins: qadocs: layout")
     except QadocsError as exc:
@@ -241,6 +257,8 @@ def make_prebuilder(config: MkDocsConfig, cache: PageCache | None, jobs: int) ->
 
 def run_generate(opts: Options, out: Path, write_registry: bool) -> dict[str, Any]:
     """Run qadocs; the nav and the log lines to show (diagnostics, registry changes, summary)."""
+    from .build import generate, shown_from_root
+
     try:
         result = generate(opts, out, write_registry=write_registry)
     except ContentError as exc:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import importlib.util
 import json
 import logging
 import multiprocessing
@@ -32,15 +33,18 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import markdown
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from .sidebar import view_fingerprint
 
-CACHE_FORMAT = 1  # bump when a record's shape changes
+CACHE_FORMAT = 2  # bump when a record's shape changes
 KNOWN_PLUGINS = {"qadocs", "search", "material/search"}
 PREBUILD_MIN = 24  # fewer pages to build than this: built in this process (a fork costs more)
 CHUNK = 16  # pages per task handed to a worker
@@ -69,7 +73,12 @@ class PageCache:
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=60)
-        db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, meta BLOB NOT NULL, body BLOB NOT NULL)")
+        if db.execute("PRAGMA user_version").fetchone()[0] != CACHE_FORMAT:  # another shape: start afresh
+            db.executescript("DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS runs;")
+            db.execute(f"PRAGMA user_version = {int(CACHE_FORMAT)}")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, meta BLOB NOT NULL, body BLOB NOT NULL, output TEXT NOT NULL)"
+        )
         db.execute("CREATE TABLE IF NOT EXISTS runs (name TEXT PRIMARY KEY, stamp TEXT NOT NULL, value BLOB NOT NULL)")
         db.execute("SELECT count(*) FROM pages").fetchone()
         db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY)")
@@ -94,16 +103,21 @@ class PageCache:
             )
 
     def get(self, key: str, part: str) -> dict[str, Any] | None:
-        """The `meta` or `body` kept under `key`, or None (also when it does not decode)."""
-        column = "meta" if part == "meta" else "body"
-        row = self.db.execute(f"SELECT {column} FROM pages WHERE key = ?", (key,)).fetchone()
-        if row is None:
+        """The `meta` or `body` kept under `key`, or None (also when it does not decode). The body
+        is the search entries, and the output as stored: text, not JSON (it is most of a record)."""
+        if part == "meta":
+            row = self.db.execute("SELECT meta, '' FROM pages WHERE key = ?", (key,)).fetchone()
+        else:
+            row = self.db.execute("SELECT body, output FROM pages WHERE key = ?", (key,)).fetchone()
+        if row is None or not isinstance(row[1], str):
             return None
         try:
             value = json.loads(row[0] if part == "meta" else zlib.decompress(row[0]))
         except (zlib.error, ValueError):
             return None
-        return value if isinstance(value, dict) else None
+        if not isinstance(value, dict):
+            return None
+        return value if part == "meta" else {**value, "output": row[1]}
 
     def _want(self, keys: Iterable[str]) -> None:
         self.db.execute("DELETE FROM wanted")
@@ -116,10 +130,10 @@ class PageCache:
             rows = self.db.execute("SELECT pages.key FROM pages JOIN wanted ON pages.key = wanted.key").fetchall()
         return {row[0] for row in rows}
 
-    def put_many(self, items: Iterable[tuple[str, bytes, bytes]]) -> None:
-        """Keep each (key, meta, body) as `pack` made them; one transaction."""
+    def put_many(self, items: Iterable[tuple[str, bytes, bytes, str]]) -> None:
+        """Keep each (key, meta, body, output) as `pack` made them; one transaction."""
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)", items)
+            self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", items)
 
     def keep_only(self, keys: set[str]) -> None:
         """Forget every record not in `keys` (after a full build: the cache holds one site)."""
@@ -132,10 +146,15 @@ class PageCache:
         self.db.close()
 
 
-def pack(record: dict[str, Any]) -> tuple[bytes, bytes]:
-    """A record as stored: (meta, body), compact JSON, the body compressed fast."""
-    body = {"output": record.pop("output"), "entries": record.pop("entries")}
-    return _json(record), zlib.compress(_json(body), 1)
+Packed = tuple[bytes, bytes, str]
+
+
+def pack(record: dict[str, Any]) -> Packed:
+    """A record as stored: (meta, body, output); meta compact JSON, the body (search entries)
+    compressed fast, the output as text."""
+    output = record.pop("output")
+    body = {"entries": record.pop("entries")}
+    return _json(record), zlib.compress(_json(body), 1), output
 
 
 def _json(value: Any) -> bytes:
@@ -155,7 +174,7 @@ def config_fingerprint(config: MkDocsConfig) -> str:
     if config.config_file_path and os.path.isfile(config.config_file_path):
         digest.update(Path(config.config_file_path).read_bytes())
     digest.update(_canonical(config).encode("utf-8", "surrogatepass"))
-    for folder in (Path(__file__).resolve().parent, *map(Path, config.theme.dirs)):
+    for folder in (Path(__file__).resolve().parent, *_theme_folders(config)):
         digest.update(tree_stamp(folder).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
@@ -184,12 +203,32 @@ def _describe(value: Any) -> Any:
 def tree_stamp(folder: Path) -> str:
     """Names, sizes and modification times of the files under `folder` (templates, code, the
     sources and the pages generated from them)."""
-    parts = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            stat = path.stat()
-            parts.append(f"{path.relative_to(folder)}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    parts: list[str] = []
+    folders = [str(folder)]
+    while folders:
+        try:
+            entries = sorted(os.scandir(folders.pop()), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    folders.append(entry.path)
+            elif entry.is_file(follow_symlinks=False):
+                stat = entry.stat(follow_symlinks=False)
+                parts.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}")
     return "\1".join(parts)
+
+
+def _theme_folders(config: MkDocsConfig) -> list[Path]:
+    """The theme's template folders, but those shipped inside a renderer whose version the
+    fingerprint holds already (Material's thousands of icons need no stat on every build)."""
+    shipped = []
+    for name in ("material", "mkdocs"):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            shipped.append(Path(spec.origin).resolve().parent)
+    return [Path(d) for d in config.theme.dirs if not any(Path(d).resolve().is_relative_to(p) for p in shipped)]
 
 
 def page_key(base: str, page: Page, files: Files, stamps: dict[int, str]) -> str:
@@ -233,6 +272,7 @@ class Job:
         self.config, self.files, self.nav, self.pages = config, files, nav, pages
         self.doc_files = files.documentation_pages()
         self.env: Any = None
+        self.md: markdown.Markdown | None = None
 
 
 _JOB: Job | None = None  # set in the parent just before the fork
@@ -245,6 +285,7 @@ def build_page(job: Job, page: Page) -> dict[str, Any]:
     config, files, nav = job.config, job.files, job.nav
     if job.env is None:
         job.env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
+        job.env.auto_reload = False  # templates do not change during a build: no stat per include
     index = _search_index(config)
     before = len(index.entries) if index is not None else 0
     capture, mkdocs_log = _Capture(), logging.getLogger("mkdocs")
@@ -253,7 +294,7 @@ def build_page(job: Job, page: Page) -> dict[str, Any]:
         config._current_page = page
         page = config.plugins.on_pre_page(page, config=config, files=files)
         page.markdown = config.plugins.on_page_markdown(page.markdown or "", page=page, config=config, files=files)
-        page.render(config, files)
+        _render(job, page)
         page.content = config.plugins.on_page_content(page.content or "", page=page, config=config, files=files)
         page.active = True
         context = get_context(nav, job.doc_files, config, page)
@@ -278,16 +319,40 @@ def build_page(job: Job, page: Page) -> dict[str, Any]:
     }
 
 
+def _render(job: Job, page: Page) -> None:
+    """`Page.render` (MkDocs 1.6), with one Markdown instance per process, reset between pages,
+    instead of a new one per page (building it costs as much as rendering a short answer)."""
+    config, files = job.config, job.files
+    if job.md is None:
+        job.md = markdown.Markdown(
+            extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {}
+        )
+    md = job.md
+    md.reset()
+    raw_html = mkdocs_pages._RawHTMLPreprocessor()
+    anchors = mkdocs_pages._ExtractAnchorsTreeprocessor(page.file, files, config)
+    relative = mkdocs_pages._RelativePathTreeprocessor(page.file, files, config)
+    title = mkdocs_pages._ExtractTitleTreeprocessor()
+    for processor in (raw_html, anchors, relative, title):
+        processor._register(md)  # by name: replaces the previous page's
+    page.content = md.convert(page.markdown or "")
+    page.toc = get_toc(getattr(md, "toc_tokens", []))
+    page._title_from_render = title.title
+    page.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids
+    if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+        page.links_to_anchors = relative.links_to_anchors
+
+
 def _search_index(config: MkDocsConfig) -> Any:
     plugin = config.plugins.get("material/search") or config.plugins.get("search")
     return getattr(plugin, "search_index", None)
 
 
-def _build_share(share: list[tuple[int, str]]) -> list[tuple[str, tuple[bytes, bytes] | None]]:
+def _build_share(share: list[tuple[int, str]]) -> list[tuple[str, Packed | None]]:
     """In a worker: build the pages at these indexes; (key, packed record), or None on an error
     (that page is left to MkDocs' loop, which reports it as it always does)."""
     assert _JOB is not None
-    done: list[tuple[str, tuple[bytes, bytes] | None]] = []
+    done: list[tuple[str, Packed | None]] = []
     for number, key in share:
         try:
             done.append((key, pack(build_page(_JOB, _JOB.pages[number]))))
@@ -296,9 +361,7 @@ def _build_share(share: list[tuple[int, str]]) -> list[tuple[str, tuple[bytes, b
     return done
 
 
-def build_missing(
-    job: Job, missing: list[tuple[int, str]], workers: int
-) -> Iterator[tuple[str, tuple[bytes, bytes] | None]]:
+def build_missing(job: Job, missing: list[tuple[int, str]], workers: int) -> Iterator[tuple[str, Packed | None]]:
     """Build the pages at `missing` (index in job.pages, key): in `workers` forked processes
     when there are enough of them, else here."""
     global _JOB
@@ -353,7 +416,7 @@ class Prebuilder:
         missing = [(n, key) for n, key in enumerate(keys) if key not in have]
         _remember_segments(config)
         built, failed = 0, set()
-        batch: list[tuple[str, bytes, bytes]] = []
+        batch: list[tuple[str, bytes, bytes, str]] = []
         for key, packed in build_missing(Job(config, files, nav, pages), missing, self.workers):
             if packed is None:
                 failed.add(key)
