@@ -10,7 +10,15 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import get_files
 from mkdocs.structure.nav import Link, Navigation, Section, get_navigation
 
-from qadocs.sidebar import MORE_TITLE, NAV_LEVEL_MAX, NAV_NEAR, mark_positions, page_view, view_fingerprint
+from qadocs.sidebar import (
+    MORE_TITLE,
+    NAV_LEVEL_MAX,
+    NAV_NEAR,
+    NAV_OUTER_MAX,
+    mark_positions,
+    page_view,
+    view_fingerprint,
+)
 
 
 def _nav(tmp_path: Path, chapters: int, questions: int) -> Navigation:
@@ -99,3 +107,46 @@ def test_fingerprints_change_with_what_the_page_shows(tmp_path: Path) -> None:
     after = {p.file.src_uri: view_fingerprint(p, {}) for p in (a, b)}
     assert after[a.file.src_uri] != before[a.file.src_uri]
     assert after[b.file.src_uri] == before[b.file.src_uri]  # b's sidebar shows chapter 0 closed
+
+
+def _deep_nav(tmp_path: Path, topics: int, sources: int, questions: int) -> Navigation:
+    """首页, then topics of sources of questions (three levels, like folders of files)."""
+    docs = tmp_path / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# 首页\n", encoding="utf-8")
+    nav: list[Any] = [{"首页": "index.md"}]
+    for t in range(topics):
+        topic: list[Any] = [f"t{t}/index.md"]
+        for s in range(sources):
+            folder = docs / f"t{t}" / f"s{s}"
+            folder.mkdir(parents=True)
+            (folder / "index.md").write_text("# 源\n", encoding="utf-8")
+            items: list[Any] = [f"t{t}/s{s}/index.md"]
+            for q in range(questions):
+                (folder / f"q{q}.md").write_text("# 题\n", encoding="utf-8")
+                items.append({f"题{t}-{s}-{q}": f"t{t}/s{s}/q{q}.md"})
+            topic.append({f"源{t}-{s}": items})
+        (docs / f"t{t}" / "index.md").write_text("# 专题\n", encoding="utf-8")
+        nav.append({f"专题{t}": topic})
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\n", encoding="utf-8")
+    config = load_config(str(tmp_path / "mkdocs.yml"), docs_dir=str(docs), nav=nav)
+    navigation = get_navigation(get_files(config), config)
+    mark_positions(navigation)
+    return navigation
+
+
+def test_lists_further_out_than_the_chapter_show_the_way_back_only(tmp_path: Path) -> None:
+    """Here the page's list is a source's questions; the topics around them are further out."""
+    nav = _deep_nav(tmp_path, topics=NAV_OUTER_MAX + 3, sources=NAV_OUTER_MAX + 1, questions=3)
+    page = _page(nav, "题5-4-1")
+    view = page_view(nav, page, prune=True)
+    top = _titles(view.items)
+    assert top == ["首页", MORE_TITLE.format(count=len(nav.items)), "专题5", MORE_TITLE.format(count=len(nav.items))]
+    topic = view.items[2]  # the list holding the page's own list: whole, as it is short
+    assert _titles(topic.children)[1:] == [f"源5-{s}" for s in range(NAV_OUTER_MAX + 1)]
+    source = topic.children[5]
+    assert _titles(source.children)[1:] == ["题5-4-0", "题5-4-1", "题5-4-2"]  # the page's own list: whole
+    assert source.active and page in source.children
+    # a short outer list stays whole
+    small = _deep_nav(tmp_path / "small", topics=3, sources=3, questions=2)
+    assert len(page_view(small, _page(small, "题1-1-1"), prune=True).items) == 4

@@ -7,7 +7,10 @@ sidebar was 88 % of a page's bytes). Each page therefore gets its own view of th
 - a section off the page's path is cut to its first child (all `navigation.prune` renders of it
   is one link to its first page), unless a theme feature shows closed sections expanded;
 - a list longer than `NAV_LEVEL_MAX` shows the page's neighbours (`NAV_NEAR` either side), the
-  section's own index page, and a link to that index (which lists everything) for the rest.
+  section's own index page, and a link to that index (which lists everything) for the rest;
+- further out than the page's chapter (the lists of sources, of topics), a list longer than
+  `NAV_OUTER_MAX` shows only the way to the page, between links to the full list: the sidebar
+  is the page's chapter and its neighbours, and the path back up.
 
 A view depends only on the page's ancestors and their neighbours, so its fingerprint tells which
 pages must be rebuilt when titles or order change (`mkdocs serve --dirty`).
@@ -26,6 +29,7 @@ from mkdocs.structure.pages import Page
 
 NAV_LEVEL_MAX = 40  # a list of more items than this is shown as a window around the page
 NAV_NEAR = 8  # items shown before and after the page's own in such a window
+NAV_OUTER_MAX = 12  # a list further out than the page's chapter, longer than this, shows its path only
 MORE_TITLE = "…（共 {count} 项）"  # the link to the full list on the section's index page
 # Material features that render sections off the page's path with their children.
 EXPANDING = {"navigation.expand", "navigation.sections", "navigation.tabs"}
@@ -50,11 +54,13 @@ def _level(items: list[Any], chain: list[Any], page: Page, prune: bool, index_ur
     """`items` as the page's sidebar shows them; `chain` is the page's path from this level down."""
     lower = chain[0] if chain else None
     on_path = getattr(lower, "qadocs_position", None) if getattr(lower, "qadocs_siblings", None) is items else None
-    if len(items) <= NAV_LEVEL_MAX:
+    outer = len(chain) > 2  # the page, its chapter: inner; the lists around them: outer
+    if len(items) <= (NAV_OUTER_MAX if outer else NAV_LEVEL_MAX):
         return [_item(item, chain[1:], page, prune, i == on_path) for i, item in enumerate(items)]
     centre = on_path if on_path is not None else 0
+    near = 0 if outer else NAV_NEAR
     first = 1 if getattr(items[0], "is_index", False) else 0
-    start, stop = max(first, centre - NAV_NEAR), min(len(items), centre + NAV_NEAR + 1)
+    start, stop = max(first, centre - near), min(len(items), centre + near + 1)
     shown = [_item(items[i], chain[1:], page, prune, i == on_path) for i in (*range(first), *range(start, stop))]
     more = Link(Markup(MORE_TITLE.format(count=len(items))), index_url)
     before, after = [more] if start > first else [], [more] if stop < len(items) else []
