@@ -103,13 +103,7 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
             self.views = touch_changed_views(nav, self.views)
         self.prebuilder = make_prebuilder(config, self.cache, self.config.jobs)
         if self.prebuilder is not None:
-            start = time.perf_counter()
-            built = self.prebuilder.prepare(config, files, nav, dirty)
-            use_kept_entries(config, self.prebuilder)
-            log.info(
-                f"qadocs: {built} pages built, {len(self.prebuilder.keys) - built} taken from the cache "
-                f"({self.prebuilder.workers} processes, {time.perf_counter() - start:.2f}s)"
-            )
+            build_ahead(self.prebuilder, config, files, nav, dirty)
         return nav
 
     on_nav.mkdocs_priority = -100  # type: ignore[attr-defined]
@@ -253,6 +247,17 @@ def make_prebuilder(config: MkDocsConfig, cache: PageCache | None, jobs: int) ->
         log.info(f"qadocs: pages not built ahead: the plugin(s) {', '.join(unknown)} may change pages unseen")
         return None
     return Prebuilder(cache, worker_count(jobs))
+
+
+def build_ahead(prebuilder: Prebuilder, config: MkDocsConfig, files: Files, nav: Navigation, dirty: bool) -> None:
+    """Build the pages the cache lacks, and say how many were built and how many kept."""
+    start = time.perf_counter()
+    built = prebuilder.prepare(config, files, nav, dirty)
+    use_kept_entries(config, prebuilder)
+    log.info(
+        f"qadocs: {built} pages built, {len(prebuilder.keys) - built} taken from the cache "
+        f"({prebuilder.workers} processes, {time.perf_counter() - start:.2f}s)"
+    )
 
 
 def run_generate(opts: Options, out: Path, write_registry: bool) -> dict[str, Any]:
