@@ -41,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -130,6 +131,46 @@ def write_plain(root: Path) -> None:
     (root / "plain.yml").write_text(text, encoding="utf-8")
 
 
+class TreeRss(threading.Thread):
+    """Samples, every 0.2 s, the memory of a process and all its descendants (the page builders
+    qadocs forks): `peak` is the largest sum seen, in kB, of each process's proportional set size
+    (pages shared after the fork counted once in all, not once per process). ru_maxrss is one
+    process's resident size."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.stop = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(0.2):
+            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(self.pid)))
+
+
+def _tree(root: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += parents.get(pid, [])
+    return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"^Pss:\s+(\d+) kB", status, re.M)
+    return int(found[1]) if found else 0
+
+
 def run_build(root: Path, name: str, config: str = "mkdocs.yml") -> dict[str, float]:
     """One `mkdocs build -q` process: wall s, CPU s (user + sys), peak RSS MB; its log is kept."""
     log = root / "logs" / f"{name}.log"
@@ -140,17 +181,22 @@ def run_build(root: Path, name: str, config: str = "mkdocs.yml") -> dict[str, fl
         proc = subprocess.Popen(
             [str(MKDOCS), "build", "-q", "-f", config], cwd=root, env=ENV, stdout=out, stderr=subprocess.STDOUT
         )
+        sampler = TreeRss(proc.pid)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
+        sampler.stop.set()
+        sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise SystemExit(f"{name}: mkdocs build exited {proc.returncode}\n{tail}")
     cpu = usage.ru_utime + usage.ru_stime
-    figures = {"wall": wall, "cpu": cpu, "rss": usage.ru_maxrss / 1024}
+    figures = {"wall": wall, "cpu": cpu, "rss": usage.ru_maxrss / 1024, "tree": sampler.peak / 1024}
     changed = "" if src_state() == state else "  (src/qadocs changed during this build)"
     print(
         f"  {name:<10} wall {wall:8.2f} s  cpu {cpu:8.2f} s  peak RSS {figures['rss']:7.0f} MB"
+        f" (PSS of all processes {figures['tree']:7.0f} MB)"
         f"  load before {load:4.2f}  src {state}{changed}",
         flush=True,
     )
@@ -167,6 +213,8 @@ def cold(root: Path, name: str) -> dict[str, float]:
 def log_warnings(root: Path) -> None:
     """How many WARNING lines each first-round log holds, and a few of them."""
     for name in ("first", "plain-1", "cold-1", "warm-1"):
+        if not (root / "logs" / f"{name}.log").is_file():
+            continue
         lines = (root / "logs" / f"{name}.log").read_text(encoding="utf-8", errors="replace").splitlines()
         warnings = [line for line in lines if line.startswith("WARNING")]
         others = [line for line in lines if line.strip() and not line.startswith(("WARNING", " "))]
@@ -184,24 +232,29 @@ def counts(root: Path) -> tuple[int, int]:
 def table(results: dict[str, list[dict[str, float]]]) -> None:
     """Medians of each kind of build and the ratios to plain."""
     med = {
-        kind: {k: statistics.median(r[k] for r in rs) for k in ("wall", "cpu", "rss")} for kind, rs in results.items()
+        kind: {k: statistics.median(r[k] for r in rs) for k in ("wall", "cpu", "rss", "tree")}
+        for kind, rs in results.items()
+        if rs
     }
-    print(f"\n{'median of ' + str(len(results['plain'])):<14} {'wall s':>9} {'CPU s':>9} {'peak RSS MB':>12}")
+    print(
+        f"\n{'median of ' + str(len(results['cold'])):<14} {'wall s':>9} {'CPU s':>9} {'peak RSS MB':>12} {'sum PSS MB':>12}"
+    )
     for kind, m in med.items():
-        print(f"{kind:<14} {m['wall']:>9.2f} {m['cpu']:>9.2f} {m['rss']:>12.0f}")
-    for kind in ("cold", "warm"):
+        print(f"{kind:<14} {m['wall']:>9.2f} {m['cpu']:>9.2f} {m['rss']:>12.0f} {m['tree']:>12.0f}")
+    for kind in ("cold", "warm") if "plain" in med else ():
         r = {k: med[kind][k] / med["plain"][k] for k in ("wall", "cpu", "rss")}
         print(f"{kind + '/plain':<14} {r['wall']:>9.2f} {r['cpu']:>9.2f} {r['rss']:>12.2f}")
 
 
-def builds(root: Path, runs: int, scale: int) -> None:
+def builds(root: Path, runs: int, scale: int, plain: bool = True) -> None:
     """The first build (makes the registry), plain.yml, then `runs` rounds of plain, cold, warm."""
     print("\nwhole-process builds (mkdocs build -q):")
     cold(root, "first")
     write_plain(root)
     results: dict[str, list[dict[str, float]]] = {"plain": [], "cold": [], "warm": []}
     for i in range(1, runs + 1):
-        results["plain"].append(run_build(root, f"plain-{i}", "plain.yml"))
+        if plain:
+            results["plain"].append(run_build(root, f"plain-{i}", "plain.yml"))
         results["cold"].append(cold(root, f"cold-{i}"))
         results["warm"].append(run_build(root, f"warm-{i}"))
     questions, pages = counts(root)
@@ -331,6 +384,8 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=1, help="140 generated sources per unit")
     parser.add_argument("--runs", type=int, default=3, help="paired rounds of plain, cold, warm")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (its path is printed)")
+    parser.add_argument("--no-plain", action="store_true", help="qadocs builds only (scale runs: compare to scale 1)")
+    parser.add_argument("--no-serve", action="store_true", help="skip the edit → visible measurement")
     args = parser.parse_args()
     header(args.scale, args.runs)
     start = time.perf_counter()
@@ -338,8 +393,9 @@ def main() -> None:
     print(f"temp dir  {root}")
     try:
         setup(root, files=140 * args.scale)
-        builds(root, args.runs, args.scale)
-        serve(root, timeout=max(300, 120 * args.scale))  # 20 min at --scale 10
+        builds(root, args.runs, args.scale, plain=not args.no_plain)
+        if not args.no_serve:
+            serve(root, timeout=max(300, 120 * args.scale))  # 20 min at --scale 10
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

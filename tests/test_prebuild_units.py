@@ -1,0 +1,88 @@
+"""The page cache's store and its helpers, without a build (`qadocs.prebuild`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from qadocs import prebuild
+from qadocs.prebuild import CACHE_FORMAT, PageCache, pack, tree_stamp
+
+
+def _record(output: str = "<html>页</html>") -> dict[str, Any]:
+    return {"output": output, "entries": [{"location": "a/", "title": "题", "text": "答"}], "title": "题",
+            "anchors": ["x"], "links": {}, "logs": [["mkdocs", 30, "警告"]]}  # fmt: skip
+
+
+def test_records_round_trip_in_two_parts(tmp_path: Path) -> None:
+    cache = PageCache(tmp_path / "c" / "pages.sqlite")
+    cache.put_many([("k1", *pack(_record()))])
+    assert cache.get("k1", "meta") == {"title": "题", "anchors": ["x"], "links": {}, "logs": [["mkdocs", 30, "警告"]]}
+    body = cache.get("k1", "body")
+    assert body is not None and body["output"] == "<html>页</html>" and body["entries"][0]["text"] == "答"
+    assert cache.get("k2", "meta") is None
+    assert cache.have(["k1", "k2"]) == {"k1"}
+    cache.put_many([("k2", *pack(_record("二")))])
+    cache.keep_only({"k2"})
+    assert cache.have(["k1", "k2"]) == {"k2"}
+    cache.close()
+
+
+def test_a_damaged_or_foreign_file_is_started_afresh(tmp_path: Path) -> None:
+    path = tmp_path / "pages.sqlite"
+    path.write_bytes(b"\x00garbage" * 512)
+    cache = PageCache(path)
+    cache.put_many([("k", *pack(_record()))])
+    cache.close()
+    with sqlite3.connect(path) as db:  # a cache of another shape: its records are not read
+        db.execute(f"PRAGMA user_version = {CACHE_FORMAT + 1}")
+    cache = PageCache(path)
+    assert cache.have(["k"]) == set()
+    cache.close()
+
+
+def test_a_record_that_does_not_decode_is_a_miss(tmp_path: Path) -> None:
+    cache = PageCache(tmp_path / "pages.sqlite")
+    cache.put_many([("k", b"{not json", b"\x00", "out"), ("n", b"[1]", pack(_record())[1], "out")])
+    assert cache.get("k", "meta") is None and cache.get("k", "body") is None
+    assert cache.get("n", "meta") is None  # JSON, but not a record
+    cache.close()
+
+
+def test_runs_are_kept_by_stamp(tmp_path: Path) -> None:
+    cache = PageCache(tmp_path / "pages.sqlite")
+    cache.put_run("generate", "s1", {"nav": [], "lines": [[20, "好"]]})
+    assert cache.get_run("generate", "s1") == {"nav": [], "lines": [[20, "好"]]}
+    assert cache.get_run("generate", "s2") is None
+    cache.close()
+
+
+def test_tree_stamp_sees_edits_and_new_files(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.md").write_text("一", encoding="utf-8")
+    first = tree_stamp(tmp_path)
+    assert tree_stamp(tmp_path) == first
+    (tmp_path / "a" / "x.md").write_text("一二", encoding="utf-8")
+    second = tree_stamp(tmp_path)
+    assert second != first
+    (tmp_path / "y.md").write_text("", encoding="utf-8")
+    assert tree_stamp(tmp_path) != second
+
+
+def test_jieba_runs_once_per_distinct_short_text() -> None:
+    calls: list[str] = []
+
+    def segment(data: str) -> str:
+        calls.append(data)
+        return data.replace("模型", "\u200b模型")
+
+    index = SimpleNamespace(_segment_chinese=segment)
+    config: Any = SimpleNamespace(plugins={"search": SimpleNamespace(search_index=index)})
+    prebuild._remember_segments(config)
+    prebuild._remember_segments(config)  # wrapped once only
+    long = "扩散模型" * 100
+    for text in ["扩散模型", "扩散模型", "注意力", long, long]:
+        index._segment_chinese(text)
+    assert calls == ["扩散模型", "注意力", long, long]
