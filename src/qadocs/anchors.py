@@ -28,7 +28,7 @@ def github_slug(text: str) -> str:
 
 def loose_key(text: str) -> str:
     """Letters and digits only, lower case: equal for every spelling of one anchor."""
-    return "".join(ch for ch in clean_fragment(text).lower() if ch.isalnum())
+    return "".join(filter(str.isalnum, clean_fragment(text).lower()))
 
 
 def anchor_forms(anchor: str, heading_text: str) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .check import check_sources
 from .errors import ContentError, QadocsError
-from .model import Diagnostic, Source
+from .model import Diagnostic, Memo, Source, new_generation
 from .options import Options
 from .plan import Plan, plan_pages
 from .read import is_inside, read_sources
@@ -34,12 +34,20 @@ class Result:
 Progress = Callable[[int, int], None]
 
 
+def _split(key: tuple[str, str, Layout]) -> Source:
+    path, text, layout = key
+    return split_source(path, text, layout=layout)
+
+
+_SPLIT: Memo[tuple[str, str, Layout], Source] = Memo(_split)  # a file that did not change is not split again
+
+
 def load(opts: Options, progress: Progress | None = None) -> tuple[list[Source], list[Diagnostic]]:
     """Read and split every source under the content dir, reporting (done, total) as it goes."""
     raws, diags = read_sources(opts.content_dir, opts.repo_root)
     sources = []
     for done, raw in enumerate(raws, start=1):
-        sources.append(split_source(raw.path, raw.text, layout=layout_for(raw.path, opts.layout)))
+        sources.append(_SPLIT((raw.path, raw.text, layout_for(raw.path, opts.layout))))
         if progress is not None:
             progress(done, len(raws))
     return sources, diags
@@ -100,6 +108,7 @@ def generate(
     (`write_registry=False`, `mkdocs serve`) reports it and goes on without it."""
     start = time.perf_counter()
     check_layout(opts, out_dir)
+    new_generation()
     registry, reg_diags = load_registry(opts)
     fatal = next((d for d in reg_diags if d.code == "registry-invalid"), None)
     if fatal is not None and out_dir is not None and write_registry:

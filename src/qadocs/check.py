@@ -17,7 +17,7 @@ from pypinyin import Style, pinyin
 
 from .lex import CONTAINER_TAG_RE, code_of, find_tags, mask
 from .mathml import UnsupportedMath, convert_tex, is_display_line
-from .model import EMPTY_ANSWER, Diagnostic, Question, Source, question_key
+from .model import EMPTY_ANSWER, Diagnostic, Memo, Question, Source, question_key
 
 TEX_SHOWN = 60  # characters of a formula's TeX a `math-unsupported` message shows
 
@@ -284,6 +284,10 @@ def is_placeholder(answer: str) -> bool:
 
 def title_key(title: str) -> str:
     """The title with what carries no meaning removed: equal keys mean the same question."""
+    return _TITLE_KEYS(title)
+
+
+def _title_key(title: str) -> str:
     text = unicodedata.normalize("NFKC", title).casefold()
     kept = []
     for k, ch in enumerate(text):
@@ -297,6 +301,9 @@ def title_key(title: str) -> str:
     for phrase in IGNORED_PHRASES:
         key = key.replace(phrase, "")
     return key.translate(_DROP_CHARS)
+
+
+_TITLE_KEYS: Memo[str, str] = Memo(_title_key)  # each title read once, in this generation and the next
 
 
 @functools.lru_cache(maxsize=4096)
@@ -341,8 +348,14 @@ def _typo_pairs(keys: list[str]) -> Iterator[tuple[int, int]]:
 
 def _title_message(title: str, other: Question, why: str = "") -> str:
     """`title is 93% like '…' (path:line), differing only in '？' → '?'; merge them …`."""
-    a, b = " ".join(other.title.split()), " ".join(title.split())
-    where = f"'{other.title}' ({other.source}:{other.line})"
+    return _TITLE_MESSAGES((title, other.title, f"'{other.title}' ({other.source}:{other.line})", why))
+
+
+def _title_message_of(key: tuple[str, str, str, str]) -> str:
+    """`_title_message` of (title, the other title, where the other stands, why), worked out
+    (difflib, for each near-duplicate found)."""
+    title, other_title, where, why = key
+    a, b = " ".join(other_title.split()), " ".join(title.split())
     if len(a) + len(b) > 2 * TYPO_MAX_KEY:  # difflib is quadratic: no detail for paragraph-long titles
         return (
             f"title is {where} once spacing, punctuation and particles are set aside{why}; "
@@ -352,6 +365,9 @@ def _title_message(title: str, other: Question, why: str = "") -> str:
     runs = [f"'{a[i1:i2]}' → '{b[j1:j2]}'" for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
     differing = (", differing only in " + ", ".join(runs[:3]) + (", …" if len(runs) > 3 else "") + why) if runs else ""
     return f"title is {matcher.ratio():.0%} like {where}{differing}; merge them or make the difference clear"
+
+
+_TITLE_MESSAGES: Memo[tuple[str, str, str, str], str] = Memo(_title_message_of)
 
 
 def _same_answers(by_key: dict[tuple[str, str], Question], reported: set[tuple[int, int]]) -> Iterator[Diagnostic]:

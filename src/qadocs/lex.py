@@ -28,6 +28,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from .model import Memo
+
 # -- the parsers -----------------------------------------------------------------------------------
 
 
@@ -102,9 +104,14 @@ def _has_block_marks(text: str) -> bool:
     return "```" in text or "~~~" in text or "    " in text or "\t" in text
 
 
-@lru_cache(maxsize=4096)  # a body is read by the checks, then by the resolver: parsed once
 def code_of(text: str) -> Code:
-    """Where `text` (a body, an intro, a source) has code, as GitHub reads it on its own."""
+    """Where `text` (a body, an intro, a source) has code, as GitHub reads it on its own (each
+    text worked out once: the checks read a body, then the resolver; see `model.Memo`)."""
+    return _CODE(text)
+
+
+def _find_code(text: str) -> Code:
+    """`code_of`, worked out."""
     lines = text.split("\n")
     spans: dict[int, tuple[Span, ...]] = {}
     literal = False  # a run of backticks outside every span of its line: it may pair with a later line
@@ -130,6 +137,9 @@ def code_of(text: str) -> Code:
                 spans.pop(index, None)
             spans.update(_region_spans(lines, start, end))
     return Code(frozenset(blocks), {i: found for i, found in spans.items() if i not in blocks})
+
+
+_CODE: Memo[str, Code] = Memo(_find_code)
 
 
 def _has_literal_run(line: str, spans: list[Span]) -> bool:

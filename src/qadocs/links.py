@@ -19,7 +19,7 @@ from urllib.parse import quote, unquote
 from .anchors import clean_fragment
 from .model import Diagnostic, Severity, Source
 from .options import Options
-from .read import is_inside
+from .read import is_inside, is_inside_real
 from .resolve import Image, Resolver, relative_url, rewrite_markdown
 from .targets import Targets
 from .urls import MEDIA_DIR, WINDOWS_ABS_RE, is_external, is_remote
@@ -72,11 +72,20 @@ def locate(candidates: list[Path], repo_root: Path) -> Path | Literal["outside"]
     """The first candidate that is a file inside the repo, never one outside it: OUTSIDE when
     every candidate leaves the repository, or when one that does names an existing file (a link
     or `..` path to something outside); None when there is no such file."""
-    leaving = [c for c in candidates if not is_inside(c, repo_root)]
-    for candidate in candidates:
-        if candidate not in leaving and candidate.is_file():
+    real_root = Path(os.path.realpath(repo_root))
+    inside: list[bool | None] = [None] * len(candidates)  # each candidate's real path, worked out when asked
+
+    def stays(k: int) -> bool:
+        if inside[k] is None:
+            inside[k] = is_inside_real(candidates[k], real_root)
+        return bool(inside[k])
+
+    for k, candidate in enumerate(candidates):
+        if candidate.is_file() and stays(k):
             return candidate
-    if leaving and (len(leaving) == len(candidates) or any(c.exists() for c in leaving)):
+    if candidates and not any(stays(k) for k in range(len(candidates))):
+        return OUTSIDE  # every candidate leaves the repository
+    if any(c.exists() and not stays(k) for k, c in enumerate(candidates)):
         return OUTSIDE
     return None
 

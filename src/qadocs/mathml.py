@@ -8,7 +8,6 @@ convert is shown as code and logged, never raised. Pure Python-Markdown: no mkdo
 
 from __future__ import annotations
 
-import functools
 import html
 import logging
 import re
@@ -21,6 +20,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from .lex import code_spans
+from .model import Memo
 
 log = logging.getLogger("mkdocs.plugins.qadocs.mathml")
 
@@ -285,10 +285,15 @@ def mathml_problem(tex: str, mathml: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=4096)
 def convert_tex(tex: str, display: bool = False) -> str:
     """MathML for `tex`; raises UnsupportedMath when latex2mathml fails or loses text.
-    The one answer to "does this TeX convert", used by the site and by `qadocs check`."""
+    The one answer to "does this TeX convert", used by the site and by `qadocs check` (each
+    formula converted once: `qadocs check` reads them all, then the pages show them)."""
+    return _MATHML((tex, display))
+
+
+def _convert_tex(key: tuple[str, bool]) -> str:
+    tex, display = key
     prepared = prepare_tex(tex)
     try:
         mathml = convert(prepared, display="block" if display else "inline")
@@ -298,6 +303,9 @@ def convert_tex(tex: str, display: bool = False) -> str:
     if problem:
         raise UnsupportedMath(problem)
     return mathml
+
+
+_MATHML: Memo[tuple[str, bool], str] = Memo(_convert_tex)  # what fails is not kept: it raises each time
 
 
 def tex_to_mathml(tex: str, display: bool, error_level: int = logging.WARNING) -> str:

@@ -1,10 +1,12 @@
-"""Plain data carried between the stages: sources, chapters, questions, diagnostics."""
+"""Plain data carried between the stages: sources, chapters, questions, diagnostics; and `Memo`,
+what the stages remember of the last generation (`mkdocs serve` makes one per edit)."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Generic, Literal, TypeVar, cast
 
 Severity = Literal["error", "warning", "info"]
 
@@ -92,10 +94,63 @@ class Source:
         return head
 
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+MAX_MEMO = 1 << 20  # entries a memo holds when no generation is ever started (tests, scripts)
+_MEMOS: list[Memo[object, object]] = []  # every memo, for `new_generation`
+_MISSING = object()
+
+
+class Memo(Generic[K, V]):
+    """The results of a pure function for the keys asked in this generation and the one before.
+
+    Every pass over a collection asks for its keys in the same order (the checks read each body,
+    then the resolver; the next generation, after an edit, reads them again). A bounded LRU with
+    fewer entries than the collection has keys misses on each of them; this keeps exactly what
+    the last two generations asked for, so each key is worked out once and memory follows the
+    collection. Results are shared: they must never be changed."""
+
+    def __init__(self, compute: Callable[[K], V]) -> None:
+        self.compute = compute
+        self.now: dict[K, V] = {}
+        self.before: dict[K, V] = {}
+        _MEMOS.append(self)  # type: ignore[arg-type]
+
+    def __call__(self, key: K) -> V:
+        """`compute(key)`, worked out on the first call of two generations."""
+        found = self.now.get(key, _MISSING)
+        if found is not _MISSING:
+            return cast(V, found)
+        found = self.before.get(key, _MISSING)
+        value = self.compute(key) if found is _MISSING else cast(V, found)
+        if len(self.now) >= MAX_MEMO:
+            self.new_generation()
+        self.now[key] = value
+        return value
+
+    def new_generation(self) -> None:
+        """Forget what the generation before the last one asked for."""
+        self.before, self.now = self.now, {}
+
+
+def new_generation() -> None:
+    """Start a generation (`build.generate`): keys of the last one stay at hand, older ones go."""
+    for memo in _MEMOS:
+        memo.new_generation()
+
+
 def fingerprint(answer: str) -> str:
-    """Short hash of an answer, blind to trailing spaces and blank lines."""
+    """Short hash of an answer, blind to trailing spaces and blank lines (each answer hashed once:
+    the checks, the grouping of duplicates and the registry all ask)."""
+    return _FINGERPRINTS(answer)
+
+
+def _fingerprint(answer: str) -> str:
     lines = [line.rstrip() for line in answer.split("\n") if line.strip()]
     return hashlib.sha1("\n".join(lines).encode("utf-8")).hexdigest()[:12]
+
+
+_FINGERPRINTS: Memo[str, str] = Memo(_fingerprint)
 
 
 EMPTY_ANSWER = fingerprint("")

@@ -15,14 +15,11 @@ from dataclasses import dataclass
 from html import escape as html_escape
 from typing import Any
 
-import yaml
-
 from .anchors import clean_fragment, loose_key
-from .escape import html_meta, html_text, json_for_html, md_escape
+from .escape import html_meta, html_text, json_for_html, md_escape, yaml_text
 from .links import Collection, Found, PageResolver, target_url
 from .model import Chapter, Question, Source
 from .place import Assigned, Children, Places, QuestionPage
-from .registry import SAFE_DUMPER
 from .resolve import relative_url
 from .schema import (
     ChapterMeta,
@@ -54,8 +51,7 @@ class Planned:
 def front_matter(meta: PageMeta | Mapping[str, Any]) -> str:
     """YAML front matter block; every string in it is HTML text (see escape.py), so engines that
     put `title` into `<title>`, the nav or the header unescaped show it as written, never run it."""
-    text = yaml.dump(html_meta(dict(meta)), Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
-    return "---\n" + text + "---\n\n"
+    return "---\n" + yaml_text(html_meta(dict(meta))) + "---\n\n"
 
 
 def _number_value(number: str) -> Number:

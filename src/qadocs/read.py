@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +23,13 @@ class RawSource:
 
 def is_inside(path: Path, root: Path) -> bool:
     """True when `path`, with every link followed, lies inside `root`."""
+    return is_inside_real(path, Path(os.path.realpath(root)))
+
+
+def is_inside_real(path: Path, real_root: Path) -> bool:
+    """`is_inside(path, root)` with the real path of `root` worked out once by the caller."""
     try:
-        Path(os.path.realpath(path)).relative_to(os.path.realpath(root))
+        Path(os.path.realpath(path)).relative_to(real_root)
     except ValueError:
         return False
     return True
@@ -118,13 +124,15 @@ class _Walker:
         self.diags = diags
         self.files: list[_Found] = []
         self.read_as: dict[str, str] = {os.path.realpath(content_dir): ""}  # real folder → rel path it is read as
-        self.links: list[tuple[str, Path]] = []  # folder links met and not yet followed
+        # Folder links met and not yet followed, a heap: the first by path (the last met of equal
+        # paths) is followed next, one at a time, since following one may meet more.
+        self.links: list[tuple[str, int, Path]] = []
+        self.met = 0  # folder links met so far
 
     def walk(self, content_dir: Path) -> list[_Found]:
         self._scan(content_dir, "")  # the real folders first, so a link never takes a folder's place
         while self.links:
-            self.links.sort(key=lambda link: link[0], reverse=True)
-            rel, path = self.links.pop()
+            rel, _, path = heapq.heappop(self.links)
             if not is_inside(path, self.repo_root):
                 self.diags.append(
                     Diagnostic(
@@ -192,7 +200,8 @@ class _Walker:
                 except OSError:  # e.g. a link that loops on itself
                     is_link, is_dir = True, False
                 if is_dir and is_link:
-                    self.links.append((rel, path))
+                    self.met += 1
+                    heapq.heappush(self.links, (rel, -self.met, path))
                 elif is_dir:
                     if self._claim(path, rel):
                         stack.append((path, rel))
@@ -209,6 +218,7 @@ def read_sources(content_dir: Path, repo_root: Path) -> tuple[list[RawSource], l
         return found, diags
     files = sorted(_Walker(content_dir, repo_root, diags).walk(content_dir), key=lambda f: f.rel)
     taken = {f.rel for f in files if shown(f.rel) == f.rel}
+    real_root = Path(os.path.realpath(repo_root))
     for file in files:
         rel = shown(file.rel)
         if rel != file.rel:
@@ -224,7 +234,7 @@ def read_sources(content_dir: Path, repo_root: Path) -> tuple[list[RawSource], l
                 else "folder name is"
             )
             diags.append(Diagnostic(rel, 1, "error", "not-utf8", f"{what} not UTF-8; shown as '{rel}'; rename it"))
-        if not is_inside(file.path, repo_root) or not file.path.is_file():
+        if not is_inside_real(file.path, real_root) or not file.path.is_file():
             diags.append(
                 Diagnostic(
                     rel, 1, "error", "path-outside-repo", "source is a link to a file outside the repository; skipped"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import gc
 import os
 import posixpath
 import re
@@ -34,12 +35,12 @@ from typing import Any
 
 import yaml
 
+from .escape import yaml_text
 from .model import EMPTY_ANSWER, Diagnostic
 from .similar import candidate_pairs
 from .urls import RESERVED_DIRS
 
 REGISTRY_NAME = "qadocs-registry.yml"
-SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when built in: same output, faster
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TITLE_THRESHOLD = 0.8  # difflib ratio from which two titles are the same question (a typo, a few words)
 # Id lengths. A new id is a slug of at most slug.MAX_SLUG (48) characters, plus `-N` when taken;
@@ -164,16 +165,56 @@ def _entries(node: yaml.Node | None, data: dict[str, Any], key: str) -> list[Ent
 
 
 def _load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
-    """Parse with the safe loader; aliases are refused before anything is built (no alias bombs)."""
-    for event in yaml.parse(text, Loader=SAFE_LOADER):
-        if isinstance(event, yaml.AliasEvent):
-            raise RegistryUnusable("it uses a YAML alias (`*name`); write every value out")
+    """Parse with the safe loader; aliases are refused before anything is built (no alias bombs).
+
+    The text is composed once: an alias makes the node it names appear twice, which a walk of the
+    nodes finds before any data is built. When composing fails, the events up to the failure are
+    read for an alias first, so that an alias before an error is reported as before. Garbage
+    collection is paused meanwhile: composing builds one node per value and frees nothing, and
+    collections that rescan the growing tree would cost more than the parse."""
     loader = SAFE_LOADER(text)
+    paused = gc.isenabled()
+    gc.disable()
     try:
-        node = loader.get_single_node()  # parsed once: the node gives lines, the data follows from it
+        try:
+            node = loader.get_single_node()  # parsed once: the node gives lines, the data follows from it
+        except (yaml.YAMLError, RecursionError, MemoryError):
+            _refuse_aliases(text)
+            raise
+        if node is not None and _has_repeated_node(node):
+            raise RegistryUnusable(ALIAS_REFUSED)
         return node, loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()
+        if paused:
+            gc.enable()
+
+
+ALIAS_REFUSED = "it uses a YAML alias (`*name`); write every value out"
+
+
+def _refuse_aliases(text: str) -> None:
+    """Raise RegistryUnusable at the first alias event of `text` (a YAMLError where it stops parsing)."""
+    for event in yaml.parse(text, Loader=SAFE_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            raise RegistryUnusable(ALIAS_REFUSED)
+
+
+def _has_repeated_node(root: yaml.Node) -> bool:
+    """True when a node stands twice in the tree under `root`: what an alias makes."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack += node.value
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += (key, value)
+    return False
 
 
 def _unusable(shown: str, why: str) -> tuple[None, Diagnostic]:
@@ -337,7 +378,7 @@ def dump_registry(reg: Registry) -> str:
         "questions": [row(e) for e in sorted(reg.questions, key=lambda e: e.url)],
         "deleted": [row(e) for e in sorted(reg.deleted, key=lambda e: e.url)],
     }
-    return HEADER + yaml.dump(data, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
+    return HEADER + yaml_text(data)
 
 
 # -- hand-edited ids -------------------------------------------------------------------------------

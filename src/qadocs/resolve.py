@@ -50,10 +50,27 @@ def broken_link_html(text: str, target: str) -> str:
     return f'<span class="qadocs-broken-link" title="{html.escape("链接失效：" + target)}">{text}</span>'
 
 
+_ODD_PARTS = frozenset({"", ".", ".."})  # path parts `relative_path` leaves to posixpath
+
+
+def relative_path(to_path: str, from_dir: str) -> str:
+    """`posixpath.relpath(to_path, from_dir or ".")` for docs-dir paths, without its two calls to
+    `os.getcwd` (which it makes to resolve paths that are relative here on both sides)."""
+    start = [] if from_dir in ("", ".") else from_dir.split("/")
+    path = [] if to_path == "." else to_path.split("/")
+    if not _ODD_PARTS.isdisjoint(start) or not _ODD_PARTS.isdisjoint(path):
+        return posixpath.relpath(to_path, from_dir or ".")  # `..`, `//`, a leading `/`: as it says
+    common = 0
+    for a, b in zip(start, path, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + path[common:]) or "."
+
+
 def relative_url(from_dir: str, to_path: str) -> str:
     """Relative, percent-encoded URL from a page directory to a file in the docs dir."""
-    rel = posixpath.relpath(to_path, from_dir or ".")
-    return quote(rel, safe="/#")
+    return quote(relative_path(to_path, from_dir), safe="/#")
 
 
 def rewrite_markdown(text: str, first_line: int, resolver: Resolver) -> str:

@@ -9,6 +9,8 @@ from functools import cache
 import jieba
 from pypinyin import lazy_pinyin
 
+from .model import Memo
+
 MAX_SLUG = 48
 NON_SLUG_RE = re.compile(r"[^a-z0-9]+")
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -25,6 +27,11 @@ def _word(token: str) -> str:
 
 def slugify(text: str, max_len: int = MAX_SLUG, fallback: str = "page") -> str:
     """Readable ASCII slug of at most `max_len` characters, cut at a word boundary."""
+    return _SLUGS((text, max_len, fallback))
+
+
+def _slugify(key: tuple[str, int, str]) -> str:
+    text, max_len, fallback = key
     words = [_word(t) for t in jieba.cut(text)]
     slug = NON_SLUG_RE.sub("-", "-".join(words).lower()).strip("-")
     if len(slug) > max_len:
@@ -32,3 +39,6 @@ def slugify(text: str, max_len: int = MAX_SLUG, fallback: str = "page") -> str:
         slug = cut[: cut.rfind("-")] if "-" in cut[: max_len + 1] else slug[:max_len]
         slug = slug[:max_len].strip("-")
     return slug or fallback
+
+
+_SLUGS: Memo[tuple[str, int, str], str] = Memo(_slugify)  # jieba is slow: each title is cut once

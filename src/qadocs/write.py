@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import posixpath
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,17 +25,56 @@ class WriteStats:
     removed: int = 0
 
 
-def _put(path: Path, data: bytes, stats: WriteStats) -> None:
-    """Write `data` to `path` unless it holds exactly that already; a symlink there is removed first."""
-    if path.is_symlink():  # never write through a link planted in the generated folder
-        path.unlink()
-    with contextlib.suppress(OSError):
-        if path.read_bytes() == data:
-            stats.unchanged += 1
-            return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+def _put(path: str, data: bytes, stats: WriteStats, made: set[str]) -> None:
+    """Write `data` to `path` unless it holds exactly that already (a file of another size is not
+    read: it differs); a symlink there is removed first. `made`: folders known to exist."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        info = None
+    if info is not None and stat.S_ISLNK(info.st_mode):  # never write through a link planted in the generated folder
+        os.unlink(path)
+    elif info is not None and info.st_size == len(data):
+        with contextlib.suppress(OSError), open(path, "rb") as f:
+            if f.read() == data:
+                stats.unchanged += 1
+                return
+    parent = os.path.dirname(path)
+    if parent not in made:
+        os.makedirs(parent, exist_ok=True)
+        made.add(parent)
+    with open(path, "wb") as f:
+        f.write(data)
     stats.written += 1
+
+
+Signature = tuple[int, int, int, int, int]
+# Copied files found identical to their source: docs path -> (the source's signature, the copy's).
+_COPIED: dict[str, tuple[Signature, Signature]] = {}
+
+
+def _signature(info: os.stat_result) -> Signature:
+    """What changes whenever a file's bytes do: any write moves the change time (`st_ctime_ns`),
+    which, unlike the modification time, cannot be set back."""
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+def _copy(path: str, src: Path, stats: WriteStats, made: set[str]) -> None:
+    """Copy the repository file `src` to `path` unless it holds the same bytes: known without
+    reading either when neither has changed since they were last found equal in this process."""
+    before: Signature | None = None
+    known = False
+    with contextlib.suppress(OSError):
+        before = _signature(os.stat(src))
+        known = _COPIED.get(path) == (before, _signature(os.lstat(path)))
+    if known:
+        stats.unchanged += 1
+        return
+    _COPIED.pop(path, None)
+    _put(path, src.read_bytes(), stats, made)
+    if before is not None:  # the source as it was before it was read: a later change is seen
+        with contextlib.suppress(OSError):
+            _COPIED[path] = (before, _signature(os.lstat(path)))
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -69,16 +109,33 @@ def _check_paths(plan: Plan, out_dir: Path) -> None:
 
 def _remove_stale(out_dir: Path, wanted: set[str], stats: WriteStats) -> None:
     """Delete every file under `out_dir` not in `wanted` (relative POSIX paths), then empty folders."""
-    for root, dirs, files in os.walk(out_dir, topdown=False):
+    top = str(out_dir)
+    left: dict[str, int] = {}  # folder walked -> entries it still has
+    for root, dirs, files in os.walk(top, topdown=False):
+        prefix = root[len(top) + 1 :] + "/" if root != top else ""
+        kept = len(files) + len(dirs)
         for name in files:
-            path = Path(root) / name
-            if path.relative_to(out_dir).as_posix() not in wanted:
-                path.unlink()
+            if prefix + name not in wanted:
+                os.unlink(os.path.join(root, name))
                 stats.removed += 1
+                kept -= 1
         for name in dirs:
-            path = Path(root) / name
-            if path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+            path = os.path.join(root, name)
+            if _is_empty(path, left):
+                os.rmdir(path)
+                kept -= 1
+        left[root] = kept
+
+
+def _is_empty(folder: str, left: dict[str, int]) -> bool:
+    """True when `folder` is a folder that holds nothing: known for one walked (`left`), else
+    (a link to a folder, one that could not be listed) looked at."""
+    if folder in left:
+        return left[folder] == 0
+    if not os.path.isdir(folder):
+        return False
+    with os.scandir(folder) as entries:
+        return next(entries, None) is None
 
 
 def write_plan(plan: Plan, out_dir: Path) -> WriteStats:
@@ -91,11 +148,13 @@ def write_plan(plan: Plan, out_dir: Path) -> WriteStats:
         )
     stats = WriteStats()
     out_dir.mkdir(parents=True, exist_ok=True)
-    _put(out_dir / MARKER, b"generated by qadocs; every file here is rewritten on each build\n", stats)
+    top = str(out_dir)
+    made = {top}
+    _put(os.path.join(top, MARKER), b"generated by qadocs; every file here is rewritten on each build\n", stats, made)
     _check_paths(plan, out_dir)
     for rel, text in plan.files.items():
-        _put(out_dir / rel, text.encode("utf-8"), stats)
+        _put(os.path.join(top, rel), text.encode("utf-8"), stats, made)
     for rel, src in plan.assets.items():
-        _put(out_dir / rel, src.read_bytes(), stats)
+        _copy(os.path.join(top, rel), src, stats, made)
     _remove_stale(out_dir, {MARKER, *plan.files, *plan.assets}, stats)
     return stats
