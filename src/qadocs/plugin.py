@@ -76,7 +76,7 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
             if self.cache is not None:
                 self.cache.put_run("generate", generation_stamp(opts, out, self._writes_registry()), kept)
         else:
-            kept["lines"][-1][1] += " (unchanged since the last build: nothing regenerated)"
+            kept["lines"][-1][1] += ", at the last build; nothing changed since: not regenerated"
         for level, line in kept["lines"]:
             log.log(level, line)
         config.nav = kept["nav"]
