@@ -21,24 +21,36 @@ from qadocs.sidebar import (
 )
 
 
-def _nav(tmp_path: Path, chapters: int, questions: int) -> Navigation:
+def _navigation(tmp_path: Path, sizes: tuple[int, ...], names: tuple[str, ...]) -> Navigation:
+    """首页, then nested sections: `sizes[k]` items at depth k, the section at depth k named
+    `names[k]` with its number path (`第1章`, `源5-4`), questions last (`题5-4-1`); each folder
+    has its index page. MkDocs' own objects, from a real config."""
     docs = tmp_path / "docs"
-    nav: list[Any] = [{"首页": "index.md"}]
-    docs.mkdir(parents=True)
-    (docs / "index.md").write_text("# 首页\n", encoding="utf-8")
-    for c in range(chapters):
-        items: list[Any] = [f"c{c}/index.md"]
-        (docs / f"c{c}").mkdir()
-        (docs / f"c{c}" / "index.md").write_text(f"# 第{c}章\n", encoding="utf-8")
-        for q in range(questions):
-            (docs / f"c{c}" / f"q{q}.md").write_text(f"# 题{q}\n", encoding="utf-8")
-            items.append({f"题{c}-{q}": f"c{c}/q{q}.md"})
-        nav.append({f"第{c}章": items})
+    nav = [{"首页": "index.md"}, *_items(docs, "", (), sizes, names)[1:]]
     (tmp_path / "mkdocs.yml").write_text("site_name: t\n", encoding="utf-8")
     config = load_config(str(tmp_path / "mkdocs.yml"), docs_dir=str(docs), nav=nav)
     navigation = get_navigation(get_files(config), config)
     mark_positions(navigation)
     return navigation
+
+
+def _items(docs: Path, folder: str, path: tuple[str, ...], sizes: tuple[int, ...], names: tuple[str, ...]) -> list[Any]:
+    (docs / folder).mkdir(parents=True, exist_ok=True)
+    (docs / folder / "index.md").write_text("# 索引\n", encoding="utf-8")
+    items: list[Any] = [f"{folder}index.md"]
+    for i in range(sizes[0]):
+        number = "-".join((*path, str(i)))
+        if len(sizes) == 1:
+            (docs / folder / f"q{i}.md").write_text("# 题\n", encoding="utf-8")
+            items.append({f"题{number}": f"{folder}q{i}.md"})
+        else:
+            inner = _items(docs, f"{folder}n{i}/", (*path, str(i)), sizes[1:], names[1:])
+            items.append({names[0].format(number): inner})
+    return items
+
+
+def _nav(tmp_path: Path, chapters: int, questions: int) -> Navigation:
+    return _navigation(tmp_path, (chapters, questions), ("第{}章",))
 
 
 def _page(nav: Navigation, title: str) -> Any:
@@ -64,7 +76,7 @@ def test_a_long_chapter_shows_the_page_and_its_neighbours(tmp_path: Path) -> Non
     assert shown[0] == "第1章" or chapter.children[0].is_index  # the chapter's own index page stays
     assert shown[1] == more and shown[-1] == more
     assert shown[2:-1] == [f"题1-{q}" for q in range(50 - NAV_NEAR, 50 + NAV_NEAR + 1)]
-    assert all(isinstance(c, Link) and c.url == "c1/" for c in (chapter.children[1], chapter.children[-1]))
+    assert all(isinstance(c, Link) and c.url == "n1/" for c in (chapter.children[1], chapter.children[-1]))
     assert page in chapter.children
     # a closed chapter is one link to its first page: its children are not handed to the theme
     closed = view.items[1]
@@ -111,28 +123,7 @@ def test_fingerprints_change_with_what_the_page_shows(tmp_path: Path) -> None:
 
 def _deep_nav(tmp_path: Path, topics: int, sources: int, questions: int) -> Navigation:
     """首页, then topics of sources of questions (three levels, like folders of files)."""
-    docs = tmp_path / "docs"
-    docs.mkdir(parents=True)
-    (docs / "index.md").write_text("# 首页\n", encoding="utf-8")
-    nav: list[Any] = [{"首页": "index.md"}]
-    for t in range(topics):
-        topic: list[Any] = [f"t{t}/index.md"]
-        for s in range(sources):
-            folder = docs / f"t{t}" / f"s{s}"
-            folder.mkdir(parents=True)
-            (folder / "index.md").write_text("# 源\n", encoding="utf-8")
-            items: list[Any] = [f"t{t}/s{s}/index.md"]
-            for q in range(questions):
-                (folder / f"q{q}.md").write_text("# 题\n", encoding="utf-8")
-                items.append({f"题{t}-{s}-{q}": f"t{t}/s{s}/q{q}.md"})
-            topic.append({f"源{t}-{s}": items})
-        (docs / f"t{t}" / "index.md").write_text("# 专题\n", encoding="utf-8")
-        nav.append({f"专题{t}": topic})
-    (tmp_path / "mkdocs.yml").write_text("site_name: t\n", encoding="utf-8")
-    config = load_config(str(tmp_path / "mkdocs.yml"), docs_dir=str(docs), nav=nav)
-    navigation = get_navigation(get_files(config), config)
-    mark_positions(navigation)
-    return navigation
+    return _navigation(tmp_path, (topics, sources, questions), ("专题{}", "源{}"))
 
 
 def test_lists_further_out_than_the_chapter_show_the_way_back_only(tmp_path: Path) -> None:

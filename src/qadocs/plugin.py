@@ -68,7 +68,7 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
                 f"qadocs: content_dir {opts.content_dir} does not exist; "
                 "set `plugins: - qadocs: {content_dir: content}`"
             )
-        self.cache = open_cache(config, self.config)
+        self.cache = open_cache(opts.repo_root, self.config)
         stamp = generation_stamp(opts, out, self._writes_registry())
         kept = self.cache.get_run("generate", stamp) if self.cache is not None else None
         if kept is None:
@@ -285,11 +285,10 @@ def run_generate(opts: Options, out: Path, write_registry: bool) -> dict[str, An
     return {"nav": result.plan.nav, "lines": [*lines, [logging.INFO, summary]]}
 
 
-def open_cache(config: MkDocsConfig, options: QadocsConfig) -> PageCache | None:
-    """The cache file, inside the repository (None: `cache: false`)."""
+def open_cache(root: Path, options: QadocsConfig) -> PageCache | None:
+    """The cache file, inside the repository `root` (None: `cache: false`)."""
     if not options.cache:
         return None
-    root = Path(config.config_file_path or ".").resolve().parent
     folder = (root / options.cache_dir).resolve()
     if not folder.is_relative_to(root):
         raise PluginError(f"qadocs: cache_dir {options.cache_dir!r} is outside the repository")
