@@ -4,10 +4,14 @@ bytes (its markdown, the configuration, its neighbours' titles) makes it be buil
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import shutil
 import sqlite3
+import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,3 +136,72 @@ def test_cache_dir_outside_the_repository_is_refused(collection: Path) -> None:
     assert proc.returncode == 1
     assert "cache_dir '../outside' is outside the repository" in proc.stderr
     assert not (collection.parent / "outside").exists()
+
+
+def _build_here(root: Path) -> None:
+    """`mkdocs build` in this process (so a test can change what the forked workers run)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(root / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+
+
+def _unlucky(src_uri: str) -> bool:
+    """About one page in twenty, the same ones on every run."""
+    return zlib.crc32(src_uri.encode("utf-8")) % 20 == 0
+
+
+def _failing_in(monkeypatch: pytest.MonkeyPatch, where: str) -> list[str]:
+    """Make building the `_unlucky` pages raise: in the workers only, or everywhere. Returns the
+    pages the build's own process built (the wrapper is inherited by the forked workers)."""
+    from qadocs import prebuild
+
+    parent, original, here = os.getpid(), prebuild.build_page, []
+
+    def build_page(job: Any, page: Any) -> Any:
+        if _unlucky(page.file.src_uri) and (os.getpid() != parent or where == "everywhere"):
+            raise RuntimeError(f"no page today: {page.file.src_uri}")
+        if os.getpid() == parent:
+            here.append(page.file.src_uri)
+        return original(job, page)
+
+    monkeypatch.setattr(prebuild, "build_page", build_page)
+    return here
+
+
+def test_a_page_whose_worker_failed_is_built_in_the_build_itself(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = _reference(collection)
+    _config(collection)
+    shutil.rmtree(collection / "build" / ".qadocs-cache", ignore_errors=True)
+    here = _failing_in(monkeypatch, "workers")
+    monkeypatch.chdir(collection)
+    _build_here(collection)
+    docs = collection / "build" / "docs"
+    unlucky = sorted(str(p.relative_to(docs)) for p in docs.rglob("*.md") if _unlucky(str(p.relative_to(docs))))
+    assert 0 < len(unlucky) < 30
+    assert sorted(here) == unlucky, "the pages that failed in a worker, and only they, were built here"
+    assert _site(collection) == reference
+    assert multiprocessing.active_children() == []
+    monkeypatch.undo()
+    built, kept, _ = _build(collection)
+    pages = [k for k in reference if k.endswith(".html") and k != "404.html"]
+    assert (built, kept) == (0, len(pages)), "the pages built here were kept too"
+
+
+def test_a_page_that_fails_everywhere_fails_the_build_as_mkdocs_does(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _config(collection)
+    shutil.rmtree(collection / "build" / ".qadocs-cache", ignore_errors=True)
+    _failing_in(monkeypatch, "everywhere")
+    monkeypatch.chdir(collection)
+    with pytest.raises(RuntimeError, match="no page today"):
+        _build_here(collection)
+    assert multiprocessing.active_children() == [], "the workers were stopped"

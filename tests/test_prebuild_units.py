@@ -86,3 +86,47 @@ def test_jieba_runs_once_per_distinct_short_text() -> None:
     for text in ["扩散模型", "扩散模型", "注意力", long, long]:
         index._segment_chinese(text)
     assert calls == ["扩散模型", "注意力", long, long]
+
+
+class _Arriving:
+    """Stands for `prebuild.Builds`: every page still to arrive; `wait` is when one is needed."""
+
+    def __init__(self, keys: set[str]) -> None:
+        self.waiting, self.waited = set(keys), []
+
+    def take_ready(self) -> None:
+        """Nothing has arrived unasked."""
+
+    def wait(self, key: str) -> bool:
+        self.waited.append(key)
+        self.waiting.discard(key)
+        return True
+
+
+def _page(uri: str, meta: dict[str, Any]) -> Any:
+    return SimpleNamespace(file=SimpleNamespace(src_uri=uri), meta=meta)
+
+
+def test_the_loop_waits_for_a_record_only_when_it_needs_it(tmp_path: Path) -> None:
+    cache = PageCache(tmp_path / "pages.sqlite")
+    cache.put_many([("k1", *pack(_record("一"))), ("k2", *pack(_record("二")))])
+    builder = prebuild.Prebuilder(cache, workers=2)
+    arriving = _Arriving({"k1", "k2"})
+    builder.builds = arriving  # type: ignore[assignment]
+    builder.job = SimpleNamespace(files=SimpleNamespace(get_file_from_path=lambda uri: None))  # type: ignore[assignment]
+    builder.keys = {"titled.md": "k1", "untitled.md": "k2"}
+    titled, untitled = _page("titled.md", {"title": "题"}), _page("untitled.md", {})
+    # the first loop (render): a page with its title in the front matter goes on; one whose title
+    # may come from its render waits for what its render found
+    builder.take_over(titled, files=None)  # type: ignore[arg-type]
+    builder.take_over(untitled, files=None)  # type: ignore[arg-type]
+    assert arriving.waited == ["k2"] and builder.late == {"titled.md"}
+    assert titled.meta["template"] == untitled.meta["template"] == prebuild.TEMPLATE
+    titled.render(None, None)
+    assert titled.content == "" and titled.present_anchor_ids == set()
+    # the second loop (templates): its record now, and what its render found with it
+    body = builder.part(titled, "body")
+    assert arriving.waited == ["k2", "k1"] and body is not None and body["output"] == "一"
+    assert titled.present_anchor_ids == {"x"} and titled._title_from_render == "题"
+    assert builder.late == set()
+    cache.close()

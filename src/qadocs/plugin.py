@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -145,12 +144,13 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
         self._close(complete=not getattr(self, "dirty", False))
 
     def on_build_error(self, error: Exception) -> None:
-        """Close the cache; what was kept stays valid (every record is whole)."""
-        self._close(complete=False)
+        """Stop the workers and close the cache; what was kept stays valid (every record is whole)."""
+        self._close(complete=False, failed=True)
 
-    def _close(self, complete: bool) -> None:
-        if self.prebuilder is not None:
-            self.prebuilder.finish(complete)
+    def _close(self, complete: bool, failed: bool = False) -> None:
+        summary = self.prebuilder.finish(complete) if self.prebuilder is not None else None
+        if summary is not None and not failed:
+            log.info(summary)
         if self.cache is not None:
             self.cache.close()
         self.prebuilder = self.cache = None
@@ -250,14 +250,9 @@ def make_prebuilder(config: MkDocsConfig, cache: PageCache | None, jobs: int) ->
 
 
 def build_ahead(prebuilder: Prebuilder, config: MkDocsConfig, files: Files, nav: Navigation, dirty: bool) -> None:
-    """Build the pages the cache lacks, and say how many were built and how many kept."""
-    start = time.perf_counter()
-    built = prebuilder.prepare(config, files, nav, dirty)
+    """Start building the pages the cache lacks; the search index takes kept entries."""
+    prebuilder.prepare(config, files, nav, dirty)
     use_kept_entries(config, prebuilder)
-    log.info(
-        f"qadocs: {built} pages built, {len(prebuilder.keys) - built} taken from the cache "
-        f"({prebuilder.workers} processes, {time.perf_counter() - start:.2f}s)"
-    )
 
 
 def run_generate(opts: Options, out: Path, write_registry: bool) -> dict[str, Any]:

@@ -7,9 +7,10 @@ the same context) and keeps the result under a key made of everything the page's
 on: the page's markdown and front matter, the rendering configuration (mkdocs.yml, the versions
 of every renderer, qadocs' own code, the theme's templates), the page's sidebar, breadcrumbs and
 neighbours (`sidebar.view_fingerprint`), and which files its links point at. Pages missing from
-the cache are built in worker processes (forked, so they share the loaded configuration); the
-loop then only writes each page's kept output, and the search index gets the page's kept
-entries. A warm rebuild of an unchanged collection renders nothing.
+the cache are built in worker processes (forked, so they share the loaded configuration) while
+the loop runs: the loop writes each page's kept output as soon as it has arrived (`Builds`), and
+the search index gets the page's kept entries. A warm rebuild of an unchanged collection renders
+nothing.
 
 This is sound only when every plugin is one whose page events are known (`KNOWN_PLUGINS`): any
 other plugin might change pages from data the key does not see (a git date, say), and then the
@@ -28,6 +29,7 @@ import os
 import posixpath
 import re
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -44,7 +46,7 @@ from mkdocs.structure.toc import get_toc
 
 from .sidebar import view_fingerprint
 
-CACHE_FORMAT = 2  # bump when a record's shape changes
+CACHE_FORMAT = 3  # bump when a record's shape changes
 KNOWN_PLUGINS = {"qadocs", "search", "material/search"}
 PREBUILD_MIN = 24  # fewer pages to build than this: built in this process (a fork costs more)
 CHUNK = 16  # pages per task handed to a worker
@@ -60,7 +62,8 @@ log = logging.getLogger("mkdocs.plugins.qadocs")
 class PageCache:
     """Kept pages in one SQLite file, keyed by hex digest. A page's record is two JSON values
     (never pickle: the file is data and is read as data): `meta`, what rendering found (small),
-    and `body`, the output and search entries (compressed). A damaged file is started afresh."""
+    and `body`, the search entries; and the output, UTF-8. Body and output are compressed (a
+    third of the bytes to write on a cold build). A damaged file is started afresh."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -77,7 +80,7 @@ class PageCache:
             db.executescript("DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS runs;")
             db.execute(f"PRAGMA user_version = {int(CACHE_FORMAT)}")
         db.execute(
-            "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, meta BLOB NOT NULL, body BLOB NOT NULL, output TEXT NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, meta BLOB NOT NULL, body BLOB NOT NULL, output BLOB NOT NULL)"
         )
         db.execute("CREATE TABLE IF NOT EXISTS runs (name TEXT PRIMARY KEY, stamp TEXT NOT NULL, value BLOB NOT NULL)")
         db.execute("SELECT count(*) FROM pages").fetchone()
@@ -104,20 +107,21 @@ class PageCache:
 
     def get(self, key: str, part: str) -> dict[str, Any] | None:
         """The `meta` or `body` kept under `key`, or None (also when it does not decode). The body
-        is the search entries, and the output as stored: text, not JSON (it is most of a record)."""
+        is the search entries, and the output (UTF-8, not JSON: it is most of a record)."""
         if part == "meta":
             row = self.db.execute("SELECT meta, '' FROM pages WHERE key = ?", (key,)).fetchone()
         else:
             row = self.db.execute("SELECT body, output FROM pages WHERE key = ?", (key,)).fetchone()
-        if row is None or not isinstance(row[1], str):
+        if row is None:
             return None
         try:
             value = json.loads(row[0] if part == "meta" else zlib.decompress(row[0]))
-        except (zlib.error, ValueError):
+            output = "" if part == "meta" else zlib.decompress(row[1]).decode("utf-8", "surrogatepass")
+        except (zlib.error, ValueError, TypeError):
             return None
         if not isinstance(value, dict):
             return None
-        return value if part == "meta" else {**value, "output": row[1]}
+        return value if part == "meta" else {**value, "output": output}
 
     def _want(self, keys: Iterable[str]) -> None:
         self.db.execute("DELETE FROM wanted")
@@ -130,10 +134,16 @@ class PageCache:
             rows = self.db.execute("SELECT pages.key FROM pages JOIN wanted ON pages.key = wanted.key").fetchall()
         return {row[0] for row in rows}
 
-    def put_many(self, items: Iterable[tuple[str, bytes, bytes, str]]) -> None:
-        """Keep each (key, meta, body, output) as `pack` made them; one transaction."""
-        with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", items)
+    def put_many(self, items: Iterable[tuple[str, bytes, bytes, bytes]], commit: bool = True) -> None:
+        """Keep each (key, meta, body, output) as `pack` made them; without `commit`, in the open
+        transaction (this connection reads them at once; `commit` makes them last)."""
+        self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", items)
+        if commit:
+            self.db.commit()
+
+    def commit(self) -> None:
+        """Make what was put last."""
+        self.db.commit()
 
     def keep_only(self, keys: set[str]) -> None:
         """Forget every record not in `keys` (after a full build: the cache holds one site)."""
@@ -146,15 +156,15 @@ class PageCache:
         self.db.close()
 
 
-Packed = tuple[bytes, bytes, str]
+Packed = tuple[bytes, bytes, bytes]
 
 
 def pack(record: dict[str, Any]) -> Packed:
-    """A record as stored: (meta, body, output); meta compact JSON, the body (search entries)
-    compressed fast, the output as text."""
+    """A record as stored: (meta, body, output); meta compact JSON, the body (search entries) and
+    the output (UTF-8) compressed fast."""
     output = record.pop("output")
     body = {"entries": record.pop("entries")}
-    return _json(record), zlib.compress(_json(body), 1), output
+    return _json(record), zlib.compress(_json(body), 1), zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
 
 
 def _json(value: Any) -> bytes:
@@ -350,7 +360,7 @@ def _search_index(config: MkDocsConfig) -> Any:
 
 def _build_share(share: list[tuple[int, str]]) -> list[tuple[str, Packed | None]]:
     """In a worker: build the pages at these indexes; (key, packed record), or None on an error
-    (that page is left to MkDocs' loop, which reports it as it always does)."""
+    (that page is built again in the build's own process, which reports the error as MkDocs does)."""
     assert _JOB is not None
     done: list[tuple[str, Packed | None]] = []
     for number, key in share:
@@ -361,20 +371,61 @@ def _build_share(share: list[tuple[int, str]]) -> list[tuple[str, Packed | None]
     return done
 
 
-def build_missing(job: Job, missing: list[tuple[int, str]], workers: int) -> Iterator[tuple[str, Packed | None]]:
-    """Build the pages at `missing` (index in job.pages, key): in `workers` forked processes
-    when there are enough of them, else here."""
-    global _JOB
-    if workers < 2 or len(missing) < PREBUILD_MIN or "fork" not in multiprocessing.get_all_start_methods():
+class Builds:
+    """Pages being built ahead while MkDocs' loop runs. Forked workers take them in the loop's
+    order, a share of `CHUNK` pages at a time; the loop waits for a page only when it needs it,
+    so writing the pages built first overlaps building the later ones. Each result is kept in
+    the cache as it arrives. With fewer pages than `PREBUILD_MIN`, or one process, they are all
+    built here at once (a fork costs more)."""
+
+    def __init__(self, job: Job, missing: list[tuple[int, str]], workers: int, cache: PageCache) -> None:
+        global _JOB
+        self.cache, self.workers = cache, workers
+        self.waiting = {key for _, key in missing}
+        self.failed: set[str] = set()
+        self.built, self.start = 0, time.perf_counter()
+        self.pool: Any = None
         _JOB = job
-        yield from _build_share(missing)
-        return
-    _JOB = job
-    shares = [missing[i : i + CHUNK] for i in range(0, len(missing), CHUNK)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for done in pool.imap_unordered(_build_share, shares):
-            yield from done
-    _JOB = None
+        if workers < 2 or len(missing) < PREBUILD_MIN or "fork" not in multiprocessing.get_all_start_methods():
+            self.workers = 1
+            self.results: Iterator[list[tuple[str, Packed | None]]] = iter([_build_share(missing)])
+        else:
+            shares = [missing[i : i + CHUNK] for i in range(0, len(missing), CHUNK)]
+            self.pool = multiprocessing.get_context("fork").Pool(workers)
+            self.results = self.pool.imap(_build_share, shares)
+        _JOB = None
+        self.wait(None)  # built here: keep them now
+
+    def wait(self, key: str | None) -> bool:
+        """Take results until `key`'s has arrived (None: only those built already here); False
+        when its worker failed."""
+        while key in self.waiting or (key is None and self.pool is None and self.waiting):
+            self._keep(next(self.results))
+        return key not in self.failed
+
+    def _keep(self, done: list[tuple[str, Packed | None]]) -> None:
+        self.waiting.difference_update(k for k, _ in done)
+        self.failed.update(k for k, packed in done if packed is None)
+        kept = [(k, *packed) for k, packed in done if packed is not None]
+        self.built += len(kept)
+        self.cache.put_many(kept, commit=not self.waiting or self.built % 256 < len(kept))
+
+    def take_ready(self) -> None:
+        """Keep the results that have arrived, without waiting (they are not held in memory)."""
+        while self.pool is not None and self.waiting:
+            try:
+                done = self.results.next(timeout=0)  # type: ignore[attr-defined]
+            except multiprocessing.TimeoutError:
+                return
+            self._keep(done)
+
+    def close(self) -> None:
+        """Stop the workers (the build is over, or failed) and make every kept result last."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+        self.cache.commit()
 
 
 def worker_count(jobs: int) -> int:
@@ -391,18 +442,20 @@ SEGMENT_MEMO_MAX = 200  # texts up to this length have their jieba segmentation 
 
 
 class Prebuilder:
-    """The build's side of it: which pages were built ahead (`keys`), and giving MkDocs' loop their
+    """The build's side of it: which pages are built ahead (`keys`), and giving MkDocs' loop their
     kept state. Inactive until `prepare` is done, so building ahead runs the real events."""
 
     def __init__(self, cache: PageCache, workers: int) -> None:
         self.cache = cache
         self.workers = workers
         self.keys: dict[str, str] = {}  # src_uri → key, for the pages the loop takes from the cache
-        self.active = False
+        self.builds: Builds | None = None
+        self.job: Job | None = None
+        self.late: set[str] = set()  # pages the loop went past before their result arrived
         self.last: tuple[tuple[str, str], dict[str, Any]] | None = None
 
-    def prepare(self, config: MkDocsConfig, files: Files, nav: Navigation, dirty: bool) -> int:
-        """Key every page the loop will build, build the missing ones; returns how many were built."""
+    def prepare(self, config: MkDocsConfig, files: Files, nav: Navigation, dirty: bool) -> None:
+        """Key every page the loop will build, and start building the missing ones."""
         base = config_fingerprint(config)
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
         if dirty:
@@ -413,53 +466,88 @@ class Prebuilder:
         stamps: dict[int, str] = {}
         keys = [page_key(base, page, files, stamps) for page in pages]
         have = self.cache.have(keys)
-        missing = [(n, key) for n, key in enumerate(keys) if key not in have]
         _remember_segments(config)
-        built, failed = 0, set()
-        batch: list[tuple[str, bytes, bytes, str]] = []
-        for key, packed in build_missing(Job(config, files, nav, pages), missing, self.workers):
-            if packed is None:
-                failed.add(key)
-                continue
-            batch.append((key, *packed))
-            built += 1
-            if len(batch) >= 256:
-                self.cache.put_many(batch)
-                batch = []
-        self.cache.put_many(batch)
-        for page, key in zip(pages, keys, strict=True):
-            if key in failed:
-                del page.read_source  # read again, from the file, by the loop
-            else:
-                self.keys[page.file.src_uri] = key
-        self.active = True
-        return built
+        self.job = Job(config, files, nav, pages)
+        missing = [(n, key) for n, key in enumerate(keys) if key not in have]
+        self.builds = Builds(self.job, missing, self.workers, self.cache)
+        self.keys = {page.file.src_uri: key for page, key in zip(pages, keys, strict=True)}
 
     def part(self, page: Page, part: str) -> dict[str, Any] | None:
-        """The kept `meta` or `body` of a page built ahead (None: the loop builds it as usual)."""
-        key = self.keys.get(page.file.src_uri) if self.active else None
-        if key is None:
+        """The kept `meta` or `body` of a page built ahead (None: the loop builds it as usual).
+        Waits for the page's result; a page whose worker failed is built here."""
+        uri = page.file.src_uri
+        key = self.keys.get(uri)
+        if key is None or self.builds is None or self.job is None:
             return None
+        if not self.builds.wait(key):
+            self._build_here(page, key)
+        if uri in self.late:  # its record arrived after the render: what the render found, now
+            self.late.discard(uri)
+            meta = self._get(uri, key, "meta")
+            if meta is None:
+                return None
+            _restore(page, meta, self.job.files)
+        return self._get(uri, key, part)
+
+    def _get(self, uri: str, key: str, part: str) -> dict[str, Any] | None:
         if self.last is None or self.last[0] != (key, part):
             found = self.cache.get(key, part)
             if found is None:
-                self.keys.pop(page.file.src_uri)
+                self.keys.pop(uri)
                 return None
             self.last = ((key, part), found)
         return self.last[1]
 
     def take_over(self, page: Page, files: Files) -> None:
-        """In the loop, before the render: a page built ahead is rendered from its record."""
-        meta = self.part(page, "meta")
+        """In the loop, before the render: a page built ahead is rendered from its record. One
+        whose result has not arrived yet is taken over now and given its record later, in the
+        `page_context` event; but a page whose title may come from its render waits for it."""
+        key = self.keys.get(page.file.src_uri)
+        if key is None or self.builds is None:
+            return
+        self.builds.take_ready()
+        if key in self.builds.waiting and "title" in page.meta:
+            self.late.add(page.file.src_uri)
+            meta: dict[str, Any] | None = {}
+        else:
+            meta = self.part(page, "meta")
         if meta is None:
             return
         page.meta["template"] = TEMPLATE
         page.render = lambda config, files: _restore(page, meta, files)  # type: ignore[method-assign]
 
-    def finish(self, complete: bool) -> None:
-        """After the build: forget records of pages that are gone (full builds only)."""
-        if complete and self.active:
+    def _build_here(self, page: Page, key: str) -> None:
+        """A page whose worker failed: build it in this process (an error is raised here, in the
+        loop, as MkDocs raises it), and keep it."""
+        assert self.job is not None and self.builds is not None
+        uri = page.file.src_uri
+        del self.keys[uri]  # the events below build it as usual
+        for stub in ("read_source", "render"):
+            page.__dict__.pop(stub, None)
+        config, current = self.job.config, self.job.config._current_page
+        try:
+            page.read_source(config)
+            record = build_page(self.job, page)
+        finally:
+            config._current_page = current
+        self.cache.put_many([(key, *pack(record))])
+        self.builds.failed.discard(key)
+        self.builds.built += 1
+        self.keys[uri] = key
+
+    def finish(self, complete: bool) -> str | None:
+        """After the build (or its failure): stop the workers; on a full build, forget records of
+        pages that are gone. Returns what was built and kept, for the log (None: nothing ahead)."""
+        if self.builds is None:
+            return None
+        self.builds.close()
+        if complete:
             self.cache.keep_only(set(self.keys.values()))
+        built = self.builds.built
+        return (
+            f"qadocs: {built} pages built, {len(self.keys) - built} taken from the cache "
+            f"({self.builds.workers} processes, {time.perf_counter() - self.builds.start:.2f}s)"
+        )
 
 
 def _already_read(config: MkDocsConfig) -> None:
