@@ -33,6 +33,7 @@ STAGES = [
     "config",
     "sidebar",
     "prebuild",
+    "sitekeep",
     "plugin",
 ]
 # Shared building blocks: they import only each other, never a stage.

@@ -205,3 +205,21 @@ def test_a_page_that_fails_everywhere_fails_the_build_as_mkdocs_does(
     with pytest.raises(RuntimeError, match="no page today"):
         _build_here(collection)
     assert multiprocessing.active_children() == [], "the workers were stopped"
+
+
+def test_a_rebuild_rewrites_the_site_in_place_and_removes_what_is_gone(collection: Path) -> None:
+    _config(collection)
+    _build(collection)
+    home = collection / "site" / "index.html"
+    inode = home.stat().st_ino
+    source = sorted((collection / "content").rglob("*.md"))[-1]
+    text = source.read_bytes()
+    source.unlink()
+    try:
+        _build(collection)
+        assert home.stat().st_ino == inode, "the site's files were rewritten in place"
+        assert not (collection / "site" / ".qadocs-previous").exists()
+        kept = _site(collection)
+        assert kept == _reference(collection), "the same site as MkDocs' own emptying and writing"
+    finally:
+        source.write_bytes(text)

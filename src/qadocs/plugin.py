@@ -34,6 +34,7 @@ from .prebuild import (
 )
 from .sanitize import content_id
 from .sidebar import mark_positions, page_view, prunes, view_fingerprint
+from .sitekeep import put_site_back, remove_stale, set_site_aside
 
 if TYPE_CHECKING:
     from .split import Layout
@@ -51,8 +52,7 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
     prebuilder: Prebuilder | None = None  # from `on_nav` to the end of the build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Remember the command (`mkdocs serve` previews and never writes the registry) and whether
-        builds are dirty (only pages newer than their output are rebuilt)."""
+        """Remember the command (`serve` never writes the registry) and whether builds are dirty."""
         self.command = command
         self.dirty = dirty
         self.views: dict[str, str] = {}
@@ -68,14 +68,7 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
                 "set `plugins: - qadocs: {content_dir: content}`"
             )
         self.cache = open_cache(opts.repo_root, self.config)
-        stamp = generation_stamp(opts, out, self._writes_registry())
-        kept = self.cache.get_run("generate", stamp) if self.cache is not None else None
-        if kept is None:
-            kept = run_generate(opts, out, self._writes_registry())
-            if self.cache is not None:
-                self.cache.put_run("generate", generation_stamp(opts, out, self._writes_registry()), kept)
-        else:
-            kept["lines"][-1][1] += ", at the last build; nothing changed since: not regenerated"
+        kept = generate_or_reuse(opts, out, self.cache, self._writes_registry())
         for level, line in kept["lines"]:
             log.log(level, line)
         config.nav = kept["nav"]
@@ -121,15 +114,13 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """The sanitizer moved content ids that start with `__` (the theme's) to `user-content-__…`;
-        move the page's table of contents along, so its links still land."""
+        """The sanitizer moved ids starting with `__` (the theme's) to `user-content-__…`: so do links."""
         for item in _walk_toc(page.toc):
             item.id = content_id(item.id)
         return html
 
     def on_page_context(self, context: Any, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
-        """Give the theme this page's own view of the navigation: bounded, whatever the collection's
-        size (`qadocs.sidebar`); for a page built ahead, its kept output."""
+        """A page built ahead: its kept output; else the page's own view of the nav (`qadocs.sidebar`)."""
         body = self.prebuilder.part(page, "body") if self.prebuilder is not None else None
         if body is not None:
             context["qadocs_output"] = Markup(body["output"])
@@ -139,9 +130,25 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
             context["nav"] = page_view(nav, page, prunes(config.theme.get("features") or []))
         return context
 
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        """Keep the site's files from MkDocs' emptying of the site dir (`qadocs.sitekeep`)."""
+        keeps = self.config.cache and not getattr(self, "dirty", False) and self._writes_registry()
+        self.since = set_site_aside(Path(config.site_dir)) if keeps else None
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """The site's files back in place, now that MkDocs has emptied the site dir."""
+        if getattr(self, "since", None) is not None:
+            put_site_back(Path(config.site_dir))
+        return files
+
+    # Priority -100: last, once the search index and the sitemap are written.
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """Keep the cache to this site's pages (a dirty build saw only some of them)."""
+        """Remove the site's stale files; keep the cache to this site's pages (not on dirty builds)."""
+        if getattr(self, "since", None) is not None:
+            remove_stale(Path(config.site_dir), self.since)  # type: ignore[arg-type]
         self._close(complete=not getattr(self, "dirty", False))
+
+    on_post_build.mkdocs_priority = -100  # type: ignore[attr-defined]
 
     def on_build_error(self, error: Exception) -> None:
         """Stop the workers and close the cache; what was kept stays valid (every record is whole)."""
@@ -156,14 +163,8 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
         self.prebuilder = self.cache = None
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
-        """Rebuild when a source or an image changes. The docs dir is qadocs' output, written by
-        the build itself: watching it would start a second build after each one."""
-        server.unwatch(config.docs_dir)
-        opts = plugin_options(config, self.config)
-        for path in (opts.content_dir, opts.imgs_dir):
-            if path.is_dir():
-                server.watch(str(path))
-        return server
+        """Rebuild when a source or an image changes (`watch_sources`)."""
+        return watch_sources(server, plugin_options(config, self.config), config.docs_dir)
 
 
 # The GitHub Flavored Markdown the answers are written in, as Python-Markdown extensions, with the
@@ -253,6 +254,28 @@ def build_ahead(prebuilder: Prebuilder, config: MkDocsConfig, files: Files, nav:
     """Start building the pages the cache lacks; the search index takes kept entries."""
     prebuilder.prepare(config, files, nav, dirty)
     use_kept_entries(config, prebuilder)
+
+
+def watch_sources(server: Any, opts: Options, docs_dir: str) -> Any:
+    """`mkdocs serve` watches the sources and images. The docs dir is qadocs' output, written by
+    the build itself: watching it would start a second build after each one."""
+    server.unwatch(docs_dir)
+    for path in (opts.content_dir, opts.imgs_dir):
+        if path.is_dir():
+            server.watch(str(path))
+    return server
+
+
+def generate_or_reuse(opts: Options, out: Path, cache: PageCache | None, write_registry: bool) -> dict[str, Any]:
+    """`run_generate`, or what its last run returned when nothing it reads or writes changed since."""
+    kept = cache.get_run("generate", generation_stamp(opts, out, write_registry)) if cache is not None else None
+    if kept is None:
+        kept = run_generate(opts, out, write_registry)
+        if cache is not None:
+            cache.put_run("generate", generation_stamp(opts, out, write_registry), kept)
+    else:
+        kept["lines"][-1][1] += ", at the last build; nothing changed since: not regenerated"
+    return kept
 
 
 def run_generate(opts: Options, out: Path, write_registry: bool) -> dict[str, Any]:

@@ -1,0 +1,100 @@
+"""The site dir's files kept in place between builds (`qadocs.sitekeep`), on real folders: what
+MkDocs' emptying would leave stays, what it would remove goes, nothing is followed out."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from mkdocs.utils import clean_directory
+
+from qadocs.sitekeep import ASIDE, put_site_back, remove_stale, set_site_aside
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): "link" if p.is_symlink() else p.read_text("utf-8") if p.is_file() else "dir"
+        for p in sorted(root.rglob("*"))
+    }
+
+
+def _site(root: Path) -> Path:
+    site = root / "site"
+    for name, text in {
+        "index.html": "首页",
+        "a/index.html": "甲",
+        "a/b/index.html": "乙",
+        "gone/index.html": "旧",
+        "gone/deep/x.png": "图",
+        ".git/HEAD": "ref",  # hidden at the top: MkDocs leaves it, so do we
+        "a/.hidden": "藏",  # hidden further in: MkDocs' emptying removes it
+    }.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    return site
+
+
+def _build(site: Path, written: dict[str, str]) -> None:
+    """What MkDocs does between `pre_build` and `post_build`: empty the site dir, write files."""
+    clean_directory(str(site))
+    for name, text in written.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+
+
+def test_files_are_rewritten_in_place_and_stale_ones_removed(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    inode = (site / "a" / "index.html").stat().st_ino
+    time.sleep(0.02)  # the old files' times are before the stamp, whatever the clock's grain
+    since = set_site_aside(site)
+    assert since is not None and sorted(os.listdir(site)) == [".git", ASIDE]
+    clean_directory(str(site))  # MkDocs empties the site dir: what was set aside stays
+    put_site_back(site)
+    assert not (site / ASIDE).exists() and (site / "gone" / "deep" / "x.png").is_file()
+    written = {"index.html": "新首页", "a/index.html": "新甲", "a/b/index.html": "乙", "new/index.html": "新"}
+    for name, text in written.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    assert remove_stale(site, since) == 3  # gone/index.html, gone/deep/x.png, a/.hidden
+    assert (site / "a" / "index.html").stat().st_ino == inode, "rewritten in place, not created anew"
+    # the same site as MkDocs' own emptying and writing gives
+    reference = _site(tmp_path / "ref")
+    _build(reference, written)
+    assert _tree(site) == _tree(reference)
+
+
+def test_nothing_is_removed_when_the_clock_went_back(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    since = set_site_aside(site)
+    put_site_back(site)
+    assert since is not None
+    assert remove_stale(site, since + 10**12) == 0
+    assert (site / "gone" / "index.html").is_file()
+
+
+def test_links_are_moved_and_removed_as_links_never_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("外", encoding="utf-8")
+    site = _site(tmp_path)
+    (site / "to-outside").symlink_to(outside, target_is_directory=True)
+    (site / "a" / "also-outside").symlink_to(outside, target_is_directory=True)
+    time.sleep(0.02)
+    since = set_site_aside(site)
+    assert since is not None
+    put_site_back(site)
+    assert (site / "to-outside").is_symlink()
+    remove_stale(site, since)
+    assert not os.path.lexists(site / "to-outside") and not os.path.lexists(site / "a" / "also-outside")
+    assert (outside / "keep.txt").read_text(encoding="utf-8") == "外"
+
+
+def test_no_site_dir_and_a_leftover_from_a_stopped_build(tmp_path: Path) -> None:
+    assert set_site_aside(tmp_path / "site") is None
+    site = _site(tmp_path)
+    (site / ASIDE / "old").mkdir(parents=True)  # a build stopped between pre_build and files
+    assert set_site_aside(site) is not None
+    put_site_back(site)
+    assert not (site / ASIDE).exists() and not (site / "old").exists()
+    assert (site / "a" / "b" / "index.html").read_text(encoding="utf-8") == "乙"
