@@ -116,7 +116,7 @@ def github_signature(markdown: str) -> Signature:
 
 def page_body(page_html: str) -> Tag:
     """The answer on a built question page: its `<article>` without the h1 title, the
-    `.qadocs-where` line and heading permalinks."""
+    `.qadocs-where` and `.qadocs-also-in` lines and heading permalinks."""
     start, end = page_html.find("<article"), page_html.rfind("</article>")
     if 0 <= start < end:  # parse the answer, not the theme's header, nav and footer around it
         page_html = page_html[start : end + len("</article>")]
@@ -126,7 +126,7 @@ def page_body(page_html: str) -> Tag:
     h1 = article.find("h1")
     if h1 is not None:
         h1.decompose()
-    for tag in article.select(".qadocs-where, a.headerlink, .md-content__button, .md-source-file"):
+    for tag in article.select(".qadocs-where, .qadocs-also-in, a.headerlink, .md-content__button, .md-source-file"):
         tag.decompose()
     return article
 

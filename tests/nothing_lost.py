@@ -9,7 +9,9 @@ into ranges: line k belongs to the page whose start is the last one at or before
 - the heading at a page's start shows as the page's title (front matter `title`);
 - every other non-blank line of the range is a line of that page's body, in source order;
 - every line of a page's body is one of its range's lines, or what the page adds around them:
-  the `# title` and where-line above, the lists of links (to its chapters and questions) below.
+  the `# title` and the lines under it (where the question sits and where else it is written, or
+  an index page's random-question link) above, the lists of links (to its chapters and
+  questions) below.
 
 So a line dropped from its page is reported as lost, and a line copied into a page it does not
 belong to is reported as stray. Links and images are rewritten by design, so lines are compared
@@ -41,9 +43,10 @@ HREF_RE = re.compile(r"""\bhref\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE)
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there: pages are many
 HEADING_ID_RE = re.compile(r" \{#[^{}]*\}$")  # the id a sub-heading gets on its page
 
-# What a page adds around its range: above it, the title and (question pages) where it sits...
+# What a page adds around its range: above it, the title and the lines under it (a question page:
+# where it sits, where else it is written; an index page: its random-question link)...
 TITLE_RE = re.compile(r"# .*")
-WHERE_RE = re.compile(r'<p class="qadocs-where" markdown>.*</p>')
+UNDER_TITLE_RE = re.compile(r'<p class="qadocs-(?:where|also-in|actions)" data-search-exclude markdown>.*</p>')
 # ... below it, the links to its sub-chapters and questions (a source page: chapter headings too).
 TRAILER_RE = re.compile(
     r'(?:- |#{2,6} )\[.*\]\(<[^<>]*>\)(?:（\d+ 题）)?|<p class="qadocs-empty">.*</p>'
@@ -91,7 +94,9 @@ class Page:
     def __post_init__(self) -> None:
         self.used = [False] * len(self.raw)
         if self.raw and TITLE_RE.fullmatch(self.raw[0]):
-            self.header = 2 if len(self.raw) > 1 and WHERE_RE.fullmatch(self.raw[1]) else 1
+            self.header = 1
+            while self.header < len(self.raw) and UNDER_TITLE_RE.fullmatch(self.raw[self.header]):
+                self.header += 1
 
 
 def read_page(path: Path, out_dir: Path) -> tuple[Page, dict[str, object]]:
@@ -147,10 +152,13 @@ def _match(page: Page, wanted: list[tuple[int, str]], own: bool, rel: str, lost:
 def _strays(page: Page) -> list[str]:
     """Body lines of `page` that neither its range nor the page's own frame accounts for."""
     last = max((j for j, u in enumerate(page.used) if u), default=page.header - 1)
+    first = min((j for j, u in enumerate(page.used) if u), default=len(page.raw))
     out = []
     for j, line in enumerate(page.raw):
         if page.used[j] or j < page.header or (j > last and TRAILER_RE.fullmatch(line)):
             continue
+        if j < first and UNDER_TITLE_RE.fullmatch(line):
+            continue  # the page's own line under its title, after a stray line reported on its own
         out.append(f"{page.path}: stray line {j + 1} of its body: {line.strip()[:80]}")
     return out
 

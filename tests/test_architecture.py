@@ -51,6 +51,7 @@ UTILITIES = {
     "mathml",
     "gfm",
     "sanitize",
+    "describe",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from types import SimpleNamespace
@@ -130,3 +131,21 @@ def test_the_loop_waits_for_a_record_only_when_it_needs_it(tmp_path: Path) -> No
     assert titled.present_anchor_ids == {"x"} and titled._title_from_render == "题"
     assert builder.late == set()
     cache.close()
+
+
+def test_the_search_index_is_written_as_utf8_with_the_same_value() -> None:
+    entries = [{"location": "a/", "title": "扩散\u200b模型", "text": "<b>x</b> \u2028"}]
+
+    def generate(prev: Any) -> str:
+        return json.dumps({"config": {"separator": "[\\s\\u200b]+"}, "docs": entries}, separators=(",", ":"))
+
+    index = SimpleNamespace(generate_search_index=generate)
+    config: Any = SimpleNamespace(plugins={"material/search": SimpleNamespace(search_index=index)})
+    prebuild.plain_search_json(config)
+    prebuild.plain_search_json(config)  # wrapped once only
+    text = index.generate_search_index(None)
+    assert json.loads(text) == json.loads(generate(None))
+    assert "\\u200b" not in text.split('"docs"')[1] and "扩散\u200b模型" in text
+    assert len(text.encode("utf-8")) < len(generate(None))
+    entries[0]["text"] = "\ud800"  # not UTF-8: Material's escaped text stays
+    assert index.generate_search_index(None) == generate(None)

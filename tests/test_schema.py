@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from qadocs.build import generate
+from qadocs.cli import config_description
 from qadocs.options import Options
 from qadocs.plan import QUESTIONS_JSON
 from qadocs.schema import META_BY_KIND, QuestionEntry, QuestionMeta
@@ -60,6 +61,7 @@ def test_validator_rejects_what_the_schema_does_not_allow() -> None:
     good: dict[str, Any] = {
         "id": "a",
         "title": "t",
+        "description": "d",
         "number": 3,
         "source": "s.md",
         "source_line": 2,
@@ -76,6 +78,10 @@ def test_validator_rejects_what_the_schema_does_not_allow() -> None:
     assert problems({**good, "source_line": True}, QuestionMeta) == ["$.source_line: True is not an int"]
     assert problems({**good, "anchors": ["x", 1]}, QuestionMeta) == ["$.anchors[1]: 1 is not a string"]
     assert problems({**good, "number": 1.5}, QuestionMeta) != []
+    assert problems({k: v for k, v in good.items() if k != "description"}, QuestionMeta) == ["$: missing 'description'"]
+    review = {"title": "待复习", "kind": "review", "description": "d"}
+    assert problems(review, META_BY_KIND["review"]) == []
+    assert problems({**review, "kind": "home"}, META_BY_KIND["review"]) == ["$.kind: 'home' is none of ('review',)"]
     assert problems({"title": "t", "kind": "home"}, META_BY_KIND["home"]) == []
     assert problems({"title": "t", "kind": "chapter"}, META_BY_KIND["home"]) == [
         "$.kind: 'chapter' is none of ('home',)"
@@ -87,7 +93,8 @@ def demo_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     root = tmp_path_factory.mktemp("schema")
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "imgs", root / "imgs")
-    opts = Options(repo_root=root, content_dir=root / "content", imgs_dir=root / "imgs")
+    description = config_description(REPO / "mkdocs.yml")
+    opts = Options(repo_root=root, content_dir=root / "content", imgs_dir=root / "imgs", site_description=description)
     return generate(opts, None).plan.files
 
 
@@ -109,7 +116,7 @@ def test_every_page_front_matter_matches_its_kind(demo_plan: dict[str, str]) -> 
         kinds[kind] = kinds.get(kind, 0) + 1
         schema = META_BY_KIND.get(kind, QuestionMeta)
         assert problems(meta, schema) == [], path
-    assert kinds["home"] == 1
+    assert kinds["home"] == 1 and kinds["review"] == 1
     assert kinds["question"] == 131  # the demo's question pages
     assert kinds["source"] >= 5 and kinds["chapter"] >= 1
 
@@ -130,3 +137,24 @@ def test_questions_json_entries_match_the_schema_and_their_pages(demo_plan: dict
         assert [html.unescape(a) for a in page["anchors"]] == entry["anchors"]
         assert [html.unescape(t) for t in page["chapter"]] == entry["chapter"]
     assert len({e["id"] for e in entries}) == len(entries)
+
+
+def test_every_page_description_is_plain_text_of_its_own(demo_plan: dict[str, str]) -> None:
+    """Each question page says what its answer starts with: plain text, at most 120 characters,
+    never empty and never the site's description (which Material shows when a page has none)."""
+    site = config_description(REPO / "mkdocs.yml")
+    assert site
+    seen = set()
+    for path, text in demo_plan.items():
+        if not path.endswith("index.md"):
+            continue
+        meta = _front_matter(text)
+        if meta.get("kind") in ("home",):
+            continue
+        shown = html.unescape(meta["description"])
+        assert shown.strip() and shown != site and len(shown) <= 120, (path, shown)
+        assert shown == " ".join(shown.split()), (path, shown)
+        for markup in ("**", "](", "<", "$$", "```", "\\"):
+            assert markup not in shown, (path, markup, shown)
+        seen.add(shown)
+    assert len(seen) > 131  # one description per question page, and the index pages' own

@@ -92,19 +92,31 @@ _AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 _AnyTagLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
-def config_layout(path: Path) -> tuple[tuple[str, Layout], ...]:
-    """The `layout` rules of the qadocs plugin in mkdocs.yml at `path` (none if it does not exist)."""
+def _read_config(path: Path) -> object:
+    """mkdocs.yml at `path` as data (None if it does not exist; QadocsError if unreadable)."""
     if not path.is_file():
-        return ()
+        return None
     try:
-        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise QadocsError(f"{path}: not readable YAML ({exc})") from exc
+
+
+def config_layout(path: Path) -> tuple[tuple[str, Layout], ...]:
+    """The `layout` rules of the qadocs plugin in mkdocs.yml at `path` (none if it does not exist)."""
+    config = _read_config(path)
     plugins = config.get("plugins") if isinstance(config, dict) else None
     for entry in plugins if isinstance(plugins, list) else []:
         if isinstance(entry, dict) and isinstance(entry.get("qadocs"), dict):
             return layout_rules(entry["qadocs"].get("layout"), f"{path.name}: plugins: qadocs: layout")
     return ()
+
+
+def config_description(path: Path) -> str:
+    """`site_description` of mkdocs.yml at `path` ("" when it has none)."""
+    config = _read_config(path)
+    value = config.get("site_description") if isinstance(config, dict) else None
+    return value if isinstance(value, str) else ""
 
 
 def _progress(done: int, total: int) -> None:
@@ -188,6 +200,7 @@ def _options(args: argparse.Namespace) -> Options:
         base_url=getattr(args, "base_url", "/"),
         missing_images=args.missing_images,
         layout=layout,
+        site_description=config_description(root / args.config),
     )
 
 

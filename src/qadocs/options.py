@@ -25,3 +25,4 @@ class Options:
     missing_images: MissingImages = "placeholder"
     registry_path: str = REGISTRY_NAME  # how diagnostics name the registry file
     layout: tuple[tuple[str, Layout], ...] = ()  # (glob, questions' heading level or "page"), first match wins
+    site_description: str = ""  # mkdocs.yml's: no page description may be the same text

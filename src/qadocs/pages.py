@@ -16,6 +16,7 @@ from html import escape as html_escape
 from typing import Any
 
 from .anchors import clean_fragment, loose_key
+from .describe import page_description, shorten
 from .escape import html_meta, html_text, json_for_html, md_escape, yaml_text
 from .links import Collection, Found, PageResolver, target_url
 from .model import Chapter, Question, Source
@@ -29,12 +30,19 @@ from .schema import (
     PageMeta,
     QuestionEntry,
     QuestionMeta,
+    ReviewMeta,
     SectionMeta,
     SourceMeta,
 )
 from .split import md_heading
+from .urls import REVIEW_DIR
 
 ANCHORS_JSON = "anchors.json"  # beside each source's index page: old GitHub anchor -> question page
+REVIEW_PAGE = REVIEW_DIR + "/index.md"
+# The links assets/qadocs.js knows: a random question of the page's scope (the href, a fixed
+# question of that scope, is where the link goes without JavaScript), and the search box.
+RANDOM_LINK = "[随机一题](<{url}>){{: .qadocs-random }}"
+SEARCH_LINK = '<a class="qadocs-search" href="?q=">搜索题目</a>'  # Material opens its search for `?q=`
 
 
 @dataclass(slots=True, frozen=True)
@@ -71,12 +79,31 @@ def _question_label(q: Question) -> str:
 
 
 def _link_list(p: Planned, from_dir: str, questions: list[Question], src: Source) -> list[str]:
-    lines = []
-    for q in questions:
-        page = p.assigned.page_of[(src.path, q.line)]
-        url = relative_url(from_dir, posixpath.join(page.dir, "index.md"))
-        lines.append(f"- [{md_escape(_question_label(q))}](<{url}>)")
-    return lines
+    return [f"- [{md_escape(_question_label(q))}](<{_question_url(p, from_dir, q)}>)" for q in questions]
+
+
+def _question_url(p: Planned, from_dir: str, q: Question) -> str:
+    """Relative URL from `from_dir` to the page that shows `q`."""
+    return relative_url(from_dir, posixpath.join(p.assigned.page_of[(q.source, q.line)].dir, "index.md"))
+
+
+def _actions(p: Planned, from_dir: str, first: Question | None) -> str:
+    """The line under an index page's title: a random question of its scope (`first` without
+    JavaScript); "" when the scope has no question."""
+    if first is None:
+        return ""
+    return f'\n<p class="qadocs-actions" data-search-exclude markdown>{RANDOM_LINK.format(url=_question_url(p, from_dir, first))}</p>\n'
+
+
+def _also_in(p: Planned, page_dir: str, q: Question) -> str:
+    """The line of a question page naming another place its question is written: that source's
+    chapter (or the source) and its number there."""
+    src = p.coll.by_path[q.source]
+    chapter = None if q.chapter is None else p.places.chapter_dirs[(src.path, q.chapter)]
+    target = chapter or p.places.source_dirs[src.path]
+    number = f"第 {md_escape(q.number)} 题" if q.number else ""
+    url = relative_url(page_dir, target + "/index.md")
+    return f'<p class="qadocs-also-in" data-search-exclude markdown>也见于[《{md_escape(src.title)}》{number}](<{url}>)</p>\n\n'
 
 
 def _rewrite(
@@ -95,6 +122,7 @@ def question_file(p: Planned, page: QuestionPage) -> tuple[str, Found]:
     meta: QuestionMeta = {
         "id": page.id,
         "title": q.title,
+        "description": page_description(q.title, q.body, p.coll.opts.site_description),
         "number": _number_value(q.number),
         "source": q.source,
         "source_line": q.line,
@@ -113,7 +141,8 @@ def question_file(p: Planned, page: QuestionPage) -> tuple[str, Found]:
     return (
         front_matter(meta)
         + f"# {md_escape(q.title)}\n\n"
-        + f'<p class="qadocs-where" markdown>{" › ".join(where)}{number}</p>\n\n'
+        + f'<p class="qadocs-where" data-search-exclude markdown>{" › ".join(where)}{number}</p>\n\n'
+        + "".join(_also_in(p, page.dir, other) for other in page.occurrences[1:])
         + (body + "\n" if body else "")
     ), found
 
@@ -164,17 +193,38 @@ def anchor_map(p: Planned, src: Source) -> str | None:
     return json_for_html(data, sort_keys=True) + "\n"
 
 
+def _chapter_tree(p: Planned, src: Source, index: int) -> list[int]:
+    """A chapter and every chapter inside it, outermost first."""
+    found = [index]
+    for sub in p.children.chapters.get((src.path, index), []):
+        found += _chapter_tree(p, src, sub.index)
+    return found
+
+
+def _scope(p: Planned, src: Source, chapters: list[int]) -> tuple[Question | None, int]:
+    """The first question (in source order) of these chapters of `src`, and how many they hold."""
+    own = [p.children.questions.get((src.path, index), []) for index in chapters]
+    firsts = [qs[0] for qs in own if qs]
+    return min(firsts, key=lambda q: q.line, default=None), sum(len(qs) for qs in own)
+
+
+def _count(n: int) -> str:
+    return f"共 {n} 道面试题与答案"
+
+
 def chapter_file(p: Planned, src: Source, ch: Chapter) -> tuple[str, Found]:
     """A chapter's index page: its intro, sub-chapters and questions in source order."""
     ch_dir = p.places.chapter_dirs[(src.path, ch.index)]
+    first, count = _scope(p, src, _chapter_tree(p, src, ch.index))
     meta: ChapterMeta = {
         "title": ch.title,
         "kind": "chapter",
+        "description": shorten(f"《{src.title}》{ch.title}：{_count(count)}"),
         "source": src.path,
         "source_line": ch.line,
         "chapter": _titles(src, ch.index),
     }
-    parts = [front_matter(meta) + f"# {md_escape(ch.title)}\n"]
+    parts = [front_matter(meta) + f"# {md_escape(ch.title)}\n" + _actions(p, ch_dir, first)]
     intro, found = _rewrite(p, src, ch_dir, ch.intro, ch.intro_line, ch.inner)
     if intro:
         parts.append(intro + "\n")
@@ -190,8 +240,15 @@ def chapter_file(p: Planned, src: Source, ch: Chapter) -> tuple[str, Found]:
 def source_file(p: Planned, src: Source) -> tuple[str, Found]:
     """A source's index page: its intro, chapters and questions, and its legacy-anchor map."""
     src_dir = p.places.source_dirs[src.path]
-    meta: SourceMeta = {"title": src.title, "kind": "source", "source": src.path, "questions": len(src.questions)}
-    parts = [front_matter(meta) + f"# {md_escape(src.title)}\n"]
+    meta: SourceMeta = {
+        "title": src.title,
+        "kind": "source",
+        "description": shorten(f"《{src.title}》：{_count(len(src.questions))}"),
+        "source": src.path,
+        "questions": len(src.questions),
+    }
+    first = src.questions[0] if src.questions else None
+    parts = [front_matter(meta) + f"# {md_escape(src.title)}\n" + _actions(p, src_dir, first)]
     intro, found = _rewrite(p, src, src_dir, src.intro, src.intro_line, src.intro_anchors)
     if intro:
         parts.append(intro + "\n")
@@ -212,32 +269,97 @@ def source_file(p: Planned, src: Source) -> tuple[str, Found]:
     return "\n".join(parts), found
 
 
+def _section_sources(p: Planned, section: str) -> list[Source]:
+    """The sources of a section and of every section inside it, in the order the pages list them."""
+    found = list(p.children.sources.get(section, []))
+    for sub, _ in p.children.sections.get(section, []):
+        found += _section_sources(p, sub)
+    return found
+
+
+def _question_count(p: Planned, sources: list[Source]) -> int:
+    """How many question pages show the questions of `sources` (a question in two of them is one)."""
+    return len({p.assigned.page_of[(src.path, q.line)].dir for src in sources for q in src.questions})
+
+
+def _first_question(sources: list[Source]) -> Question | None:
+    return next((src.questions[0] for src in sources if src.questions), None)
+
+
+def _source_item(p: Planned, from_dir: str, src: Source) -> str:
+    """A source in a list: its page, its question count and a link to its first question."""
+    url = relative_url(from_dir, p.places.source_dirs[src.path] + "/index.md")
+    item = f"- [{md_escape(src.title)}](<{url}>)（{len(src.questions)} 题）"
+    if src.questions:
+        item += f" · [从第一题开始](<{_question_url(p, from_dir, src.questions[0])}>)"
+    return item
+
+
 def section_file(p: Planned, section: str) -> str:
-    """A section (content folder) index page: its sub-sections and sources."""
+    """A section (content folder) index page: its sub-sections and sources, with their counts."""
     sec_dir = p.places.section_dirs[section]
     title = section.rsplit("/", 1)[-1]
-    meta: SectionMeta = {"title": title, "kind": "section", "section": section}
-    lines = [front_matter(meta) + f"# {md_escape(title)}\n"]
+    sources = _section_sources(p, section)
+    count = _question_count(p, sources)
+    meta: SectionMeta = {
+        "title": title,
+        "kind": "section",
+        "description": shorten(f"{title}：{len(sources)} 个文件，{_count(count)}"),
+        "section": section,
+    }
+    lines = [front_matter(meta) + f"# {md_escape(title)}\n" + _actions(p, sec_dir, _first_question(sources))]
     for sub, sub_dir in p.children.sections.get(section, []):
-        lines.append(f"- [{md_escape(sub.rsplit('/', 1)[-1])}](<{relative_url(sec_dir, sub_dir + '/index.md')}>)")
-    for src in p.children.sources.get(section, []):
-        url = relative_url(sec_dir, p.places.source_dirs[src.path] + "/index.md")
-        lines.append(f"- [{md_escape(src.title)}](<{url}>)（{len(src.questions)} 题）")
+        n = _question_count(p, _section_sources(p, sub))
+        name = md_escape(sub.rsplit("/", 1)[-1])
+        lines.append(f"- [{name}](<{relative_url(sec_dir, sub_dir + '/index.md')}>)（{n} 题）")
+    lines += [_source_item(p, sec_dir, src) for src in p.children.sources.get(section, [])]
     return "\n".join(lines) + "\n"
+
+
+def _home_sections(p: Planned, section: str, depth: int) -> list[str]:
+    """The home page's part for `section`: its sources, then each section inside it under a
+    heading that links to its page and says how many questions it holds."""
+    lines = [_source_item(p, "", src) for src in p.children.sources.get(section, [])]
+    if lines:
+        lines.append("")
+    for sub, sub_dir in p.children.sections.get(section, []):
+        n = _question_count(p, _section_sources(p, sub))
+        name = md_escape(sub.rsplit("/", 1)[-1])
+        lines.append(f"{'#' * min(6, depth)} [{name}](<{relative_url('', sub_dir + '/index.md')}>)（{n} 题）\n")
+        lines += _home_sections(p, sub, depth + 1)
+    return lines
 
 
 def home_file(p: Planned) -> str:
-    """The home page: every source with its question count."""
+    """The home page: the counts, a random question, search and the review page, then every
+    section and source with its question count and a link to its first question."""
     meta: HomeMeta = {"title": "首页", "kind": "home"}
+    sections = f"、{len(p.places.section_dirs)} 个分区" if p.places.section_dirs else ""
+    actions = [SEARCH_LINK, f"[待复习](<{REVIEW_PAGE}>)"]
+    if p.assigned.pages:
+        first = posixpath.join(p.assigned.pages[0].dir, "index.md")
+        actions.insert(0, RANDOM_LINK.format(url=relative_url("", first)))
     lines = [
         front_matter(meta) + "# 题库目录\n",
-        f"共 {len(p.sources)} 个文件，{len(p.assigned.pages)} 道题。按章节浏览，或用右上角的搜索。\n",
+        f'<p class="qadocs-summary" data-search-exclude>共 {len(p.assigned.pages)} 道题：{len(p.sources)} 个文件{sections}。</p>\n',
+        f'<p class="qadocs-actions" data-search-exclude markdown>{" · ".join(actions)}</p>\n',
+        *_home_sections(p, "", 2),
     ]
-    for src in p.sources:
-        url = relative_url("", p.places.source_dirs[src.path] + "/index.md")
-        label = f"{src.section} / {src.title}" if src.section else src.title
-        lines.append(f"- [{md_escape(label)}](<{url}>)（{len(src.questions)} 题）")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def review_file() -> str:
+    """The 待复习 page: what the reader marked on question pages, listed by assets/qadocs.js from
+    the browser's storage and questions.json into the empty `.qadocs-review` container."""
+    meta: ReviewMeta = {"title": "待复习", "kind": "review", "description": "你在这个浏览器里标记为待复习的题目。"}
+    return (
+        front_matter(meta)
+        + "# 待复习\n\n"
+        + "在题目页上标记“待复习”的题目列在这里，方便集中复习。"
+        + "标记只保存在这个浏览器里，不会上传，换设备或清除浏览器数据后就没有了。\n\n"
+        + '<div class="qadocs-review"></div>\n\n'
+        + '<p class="qadocs-nojs">这个列表要用 JavaScript 从浏览器里读出：请允许本站运行 JavaScript 后刷新。</p>\n'
+    )
 
 
 def _source_nav(p: Planned, src: Source) -> list[Any]:
@@ -259,8 +381,9 @@ def _source_nav(p: Planned, src: Source) -> list[Any]:
 
 
 def nav_tree(p: Planned) -> list[Any]:
-    """MkDocs nav: section → source → chapter → question, in source order; titles are HTML text."""
-    nav: list[Any] = [{"首页": "index.md"}]
+    """MkDocs nav: the home and review pages, then section → source → chapter → question, in
+    source order; titles are HTML text."""
+    nav: list[Any] = [{"首页": "index.md"}, {"待复习": REVIEW_PAGE}]
     section_nodes: dict[str, list[Any]] = {"": nav}
 
     def section_node(section: str) -> list[Any]:
@@ -276,22 +399,47 @@ def nav_tree(p: Planned) -> list[Any]:
     return nav
 
 
+# Redirect and deleted-question pages are no MkDocs pages: they carry their own small style, in
+# the site's colours (Material's defaults, its dark scheme when the system asks for one).
 REDIRECT_HTML = """<!doctype html>
 <html lang="zh">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{title}</title>
 <meta name="robots" content="noindex">
 <meta http-equiv="refresh" content="{delay}; url={url}">
 <link rel="canonical" href="{url}">
+<style>
+:root {{ color-scheme: light dark; }}
+body {{ margin: 0; padding: 3rem 1.25rem; background: #fff; color: rgba(0, 0, 0, .87);
+  font: 1.0625rem/1.7 -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+  "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; }}
+main {{ max-width: 36rem; margin: 0 auto; overflow-wrap: anywhere; }}
+a {{ color: #4051b5; }}
+@media (prefers-color-scheme: dark) {{
+  body {{ background: #1e2129; color: rgba(226, 228, 233, .82); }}
+  a {{ color: #5488e8; }}
+}}
+</style>
 <script>setTimeout(function () {{ location.replace({url_js} + location.hash); }}, {delay_ms});</script>
 </head>
 <body>
+<main>
 <p>{notice}</p>
 <p><a href="{url}">{link}</a></p>
+</main>
 </body>
 </html>
 """
+SENTENCE_END_RE = re.compile(r"[？?！!。.…][\s\"'”’」』）)》】]*\Z")  # a sentence mark, then closing quotes or brackets
+
+
+def as_sentence(text: str) -> str:
+    """`text` ending a sentence: "。" added unless it ends in a sentence mark already (behind any
+    closing quotes and brackets), so that a title `…吗？` never reads `…吗？。`."""
+    text = text.rstrip()
+    return text if SENTENCE_END_RE.search(text) else text + "。"
 
 
 def _redirect_html(from_dir: str, to_dir: str, title: str, notice: str, link: str, delay: int) -> str:
@@ -314,7 +462,12 @@ def redirect_files(p: Planned) -> dict[str, str]:
     for page in p.assigned.pages:
         for old in p.assigned.entries[page.dir].old_urls:
             files[old + "/index.html"] = _redirect_html(
-                old, page.dir, page.question.title, f"这道题的地址已更改：{page.question.title}", "前往新地址", 0
+                old,
+                page.dir,
+                page.question.title,
+                as_sentence(f"这道题的地址已更改：{page.question.title}"),
+                "前往新地址",
+                0,
             )
     chapters = {
         (src.path, ch.title): p.places.chapter_dirs[(src.path, ch.index)] for src in p.sources for ch in src.chapters
@@ -326,7 +479,7 @@ def redirect_files(p: Planned) -> dict[str, str]:
                 old,
                 target,
                 entry.title,
-                f"这道题已从题库删除：{entry.title}。正在前往它原来所在的章节。",
+                as_sentence(f"这道题已从题库删除：{entry.title}") + "正在前往它原来所在的章节。",
                 "前往原来的章节",
                 3,
             )

@@ -21,6 +21,7 @@ from .model import Diagnostic, Source
 from .options import Options
 from .pages import (
     ANCHORS_JSON,
+    REVIEW_PAGE,
     Planned,
     anchor_map,
     chapter_file,
@@ -30,6 +31,7 @@ from .pages import (
     question_file,
     questions_json,
     redirect_files,
+    review_file,
     section_file,
     source_file,
 )
@@ -90,6 +92,7 @@ def render_files(p: Planned, questions: list[QuestionEntry]) -> tuple[dict[str, 
         files[page.dir + "/index.md"], page_found = question_file(p, page)
         found.merge(page_found)
     files["index.md"] = home_file(p)
+    files[REVIEW_PAGE] = review_file()
     files[QUESTIONS_JSON] = json_for_html(questions, indent=1) + "\n"
     for asset in (CSS_PATH, JS_PATH):
         files[asset] = resources.files("qadocs").joinpath(asset).read_text(encoding="utf-8")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -28,6 +29,7 @@ from .prebuild import (
     TEMPLATES_DIR,
     PageCache,
     Prebuilder,
+    plain_search_json,
     tree_stamp,
     use_kept_entries,
     worker_count,
@@ -73,8 +75,8 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
             log.log(level, line)
         config.nav = kept["nav"]
         ensure_extensions(config.markdown_extensions, config.mdx_configs)
-        if str(TEMPLATES_DIR) not in config.theme.dirs:
-            config.theme.dirs.append(str(TEMPLATES_DIR))  # the template of pages built ahead
+        add_templates(config.theme.dirs, config.theme.custom_dir)
+        note_missing_site_url(config)
         return config
 
     on_config.mkdocs_priority = 100  # type: ignore[attr-defined]
@@ -101,14 +103,14 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
     on_nav.mkdocs_priority = -100  # type: ignore[attr-defined]
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
-        """Templates do not change during a build: no check of their files at every include."""
+        """Templates do not change during a build: no check at every include. Adds `qadocs_page`."""
         env.auto_reload = False
+        env.filters["qadocs_page"] = page_descriptor
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """The front-matter title is HTML text already (escaped by qadocs); mark it so."""
-        if isinstance(page.meta.get("title"), str):
-            page.meta["title"] = Markup(page.meta["title"])
+        """The front-matter title and description are HTML text already (escaped by qadocs)."""
+        mark_html_text(page.meta)
         if self.prebuilder is not None:
             self.prebuilder.take_over(page, files)
         return markdown
@@ -215,6 +217,56 @@ def ensure_extensions(names: list[str], configs: dict[str, Any]) -> None:
     names.append("qadocs.sanitize")
 
 
+def add_templates(dirs: list[str], custom_dir: str | None) -> None:
+    """Put qadocs' templates (the template of pages built ahead, and the overrides of Material's
+    `main.html` and `404.html`) before the theme's own folder, so they win over Material's, but
+    after the user's `custom_dir`, so a user's override still wins over qadocs'."""
+    folder = str(TEMPLATES_DIR)
+    if folder in dirs:
+        dirs.remove(folder)
+    dirs.insert(dirs.index(custom_dir) + 1 if custom_dir and custom_dir in dirs else 0, folder)
+
+
+def note_missing_site_url(config: MkDocsConfig) -> None:
+    """Say once what a site built without `site_url` lacks (an INFO line: the demo builds without it)."""
+    if not config.site_url:
+        log.info(
+            "qadocs: site_url is not set in mkdocs.yml, so pages have no canonical link and no og:url, "
+            "sitemap.xml lists no page, and questions.json and the 404 page assume the site is served "
+            "at the root of its host; set site_url before publishing"
+        )
+
+
+def mark_html_text(meta: MutableMapping[str, Any]) -> None:
+    """Front-matter `title` and `description` are HTML text (escaped by qadocs): mark them so, or a
+    template that escapes (Material's `| e`, qadocs' autoescaped head tags) would escape them twice."""
+    for key in ("title", "description"):
+        if isinstance(meta.get(key), str) and not isinstance(meta[key], Markup):
+            meta[key] = Markup(meta[key])
+
+
+def page_descriptor(page: Any, config: MkDocsConfig) -> dict[str, Any]:
+    """What `assets/qadocs.js` reads of a page (`<script id="qadocs-page">`), from its front matter,
+    as plain text (front matter holds HTML text): the kind (a question page has an `id` and no
+    `kind`), the question's id and title, the source, the chapter path, the section, and the path
+    the `url`s of `questions.json` start with (the path of `site_url`)."""
+    meta = getattr(page, "meta", None) or {}
+    kind = meta.get("kind") or ("question" if meta.get("id") else "page")
+
+    def text(value: Any) -> Any:
+        return html.unescape(str(value)) if value is not None else None
+
+    return {
+        "kind": text(kind),
+        "id": text(meta.get("id")),
+        "title": text(meta.get("title")),
+        "source": text(meta.get("source")),
+        "chapter": [text(part) for part in meta.get("chapter") or []],
+        "section": text(meta.get("section")),
+        "base": urlsplit(config.site_url or "/").path or "/",
+    }
+
+
 def plugin_options(config: MkDocsConfig, options: QadocsConfig) -> Options:
     """The core's options from MkDocs' configuration and the plugin's."""
     root = Path(config.config_file_path or ".").resolve().parent
@@ -225,6 +277,7 @@ def plugin_options(config: MkDocsConfig, options: QadocsConfig) -> Options:
         base_url=urlsplit(config.site_url or "/").path or "/",
         missing_images=options.missing_images,  # type: ignore[arg-type]
         layout=_layout(options),
+        site_description=config.site_description or "",
     )
 
 
@@ -240,7 +293,9 @@ def _layout(options: QadocsConfig) -> tuple[tuple[str, Layout], ...]:
 
 
 def make_prebuilder(config: MkDocsConfig, cache: PageCache | None, jobs: int) -> Prebuilder | None:
-    """Pages are built ahead when the cache is on and every plugin is known (`qadocs.prebuild`)."""
+    """Pages are built ahead when the cache is on and every plugin is known (`qadocs.prebuild`).
+    The search index is written as UTF-8 in any case (`plain_search_json`)."""
+    plain_search_json(config)
     if cache is None:
         return None
     unknown = sorted(set(config.plugins) - KNOWN_PLUGINS)

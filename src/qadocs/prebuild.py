@@ -587,6 +587,28 @@ def _remember_segments(config: MkDocsConfig) -> None:
     index._segment_chinese = remembered
 
 
+def plain_search_json(config: MkDocsConfig) -> None:
+    """Material writes the search index with every character past ASCII escaped: each Chinese
+    character takes six bytes, and so does each `\u200b` jieba's words are joined with. Have it
+    written as UTF-8 instead: the same JSON value, about half the bytes."""
+    index = _search_index(config)
+    generate = getattr(index, "generate_search_index", None)
+    if generate is None or getattr(generate, "qadocs_plain", False):
+        return
+
+    def plain(prev: Any) -> str:
+        text = str(generate(prev))
+        try:
+            out = json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+            out.encode("utf-8")
+        except (ValueError, UnicodeEncodeError):  # a lone surrogate: keep Material's escapes
+            return text
+        return out
+
+    plain.qadocs_plain = True  # type: ignore[attr-defined]
+    index.generate_search_index = plain
+
+
 def use_kept_entries(config: MkDocsConfig, prebuilder: Prebuilder) -> None:
     """The search index takes a page built ahead's kept entries instead of parsing its HTML."""
     index = _search_index(config)

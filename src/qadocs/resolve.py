@@ -38,11 +38,10 @@ class Resolver:
 
 
 def missing_image_html(target: str, alt: str) -> str:
-    """The visible placeholder for an image that is not in the repository."""
-    label = f"图片缺失：{target}" + (f"（{alt}）" if alt else "")
-    return (
-        f'<span class="qadocs-missing-image" role="img" aria-label="{html.escape(label)}">{html.escape(label)}</span>'
-    )
+    """The visible placeholder for an image that is not in the repository; the search index
+    leaves it out (Material's search skips an element with `data-search-exclude`)."""
+    label = html.escape(f"图片缺失：{target}" + (f"（{alt}）" if alt else ""))
+    return f'<span class="qadocs-missing-image" role="img" aria-label="{label}" data-search-exclude>{label}</span>'
 
 
 def broken_link_html(text: str, target: str) -> str:

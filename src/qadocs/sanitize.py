@@ -86,7 +86,20 @@ MATHML_ATTRIBUTES = {
     "frame",
 }
 TAGS = (set(nh3.ALLOWED_TAGS) - {"area", "map"}) | MATHML_TAGS
-GENERIC_ATTRIBUTES = {"class", "id", "title", "lang", "dir", "align", "role", "aria-label", "aria-hidden"}
+# `data-search-exclude`: Material's search leaves the element out of the index (the placeholder
+# of a missing image has it); harmless in content too.
+GENERIC_ATTRIBUTES = {
+    "class",
+    "id",
+    "title",
+    "lang",
+    "dir",
+    "align",
+    "role",
+    "aria-label",
+    "aria-hidden",
+    "data-search-exclude",
+}
 ATTRIBUTES: dict[str, set[str]] = {
     "*": GENERIC_ATTRIBUTES,
     "a": {"href", "name"},

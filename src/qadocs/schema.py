@@ -21,6 +21,7 @@ class QuestionMeta(TypedDict):
 
     id: str  # permanent id from the registry
     title: str
+    description: str  # plain text from the start of the answer (or made from the title): never empty
     number: Number
     source: str  # path relative to the content folder
     source_line: int  # line of the question's heading
@@ -35,6 +36,7 @@ class ChapterMeta(TypedDict):
 
     title: str
     kind: Literal["chapter"]
+    description: str
     source: str
     source_line: int
     chapter: list[str]
@@ -45,6 +47,7 @@ class SourceMeta(TypedDict):
 
     title: str
     kind: Literal["source"]
+    description: str
     source: str
     questions: int
 
@@ -54,6 +57,7 @@ class SectionMeta(TypedDict):
 
     title: str
     kind: Literal["section"]
+    description: str
     section: str
 
 
@@ -64,12 +68,21 @@ class HomeMeta(TypedDict):
     kind: Literal["home"]
 
 
-PageMeta = QuestionMeta | ChapterMeta | SourceMeta | SectionMeta | HomeMeta
+class ReviewMeta(TypedDict):
+    """Front matter of the 待复习 page (the questions the reader marked, listed by the page's script)."""
+
+    title: str
+    kind: Literal["review"]
+    description: str
+
+
+PageMeta = QuestionMeta | ChapterMeta | SourceMeta | SectionMeta | HomeMeta | ReviewMeta
 META_BY_KIND: dict[str, type] = {
     "chapter": ChapterMeta,
     "source": SourceMeta,
     "section": SectionMeta,
     "home": HomeMeta,
+    "review": ReviewMeta,
 }  # a question page has no `kind`
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 MEDIA_DIR = "media"  # copied images
-# Top-level folders of the built site that no page may take: copied images, qadocs' and the
-# theme's assets, the search index.
-RESERVED_DIRS = frozenset({MEDIA_DIR, "assets", "search"})
+REVIEW_DIR = "review"  # the 待复习 page (what the reader marked, filled in by assets/qadocs.js)
+# Top-level folders of the built site that no other page may take: copied images, qadocs' and the
+# theme's assets, the search index, the review page. No section, source, chapter or question is
+# given one (`place`), and a registry entry whose URL lies in one is refused (`registry`).
+RESERVED_DIRS = frozenset({MEDIA_DIR, "assets", "search", REVIEW_DIR})
 SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 WINDOWS_ABS_RE = re.compile(r"^[a-zA-Z]:[\\/]")
 REMOTE_RE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
