@@ -47,9 +47,15 @@ def test_placeholders_and_where_lines_are_not_indexed(site_dir: Path, index: dic
 def _results(page: Page, query: str) -> list[str]:
     """The titles of the results the search box shows for `query`, typed as a person types it."""
     page.locator("label.md-header__button[for=__search]").first.click()
+    # Material says it is initialising until its worker has loaded the index: type after that
+    page.wait_for_function(
+        "() => { const m = document.querySelector('.md-search-result__meta');"
+        " return m && m.textContent.trim() !== '' && !/初始化|[Ii]nitiali/.test(m.textContent); }"
+    )
     box = page.locator("input.md-search__input")
     box.fill("")
-    box.type(query, delay=15)
+    box.type(query, delay=15)  # Chinese goes in as text input, with no key event, so
+    box.press("End")  # a key, as an input method's commit gives one: Material searches on keys
     items = page.locator(".md-search-result__item")
     items.first.wait_for(state="visible", timeout=TIMEOUT_MS)
     page.wait_for_timeout(300)  # the last keystroke's results, reordered
@@ -62,11 +68,16 @@ def phone(browser: Browser) -> Iterator[Session]:
         yield sess
 
 
-@pytest.mark.parametrize("query", [EXACT, EXACT[:-3]])
+# The issue's query, its start, and two that Material's own ranking puts second (a longer title
+# sharing more of their words comes first): with assets/qadocs.js the title's page is first.
+QUERIES = [EXACT, EXACT[:-3], "请介绍一下U-ViT的模型特点？", "视频扩散模型如何处理"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
 def test_the_exact_or_prefix_title_is_the_first_result(phone: Session, site_dir: Path, query: str) -> None:
     with serve(site_dir) as url:
         phone.page.goto(url + "/", wait_until="load")
         titles = _results(phone.page, query)
     assert titles, "no result"
-    assert titles[0].startswith(EXACT), titles[:4]
+    assert titles[0].startswith(query.rstrip("？")), titles[:4]
     phone.assert_clean()
