@@ -8,8 +8,9 @@ generation, for the checks), `$$` math blocks, HTML comments, scripts and styles
 as markdown-it-py reads it (emphasis marks, link targets, images, tags; entities decoded). Inline
 code keeps its text; inline math keeps it when it is plain (`$T$`, `$t = 0$`), other inline math
 shows as `MATH_SHOWN` (as Chinese sites summarise formulas). White space is folded, and a line
-break between two Chinese characters (where the author wrapped a sentence) is dropped. A text longer than `DESCRIPTION_MAX` is cut at a
-sentence or clause mark, or a space, and ends in "…". Only the start of an answer is read
+break between two Chinese characters (where the author wrapped a sentence) is dropped. A text
+longer than `DESCRIPTION_MAX` is cut at a sentence or clause mark, or a space, and ends in "…".
+Only the start of an answer is read
 (`DESCRIBE_FIRST`, then at most `DESCRIBE_CHARS` characters): the cost per page is bounded
 whatever the answer's length.
 """
