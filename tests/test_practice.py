@@ -501,7 +501,7 @@ def test_review_page_lists_the_marked_questions(
 
     page.goto(base_url + "/", wait_until="load")
     with page.expect_navigation(wait_until="load"):
-        page.locator("article a[href$='review/']").tap()
+        page.locator("article a[href$='to_review/']").tap()
     assert _descriptor(page)["kind"] == "review"
     expect(page.locator(".qadocs-nojs")).to_be_hidden()
     links = page.locator(".qadocs-review a")

@@ -258,37 +258,42 @@ def test_review_page_and_its_place_in_the_nav(tmp_path: Path) -> None:
     assert result.plan.nav[:2] == [{"首页": "index.md"}, {"待复习": f"{REVIEW_DIR}/index.md"}]
 
 
-def test_review_dir_is_reserved_whatever_the_content_is_named(tmp_path: Path) -> None:
+def test_the_review_dir_is_no_slug_and_no_registry_url() -> None:
+    from qadocs.registry import URL_RE
+    from qadocs.slug import NON_SLUG_RE
+
     assert REVIEW_DIR in RESERVED_DIRS
+    assert not URL_RE.match(REVIEW_DIR) and NON_SLUG_RE.search(REVIEW_DIR)
+
+
+def test_content_named_review_keeps_its_urls(tmp_path: Path) -> None:
     files = _generate(
         tmp_path,
         {
-            "review/Review.md": "## 1. Review\n\n答。\n\n## 2. 第二题\n\n答。\n",  # all named like it
+            "review/Review.md": "## 1. Review\n\n答。\n\n## 2. 第二题\n\n答。\n",  # all named "review"
             "Review.md": "## 1. Review\n\nanswer\n\n## 2. 第二题\n\n答二。\n",
         },
     )
     assert _meta(files[f"{REVIEW_DIR}/index.md"])["kind"] == "review"
-    owners = [p for p in files if p.split("/", 1)[0] == REVIEW_DIR]
-    assert owners == [f"{REVIEW_DIR}/index.md"]
+    assert [p for p in files if p.split("/", 1)[0] == REVIEW_DIR] == [f"{REVIEW_DIR}/index.md"]
     kinds = {_meta(t).get("kind", "question") for p, t in files.items() if p.endswith("index.md")}
     assert {"section", "source", "question"} <= kinds
-    registry = (tmp_path / "content" / "qadocs-registry.yml").read_text(encoding="utf-8")
-    assert re.search(r"^  url: review(?:/|$)", registry, re.MULTILINE) is None
+    assert _meta(files["review/index.md"])["kind"] in {"section", "source"}, "the content's own slug, not displaced"
 
 
-def test_registry_url_in_the_review_dir_is_refused(tmp_path: Path) -> None:
+def test_registry_url_review_is_kept(tmp_path: Path) -> None:
     (tmp_path / "content").mkdir()
     (tmp_path / "content" / "qadocs-registry.yml").write_text(
         "questions:\n- id: review\n  url: review\n  title: Review\n  source: a.md\n  answer: '000000000000'\n"
         "deleted: []\n",
         encoding="utf-8",
     )
-    (tmp_path / "content" / "a.md").write_text("## Review\n\nanswer\n\n## 第二题\n\n答。\n", encoding="utf-8")
+    (tmp_path / "content" / "a.md").write_text("## 1. Review\n\nanswer\n\n## 2. 第二题\n\n答。\n", encoding="utf-8")
     (tmp_path / "imgs").mkdir()
     result = generate(Options(tmp_path, tmp_path / "content", tmp_path / "imgs"), tmp_path / "out")
-    assert [d.code for d in result.diagnostics if d.severity == "error"] == ["registry-bad-url"]
+    assert [d.code for d in result.diagnostics if d.severity == "error"] == []
     assert _meta((tmp_path / "out" / REVIEW_DIR / "index.md").read_text(encoding="utf-8"))["kind"] == "review"
-    assert all(not q["url"].startswith(f"/{REVIEW_DIR}/") for q in result.plan.questions)
+    assert any(q["url"] == "/review/" for q in result.plan.questions)
 
 
 # -- redirect and deleted-question pages ----------------------------------------------------------

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 MEDIA_DIR = "media"  # copied images
-REVIEW_DIR = "review"  # the 待复习 page (what the reader marked, filled in by assets/qadocs.js)
+# The 待复习 page (what the reader marked, filled in by assets/qadocs.js). Its underscore keeps it
+# apart from every slug and registry URL (letters, digits and hyphens only): no content can lose
+# its URL to it.
+REVIEW_DIR = "to_review"
 # Top-level folders of the built site that no other page may take: copied images, qadocs' and the
 # theme's assets, the search index, the review page. No section, source, chapter or question is
 # given one (`place`), and a registry entry whose URL lies in one is refused (`registry`).
