@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from mkdocs.utils import clean_directory
 
@@ -98,3 +99,30 @@ def test_no_site_dir_and_a_leftover_from_a_stopped_build(tmp_path: Path) -> None
     put_site_back(site)
     assert not (site / ASIDE).exists() and not (site / "old").exists()
     assert (site / "a" / "b" / "index.html").read_text(encoding="utf-8") == "乙"
+
+
+def test_kept_only_on_full_builds_with_the_cache_and_known_plugins() -> None:
+    from types import SimpleNamespace
+
+    from qadocs.plugin import keeps_site
+
+    known: Any = SimpleNamespace(plugins={"qadocs": 1, "material/search": 2})
+    other: Any = SimpleNamespace(plugins={"qadocs": 1, "search": 2, "git-revision-date": 3})
+    assert keeps_site(known, cache=True, dirty=False, serving=False)
+    assert not keeps_site(other, cache=True, dirty=False, serving=False)  # might copy files keeping their times
+    assert not keeps_site(known, cache=False, dirty=False, serving=False)
+    assert not keeps_site(known, cache=True, dirty=True, serving=False)
+    assert not keeps_site(known, cache=True, dirty=False, serving=True)
+
+
+def test_a_build_that_stops_before_files_gets_its_site_back(tmp_path: Path) -> None:
+    from qadocs.plugin import QadocsPlugin, set_aside
+
+    site = _site(tmp_path)
+    before = _tree(site)
+    plugin = QadocsPlugin()
+    plugin.kept = set_aside(site)
+    clean_directory(str(site))  # MkDocs empties the site dir, then the build fails
+    plugin.on_build_error(RuntimeError("stopped"))
+    assert _tree(site) == before
+    assert set_aside(tmp_path / "nowhere") is None

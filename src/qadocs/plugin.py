@@ -52,6 +52,7 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
 
     cache: PageCache | None = None  # open from `on_config` to the end of the build
     prebuilder: Prebuilder | None = None  # from `on_nav` to the end of the build
+    kept: tuple[Path, int] | None = None  # the site dir and when its files were set aside
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command (`serve` never writes the registry) and whether builds are dirty."""
@@ -62,13 +63,8 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
     # Priority 100: generate before other plugins look at the config or nav.
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Generate the pages, log every diagnostic once, and set the nav."""
-        opts = plugin_options(config, self.config)
+        opts = require_content(plugin_options(config, self.config))
         out = Path(config.docs_dir).resolve()
-        if not opts.content_dir.is_dir():
-            raise PluginError(
-                f"qadocs: content_dir {opts.content_dir} does not exist; "
-                "set `plugins: - qadocs: {content_dir: content}`"
-            )
         self.cache = open_cache(opts.repo_root, self.config)
         kept = generate_or_reuse(opts, out, self.cache, self._writes_registry())
         for level, line in kept["lines"]:
@@ -86,11 +82,8 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
 
     # Priority -100: last, once the navigation is final; pages are built ahead from it.
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-        """Nav titles are HTML text already (escaped by qadocs): mark them so, or Material's `| e`
-        would escape them twice in its labels. Then build pages ahead (`qadocs.prebuild`)."""
-        for item in _walk(nav.items):
-            if isinstance(item.title, str):
-                item.title = Markup(item.title)
+        """Mark the nav's titles as HTML text (`mark_nav_titles`); build pages ahead (`qadocs.prebuild`)."""
+        mark_nav_titles(nav)
         mark_positions(nav)
         dirty = getattr(self, "dirty", False)
         if dirty:
@@ -134,26 +127,28 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         """Keep the site's files from MkDocs' emptying of the site dir (`qadocs.sitekeep`)."""
-        keeps = self.config.cache and not getattr(self, "dirty", False) and self._writes_registry()
-        self.since = set_site_aside(Path(config.site_dir)) if keeps else None
+        keeps = keeps_site(config, self.config.cache, getattr(self, "dirty", False), not self._writes_registry())
+        self.kept = set_aside(Path(config.site_dir)) if keeps else None
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """The site's files back in place, now that MkDocs has emptied the site dir."""
-        if getattr(self, "since", None) is not None:
-            put_site_back(Path(config.site_dir))
+        if self.kept is not None:
+            put_site_back(self.kept[0])
         return files
 
     # Priority -100: last, once the search index and the sitemap are written.
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Remove the site's stale files; keep the cache to this site's pages (not on dirty builds)."""
-        if getattr(self, "since", None) is not None:
-            remove_stale(Path(config.site_dir), self.since)  # type: ignore[arg-type]
+        if self.kept is not None:
+            remove_stale(*self.kept)
         self._close(complete=not getattr(self, "dirty", False))
 
     on_post_build.mkdocs_priority = -100  # type: ignore[attr-defined]
 
     def on_build_error(self, error: Exception) -> None:
-        """Stop the workers and close the cache; what was kept stays valid (every record is whole)."""
+        """The site's files back (if set aside); stop the workers; close the cache (records are whole)."""
+        if self.kept is not None:
+            put_site_back(self.kept[0])
         self._close(complete=False, failed=True)
 
     def _close(self, complete: bool, failed: bool = False) -> None:
@@ -290,6 +285,36 @@ def _layout(options: QadocsConfig) -> tuple[tuple[str, Layout], ...]:
         return layout_rules(options.layout, "plugins: qadocs: layout")
     except QadocsError as exc:
         raise PluginError(f"qadocs: {exc}") from exc
+
+
+def require_content(opts: Options) -> Options:
+    """`opts`, once its content folder is known to exist (else a clear error, not a traceback)."""
+    if not opts.content_dir.is_dir():
+        raise PluginError(
+            f"qadocs: content_dir {opts.content_dir} does not exist; set `plugins: - qadocs: {{content_dir: content}}`"
+        )
+    return opts
+
+
+def mark_nav_titles(nav: Navigation) -> None:
+    """Nav titles are HTML text already (escaped by qadocs): mark them so, or Material's `| e`
+    would escape them twice in its labels."""
+    for item in _walk(nav.items):
+        if isinstance(item.title, str):
+            item.title = Markup(item.title)
+
+
+def set_aside(site: Path) -> tuple[Path, int] | None:
+    """`sitekeep.set_site_aside`, with the folder (None: no site dir yet, nothing kept)."""
+    since = set_site_aside(site)
+    return (site, since) if since is not None else None
+
+
+def keeps_site(config: MkDocsConfig, cache: bool, dirty: bool, serving: bool) -> bool:
+    """Whether the site's files are kept in place (`qadocs.sitekeep`): on a full build with the
+    cache on, when every plugin is known; another plugin might write a file with an old time
+    (a copy that keeps it), which would then be taken for a stale one."""
+    return cache and not dirty and not serving and not set(config.plugins) - KNOWN_PLUGINS
 
 
 def make_prebuilder(config: MkDocsConfig, cache: PageCache | None, jobs: int) -> Prebuilder | None:
