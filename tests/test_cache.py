@@ -223,3 +223,28 @@ def test_a_rebuild_rewrites_the_site_in_place_and_removes_what_is_gone(collectio
         assert kept == _reference(collection), "the same site as MkDocs' own emptying and writing"
     finally:
         source.write_bytes(text)
+
+
+def test_a_worker_that_dies_stops_the_build_with_a_clear_error(
+    collection: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from mkdocs.exceptions import Abort
+
+    from qadocs import prebuild
+
+    _config(collection)
+    shutil.rmtree(collection / "build" / ".qadocs-cache", ignore_errors=True)
+    parent, original = os.getpid(), prebuild.build_page
+
+    def build_page(job: Any, page: Any) -> Any:
+        if os.getpid() != parent and _unlucky(page.file.src_uri):
+            os._exit(9)  # as the kernel's out-of-memory killer would stop it
+        return original(job, page)
+
+    monkeypatch.setattr(prebuild, "build_page", build_page)
+    monkeypatch.setattr(prebuild, "WORKER_CHECK", 0.5)
+    monkeypatch.chdir(collection)
+    with pytest.raises(Abort):
+        _build_here(collection)
+    assert "a process building pages stopped" in caplog.text
+    assert multiprocessing.active_children() == [], "the workers were stopped"

@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from mkdocs.utils import clean_directory
+import pytest
+from mkdocs.utils import clean_directory, write_file
 
 from qadocs.sitekeep import ASIDE, put_site_back, remove_stale, set_site_aside
 
@@ -74,21 +75,60 @@ def test_nothing_is_removed_when_the_clock_went_back(tmp_path: Path) -> None:
     assert (site / "gone" / "index.html").is_file()
 
 
-def test_links_are_moved_and_removed_as_links_never_followed(tmp_path: Path) -> None:
+def _cycle(site: Path, written: dict[str, str]) -> None:
+    """One build with the files kept: set aside, MkDocs empties and writes, stale ones removed."""
+    since = set_site_aside(site)
+    assert since is not None
+    clean_directory(str(site))
+    put_site_back(site)
+    for name, text in written.items():
+        write_file(text.encode("utf-8"), str(site / name))
+    remove_stale(site, since)
+
+
+def test_links_and_shared_files_are_never_written_through(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "keep.txt").write_text("外", encoding="utf-8")
+    (outside / "page.html").write_text("外页", encoding="utf-8")
+    written = {"index.html": "新首页", "a/index.html": "新甲", "a/x.html": "新", "a/b/index.html": "乙"}
+    trees = []
+    for name, keep in (("kept", True), ("mkdocs", False)):
+        site = _site(tmp_path / name)
+        (site / "to-outside").symlink_to(outside, target_is_directory=True)  # MkDocs leaves it
+        (site / "a" / "also-outside").symlink_to(outside, target_is_directory=True)
+        (site / "a" / "x.html").symlink_to(outside / "page.html")  # a page MkDocs writes
+        (site / "a" / "b" / "index.html").unlink()
+        os.link(outside / "keep.txt", site / "a" / "b" / "index.html")  # shared with another copy
+        time.sleep(0.02)
+        _cycle(site, written) if keep else _build(site, written)
+        trees.append(_tree(site))
+        assert (outside / "keep.txt").read_text(encoding="utf-8") == "外"
+        assert (outside / "page.html").read_text(encoding="utf-8") == "外页"
+    assert trees[0] == trees[1], "the same site as MkDocs' own emptying and writing gives"
+
+
+def test_a_file_where_a_folder_is_now_needed_fails_once_then_recovers(tmp_path: Path) -> None:
+    from qadocs.plugin import QadocsPlugin
+
     site = _site(tmp_path)
-    (site / "to-outside").symlink_to(outside, target_is_directory=True)
-    (site / "a" / "also-outside").symlink_to(outside, target_is_directory=True)
+    (site / "new").write_text("旧文件", encoding="utf-8")  # the new build needs new/ as a folder
     time.sleep(0.02)
+    plugin = QadocsPlugin()
     since = set_site_aside(site)
     assert since is not None
+    plugin.kept = (site, since)
+    clean_directory(str(site))
     put_site_back(site)
-    assert (site / "to-outside").is_symlink()
-    remove_stale(site, since)
-    assert not os.path.lexists(site / "to-outside") and not os.path.lexists(site / "a" / "also-outside")
-    assert (outside / "keep.txt").read_text(encoding="utf-8") == "外"
+    with pytest.raises(OSError):
+        write_file(b"new", str(site / "new" / "index.html"))
+    plugin.on_build_error(OSError("in the loop"))  # stale files removed: the next build starts clean
+    assert not (site / "new").exists()
+    written = {"index.html": "新首页", "new/index.html": "新"}
+    _cycle(site, written)
+    reference = _site(tmp_path / "ref")
+    _build(reference, written)
+    assert _tree(site) == _tree(reference)
 
 
 def test_no_site_dir_and_a_leftover_from_a_stopped_build(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ from .prebuild import (
 )
 from .sanitize import content_id
 from .sidebar import mark_positions, page_view, prunes, view_fingerprint
-from .sitekeep import put_site_back, remove_stale, set_site_aside
+from .sitekeep import put_site_back, recover, remove_stale, set_site_aside
 
 if TYPE_CHECKING:
     from .split import Layout
@@ -146,9 +146,9 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
     on_post_build.mkdocs_priority = -100  # type: ignore[attr-defined]
 
     def on_build_error(self, error: Exception) -> None:
-        """The site's files back (if set aside); stop the workers; close the cache (records are whole)."""
+        """The site dir recovered (`sitekeep.recover`); stop the workers; close the cache (records are whole)."""
         if self.kept is not None:
-            put_site_back(self.kept[0])
+            recover(*self.kept)
         self._close(complete=False, failed=True)
 
     def _close(self, complete: bool, failed: bool = False) -> None:

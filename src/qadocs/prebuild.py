@@ -38,6 +38,7 @@ from typing import Any
 import markdown
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -50,6 +51,7 @@ CACHE_FORMAT = 3  # bump when a record's shape changes
 KNOWN_PLUGINS = {"qadocs", "search", "material/search"}
 PREBUILD_MIN = 24  # fewer pages to build than this: built in this process (a fork costs more)
 CHUNK = 16  # pages per task handed to a worker
+WORKER_CHECK = 5.0  # seconds without a result after which the workers are checked to be alive
 TEMPLATE = "qadocs-prebuilt.html"  # the loop's template for a page built ahead: its kept output
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 RENDERERS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pygments", "nh3", "jieba", "latex2mathml")
@@ -383,7 +385,7 @@ class Builds:
         self.cache, self.workers = cache, workers
         self.waiting = {key for _, key in missing}
         self.failed: set[str] = set()
-        self.built, self.start = 0, time.perf_counter()
+        self.built = 0
         self.pool: Any = None
         _JOB = job
         if workers < 2 or len(missing) < PREBUILD_MIN or "fork" not in multiprocessing.get_all_start_methods():
@@ -393,15 +395,29 @@ class Builds:
             shares = [missing[i : i + CHUNK] for i in range(0, len(missing), CHUNK)]
             self.pool = multiprocessing.get_context("fork").Pool(workers)
             self.results = self.pool.imap(_build_share, shares)
-        _JOB = None
+        self.pids = _worker_pids(self.pool)
         self.wait(None)  # built here: keep them now
 
     def wait(self, key: str | None) -> bool:
         """Take results until `key`'s has arrived (None: only those built already here); False
         when its worker failed."""
         while key in self.waiting or (key is None and self.pool is None and self.waiting):
-            self._keep(next(self.results))
+            self._keep(self._next())
         return key not in self.failed
+
+    def _next(self) -> list[tuple[str, Packed | None]]:
+        """The next share's results. A worker that died (killed for memory, say) took its share
+        with it, and the pool would wait for it for ever: that stops the build, said plainly."""
+        while self.pool is not None:
+            try:
+                return self.results.next(timeout=WORKER_CHECK)  # type: ignore[attr-defined,no-any-return]
+            except multiprocessing.TimeoutError:
+                if _worker_pids(self.pool) != self.pids:
+                    raise PluginError(
+                        "qadocs: a process building pages stopped (out of memory?); "
+                        "build again, or with `jobs: 1` or `cache: false`"
+                    ) from None
+        return next(self.results)
 
     def _keep(self, done: list[tuple[str, Packed | None]]) -> None:
         self.waiting.difference_update(k for k, _ in done)
@@ -421,11 +437,18 @@ class Builds:
 
     def close(self) -> None:
         """Stop the workers (the build is over, or failed) and make every kept result last."""
+        global _JOB
+        _JOB = None
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
         self.cache.commit()
+
+
+def _worker_pids(pool: Any) -> set[int]:
+    """The processes of a `multiprocessing` pool (it replaces one that dies, under a new id)."""
+    return {process.pid for process in getattr(pool, "_pool", None) or ()}
 
 
 def worker_count(jobs: int) -> int:
@@ -452,10 +475,12 @@ class Prebuilder:
         self.builds: Builds | None = None
         self.job: Job | None = None
         self.late: set[str] = set()  # pages the loop went past before their result arrived
+        self.start = time.perf_counter()
         self.last: tuple[tuple[str, str], dict[str, Any]] | None = None
 
     def prepare(self, config: MkDocsConfig, files: Files, nav: Navigation, dirty: bool) -> None:
         """Key every page the loop will build, and start building the missing ones."""
+        self.start = time.perf_counter()
         base = config_fingerprint(config)
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
         if dirty:
@@ -546,7 +571,7 @@ class Prebuilder:
         built = self.builds.built
         return (
             f"qadocs: {built} pages built, {len(self.keys) - built} taken from the cache "
-            f"({self.builds.workers} processes, {time.perf_counter() - self.builds.start:.2f}s)"
+            f"({self.builds.workers} processes, {time.perf_counter() - self.start:.2f}s)"
         )
 
 

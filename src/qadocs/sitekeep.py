@@ -15,14 +15,19 @@ qadocs keeps them:
   system's own clock before the build), and the folders left empty. Should the clock have gone
   back during the build, nothing is removed (a stale file is better than a missing page).
 
-Only for full `mkdocs build` runs with the cache on; `--dirty` builds and `mkdocs serve` keep
-MkDocs' behaviour. Symbolic links are removed or moved as links, never followed.
+Only for full `mkdocs build` runs with the cache on and every plugin known (`plugin.keeps_site`);
+`--dirty` builds and `mkdocs serve` keep MkDocs' behaviour. What MkDocs would never write
+through is not kept: symbolic links and files with other hard links in the site are removed when
+set aside (MkDocs' emptying removes them too), and a link at the top of the site dir, which
+MkDocs leaves, is left to it. A build that stops before `files` gets its files back
+(`recover`); one that stops later has its stale files removed, so the next build starts clean.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 from pathlib import Path
 
 ASIDE = ".qadocs-previous"  # hidden: MkDocs' emptying of the site dir leaves it
@@ -43,10 +48,41 @@ def set_site_aside(site: Path) -> int | None:
     stamp = aside / STAMP
     stamp.write_bytes(b"")
     since = stamp.stat().st_mtime_ns
-    for entry in os.scandir(site):
-        if not entry.name.startswith("."):
-            os.rename(entry.path, aside / entry.name)
+    moved: list[str] = []
+    try:
+        for entry in os.scandir(site):
+            if not entry.name.startswith(".") and not entry.is_symlink():
+                os.rename(entry.path, aside / entry.name)
+                moved.append(entry.name)
+        _unshare(aside)
+    except OSError:
+        for name in moved:  # what was moved goes back: the build goes on as MkDocs builds
+            if not os.path.lexists(site / name):
+                os.rename(aside / name, site / name)
+        shutil.rmtree(aside, ignore_errors=True)
+        raise
     return since
+
+
+def _unshare(folder: Path) -> None:
+    """Remove the symbolic links under `folder` and the files with other hard links: MkDocs
+    would write through them (outside the site, into another copy), where its emptying made new
+    files."""
+    for top, dirs, files in os.walk(folder):
+        for name in [*files, *dirs]:
+            path = os.path.join(top, name)
+            info = os.lstat(path)
+            if stat.S_ISLNK(info.st_mode) or (stat.S_ISREG(info.st_mode) and info.st_nlink > 1):
+                os.unlink(path)
+
+
+def recover(site: Path, since: int) -> None:
+    """After a build that stopped: the files set aside back in place if `files` had not come yet,
+    else the stale files removed (one of them may stand where the build needs a folder)."""
+    if (site / ASIDE).is_dir():
+        put_site_back(site)
+    else:
+        remove_stale(site, since)
 
 
 def put_site_back(site: Path) -> None:
@@ -72,8 +108,8 @@ def remove_stale(site: Path, since: int) -> int:
         return 0
     removed = 0
     for entry in os.scandir(site):
-        if entry.name.startswith("."):
-            continue
+        if entry.name.startswith(".") or entry.is_symlink():
+            continue  # MkDocs leaves these, and so was this build's to leave
         if entry.is_dir(follow_symlinks=False):
             removed += _remove_older(Path(entry.path), since)
         elif entry.stat(follow_symlinks=False).st_mtime_ns < since:
