@@ -13,6 +13,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from qadocs import describe
 from qadocs.anchors import AnchorIndex
 from qadocs.check import _unbalanced, check_sources
 from qadocs.lex import (
@@ -323,3 +324,31 @@ def test_anchor_index_many_targets_one_key() -> None:
     assert index.find("A") is None  # loose: one key for 50,000 targets, ambiguous
     index.add(["Only-One"], -1)
     assert index.find("only_one") == -1  # loose, one target
+
+
+# -- describe.py: the patterns it had, quadratic on a long run of spaces or marks ------------------
+
+OLD_RULE_RE = re.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+)[ \t]*")
+OLD_TABLE_RULE_RE = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
+OLD_HEADING_END_RE = re.compile(r"[ \t]+#+[ \t]*\Z")
+OLD_TRAILING_RE = re.compile(r"[\s，、：；,:;。！？!?…（(【\[「『《“‘—-]+\Z")
+
+
+@given(st.text(alphabet="-*_= \ta", max_size=24))
+def test_rule_line_same_as_old_regex(line: str) -> None:
+    assert bool(describe.RULE_RE.fullmatch(line.rstrip(" \t"))) == bool(OLD_RULE_RE.fullmatch(line))
+
+
+@given(st.text(alphabet="|:- \ta", max_size=24))
+def test_table_rule_same_as_old_regex(line: str) -> None:
+    assert bool(describe.TABLE_RULE_RE.fullmatch(line)) == bool(OLD_TABLE_RULE_RE.fullmatch(line))
+
+
+@given(st.text(alphabet="# \tab", max_size=24))
+def test_closing_hashes_same_as_old_regex(text: str) -> None:
+    assert describe.without_closing_hashes(text) == OLD_HEADING_END_RE.sub("", text).rstrip(" \t")
+
+
+@given(st.text(alphabet="，。？! \u3000\n(（ab—-", max_size=24))
+def test_trailing_marks_same_as_old_regex(text: str) -> None:
+    assert describe._trim_end(text) == OLD_TRAILING_RE.sub("", text)

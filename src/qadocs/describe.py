@@ -43,14 +43,15 @@ BREAK_TAG_RE = re.compile(r"<(?:br|/?p|/?div|/?li|/?td|/?th|/?tr|/?h\d)\b", re.I
 CONTAINER_RE = re.compile(r" {0,3}(?:>[ \t]?|[-+*](?:[ \t]+|\Z)|\d{1,9}[.)](?:[ \t]+|\Z))")
 ITEM_MARK_RE = re.compile(r"\[(?: |x|X|!\w+)\][ \t]*")
 HEADING_MARK_RE = re.compile(r" {0,3}#{1,6}(?:[ \t]+|\Z)")
-HEADING_END_RE = re.compile(r"[ \t]+#+[ \t]*\Z")
-RULE_RE = re.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+)[ \t]*")  # a break or setext line
+HEADING_END_RE = re.compile(r"[ \t]#+\Z")  # closing `#`s, on a line with no white space after them
+# A break or setext line, with no white space at its end (each pattern here is linear on a line).
+RULE_RE = re.compile(r" {0,3}(?:(?:-[ \t]*){2,}-|(?:\*[ \t]*){2,}\*|(?:_[ \t]*){2,}_|=+)")
 LINK_DEF_RE = re.compile(r" {0,3}\[[^\]]+\]:")  # a link reference definition or a footnote's
-TABLE_RULE_RE = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
+TABLE_RULE_RE = re.compile(r"[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*(?:\|[ \t]*)?")
 PIPE_RE = re.compile(r"(?<!\\)\|")
 SENTENCE_MARKS = "。！？!?；;…"  # a cut after one of these ends a sentence
 CLAUSE_MARKS = "，、：,:）)」』》”"  # a cut after one of these ends a clause
-TRAILING_RE = re.compile(r"[\s，、：；,:;。！？!?…（(【\[「『《“‘—-]+\Z")  # marks dropped before "…"
+TRAILING_MARKS = "，、：；,:;。！？!?…（(【[「『《“‘—-"  # dropped (with white space) before "…"
 
 
 def answer_text(body: str) -> str:
@@ -75,7 +76,15 @@ def shorten(text: str, limit: int = DESCRIPTION_MAX) -> str:
         return text
     room = limit - 1  # the "…"
     cut = _break_at(text, room, SENTENCE_MARKS) or _break_at(text, room, CLAUSE_MARKS + " ") or _word_end(text, room)
-    return TRAILING_RE.sub("", text[:cut]) + "…"
+    return _trim_end(text[:cut]) + "…"
+
+
+def _trim_end(text: str) -> str:
+    """`text` without the white space and `TRAILING_MARKS` it ends with."""
+    end = len(text)
+    while end and (text[end - 1].isspace() or text[end - 1] in TRAILING_MARKS):
+        end -= 1
+    return text[:end]
 
 
 def _break_at(text: str, room: int, marks: str) -> int:
@@ -153,7 +162,7 @@ class _Lines:
         if line.startswith("$$"):
             self.math = not (len(line.rstrip()) > 3 and line.rstrip().endswith("$$"))
             return ""
-        return "" if RULE_RE.fullmatch(line) or LINK_DEF_RE.match(line) else line
+        return "" if RULE_RE.fullmatch(line.rstrip(" \t")) or LINK_DEF_RE.match(line) else line
 
 
 def _without_block_marks(line: str) -> tuple[str, bool]:
@@ -167,8 +176,15 @@ def _without_block_marks(line: str) -> tuple[str, bool]:
             line = line[box.end() :]
     heading = HEADING_MARK_RE.match(line)
     if heading is not None:
-        line, starts = HEADING_END_RE.sub("", line[heading.end() :]), True
+        line, starts = without_closing_hashes(line[heading.end() :]), True
     return line, starts
+
+
+def without_closing_hashes(text: str) -> str:
+    """A heading's text without its closing `#`s (after white space) and the white space around."""
+    text = text.rstrip(" \t")
+    closing = HEADING_END_RE.search(text)
+    return text[: closing.start()].rstrip(" \t") if closing else text
 
 
 def _paragraphs(text: str, code: Code) -> Iterator[str]:
