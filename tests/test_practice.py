@@ -6,12 +6,9 @@ touch), with nothing requested from another host and no console error."""
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import json
 import logging
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,7 +22,7 @@ from markupsafe import Markup
 
 from conftest import BuiltSite, run_mkdocs
 from qadocs.plugin import TEMPLATES_DIR, add_templates, mark_html_text, note_missing_site_url, page_descriptor
-from web import TIMEOUT_MS, Session, open_session, serve
+from web import TIMEOUT_MS, QuietHandler, Session, open_session, serve
 
 try:
     from playwright.sync_api import Browser, Page, expect
@@ -113,12 +110,9 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return served
 
 
-class _NotFoundHandler(http.server.SimpleHTTPRequestHandler):
+class _NotFoundHandler(QuietHandler):
     """A static host that answers a missing path under /qa/ with the site's 404.html, as GitHub
     Pages and most hosts do."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
     def send_head(self) -> Any:
         path = Path(self.translate_path(self.path))
@@ -131,21 +125,6 @@ class _NotFoundHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
         return None
-
-
-@contextlib.contextmanager
-def serve_with_404(directory: Path) -> Iterator[str]:
-    handler = functools.partial(_NotFoundHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-404-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 def _soup(path: Path) -> BeautifulSoup:
@@ -513,7 +492,7 @@ def test_review_page_lists_the_marked_questions(
 
 
 def test_404_under_a_sub_path_links_home_and_searches(browser: Browser, small_site: Path) -> None:
-    with serve_with_404(small_site) as url, phone(browser) as session:
+    with serve(small_site, _NotFoundHandler) as url, phone(browser) as session:
         page = session.page
         response = page.goto(f"{url}/{SUB}/no/such/page/", wait_until="load")
         assert response is not None and response.status == 404
