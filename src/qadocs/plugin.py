@@ -314,7 +314,13 @@ def keeps_site(config: MkDocsConfig, cache: bool, dirty: bool, serving: bool) ->
     """Whether the site's files are kept in place (`qadocs.sitekeep`): on a full build with the
     cache on, when every plugin is known; another plugin might write a file with an old time
     (a copy that keeps it), which would then be taken for a stale one."""
-    return cache and not dirty and not serving and not set(config.plugins) - KNOWN_PLUGINS
+    return cache and not dirty and not serving and not unknown_plugins(config)
+
+
+def unknown_plugins(config: MkDocsConfig) -> list[str]:
+    """The plugins whose page events qadocs does not know (any of them turns the cache and
+    the kept site files off)."""
+    return sorted(set(config.plugins) - KNOWN_PLUGINS)
 
 
 def make_prebuilder(config: MkDocsConfig, cache: PageCache | None, jobs: int) -> Prebuilder | None:
@@ -323,7 +329,7 @@ def make_prebuilder(config: MkDocsConfig, cache: PageCache | None, jobs: int) ->
     plain_search_json(config)
     if cache is None:
         return None
-    unknown = sorted(set(config.plugins) - KNOWN_PLUGINS)
+    unknown = unknown_plugins(config)
     if unknown:
         log.info(f"qadocs: pages not built ahead: the plugin(s) {', '.join(unknown)} may change pages unseen")
         return None
