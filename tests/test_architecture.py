@@ -52,6 +52,7 @@ UTILITIES = {
     "gfm",
     "sanitize",
     "describe",
+    "beside",
 }
 
 

@@ -55,8 +55,11 @@ def test_a_record_that_does_not_decode_is_a_miss(tmp_path: Path) -> None:
 def test_runs_are_kept_by_stamp(tmp_path: Path) -> None:
     cache = PageCache(tmp_path / "pages.sqlite")
     cache.put_run("generate", "s1", {"nav": [], "lines": [[20, "好"]]})
-    assert cache.get_run("generate", "s1") == {"nav": [], "lines": [[20, "好"]]}
-    assert cache.get_run("generate", "s2") is None
+    assert cache.get_run("generate", lambda: "s1") == {"nav": [], "lines": [[20, "好"]]}
+    assert cache.get_run("generate", lambda: "s2") is None
+    asked: list[str] = []
+    assert cache.get_run("other", lambda: asked.append("x") or "s1") is None
+    assert asked == []  # no run of that name is kept: its stamp is not worked out
     cache.close()
 
 

@@ -9,13 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .beside import run_beside
 from .check import check_sources
 from .errors import ContentError, QadocsError
-from .model import Diagnostic, Memo, Source, new_generation
+from .model import Diagnostic, Memo, Source, keep_memo_entries, memo_entries, new_generation
 from .options import Options
 from .plan import Plan, plan_pages
 from .read import is_inside, read_sources
 from .registry import REGISTRY_NAME, Registry, parse_registry, read_registry
+from .slug import prepare_slugs, slugs_ready
 from .split import Layout, layout_for, layout_value, split_source
 from .write import WriteStats, write_atomic, write_plan
 
@@ -99,6 +101,30 @@ def load_registry(opts: Options) -> tuple[Registry | None, list[Diagnostic]]:
     return parse_registry(text, opts.registry_path)
 
 
+Read = tuple[Registry | None, list[Diagnostic], list[Source], list[Diagnostic]]
+
+
+def read_all(opts: Options, progress: Progress | None = None) -> Read:
+    """The registry and its findings, the sources split and their findings. In the first
+    generation of a process, done in a forked copy while this one loads jieba's dictionary for
+    the slugs (`beside`); the copy's memos come back with the result."""
+    if slugs_ready():
+        return _read_and_check(opts, progress)
+
+    def work() -> tuple[Read, dict[str, dict[object, object]]]:
+        return _read_and_check(opts, progress), memo_entries()
+
+    read, entries = run_beside(work, prepare_slugs, opts.jobs)
+    keep_memo_entries(entries)
+    return read
+
+
+def _read_and_check(opts: Options, progress: Progress | None) -> Read:
+    registry, reg_diags = load_registry(opts)
+    sources, diags = load(opts, progress)
+    return registry, reg_diags, sources, diags + check_sources(sources)
+
+
 def generate(
     opts: Options, out_dir: Path | None, progress: Progress | None = None, write_registry: bool = True
 ) -> Result:
@@ -109,12 +135,11 @@ def generate(
     start = time.perf_counter()
     check_layout(opts, out_dir)
     new_generation()
-    registry, reg_diags = load_registry(opts)
+    registry, reg_diags, sources, diags = read_all(opts, progress)
     fatal = next((d for d in reg_diags if d.code == "registry-invalid"), None)
     if fatal is not None and out_dir is not None and write_registry:
         raise ContentError(fatal)
-    sources, diags = load(opts, progress)
-    diags += check_sources(sources) + reg_diags
+    diags += reg_diags
     plan = plan_pages(sources, opts, registry)
     stats = None
     if out_dir is not None:

@@ -139,6 +139,30 @@ def new_generation() -> None:
         memo.new_generation()
 
 
+def memo_entries() -> dict[str, dict[object, object]]:
+    """What every memo holds for this generation, by its function's name (a forked copy sends it
+    back: `beside`)."""
+    named: dict[str, dict[object, object]] = {}
+    for memo in _MEMOS:
+        name = _memo_name(memo)
+        named[name] = {} if name in named else memo.now  # two memos of one name: neither is sent
+    return named
+
+
+def keep_memo_entries(entries: dict[str, dict[object, object]]) -> None:
+    """Add what `memo_entries()` returned in a forked copy of this process to this generation's
+    memos: what the copy worked out is not worked out again here."""
+    for memo in _MEMOS:
+        found = entries.get(_memo_name(memo))
+        if found and found is not memo.now:
+            memo.now.update(found)
+
+
+def _memo_name(memo: Memo[object, object]) -> str:
+    compute = memo.compute
+    return f"{getattr(compute, '__module__', '')}.{getattr(compute, '__qualname__', repr(compute))}"
+
+
 def fingerprint(answer: str) -> str:
     """Short hash of an answer, blind to trailing spaces and blank lines (each answer hashed once:
     the checks, the grouping of duplicates and the registry all ask)."""

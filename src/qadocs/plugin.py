@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import logging
@@ -273,6 +274,7 @@ def plugin_options(config: MkDocsConfig, options: QadocsConfig) -> Options:
         missing_images=options.missing_images,  # type: ignore[arg-type]
         layout=_layout(options),
         site_description=config.site_description or "",
+        jobs=options.jobs,
     )
 
 
@@ -354,11 +356,12 @@ def watch_sources(server: Any, opts: Options, docs_dir: str) -> Any:
 
 def generate_or_reuse(opts: Options, out: Path, cache: PageCache | None, write_registry: bool) -> dict[str, Any]:
     """`run_generate`, or what its last run returned when nothing it reads or writes changed since."""
-    kept = cache.get_run("generate", generation_stamp(opts, out, write_registry)) if cache is not None else None
+    stamp = functools.partial(generation_stamp, opts, out, write_registry)
+    kept = cache.get_run("generate", stamp) if cache is not None else None
     if kept is None:
         kept = run_generate(opts, out, write_registry)
         if cache is not None:
-            cache.put_run("generate", generation_stamp(opts, out, write_registry), kept)
+            cache.put_run("generate", stamp(), kept)
     else:
         kept["lines"][-1][1] += ", at the last build; nothing changed since: not regenerated"
     return kept

@@ -31,7 +31,7 @@ import re
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -89,10 +89,11 @@ class PageCache:
         db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY)")
         return db
 
-    def get_run(self, name: str, stamp: str) -> dict[str, Any] | None:
-        """What the last run of `name` kept, if its inputs had this `stamp`."""
+    def get_run(self, name: str, stamp: Callable[[], str]) -> dict[str, Any] | None:
+        """What the last run of `name` kept, if its inputs had the stamp `stamp()` returns now
+        (asked only when a run is kept: a stamp costs a `stat` per file)."""
         row = self.db.execute("SELECT stamp, value FROM runs WHERE name = ?", (name,)).fetchone()
-        if row is None or row[0] != stamp:
+        if row is None or row[0] != stamp():
             return None
         try:
             value = json.loads(zlib.decompress(row[1]))

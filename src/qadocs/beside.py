@@ -1,0 +1,83 @@
+"""Work done in a forked copy of this process while this process does something else.
+
+A build's first generation waits on two things that do not depend on each other: reading the
+registry and the sources, splitting and checking them; and loading jieba's dictionary, which
+the slugs need next (0.6 s, as long as the rest together at 1,500 questions). With a second core
+they run at once: a fork of the process does the work and sends its result back, pickled, while
+this process does the other thing.
+
+The result is the same either way. Whenever forking is not safe or not worth it (no `fork` on
+this system, other threads running, one core, one process asked for), or the copy fails in any
+way (an error, killed, a result that does not pickle), the work is done here, after the other
+thing: an error is then raised here, as if there had been no copy.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+T = TypeVar("T")
+_DONE = b"="  # what starts the message of a copy whose work returned (the pickled result follows)
+
+
+def can_fork(processes: int) -> bool:
+    """Whether a copy may run beside this process: `processes` (0: as many as there are cores
+    this process may use) above one, `fork` available, and no other thread (a fork copies only
+    the thread that calls it, with whatever locks the others held)."""
+    if processes == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    if processes == 0 and _cores() < 2:
+        return False
+    return threading.active_count() == 1
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_beside(work: Callable[[], T], meanwhile: Callable[[], object], processes: int = 0) -> T:
+    """`meanwhile()`, then `work()`'s result, the work done in a forked copy while `meanwhile`
+    runs here when `can_fork(processes)`, else here (see the module doc)."""
+    if not can_fork(processes):
+        meanwhile()
+        return work()
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    copy = context.Process(target=_work_in_copy, args=(work, send), daemon=True)
+    copy.start()
+    send.close()
+    message = b""
+    try:
+        meanwhile()
+        message = receive.recv_bytes()
+    except (EOFError, OSError):  # the copy died before it sent anything
+        pass
+    finally:
+        receive.close()
+        if copy.is_alive() and not message:
+            copy.terminate()
+        copy.join()
+    if message.startswith(_DONE):
+        try:
+            return cast(T, pickle.loads(message[len(_DONE) :]))
+        except Exception:  # whatever failed there is done again here
+            pass
+    return work()
+
+
+def _work_in_copy(work: Callable[[], Any], send: Any) -> None:
+    """In the copy: send `work()`'s pickled result, or a message without one if anything failed."""
+    try:
+        message = _DONE + pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # the work is done again in the build's own process
+        message = b"!"
+    send.send_bytes(message)
+    send.close()
