@@ -32,6 +32,7 @@ STAGES = [
     "cli",
     "config",
     "sidebar",
+    "warm",
     "prebuild",
     "sitekeep",
     "plugin",

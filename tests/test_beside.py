@@ -9,9 +9,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from messy import make_collection
 
 import qadocs.build as build
+from messy import make_collection
 from qadocs import beside
 from qadocs.beside import can_fork, run_beside
 from qadocs.model import new_generation
@@ -97,7 +97,7 @@ def _options(root: Path, jobs: int) -> Options:
 def test_a_first_generation_reads_beside_and_keeps_what_the_copy_worked_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, alone: None
 ) -> None:
-    make_collection(tmp_path, files=12)
+    make_collection(tmp_path, files=5)
     monkeypatch.setattr(build, "slugs_ready", lambda: False)  # as in a process's first generation
     ran_beside: list[int] = []
     real = build.run_beside
@@ -107,7 +107,9 @@ def test_a_first_generation_reads_beside_and_keeps_what_the_copy_worked_out(
     new_generation()  # nothing remembered from that one
     split_here: list[str] = []
     real_split = build.split_source
-    monkeypatch.setattr(build, "split_source", lambda path, *a, **k: split_here.append(path) or real_split(path, *a, **k))
+    monkeypatch.setattr(
+        build, "split_source", lambda path, *a, **k: split_here.append(path) or real_split(path, *a, **k)
+    )
     forked = build.generate(_options(tmp_path, jobs=0), None)
     assert ran_beside == [1, 1]
     assert split_here == []  # split in the copy

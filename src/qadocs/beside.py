@@ -14,6 +14,7 @@ thing: an error is then raised here, as if there had been no copy.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
+IDLE_NICE = 19  # added to a copy's niceness when it is to use only a core nothing else wants
 _DONE = b"="  # what starts the message of a copy whose work returned (the pickled result follows)
 
 
@@ -43,38 +45,64 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+class Copy:
+    """A forked copy of this process at work on one function; `result()` takes what it returned."""
+
+    def __init__(self, work: Callable[[], object], idle: bool = False) -> None:
+        context = multiprocessing.get_context("fork")
+        self.receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(target=_work_in_copy, args=(work, send, idle), daemon=True)
+        self.process.start()
+        send.close()
+
+    def result(self, wait: bool = True) -> tuple[bool, Any]:
+        """(True, what the work returned), waiting for it; (False, None) when the copy failed, or
+        (`wait=False`) has not sent its result yet (it is then stopped)."""
+        message = b""
+        with contextlib.suppress(EOFError, OSError):  # the copy died before it sent anything
+            if wait or self.receive.poll():
+                message = self.receive.recv_bytes()
+        self.stop()
+        if message.startswith(_DONE):
+            try:
+                return True, pickle.loads(message[len(_DONE) :])
+            except Exception:  # a result that does not load here is as good as none
+                pass
+        return False, None
+
+    def stop(self) -> None:
+        """End the copy (if it is still at work) and wait for it."""
+        self.receive.close()
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+
+
+def start_copy(work: Callable[[], object], processes: int = 0, idle: bool = False) -> Copy | None:
+    """A copy at work on `work()` when `can_fork(processes)`, else None; `idle`: at the lowest
+    priority, so that it runs only on a core nothing else wants."""
+    return Copy(work, idle) if can_fork(processes) else None
+
+
 def run_beside(work: Callable[[], T], meanwhile: Callable[[], object], processes: int = 0) -> T:
     """`meanwhile()`, then `work()`'s result, the work done in a forked copy while `meanwhile`
     runs here when `can_fork(processes)`, else here (see the module doc)."""
-    if not can_fork(processes):
-        meanwhile()
-        return work()
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    copy = context.Process(target=_work_in_copy, args=(work, send), daemon=True)
-    copy.start()
-    send.close()
-    message = b""
+    copy = start_copy(work, processes)
     try:
         meanwhile()
-        message = receive.recv_bytes()
-    except (EOFError, OSError):  # the copy died before it sent anything
-        pass
-    finally:
-        receive.close()
-        if copy.is_alive() and not message:
-            copy.terminate()
-        copy.join()
-    if message.startswith(_DONE):
-        try:
-            return cast(T, pickle.loads(message[len(_DONE) :]))
-        except Exception:  # whatever failed there is done again here
-            pass
-    return work()
+    except BaseException:
+        if copy is not None:
+            copy.stop()
+        raise
+    done, value = copy.result() if copy is not None else (False, None)
+    return cast(T, value) if done else work()
 
 
-def _work_in_copy(work: Callable[[], Any], send: Any) -> None:
+def _work_in_copy(work: Callable[[], Any], send: Any, idle: bool) -> None:
     """In the copy: send `work()`'s pickled result, or a message without one if anything failed."""
+    if idle:
+        with contextlib.suppress(OSError):
+            os.nice(IDLE_NICE)
     try:
         message = _DONE + pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:  # the work is done again in the build's own process

@@ -38,6 +38,7 @@ from .prebuild import (
 from .sanitize import content_id
 from .sidebar import mark_positions, page_view, prunes, view_fingerprint
 from .sitekeep import put_site_back, recover, remove_stale, set_site_aside
+from .warm import Warmed, Warming
 
 if TYPE_CHECKING:
     from .split import Layout
@@ -54,6 +55,7 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
     cache: PageCache | None = None  # open from `on_config` to the end of the build
     prebuilder: Prebuilder | None = None  # from `on_nav` to the end of the build
     kept: tuple[Path, int] | None = None  # the site dir and when its files were set aside
+    warming: Warming = Warming(None, 1, {}, False)  # `config` to `nav`: copies reading pages, compiling templates
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command (`serve` never writes the registry) and whether builds are dirty."""
@@ -65,14 +67,12 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Generate the pages, log every diagnostic once, and set the nav."""
         opts = require_content(plugin_options(config, self.config))
-        out = Path(config.docs_dir).resolve()
-        self.cache = open_cache(opts.repo_root, self.config)
-        kept = generate_or_reuse(opts, out, self.cache, self._writes_registry())
-        for level, line in kept["lines"]:
-            log.log(level, line)
-        config.nav = kept["nav"]
-        ensure_extensions(config.markdown_extensions, config.mdx_configs)
         add_templates(config.theme.dirs, config.theme.custom_dir)
+        self.warming = Warming(config, self.config.jobs, FILTERS, self._keeps_site(config))
+        self.cache = open_cache(opts.repo_root, self.config)
+        config.nav = generate_or_reuse(opts, Path(config.docs_dir).resolve(), self.cache, self._writes_registry())
+        self.warming.read(config.docs_dir)
+        ensure_extensions(config.markdown_extensions, config.mdx_configs)
         note_missing_site_url(config)
         return config
 
@@ -80,6 +80,9 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
 
     def _writes_registry(self) -> bool:
         return getattr(self, "command", "build") != "serve"
+
+    def _keeps_site(self, config: MkDocsConfig) -> bool:
+        return keeps_site(config, self.config.cache, getattr(self, "dirty", False), not self._writes_registry())
 
     # Priority -100: last, once the navigation is final; pages are built ahead from it.
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -91,7 +94,7 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
             self.views = touch_changed_views(nav, self.views)
         self.prebuilder = make_prebuilder(config, self.cache, self.config.jobs)
         if self.prebuilder is not None:
-            build_ahead(self.prebuilder, config, files, nav, dirty)
+            build_ahead(self.prebuilder, config, files, nav, dirty, self.warming.take())
         return nav
 
     on_nav.mkdocs_priority = -100  # type: ignore[attr-defined]
@@ -99,7 +102,9 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         """Templates do not change during a build: no check at every include. Adds `qadocs_page`."""
         env.auto_reload = False
-        env.filters["qadocs_page"] = page_descriptor
+        env.filters.update(FILTERS)
+        if self.prebuilder is not None:
+            self.prebuilder.start_env(env)
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -128,8 +133,7 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         """Keep the site's files from MkDocs' emptying of the site dir (`qadocs.sitekeep`)."""
-        keeps = keeps_site(config, self.config.cache, getattr(self, "dirty", False), not self._writes_registry())
-        self.kept = set_aside(Path(config.site_dir)) if keeps else None
+        self.kept = set_aside(Path(config.site_dir)) if self._keeps_site(config) else None
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """The site's files back in place, now that MkDocs has emptied the site dir."""
@@ -150,6 +154,7 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
         """The site dir recovered (`sitekeep.recover`); stop the workers; close the cache (records are whole)."""
         if self.kept is not None:
             recover(*self.kept)
+        self.warming.stop()
         self._close(complete=False, failed=True)
 
     def _close(self, complete: bool, failed: bool = False) -> None:
@@ -263,6 +268,9 @@ def page_descriptor(page: Any, config: MkDocsConfig) -> dict[str, Any]:
     }
 
 
+FILTERS = {"qadocs_page": page_descriptor}  # what qadocs' templates need in the theme's environment
+
+
 def plugin_options(config: MkDocsConfig, options: QadocsConfig) -> Options:
     """The core's options from MkDocs' configuration and the plugin's."""
     root = Path(config.config_file_path or ".").resolve().parent
@@ -338,9 +346,12 @@ def make_prebuilder(config: MkDocsConfig, cache: PageCache | None, jobs: int) ->
     return Prebuilder(cache, worker_count(jobs))
 
 
-def build_ahead(prebuilder: Prebuilder, config: MkDocsConfig, files: Files, nav: Navigation, dirty: bool) -> None:
-    """Start building the pages the cache lacks; the search index takes kept entries."""
-    prebuilder.prepare(config, files, nav, dirty)
+def build_ahead(
+    prebuilder: Prebuilder, config: MkDocsConfig, files: Files, nav: Navigation, dirty: bool, warmed: Warmed
+) -> None:
+    """Start building the pages the cache lacks (with what was read and compiled beside the
+    build, `qadocs.warm`); the search index takes kept entries."""
+    prebuilder.prepare(config, files, nav, dirty, warmed)
     use_kept_entries(config, prebuilder)
 
 
@@ -354,8 +365,9 @@ def watch_sources(server: Any, opts: Options, docs_dir: str) -> Any:
     return server
 
 
-def generate_or_reuse(opts: Options, out: Path, cache: PageCache | None, write_registry: bool) -> dict[str, Any]:
-    """`run_generate`, or what its last run returned when nothing it reads or writes changed since."""
+def generate_or_reuse(opts: Options, out: Path, cache: PageCache | None, write_registry: bool) -> list[Any]:
+    """`run_generate`, or what its last run returned when nothing it reads or writes changed since;
+    logs its lines, returns the nav."""
     stamp = functools.partial(generation_stamp, opts, out, write_registry)
     kept = cache.get_run("generate", stamp) if cache is not None else None
     if kept is None:
@@ -364,7 +376,9 @@ def generate_or_reuse(opts: Options, out: Path, cache: PageCache | None, write_r
             cache.put_run("generate", stamp(), kept)
     else:
         kept["lines"][-1][1] += ", at the last build; nothing changed since: not regenerated"
-    return kept
+    for level, line in kept["lines"]:
+        log.log(level, line)
+    return list(kept["nav"])
 
 
 def run_generate(opts: Options, out: Path, write_registry: bool) -> dict[str, Any]:

@@ -46,6 +46,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .sidebar import view_fingerprint
+from .warm import KeptBytecode, Warmed, read_warmed
 
 CACHE_FORMAT = 3  # bump when a record's shape changes
 KNOWN_PLUGINS = {"qadocs", "search", "material/search"}
@@ -281,8 +282,11 @@ class _Capture(logging.Handler):
 class Job:
     """What a page's build needs, shared with forked workers (copied at the fork, never sent)."""
 
-    def __init__(self, config: MkDocsConfig, files: Files, nav: Navigation, pages: list[Page]) -> None:
+    def __init__(
+        self, config: MkDocsConfig, files: Files, nav: Navigation, pages: list[Page], bytecode: dict[str, bytes]
+    ) -> None:
         self.config, self.files, self.nav, self.pages = config, files, nav, pages
+        self.bytecode = bytecode  # the theme's templates compiled beside the build (`qadocs.warm`)
         self.doc_files = files.documentation_pages()
         self.env: Any = None
         self.md: markdown.Markdown | None = None
@@ -479,24 +483,35 @@ class Prebuilder:
         self.start = time.perf_counter()
         self.last: tuple[tuple[str, str], dict[str, Any]] | None = None
 
-    def prepare(self, config: MkDocsConfig, files: Files, nav: Navigation, dirty: bool) -> None:
-        """Key every page the loop will build, and start building the missing ones."""
+    def prepare(
+        self, config: MkDocsConfig, files: Files, nav: Navigation, dirty: bool, warmed: Warmed | None = None
+    ) -> None:
+        """Key every page the loop will build (read here, or by the copy that `warmed` comes
+        from), and start building the missing ones."""
         self.start = time.perf_counter()
         base = config_fingerprint(config)
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
         if dirty:
             pages = [page for page in pages if page.file.is_modified()]
+        warmed = warmed or Warmed()
         for page in pages:
-            page.read_source(config)
+            if not read_warmed(page, warmed):
+                page.read_source(config)
             page.read_source = _already_read  # type: ignore[method-assign]
         stamps: dict[int, str] = {}
         keys = [page_key(base, page, files, stamps) for page in pages]
         have = self.cache.have(keys)
         _remember_segments(config)
-        self.job = Job(config, files, nav, pages)
+        self.job = Job(config, files, nav, pages, warmed.bytecode)
         missing = [(n, key) for n, key in enumerate(keys) if key not in have]
         self.builds = Builds(self.job, missing, self.workers, self.cache)
         self.keys = {page.file.src_uri: key for page, key in zip(pages, keys, strict=True)}
+
+    def start_env(self, env: Any) -> None:
+        """A template environment (the build's, a worker's) starts with the templates compiled
+        beside the build."""
+        if self.job is not None and self.job.bytecode:
+            env.bytecode_cache = KeptBytecode(self.job.bytecode)
 
     def part(self, page: Page, part: str) -> dict[str, Any] | None:
         """The kept `meta` or `body` of a page built ahead (None: the loop builds it as usual).
