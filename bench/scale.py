@@ -17,6 +17,8 @@ What is measured, and why this way:
 - Edit → visible: seconds from writing a marker into a question's answer in content/ to the
   marker being served on that question's page by `mkdocs serve --dirty`, and how many rebuilds
   ("Building documentation...") each edit started.
+- The memory of all of a build's processes (PSS, pages shared after a fork counted once) is
+  sampled in builds of its own, not in the timed rounds (see `builds`).
 - Each build's line also shows the 1-minute load average before it and a fingerprint of
   src/qadocs, flagged when the code changed during the build: figures from a busy machine or
   from different code are shown as such, not silently mixed.
@@ -173,8 +175,9 @@ def _rss(pid: int) -> int:
     return int(found[1]) if found else 0
 
 
-def run_build(root: Path, name: str, config: str = "mkdocs.yml") -> dict[str, float]:
-    """One `mkdocs build -q` process: wall s, CPU s (user + sys), peak RSS MB; its log is kept."""
+def run_build(root: Path, name: str, config: str = "mkdocs.yml", sample: bool = False) -> dict[str, float]:
+    """One `mkdocs build -q` process: wall s, CPU s (user + sys), peak RSS MB, and with `sample`
+    the peak PSS of all its processes (MB; sampling takes CPU: see `builds`); its log is kept."""
     log = root / "logs" / f"{name}.log"
     log.parent.mkdir(exist_ok=True)
     os.sync()  # the last build's writes reach the disk now, not during this one
@@ -184,33 +187,37 @@ def run_build(root: Path, name: str, config: str = "mkdocs.yml") -> dict[str, fl
         proc = subprocess.Popen(
             [str(MKDOCS), "build", "-q", "-f", config], cwd=root, env=ENV, stdout=out, stderr=subprocess.STDOUT
         )
-        sampler = TreeRss(proc.pid)
-        sampler.start()
+        sampler = TreeRss(proc.pid) if sample else None
+        if sampler is not None:
+            sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
-        sampler.stop.set()
-        sampler.join()
+        if sampler is not None:
+            sampler.stop.set()
+            sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise SystemExit(f"{name}: mkdocs build exited {proc.returncode}\n{tail}")
     cpu = usage.ru_utime + usage.ru_stime
-    figures = {"wall": wall, "cpu": cpu, "rss": usage.ru_maxrss / 1024, "tree": sampler.peak / 1024}
+    figures = {"wall": wall, "cpu": cpu, "rss": usage.ru_maxrss / 1024}
+    if sampler is not None:
+        figures["tree"] = sampler.peak / 1024
     changed = "" if src_state() == state else "  (src/qadocs changed during this build)"
+    tree = f" (PSS of all processes {figures['tree']:7.0f} MB)" if sampler is not None else ""
     print(
-        f"  {name:<10} wall {wall:8.2f} s  cpu {cpu:8.2f} s  peak RSS {figures['rss']:7.0f} MB"
-        f" (PSS of all processes {figures['tree']:7.0f} MB)"
+        f"  {name:<10} wall {wall:8.2f} s  cpu {cpu:8.2f} s  peak RSS {figures['rss']:7.0f} MB{tree}"
         f"  load before {load:4.2f}  src {state}{changed}",
         flush=True,
     )
     return figures
 
 
-def cold(root: Path, name: str) -> dict[str, float]:
+def cold(root: Path, name: str, sample: bool = False) -> dict[str, float]:
     """A qadocs build with no persistent cache. site/ is left, as plain's site-plain/ is: MkDocs
     empties it at the start of either build, inside the timing."""
     shutil.rmtree(root / CACHE, ignore_errors=True)
-    return run_build(root, name)
+    return run_build(root, name, sample=sample)
 
 
 def log_warnings(root: Path) -> None:
@@ -232,10 +239,13 @@ def counts(root: Path) -> tuple[int, int]:
     return len(questions), sum(1 for _ in (root / "build" / "docs").rglob("*.md"))
 
 
-def table(results: dict[str, list[dict[str, float]]]) -> None:
-    """Medians of each kind of build and the ratios to plain."""
+def table(results: dict[str, list[dict[str, float]]], memory: dict[str, dict[str, float]]) -> None:
+    """Medians of each kind of build and the ratios to plain; the sum of PSS from `memory`."""
     med = {
-        kind: {k: statistics.median(r[k] for r in rs) for k in ("wall", "cpu", "rss", "tree")}
+        kind: {
+            **{k: statistics.median(r[k] for r in rs) for k in ("wall", "cpu", "rss")},
+            "tree": memory.get(kind, {}).get("tree", float("nan")),
+        }
         for kind, rs in results.items()
         if rs
     }
@@ -250,10 +260,16 @@ def table(results: dict[str, list[dict[str, float]]]) -> None:
 
 
 def builds(root: Path, runs: int, scale: int, plain: bool = True) -> None:
-    """The first build (makes the registry), plain.yml, then `runs` rounds of plain, cold, warm."""
+    """The first build (makes the registry), plain.yml, then `runs` rounds of plain, cold, warm.
+    The memory of all of a build's processes is sampled (from /proc, every 0.2 s) in builds of
+    their own, before the timed rounds: the first (a cold build), one warm build and one plain
+    build. Sampling takes CPU, and from a build that uses every core it takes wall time that a
+    build on one core does not lose (the sampler runs on the core it leaves idle)."""
     print("\nwhole-process builds (mkdocs build -q):")
-    cold(root, "first")
+    memory = {"cold": cold(root, "first", sample=True), "warm": run_build(root, "warm-mem", sample=True)}
     write_plain(root)
+    if plain:
+        memory["plain"] = run_build(root, "plain-mem", "plain.yml", sample=True)
     results: dict[str, list[dict[str, float]]] = {"plain": [], "cold": [], "warm": []}
     for i in range(1, runs + 1):
         if plain:
@@ -261,7 +277,7 @@ def builds(root: Path, runs: int, scale: int, plain: bool = True) -> None:
         results["cold"].append(cold(root, f"cold-{i}"))
         results["warm"].append(run_build(root, f"warm-{i}"))
     questions, pages = counts(root)
-    table(results)
+    table(results, memory)
     print(f"\nqadocs build: {questions} questions (site/questions.json), {pages} pages (*.md under build/docs)")
     if questions < 1500 * scale:
         print(f"NOTE: fewer than {1500 * scale} questions: not the size this benchmark is meant for")
