@@ -55,7 +55,8 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
     cache: PageCache | None = None  # open from `on_config` to the end of the build
     prebuilder: Prebuilder | None = None  # from `on_nav` to the end of the build
     kept: tuple[Path, int] | None = None  # the site dir and when its files were set aside
-    warming: Warming = Warming(None, 1, {}, False)  # `config` to `nav`: copies reading pages, compiling templates
+    # From `config` to `nav`: the copies reading pages and compiling templates (`qadocs.warm`).
+    warming: Warming = Warming(None, 1, {}, False)  # type: ignore[arg-type]  # none
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command (`serve` never writes the registry) and whether builds are dirty."""
