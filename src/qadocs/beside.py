@@ -31,11 +31,14 @@ def can_fork(processes: int) -> bool:
     """Whether a copy may run beside this process: `processes` (0: as many as there are cores
     this process may use) above one, `fork` available, and no other thread (a fork copies only
     the thread that calls it, with whatever locks the others held)."""
-    if processes == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return False
-    if processes == 0 and _cores() < 2:
+    if worker_count(processes) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return False
     return threading.active_count() == 1
+
+
+def worker_count(jobs: int) -> int:
+    """`jobs` from the configuration, or (0) the cores this process may use."""
+    return jobs if jobs > 0 else _cores()
 
 
 def _cores() -> int:

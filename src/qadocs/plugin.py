@@ -21,6 +21,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from .beside import worker_count
 from .config import QadocsConfig
 from .errors import ContentError, QadocsError
 from .options import Options
@@ -33,7 +34,6 @@ from .prebuild import (
     plain_search_json,
     tree_stamp,
     use_kept_entries,
-    worker_count,
 )
 from .sanitize import content_id
 from .sidebar import mark_positions, page_view, prunes, view_fingerprint

@@ -456,16 +456,6 @@ def _worker_pids(pool: Any) -> set[int]:
     return {process.pid for process in getattr(pool, "_pool", None) or ()}
 
 
-def worker_count(jobs: int) -> int:
-    """`jobs` from the configuration, or (0) the cores this process may use."""
-    if jobs > 0:
-        return jobs
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 SEGMENT_MEMO_MAX = 200  # texts up to this length have their jieba segmentation kept (titles)
 
 
