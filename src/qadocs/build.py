@@ -18,7 +18,8 @@ from .plan import Plan, plan_pages
 from .read import is_inside, read_sources
 from .registry import REGISTRY_NAME, Registry, parse_registry, read_registry
 from .slug import prepare_slugs, slugs_ready
-from .split import Layout, layout_for, layout_value, split_source
+from .roles import Neighbours, neighbours
+from .split import Layout, layout_for, layout_value, split_source, survey_source
 from .write import WriteStats, write_atomic, write_plan
 
 
@@ -36,20 +37,24 @@ class Result:
 Progress = Callable[[int, int], None]
 
 
-def _split(key: tuple[str, str, Layout]) -> Source:
-    path, text, layout = key
-    return split_source(path, text, layout=layout)
+def _split(key: tuple[str, str, Layout, Neighbours]) -> Source:
+    path, text, layout, near = key
+    return split_source(path, text, layout=layout, near=near)
 
 
-_SPLIT: Memo[tuple[str, str, Layout], Source] = Memo(_split)  # a file that did not change is not split again
+# A file that did not change, and whose neighbours say the same of it, is not split again.
+_SPLIT: Memo[tuple[str, str, Layout, Neighbours], Source] = Memo(_split)
 
 
 def load(opts: Options, progress: Progress | None = None) -> tuple[list[Source], list[Diagnostic]]:
-    """Read and split every source under the content dir, reporting (done, total) as it goes."""
+    """Read and split every source under the content dir, reporting (done, total) as it goes.
+    Every file is surveyed first: what the collection's files say of themselves decides how a
+    file that cannot tell alone is read (`qadocs.roles.neighbours`)."""
     raws, diags = read_sources(opts.content_dir, opts.repo_root)
+    near = neighbours({raw.path: survey_source(raw.text) for raw in raws})
     sources = []
     for done, raw in enumerate(raws, start=1):
-        sources.append(_SPLIT((raw.path, raw.text, layout_for(raw.path, opts.layout))))
+        sources.append(_SPLIT((raw.path, raw.text, layout_for(raw.path, opts.layout), near[raw.path])))
         if progress is not None:
             progress(done, len(raws))
     return sources, diags
@@ -61,13 +66,17 @@ def layout_rules(mapping: object, where: str = "layout") -> tuple[tuple[str, Lay
         return ()
     if not isinstance(mapping, dict):
         raise QadocsError(
-            f"{where} must map file globs to a heading level or 'page', e.g. {{'深度学习/*.md': 3, 'README.md': page}}"
+            f"{where} must map file globs to a heading level or a form (page, file, article, bold, list, fold), "
+            "e.g. {'深度学习/*.md': 3, 'README.md': page}"
         )
     rules: list[tuple[str, Layout]] = []
     for glob, value in mapping.items():
         layout = layout_value(value)
         if not isinstance(glob, str) or layout is None:
-            raise QadocsError(f"{where}: {glob!r}: {value!r} is neither a heading level (1 to 6) nor 'page'")
+            raise QadocsError(
+                f"{where}: {glob!r}: {value!r} is neither a heading level (1 to 6) nor one of "
+                "page, file, article, bold, list, fold"
+            )
         rules.append((glob, layout))
     return tuple(rules)
 

@@ -66,6 +66,8 @@ class Question:
     body: str
     body_line: int  # line of the first body line (0 when the body is empty)
     inner: tuple[tuple[str, str, int], ...] = ()  # anchors inside the answer: (name, heading line or '', line no.)
+    parent: int | None = None  # index into Source.questions of the question this one follows up
+    form: str = "md"  # how its head is written: md, html, item (`1. ### Q`), bold, fold (`<details>`)
 
 
 @dataclass(slots=True)
@@ -86,6 +88,10 @@ class Source:
         tuple[str, str, int], ...
     ] = ()  # anchors inside the intro: (name, heading line or '', line no.)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    kind: str = "questions"  # how it reads as a whole: questions, file (one question), article, page
+    why: str = ""  # why it reads so
+    # How each head was read (`qadocs check --explain`): (line, head kind, role, why, follow-up of line or 0).
+    reading: tuple[tuple[int, str, str, str, int], ...] = ()
 
     @property
     def section(self) -> str:

@@ -35,8 +35,10 @@ from .lex import (
     closes_fence,
     drop_tags,
     inline_parser,
+    is_link_line,
     parse_blocks,
 )
+from .phrasing import asks, strip_label
 
 HTML_HEADING_RE = re.compile(
     r"""^\s*<h([1-6])((?:\s+[^\s=>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*>(.*?)</h\1\s*>\s*$""",
@@ -47,10 +49,14 @@ TOC_MARKER_RE = re.compile(r"^\s*\[\[?toc\]\]?\s*$", re.IGNORECASE)
 FRONT_MATTER_MAX = 200  # lines a front matter may take; a longer `---` block is content
 
 # Numbers: up to 6 digits first, 4 after each dot; 7 digits are a figure, not a question number.
-ARABIC_RE = re.compile(r"(?:[Qq](?=\d))?(\d{1,6}(?:[.．]\d{1,4})*)")
+ARABIC_RE = re.compile(
+    r"(?:[Qq](?=\d)|(?:题目|題目|问题|問題|面试题|面試題|题|題|(?i:question|problem|exercise))\s*(?=\d))?"
+    r"(\d{1,6}(?:[.．]\d{1,4})*(?:-\d{1,4})*)"
+)
 SEPARATORS = ".、．:：)）"
 CN_DIGITS = "零〇一二三四五六七八九十百两"
 CN_RE = re.compile(r"([（(])?([零〇一二三四五六七八九十百两]{1,5})(?(1)[)）]|[、.．:：)）])\s*")
+PAREN_RE = re.compile(r"[（(](\d{1,3})[)）]\s*")  # `（1）`, `(2)`: an item of a list numbered afresh
 # After digits glued to a title these make a quantity, not a number: 2019年, 3个, 1.5倍.
 UNITS = frozenset(
     "年月日号個个种種次倍万萬亿億千百岁歲位层層类類步点點级級维維天分秒元度期代届屆周週项項条條张張句字行列章节節篇部轮輪"
@@ -62,7 +68,7 @@ OPENERS = frozenset("【[（(「《“\"'‘〈")
 class Number:
     """A heading's number: its scheme, as written, and its parts (`3.1.1` → (3, 1, 1))."""
 
-    scheme: Literal["arabic", "cn"]
+    scheme: Literal["arabic", "cn", "paren"]
     text: str
     parts: tuple[int, ...]
 
@@ -72,13 +78,20 @@ class Number:
         return len(self.parts)
 
 
+HeadKind = Literal["md", "html", "item", "bold", "fold"]
+# Levels of the heads that are no heading: below every heading of the section they stand in.
+PARAGRAPH_LEVEL = 7
+
+
 @dataclass(slots=True)
 class Heading:
-    """One heading of a source's outline."""
+    """One head of a source's outline: a heading, or another construct a reader takes for the
+    start of a question (kind `item`: a heading that opens a list item, `1. ### Q`; `bold`: a
+    paragraph that opens with a bold question, `**Q？**`; `fold`: a `<details>` whose summary asks)."""
 
-    index: int  # 0-based line of the heading (the text line of a setext heading)
-    last: int  # 0-based last line of it (the underline of a setext heading)
-    kind: Literal["md", "html"]
+    index: int  # 0-based first line (the text line of a setext heading, the `<details>` line)
+    last: int  # 0-based last line of it (a setext underline, the `<summary>` line)
+    kind: HeadKind
     level: int
     text: str  # the text a reader sees, number included
     slug_text: str  # the text GitHub makes the anchor from
@@ -86,6 +99,9 @@ class Heading:
     number: Number | None
     title: str  # the text without its number
     digits_glued: bool = False  # starts with digits that could not be read as a number
+    indent: int = 0  # `item`: the list item's content column (its lines are dedented by it)
+    end: int = 0  # `item`: 0-based line after the list item; `fold`: the `</details>` line
+    rest: str = ""  # `bold`: what follows the bold question on its line
 
 
 @dataclass(slots=True)
@@ -100,6 +116,7 @@ class Outline:
     unclosed_fence: int | None = None  # 0-based line of a fence never closed
     not_parsed: list[int] = field(default_factory=list)  # `<hN` lines that are no one-line heading
     heading_lines: list[int] = field(default_factory=list)  # 0-based line of each heading, for bisection
+    link_lines: int = 0  # paragraph lines that are only a link (an index of other pages)
 
 
 def parse_number(text: str) -> tuple[Number | None, str, bool]:
@@ -110,7 +127,7 @@ def parse_number(text: str) -> tuple[Number | None, str, bool]:
     if m:
         rest = text[m.end() :]
         digits = m.group(1).replace("．", ".")
-        parts = tuple(int(p) for p in digits.split("."))
+        parts = tuple(int(p) for p in digits.replace("-", ".").split("."))
         number = Number("arabic", digits, parts)
         if rest[:1] and rest[0] in SEPARATORS:
             title = rest[1:].strip()
@@ -127,6 +144,9 @@ def parse_number(text: str) -> tuple[Number | None, str, bool]:
     m = CN_RE.match(text)
     if m and text[m.end() :].strip():
         return Number("cn", m.group(2), (_cn_value(m.group(2)),)), text[m.end() :].strip(), False
+    m = PAREN_RE.match(text)
+    if m and text[m.end() :].strip():
+        return Number("paren", m.group(1), (int(m.group(1)),)), text[m.end() :].strip(), False
     return None, text, False
 
 
@@ -199,6 +219,7 @@ def heading_of(
     if not text:
         return None
     number, title, glued = parse_number(text)
+    title, _ = strip_label(title)
     return Heading(index, last, kind, level, text, slug_text, anchor, number, title, glued)
 
 
@@ -237,10 +258,15 @@ def read_outline(lines: list[str]) -> Outline:
     blanked = [""] * meta_count + [line.replace("\r", " ") for line in lines[meta_count:]]
     tokens = parse_blocks("\n".join(blanked))
     out = Outline([], set(), meta, list(range(meta_count)))
+    folds = _Folds(blanked)
     for pos, tok in enumerate(tokens):
-        if tok.map is None or tok.level != 0:
+        if tok.map is None:
             continue
         start, end = tok.map
+        if tok.type == "list_item_open" and tok.level == 1:
+            _item_head(tokens, pos, blanked, out)
+        if tok.level != 0:
+            continue
         if tok.type == "heading_open":
             inline = tokens[pos + 1]
             if tok.markup in ("=", "-") and "\n" in inline.content:
@@ -250,18 +276,131 @@ def read_outline(lines: list[str]) -> Outline:
                 out.headings.append(h)
         elif tok.type == "html_block":
             _html_block(blanked, start, end, out)
+            folds.block(start, end)
         elif tok.type in CODE_BLOCKS or tok.type in MATH_BLOCKS:
-            out.code.update(range(start, end))
-            if (
-                tok.type == "fence"
-                and end == len(blanked)
-                and (end - 1 == start or not closes_fence(blanked[end - 1], tok.markup))
-            ):
-                out.unclosed_fence = start
-        elif tok.type == "paragraph_open" and end - start == 1 and TOC_MARKER_RE.match(blanked[start]):
-            out.markers.append(start)
+            _code_block(tok, blanked, out)
+        elif tok.type == "paragraph_open":
+            _paragraph(blanked, start, end, out)
+    out.headings += folds.heads()
+    out.headings.sort(key=lambda h: h.index)
     out.heading_lines = [h.index for h in out.headings]
     return out
+
+
+def _code_block(tok: Token, lines: list[str], out: Outline) -> None:
+    """The lines of a code or math block; a fence never closed is noted."""
+    assert tok.map is not None
+    start, end = tok.map
+    out.code.update(range(start, end))
+    if (
+        tok.type == "fence"
+        and end == len(lines)
+        and (end - 1 == start or not closes_fence(lines[end - 1], tok.markup))
+    ):
+        out.unclosed_fence = start
+
+
+def _paragraph(lines: list[str], start: int, end: int, out: Outline) -> None:
+    """A top-level paragraph: a `[TOC]` marker, a line that is only a link, or a bold question."""
+    if end - start == 1 and TOC_MARKER_RE.match(lines[start]):
+        out.markers.append(start)
+        return
+    out.link_lines += sum(1 for i in range(start, end) if is_link_line(lines[i]))
+    h = bold_head(lines[start], start)
+    if h is not None:
+        out.headings.append(h)
+
+
+def _item_head(tokens: list[Token], pos: int, lines: list[str], out: Outline) -> None:
+    """A list item of a top-level list that opens with an ATX heading (`1. ### Q`): a head whose
+    level is its heading's, and whose item lines are dedented by the item's content column."""
+    item, heading = tokens[pos], tokens[pos + 1] if pos + 1 < len(tokens) else None
+    if heading is None or heading.type != "heading_open" or heading.map is None or item.map is None:
+        return
+    at = heading.map[0]
+    if at != item.map[0] or heading.markup in ("=", "-"):
+        return
+    line = lines[at]
+    column = line.find("#")
+    if column < 0 or "\t" in line[:column]:
+        return
+    h = heading_of("md", at, at, int(heading.tag[1]), tokens[pos + 2].content)
+    if h is not None:
+        h.kind, h.indent, h.end = "item", column, item.map[1]
+        if h.number is None and item.info.isdigit() and len(item.info) <= 6:
+            h.number = Number("arabic", item.info, (int(item.info),))  # the list's number is the question's
+        out.headings.append(h)
+
+
+BOLD_START_RE = re.compile(r"^ {0,3}(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?![*_])")
+LABEL_START_RE = re.compile(r"^ {0,3}(?:问|問|问题|問題|Q|Question)\s*[:：]\s*\S", re.IGNORECASE)
+DETAILS_OPEN_RE = re.compile(r"^ {0,3}<details\b", re.IGNORECASE)
+DETAILS_TAG_RE = re.compile(r"<(/?)details\b", re.IGNORECASE)
+SUMMARY_RE = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.IGNORECASE)
+SUMMARY_LINES = 3  # lines of a `<details>` block its `<summary>` must stand on
+
+
+def bold_head(line: str, index: int) -> Heading | None:
+    """The head of a paragraph that opens with a bold question (`**2. 为什么要归一化？**`, maybe
+    followed by text) or a question label (`问：…？`); None when it does not ask or count."""
+    m = BOLD_START_RE.match(line)
+    if m is not None:
+        h = heading_of("md", index, index, PARAGRAPH_LEVEL, m.group(0).strip())
+        rest = line[m.end() :].strip()
+        children = inline_parser().parseInline(m.group(0).strip())[0].children or []
+        first = next((c.type for c in children if c.type != "text" or c.content), None)
+        if h is None or first != "strong_open":
+            return None
+    elif LABEL_START_RE.match(line):
+        h, rest = heading_of("md", index, index, PARAGRAPH_LEVEL, line.strip()), ""
+    else:
+        return None
+    if h is None or not (asks(h.text) or h.number is not None):
+        return None
+    h.kind, h.rest = "bold", rest
+    return h
+
+
+class _Folds:
+    """The `<details>` blocks of a source whose `<summary>` is on one line near the top and whose
+    `</details>` closes them at the top level: outermost ones only."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.open: list[tuple[int, int, str] | None] = []  # (line, summary line, summary) of each open block
+        self.found: list[Heading] = []
+
+    def block(self, start: int, end: int) -> None:
+        """Read the `<details>` tags of one top-level HTML block (lines [start, end))."""
+        for i in range(start, end):
+            for tag in DETAILS_TAG_RE.finditer(self.lines[i]):
+                if tag.group(1):
+                    self._close(i)
+                else:
+                    self.open.append(self._summary(i, end) if DETAILS_OPEN_RE.match(self.lines[i]) else None)
+
+    def _summary(self, at: int, end: int) -> tuple[int, int, str] | None:
+        for k in range(at, min(end, at + SUMMARY_LINES)):
+            m = SUMMARY_RE.search(self.lines[k])
+            if m:
+                return at, k, m.group(1)
+        return None
+
+    def _close(self, line: int) -> None:
+        if not self.open:
+            return
+        opened = self.open.pop()
+        if opened is None or self.open or line <= opened[1]:
+            return  # no summary, nested in another block, or closed on its summary's line
+        at, summary_line, summary = opened
+        h = heading_of("html", at, summary_line, PARAGRAPH_LEVEL, summary)
+        if h is not None and asks(h.text):
+            h.kind, h.end = "fold", line
+            self.found.append(h)
+
+    def heads(self) -> list[Heading]:
+        """The folded questions found."""
+        return self.found
 
 
 def _html_block(lines: list[str], start: int, end: int, out: Outline) -> None:
@@ -286,7 +425,7 @@ def github_slugs(headings: list[Heading]) -> list[str]:
     seen: dict[str, int] = {}
     out: list[str] = []
     for h in headings:
-        if h.kind != "md":
+        if h.kind not in ("md", "item"):
             out.append("")
             continue
         base = github_slug(h.slug_text)

@@ -1,89 +1,53 @@
 """Split one source file into its table of contents, chapters and questions.
 
-The outline (`qadocs.outline`: headings as GitHub reads them) decides; the README's "How a
-source is read" says the same for authors. Every heading gets one role: the source's title, a
-chapter (an index page), a question (a page of its own) or text of the page above.
+The outline (`qadocs.outline`: heads as GitHub shows them) and the reading of every head
+(`qadocs.roles`: title, chapter, question, follow-up, part of an answer, article) decide; the
+README's "How a source is read" says the same for authors. This module finds what stands around
+the parts (front matter, `[TOC]` markers, the table of contents, the title) and cuts the file at
+its chapters and questions:
 
 * Title: a lone leading `# X`, with only blank lines, front matter, a `[TOC]` marker or the
   table of contents before it.
 * Table of contents: a heading (or a line) titled 目录/Contents/TOC and the link lines after
   it; without one, a run of two or more `#` link lines before the first heading after the title.
   Its links are kept to resolve legacy anchors; its lines make no page.
-* Layout: a source may say which heading level holds its questions, or that it is one page
-  (its front matter `qadocs: {questions: 3}` / `{questions: page}`, or the `layout` option).
-* HTML-id files: numbered `<h1|h2|h3 id=…>` headings are the questions; such a heading is a
-  *section* when the next one is deeper and restarts the numbering (0 or 1) or follows with
-  nothing but blank lines between; markdown headings at or above the questions' level are
-  chapters, deeper ones are answer text.
-* Otherwise the outline tree decides (see `_roles`): dotted numbers of several depths put the
-  questions at the shallowest depth that is mostly not a group of deeper numbers; a heading
-  titled like a chapter (第三章, 基础篇, Part 2) is a chapter; a heading with sub-headings and no
-  text of its own is a topic; a heading with text of its own is a question, its sub-headings
-  parts of the answer (unless they look like questions); an empty heading among questions is
-  a placeholder, text of the page above. A file without two question-like headings (numbered,
-  or ending in ？/?) has no questions.
-* Everything between two structural headings belongs to the one above it; text before the
-  first is the source's intro.
+* Layout: a source may say how its questions are written, or that it is one page (its front
+  matter `qadocs: {questions: 3}`, `{questions: page}`…, or the `layout` option).
+* Everything between two structural heads belongs to the one above it; text before the first
+  is the source's intro. A question that opens a list item has its item's lines dedented; a
+  folded question leaves its `</details>` out; a bold question's answer starts with the text
+  after it on its line.
 """
 
 from __future__ import annotations
 
 import bisect
 import fnmatch
-import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
 
 from .lex import anchor_names, code_spans, inline_refs, is_link_line, md_heading, split_target
-from .model import Chapter, Diagnostic, Question, Severity, Source, TocLink
-from .outline import (
-    Heading,
-    Number,
-    Outline,
-    github_slugs,
-    html_heading,
-    html_text,
-    parse_number,
-    read_outline,
-)
+from .model import Chapter, Diagnostic, Memo, Question, Severity, Source, TocLink
+from .outline import Heading, Outline, github_slugs, html_heading, html_text, parse_number, read_outline
+from .phrasing import asks
+from .roles import Decision, Layout, Neighbours, Node, Reading, Survey, build_tree, read_roles, survey
 from .urls import is_external
 
-__all__ = ["Layout", "layout_for", "layout_value", "md_heading", "split_number", "split_source"]
+__all__ = ["Layout", "layout_for", "layout_value", "md_heading", "split_number", "split_source", "survey_source"]
 
-Layout = int | Literal["page"] | None
-Role = Literal["title", "chapter", "question", "text"]
-
-CHAPTER_TITLE_RE = re.compile(
-    r"^\s*(第\s*[0-9一二三四五六七八九十百零〇两]{1,6}\s*(?:[章部篇节節卷編编讲講]|部分|单元|單元)|"
-    r"(?:part|chapter|section|unit|lecture)\s+[0-9ivxlc]+\b)|篇\s*$",
-    re.IGNORECASE,
-)
-TOC_TITLE_RE = re.compile(r"^(目录|目錄|table of contents|contents|toc)$", re.IGNORECASE)
-QUESTION_END_RE = re.compile(r"[？?][\s*_`:：]*$")
+TOC_TITLE_RE = re.compile(r"^(目录|目錄|tableofcontents|contents|toc)$", re.IGNORECASE)  # spaces dropped
 LINK_TOC_MIN = 2  # link lines that make a table of contents without a title
 TOC_TITLE_MAX = 40  # characters: a line longer than this is no `目录` title
-QUESTIONS_MIN = 2  # question-like or numbered headings that show a file is questions and answers
-UNFOUND_QUESTIONS_MIN = 3  # headings ending in ？ in a one-page file that make `no-questions-found`
-HTML_QUESTION_LEVEL_MAX = 3  # `<h1>`…`<h3>` with an id can be questions (the HTML-id style)
+UNFOUND_QUESTIONS_MIN = 3  # heads that ask in a one-page file that make `no-questions-found`
 SWALLOWED_SHOWN = 5  # headings an unclosed fence swallows that its message names
+LAYOUT_WORDS = ("page", "file", "article", "bold", "list", "fold")  # what `questions:` may say besides a level
 
 
 def split_number(text: str) -> tuple[str | None, str]:
     """Split `5.什么是扩散模型？` into ('5', '什么是扩散模型？'); (None, text) if unnumbered."""
     number, title, _ = parse_number(text)
     return (number.text, title) if number is not None else (None, text)
-
-
-def question_like(h: Heading) -> bool:
-    """A heading that reads like a question: it ends in ？ or ?."""
-    return bool(QUESTION_END_RE.search(h.text))
-
-
-def chapter_like(h: Heading) -> bool:
-    """A heading titled like a chapter: 第三章, 第一部分, Part 2, anything ending in 篇."""
-    return bool(CHAPTER_TITLE_RE.search(h.text))
 
 
 # -- table of contents ---------------------------------------------------------------------------
@@ -118,8 +82,33 @@ def _is_internal_link_line(line: str, anchors_only: bool = False) -> bool:
     return bool(targets) and not any(is_external(t) for t in targets)
 
 
+TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")  # `| --- | --- |`
+COMMENT_LINE_RE = re.compile(r"^\s*<!--.*-->\s*$")  # `<!-- TOC_START -->`
+
+
+def _row_links(line: str) -> list[tuple[str, str]]:
+    """(text, target) of the links in a table row of a TOC (`| 3 | [标题](#anchor) |`)."""
+    return [
+        (line[r.text[0] : r.text[1]], split_target(line[r.target[0] : r.target[1]]))
+        for r in inline_refs(line, code_spans(line))
+        if r.kind == "link"
+    ]
+
+
+def _toc_table_row(lines: list[str], i: int, anchors_only: bool) -> bool:
+    """A row of a table of links (its header, its rule, or a row whose links stay in the file)."""
+    line = lines[i].strip()
+    if not line.startswith("|"):
+        return False
+    if TABLE_RULE_RE.match(line) or (i + 1 < len(lines) and TABLE_RULE_RE.match(lines[i + 1])):
+        return True
+    targets = [t for _, t in _row_links(line)]
+    return bool(targets) and all((t.startswith("#") if anchors_only else not is_external(t)) for t in targets)
+
+
 def _toc_run(lines: list[str], start: int, heading_at: set[int], anchors_only: bool) -> tuple[set[int], list[TocLink]]:
-    """The TOC lines from `start` on: blank lines, link lines, and headings followed by links."""
+    """The TOC lines from `start` on: blank lines, comment lines, link lines, rows of a table of
+    links, and headings followed by links."""
     region: set[int] = set()
     links: list[TocLink] = []
     n = len(lines)
@@ -132,6 +121,11 @@ def _toc_run(lines: list[str], start: int, heading_at: set[int], anchors_only: b
         if _is_internal_link_line(line, anchors_only):
             region.add(i)
             links.extend(TocLink(html_text(text), target, i + 1) for text, target in _toc_links(line))
+            i += 1
+            continue
+        if (region or not anchors_only) and (COMMENT_LINE_RE.match(line) or _toc_table_row(lines, i, anchors_only)):
+            region.add(i)
+            links.extend(TocLink(html_text(text), target, i + 1) for text, target in _row_links(line))
             i += 1
             continue
         if i in heading_at:
@@ -183,264 +177,12 @@ def _find_toc(lines: list[str], outline: Outline, skip: set[int]) -> tuple[set[i
     return region, links
 
 
-# -- roles -----------------------------------------------------------------------------------
-@dataclass(slots=True)
-class _Node:
-    """A heading in the outline tree: its parent, its sub-headings, whether text stands under it."""
-
-    h: Heading
-    parent: int | None = None
-    kids: list[int] = field(default_factory=list)
-    own: bool = False  # non-blank lines between it and the next heading
-
-
-def _tree(headings: list[Heading], lines: list[str], skip: set[int]) -> list[_Node]:
-    nodes = [_Node(h) for h in headings]
-    stack: list[int] = []
-    for i, node in enumerate(nodes):
-        while stack and nodes[stack[-1]].h.level >= node.h.level:
-            stack.pop()
-        if stack:
-            node.parent = stack[-1]
-            nodes[stack[-1]].kids.append(i)
-        stack.append(i)
-        stop = headings[i + 1].index if i + 1 < len(headings) else len(lines)
-        node.own = any(lines[k].strip() for k in range(node.h.last + 1, stop) if k not in skip)
-    return nodes
-
-
-def _continues(prev: Number | None, nxt: Number | None) -> bool:
-    """True when `nxt` is the number right after `prev` (4 → 5, 3.1.2 → 3.1.3)."""
-    if prev is None or nxt is None or prev.scheme != nxt.scheme or prev.depth != nxt.depth:
-        return False
-    return prev.parts[:-1] == nxt.parts[:-1] and nxt.parts[-1] == prev.parts[-1] + 1
-
-
-def _restarts(prev: Number | None, nxt: Number | None) -> bool:
-    """True when the numbering starts over at `nxt` (at 0 or 1, or lower than before)."""
-    if nxt is None:
-        return False
-    return nxt.parts[-1] <= 1 or (prev is not None and prev.scheme == nxt.scheme and nxt.parts <= prev.parts)
-
-
-def _question_depth(nodes: list[_Node]) -> int | None:
-    """For dotted numbering of several depths: the shallowest depth whose headings are mostly not
-    groups of deeper numbers; None when the file has one depth only. A heading is such a group
-    when deeper numbers stand under it and it has no text of its own, or one of them asks a
-    question (a section's intro; an answer's parts, `3.1 原理`, do not ask)."""
-    arabic = [n for n in nodes if n.h.number is not None and n.h.number.scheme == "arabic"]
-    depths = sorted({n.h.number.depth for n in arabic if n.h.number is not None})
-    if len(depths) < 2 or depths[-1] < 2:
-        return None
-    for d in depths:
-        at = [n for n in arabic if n.h.number is not None and n.h.number.depth == d]
-        groups = 0
-        for n in at:
-            deeper = [nodes[k] for k in n.kids if _dotted_deeper(nodes[k].h.number, d)]
-            if deeper and (not n.own or any(question_like(k.h) for k in deeper)):
-                groups += 1
-        if 2 * groups <= len(at):
-            return d
-    return depths[-1]
-
-
-def _dotted_deeper(number: Number | None, depth: int) -> bool:
-    return number is not None and number.scheme == "arabic" and number.depth > depth
-
-
-@dataclass(slots=True)
-class _Siblings:
-    """What the rules ask about a heading's siblings, counted once per sibling list (so that a
-    file of 100,000 sibling questions is decided in linear time)."""
-
-    answering: list[bool]  # text of its own, and sub-headings that mostly do not ask
-    numbered: list[bool]
-    before: list[Number | None]  # the number of the last numbered sibling before each
-    after: list[Number | None]  # the number of the first numbered sibling after each
-    n_answering: int = 0
-    n_numbered: int = 0
-
-    def __post_init__(self) -> None:
-        self.n_answering, self.n_numbered = sum(self.answering), sum(self.numbered)
-
-    def mostly_answering(self, pos: int) -> bool:
-        """More than half of the other siblings have the shape of a question."""
-        others = len(self.answering) - 1
-        return others > 0 and 2 * (self.n_answering - self.answering[pos]) > others
-
-    def mostly_numbered(self, pos: int) -> bool:
-        """More than half of the other siblings are numbered."""
-        others = len(self.numbered) - 1
-        return others > 0 and 2 * (self.n_numbered - self.numbered[pos]) > others
-
-
-@dataclass(slots=True)
-class _Decider:
-    """Decides the role of each heading of the outline tree, from the top down."""
-
-    nodes: list[_Node]
-    depth: int | None
-    roles: dict[int, Role] = field(default_factory=dict)
-    placeholders: list[int] = field(default_factory=list)
-    unnumbered: list[int] = field(default_factory=list)  # questions without number among numbered ones
-
-    def visit(self, siblings: list[int]) -> None:
-        ctx = self._siblings(siblings)
-        asked = False  # a question among the siblings so far
-        for pos, i in enumerate(siblings):
-            role = self.role(i, ctx, pos, asked, last=pos + 1 == len(siblings))
-            self.roles[i] = role
-            asked = asked or role == "question"
-            if role == "chapter":
-                self.visit(self.nodes[i].kids)
-            else:
-                self._text_below(i)
-
-    def _siblings(self, siblings: list[int]) -> _Siblings:
-        nodes = [self.nodes[i] for i in siblings]
-        numbers = [n.h.number for n in nodes]
-        before: list[Number | None] = []
-        last: Number | None = None
-        for number in numbers:
-            before.append(last)
-            last = number or last
-        after: list[Number | None] = []
-        last = None
-        for number in reversed(numbers):
-            after.append(last)
-            last = number or last
-        after.reverse()
-        answering = [n.own and 2 * self._asking(n) <= len(n.kids) for n in nodes]
-        return _Siblings(answering, [x is not None for x in numbers], before, after)
-
-    def _text_below(self, i: int) -> None:
-        for k in self.nodes[i].kids:
-            self.roles[k] = "text"
-            self._text_below(k)
-
-    def role(self, i: int, ctx: _Siblings, pos: int, asked: bool, last: bool) -> Role:
-        node = self.nodes[i]
-        h, number = node.h, node.h.number
-        if number is not None and number.scheme == "arabic" and self.depth is not None:
-            if number.depth < self.depth:
-                return "chapter"
-            if number.depth == self.depth:
-                return "question"
-        if chapter_like(h):
-            return "chapter"
-        if node.kids:
-            asking = self._asking(node)
-            if node.own:
-                return "chapter" if 2 * asking > len(node.kids) else "question"
-            return "question" if asking == 0 and ctx.mostly_answering(pos) else "chapter"
-        numbered = ctx.mostly_numbered(pos)
-        restarts = ctx.after[pos] is not None and (
-            ctx.before[pos] is None or _restarts(ctx.before[pos], ctx.after[pos])
-        )
-        if number is None and numbered and restarts:
-            return "chapter"
-        if node.own or question_like(h) or (number is not None and numbered):
-            if number is None and numbered and node.own:
-                self.unnumbered.append(i)
-            return "question"
-        if not last and not asked:
-            return "chapter"  # an empty heading before the questions it stands over
-        self.placeholders.append(i)
-        return "text"
-
-    def _asking(self, node: _Node) -> int:
-        """How many sub-headings of `node` look like questions."""
-        return sum(question_like(self.nodes[k].h) for k in node.kids)
-
-
-def _has_questions(headings: list[Heading]) -> bool:
-    """Evidence that a file is questions and answers: two question-like or numbered headings."""
-    return sum(question_like(h) or h.number is not None for h in headings) >= QUESTIONS_MIN
-
-
-# -- the HTML-id rule (the seeds' style) ------------------------------------------------------------
-def _mark_sections(questions: list[Heading], lines: list[str]) -> set[int]:
-    """Numbered headings that group deeper numbered headings (see the module rules)."""
-    sections: set[int] = set()
-    for cur, nxt in itertools.pairwise(questions):
-        if nxt.level <= cur.level:
-            continue
-        assert nxt.number is not None
-        blank_between = all(not lines[k].strip() for k in range(cur.index + 1, nxt.index))
-        if nxt.number.parts[0] <= 1 or blank_between:
-            sections.add(cur.index)
-    return sections
-
-
-def _html_roles(headings: list[Heading], nodes: list[_Node], lines: list[str]) -> _Decider | None:
-    """Roles for a file whose questions are numbered `<h1|h2|h3 id>` headings; None for other files."""
-    numbered = [
-        h
-        for h in headings
-        if h.kind == "html"
-        and h.level <= HTML_QUESTION_LEVEL_MAX
-        and h.anchor is not None
-        and h.number is not None
-        and h.number.scheme == "arabic"
-    ]
-    if not numbered:
-        return None
-    sections = _mark_sections(numbered, lines)
-    questions = {h.index for h in numbered if h.index not in sections}
-    q_level = min(h.level for h in numbered if h.index in questions)
-    decided = _Decider(nodes, None)
-    last_question: Heading | None = None
-    for pos, node in enumerate(nodes):
-        h = node.h
-        nxt = nodes[pos + 1].h if pos + 1 < len(nodes) else None
-        if h.index in questions:
-            decided.roles[pos] = "question"
-            last_question = h
-        elif h.index in sections:
-            decided.roles[pos] = "chapter"
-        elif _lost_number(node, nxt, q_level, questions):
-            decided.roles[pos] = "question"
-            decided.unnumbered.append(pos)
-        elif h.level <= q_level and (h.kind == "md" or h.anchor is not None):
-            decided.roles[pos] = "chapter"
-            if _placeholder(node, last_question, nxt, questions):
-                decided.roles[pos] = "text"
-                decided.placeholders.append(pos)
-        else:
-            decided.roles[pos] = "text"
-    return decided
-
-
-def _lost_number(node: _Node, nxt: Heading | None, q_level: int, questions: set[int]) -> bool:
-    """An unnumbered `<hN id>` at the questions' level, with an answer under it, is a question
-    whose number was forgotten; one titled like a chapter (第一部分, Part 2), numbered in another
-    scheme (一、), or followed directly by a question is a chapter."""
-    h = node.h
-    if h.kind != "html" or h.anchor is None or h.number is not None or h.level != q_level or chapter_like(h):
-        return False
-    return node.own or nxt is None or nxt.index not in questions
-
-
-def _placeholder(node: _Node, before: Heading | None, after: Heading | None, questions: set[int]) -> bool:
-    """An empty unnumbered markdown heading between two questions (`before` it, right `after` it)
-    whose numbering runs on across it. (An HTML heading given an id stays a chapter: the id was
-    written to be linked to.)"""
-    h = node.h
-    if h.kind != "md" or h.number is not None or node.own or chapter_like(h):
-        return False
-    return (
-        before is not None
-        and after is not None
-        and after.index in questions
-        and _continues(before.number, after.number)
-    )
-
-
 # -- layout ---------------------------------------------------------------------------------
 def layout_value(value: object) -> Layout | None:
-    """A layout as written (a heading level 1 to 6, or "page"), or None when it is not one."""
-    if value == "page":
-        return "page"
+    """A layout as written (a heading level 1 to 6, or page, file, article, bold, list, fold), or
+    None when it is not one."""
+    if isinstance(value, str) and value in LAYOUT_WORDS:
+        return value  # type: ignore[return-value]
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 6:
         return value
     return None
@@ -452,8 +194,8 @@ def layout_for(path: str, rules: Iterable[tuple[str, Layout]]) -> Layout:
 
 
 def _layout(meta: dict[str, object], given: Layout, path: str) -> tuple[Layout, list[Diagnostic]]:
-    """The layout a source asks for in its front matter (`qadocs: {questions: N|page}`), else `given`;
-    with a diagnostic when the front matter says something else."""
+    """The layout a source asks for in its front matter (`qadocs: {questions: N|page|…}`), else
+    `given`; with a diagnostic when the front matter says something else."""
     own = meta.get("qadocs")
     if own is None:
         return given, []
@@ -467,18 +209,10 @@ def _layout(meta: dict[str, object], given: Layout, path: str) -> tuple[Layout, 
             "warning",
             "layout-invalid",
             f"front matter `qadocs: {own!r}` is not understood; write `qadocs: {{questions: 3}}` "
-            "(the heading level of the questions, 1 to 6) or `qadocs: {questions: page}`; ignored",
+            "(the heading level of the questions, 1 to 6), or `questions:` page, file, article, bold, list "
+            "or fold; ignored",
         )
     ]
-
-
-def _level_roles(nodes: list[_Node], level: int) -> _Decider:
-    """Roles when the layout names the questions' level: shallower headings are chapters."""
-    decided = _Decider(nodes, None)
-    for pos, node in enumerate(nodes):
-        lv = node.h.level
-        decided.roles[pos] = "question" if lv == level else "chapter" if lv < level else "text"
-    return decided
 
 
 # -- splitting ------------------------------------------------------------------------------------
@@ -599,21 +333,49 @@ def _without_toc(frame: _Frame, outline: Outline) -> _Frame:
     return _Frame(markers, [], frame.title, set(outline.meta_lines) | markers | _lines_of(frame.title), frame.headings)
 
 
-def split_source(path: str, text: str, layout: Layout = None) -> Source:
-    """Split the text of one source (path relative to the content dir) into a Source. `layout`:
-    the heading level of its questions, "page" for one page, None to decide from the outline."""
+@dataclass(slots=True, frozen=True)
+class _Prepared:
+    """What is read of a source before its neighbours are asked: lines, outline, frame, the tree
+    of its heads and its survey. Shared between the collection's survey and the split: never changed."""
+
+    lines: list[str]
+    outline: Outline
+    frame: _Frame
+    nodes: list[Node]
+    survey: Survey
+
+
+def _prepare_text(text: str) -> _Prepared:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     outline = read_outline(lines)
-    layout, layout_diags = _layout(outline.meta, layout, path)
-    diags = _outline_diagnostics(outline, lines, path) + layout_diags
     frame = _frame(lines, outline)
-    nodes = _tree(frame.headings, lines, frame.skip)
-    decided = _decide(nodes, lines, layout)
-    roles = decided.roles
-    if "question" not in roles.values():
-        roles, frame = {}, _without_toc(frame, outline)
+    nodes = build_tree(frame.headings, lines, frame.skip)
+    content = (i for i in range(len(lines)) if i not in frame.skip and i not in outline.code)
+    return _Prepared(lines, outline, frame, nodes, survey(nodes, lines, content, frame.title))
+
+
+_PREPARED: Memo[str, _Prepared] = Memo(_prepare_text)  # the survey and the split read a file once
+
+
+def survey_source(text: str) -> Survey:
+    """What a source says of itself (`qadocs.roles.survey`), for the collection's neighbours."""
+    return _PREPARED(text).survey
+
+
+def split_source(path: str, text: str, layout: Layout = None, near: Neighbours | None = None) -> Source:
+    """Split the text of one source (path relative to the content dir) into a Source. `layout`:
+    how its questions are written (see `layout_value`), None to read it from the outline;
+    `near`: what the rest of the collection says of it (`qadocs.roles.neighbours`)."""
+    prep = _PREPARED(text)
+    lines, outline, frame, nodes = prep.lines, prep.outline, prep.frame, prep.nodes
+    layout, layout_diags = _layout(outline.meta, layout, path)
+    reading = read_roles(nodes, lines, prep.survey, near or Neighbours(), layout)
+    file_head = _file_head(reading, frame, prep.survey)
+    structural = [i for i in range(len(nodes)) if reading.decisions[i].role in ("chapter", "question")]
+    if not structural and file_head is None:
+        frame = _without_toc(frame, outline)
     source = Source(
         path=path,
         title=frame.title.text if frame.title else _stem(path),
@@ -621,23 +383,46 @@ def split_source(path: str, text: str, layout: Layout = None) -> Source:
         toc_links=frame.toc_links,
         toc_lines=sorted(i + 1 for i in frame.toc),
         meta_lines=[i + 1 for i in outline.meta_lines],
-        diagnostics=diags,
+        diagnostics=_outline_diagnostics(outline, lines, path) + layout_diags,
+        kind=reading.kind,
+        why=reading.why,
     )
-    reader = _Reader(lines, outline, frame.skip)
-    structural = [pos for pos in range(len(nodes)) if roles.get(pos) in ("chapter", "question")]
-    first = nodes[structural[0]].h.index if structural else len(lines)
-    source.intro, source.intro_line = _segment(lines, 0, first, frame.skip)
+    reader = _Reader(lines, outline, frame.skip - _lines_of(file_head))
+    heads = [nodes[i].h for i in structural] if file_head is None else [file_head]
+    first = heads[0].index if heads else len(lines)
+    source.intro, source.intro_line = _segment(lines, 0, first, reader.skip)
     source.intro_anchors = reader.anchors(0, first)
-    source.chapters, source.questions = reader.parts(
-        path, [nodes[pos] for pos in structural], [roles[pos] for pos in structural]
-    )
-    source.diagnostics += _doubts(nodes, decided, roles, path, layout == "page")
+    if file_head is not None:
+        source.questions = [reader.question(path, file_head, len(lines), None, None)]
+    else:
+        source.chapters, source.questions = reader.parts(path, nodes, structural, reading.decisions)
+    source.diagnostics += _doubts(reading, path, layout in ("page", "article"))
+    source.reading = _explained(reading, frame.title, file_head)
     return source
+
+
+def _file_head(reading: Reading, frame: _Frame, s: Survey) -> Heading | None:
+    """The head that is the question of a file read as one question: its title."""
+    if reading.kind != "file":
+        return None
+    if frame.title is not None:
+        return frame.title
+    if s.root is not None:
+        return reading.nodes[s.root].h
+    return reading.nodes[0].h if reading.nodes else None
+
+
+def _dedented(line: str, column: int) -> str:
+    """A list item's line without the item's indentation (up to `column` leading spaces)."""
+    cut = 0
+    while cut < column and cut < len(line) and line[cut] == " ":
+        cut += 1
+    return line[cut:]
 
 
 @dataclass(slots=True)
 class _Reader:
-    """Reads the parts of a source, each from its heading to the next structural one."""
+    """Reads the parts of a source, each from its head to the next structural one."""
 
     lines: list[str]
     outline: Outline
@@ -652,66 +437,86 @@ class _Reader:
         """The anchors inside lines [start, stop) (see `_inner_anchors`)."""
         return _inner_anchors(self.lines, start, stop, self.outline, self.slugs, self.skip)
 
-    def parts(self, path: str, nodes: list[_Node], roles: list[Role]) -> tuple[list[Chapter], list[Question]]:
-        """The chapters and questions of the structural headings `nodes` (with their `roles`)."""
+    def body(self, h: Heading, stop: int) -> tuple[str, int]:
+        """The answer under head `h`, up to line `stop`: a list item's lines dedented, a folded
+        question's `</details>` left out, a bold question's line reduced to what follows it."""
+        start = h.last + 1
+        if h.kind == "bold" and h.rest:
+            start = h.index
+        piece = self.lines[start:stop]
+        if h.kind == "item":
+            piece = [_dedented(line, h.indent) if start + k < h.end else line for k, line in enumerate(piece)]
+        elif h.kind == "fold" and start <= h.end < stop:
+            piece[h.end - start] = ""
+        elif h.kind == "bold" and h.rest:
+            piece[0] = h.rest
+        text, first = _segment(piece, 0, len(piece), {i - start for i in self.skip if start <= i < stop})
+        return text, first + start if first else 0
+
+    def question(self, path: str, h: Heading, stop: int, chapter: int | None, parent: int | None) -> Question:
+        """The question whose head is `h`, its answer running to line `stop`."""
+        body, body_line = self.body(h, stop)
+        anchor = h.anchor if h.anchor is not None else self.slugs.get(h.index) or h.text
+        return Question(
+            number=h.number.text if h.number else "",
+            title=h.title,
+            heading=h.text,
+            anchor=anchor,
+            source=path,
+            line=h.index + 1,
+            chapter=chapter,
+            body=body,
+            body_line=body_line,
+            inner=self.anchors(h.last + 1, stop),
+            parent=parent,
+            form=h.kind,
+        )
+
+    def parts(
+        self, path: str, nodes: list[Node], structural: list[int], decisions: dict[int, Decision]
+    ) -> tuple[list[Chapter], list[Question]]:
+        """The chapters and questions of the structural heads (node indexes, in order)."""
         chapters: list[Chapter] = []
         questions: list[Question] = []
-        stack: list[tuple[Chapter, bool]] = []  # (chapter, has sub-headings)
-        for k, node in enumerate(nodes):
-            h = node.h
-            stop = nodes[k + 1].h.index if k + 1 < len(nodes) else len(self.lines)
-            body, body_line = _segment(self.lines, h.last + 1, stop, self.skip)
-            inner = self.anchors(h.last + 1, stop)
-            if roles[k] == "question":
+        asked: dict[int, int] = {}  # node -> its question's index
+        stack: list[tuple[Chapter, bool]] = []  # (chapter, has sub-heads)
+        for k, i in enumerate(structural):
+            h = nodes[i].h
+            stop = nodes[structural[k + 1]].h.index if k + 1 < len(structural) else len(self.lines)
+            d = decisions[i]
+            if d.role == "question" and d.parent is not None and d.parent in asked:
+                parent = questions[asked[d.parent]]
+                asked[i] = len(questions)
+                questions.append(self.question(path, h, stop, parent.chapter, asked[d.parent]))
+                continue
+            if d.role == "question":
                 while stack and (stack[-1][0].level > h.level or (stack[-1][0].level == h.level and stack[-1][1])):
                     stack.pop()
-                anchor = h.anchor if h.anchor is not None else self.slugs[h.index] or h.text
-                questions.append(
-                    Question(
-                        number=h.number.text if h.number else "",
-                        title=h.title,
-                        heading=h.text,
-                        anchor=anchor,
-                        source=path,
-                        line=h.index + 1,
-                        chapter=stack[-1][0].index if stack else None,
-                        body=body,
-                        body_line=body_line,
-                        inner=inner,
-                    )
-                )
+                asked[i] = len(questions)
+                questions.append(self.question(path, h, stop, stack[-1][0].index if stack else None, None))
                 continue
             while stack and stack[-1][0].level >= h.level:
                 stack.pop()
-            chapter = Chapter(
-                title=h.text,
-                line=h.index + 1,
-                level=h.level,
-                anchor=h.anchor,
-                titles=(*(c.title for c, _ in stack), h.text),
-                intro=body,
-                intro_line=body_line,
-                index=len(chapters),
-                parent=stack[-1][0].index if stack else None,
-                inner=inner,
-            )
+            chapter = self.chapter(h, stop, len(chapters), stack)
             chapters.append(chapter)
-            stack.append((chapter, bool(node.kids)))
+            stack.append((chapter, bool(nodes[i].kids)))
         return chapters, questions
 
-
-def _decide(nodes: list[_Node], lines: list[str], layout: Layout) -> _Decider:
-    if layout == "page":
-        return _Decider(nodes, None)
-    if isinstance(layout, int):
-        return _level_roles(nodes, layout)
-    decided = _html_roles([n.h for n in nodes], nodes, lines)
-    if decided is not None:
-        return decided
-    decided = _Decider(nodes, _question_depth(nodes))
-    if _has_questions([n.h for n in nodes]):
-        decided.visit([i for i, n in enumerate(nodes) if n.parent is None])
-    return decided
+    def chapter(self, h: Heading, stop: int, index: int, stack: list[tuple[Chapter, bool]]) -> Chapter:
+        """The chapter whose head is `h`, its intro running to line `stop`, inside the chapters of `stack`."""
+        intro, intro_line = self.body(h, stop)
+        return Chapter(
+            title=h.text,
+            line=h.index + 1,
+            level=h.level,
+            anchor=h.anchor,
+            titles=(*(c.title for c, _ in stack), h.text),
+            intro=intro,
+            intro_line=intro_line,
+            index=index,
+            parent=stack[-1][0].index if stack else None,
+            inner=self.anchors(h.last + 1, stop),
+        )
 
 
 def _inner_anchors(
@@ -733,28 +538,30 @@ def _inner_anchors(
 
 
 def _note(path: str, h: Heading, code: str, message: str, severity: Severity = "warning") -> Diagnostic:
-    """A finding at heading `h`."""
+    """A finding at head `h`."""
     return Diagnostic(path, h.index + 1, severity, code, message)
 
 
-def _question_doubts(nodes: list[_Node], roles: dict[int, Role], path: str, questions: list[int]) -> list[Diagnostic]:
-    """Questions whose number could not be read, and answers holding what look like questions."""
+def _question_doubts(reading: Reading, path: str) -> list[Diagnostic]:
+    """Questions whose number could not be read, and answers holding headings that ask but were
+    read as parts of the answer."""
     diags: list[Diagnostic] = []
-    numbered = sum(nodes[pos].h.number is not None for pos in questions)
-    for k, pos in enumerate(questions):
-        h = nodes[pos].h
+    nodes, decisions = reading.nodes, reading.decisions
+    questions = [i for i in range(len(nodes)) if decisions[i].role == "question"]
+    numbered = sum(nodes[i].h.number is not None for i in questions)
+    for i in questions:
+        h = nodes[i].h
         if h.number is None and h.digits_glued and 2 * numbered > len(questions):
             message = (
                 f"heading '{h.text}' starts with digits that could not be told from its title, so it is read "
                 "as unnumbered; write the number apart ('3. 3D…': a space or '.' after the number)"
             )
             diags.append(_note(path, h, "number-unclear", message))
-        stop = questions[k + 1] if k + 1 < len(questions) else len(nodes)
-        asking = [nodes[p].h for p in range(pos + 1, stop) if roles.get(p) == "text" and _asks(nodes[p].h, h)]
+        asking = [nodes[k].h for k in nodes[i].kids if _asks_as_part(nodes[k], decisions[k])]
         if asking:
             first = asking[0]
             message = (
-                f"the answer of '{h.text}' holds {len(asking)} sub-heading(s) that look like questions, "
+                f"the answer of '{h.text}' holds {len(asking)} sub-heading(s) that ask but are read as parts of it, "
                 f"first '{first.text}' (line {first.index + 1}); if they are questions, give the file "
                 f"`qadocs: {{questions: {first.level}}}` in its front matter (or a `layout` entry in mkdocs.yml)"
             )
@@ -762,37 +569,48 @@ def _question_doubts(nodes: list[_Node], roles: dict[int, Role], path: str, ques
     return diags
 
 
-def _doubts(
-    nodes: list[_Node], decided: _Decider, roles: dict[int, Role], path: str, one_page: bool
-) -> list[Diagnostic]:
+def _asks_as_part(node: Node, d: Decision) -> bool:
+    return d.role == "text" and node.h.kind in ("md", "html", "item") and question_like(node.h)
+
+
+def question_like(h: Heading) -> bool:
+    """A head that ends in ？ or ? (the strongest sign of a question)."""
+    return bool(QUESTION_MARK_END_RE.search(h.text))
+
+
+QUESTION_MARK_END_RE = re.compile(r"[？?][\s*_`:：]*$")
+
+
+def _doubts(reading: Reading, path: str, one_page: bool) -> list[Diagnostic]:
     """Diagnostics for what the rules may have got wrong, each saying what to write instead."""
+    nodes = reading.nodes
     diags = [
         _note(
             path,
-            nodes[pos].h,
+            nodes[i].h,
             "heading-empty",
-            f"heading '{nodes[pos].h.text}' has nothing under it and stands "
+            f"heading '{nodes[i].h.text}' has nothing under it and stands "
             "among questions; kept as text of the page above, not as a chapter",
             "info",
         )
-        for pos in decided.placeholders
+        for i in reading.placeholders
     ]
     diags += [
         _note(
             path,
-            nodes[pos].h,
+            nodes[i].h,
             "question-unnumbered",
-            f"heading '{nodes[pos].h.text}' has no number but stands among the questions; read as a question",
+            f"heading '{nodes[i].h.text}' has no number but stands among the questions; read as a question",
         )
-        for pos in decided.unnumbered
+        for i in reading.unnumbered
     ]
-    questions = [pos for pos in sorted(roles) if roles[pos] == "question"]
-    diags += _question_doubts(nodes, roles, path, questions)
-    if not questions and not one_page:  # a file asked to be one page is one page
-        asking_all = [n.h for n in nodes if question_like(n.h)]
+    if reading.kind == "questions":
+        diags += _question_doubts(reading, path)
+    elif reading.kind in ("page", "article") and not one_page:
+        asking_all = [n.h for n in nodes if n.h.kind in ("md", "html", "item") and question_like(n.h)]
         if len(asking_all) >= UNFOUND_QUESTIONS_MIN:
             message = (
-                f"{len(asking_all)} headings end in ？ but no question was found, so the file is one page; "
+                f"{len(asking_all)} headings end in ？ but the file reads as one {reading.kind} ({reading.why}); "
                 f"if they are questions, give the file `qadocs: {{questions: {asking_all[0].level}}}` "
                 "in its front matter (or a `layout` entry in mkdocs.yml)"
             )
@@ -800,16 +618,26 @@ def _doubts(
     return diags
 
 
-def _asks(sub: Heading, question: Heading) -> bool:
-    """A sub-heading of an answer that looks like a question of its own: it ends in ？, or it
-    carries a dotted number of the question's depth (3.1.2 inside 3.1.1)."""
-    if question_like(sub):
-        return True
-    a, b = sub.number, question.number
-    return (
-        a is not None
-        and b is not None
-        and a.scheme == b.scheme == "arabic"
-        and a.depth == b.depth > 1
-        and a.parts != b.parts
-    )
+def _explained(reading: Reading, title: Heading | None, file_head: Heading | None) -> tuple[tuple[int, str, str, str, int], ...]:
+    """How each head was read, for `qadocs check --explain`: (line, head kind, role, why, line
+    of the question it is a follow-up of or 0)."""
+    rows: list[tuple[int, str, str, str, int]] = []
+    if title is not None:
+        role = "question" if file_head is title else "title"
+        why = reading.why if file_head is title else "a lone leading `# …`: the file's title"
+        rows.append((title.index + 1, title.kind, role, why, 0))
+    for i, n in enumerate(reading.nodes):
+        d = reading.decisions[i]
+        if n.h is file_head:
+            rows.append((n.h.index + 1, n.h.kind, "question", reading.why, 0))
+            continue
+        parent = reading.nodes[d.parent].h.index + 1 if d.parent is not None else 0
+        role = "follow-up" if parent else _label(reading.kind, d)
+        rows.append((n.h.index + 1, n.h.kind, role, d.why, parent))
+    return tuple(rows)
+
+
+def _label(kind: str, d: Decision) -> str:
+    if d.role != "text":
+        return d.role
+    return {"article": "article", "page": "page", "file": "part"}.get(kind, "text")

@@ -1,0 +1,666 @@
+"""What every head of a source is, read the way a reader of the collection reads it.
+
+A head (`qadocs.outline`: a heading, a heading that opens a list item, a bold question, a folded
+question) is the source's title, a chapter (an index page), a question (a page of its own; a
+*follow-up* when it stands inside another question's answer) or text of the page above it. The
+decision is made from the whole file, and from its neighbours in the collection where the file
+alone cannot tell, and every decision carries its reason (`qadocs check --explain`).
+
+First the file as a whole (`file_kind`):
+
+* an **index** (most of its headings, or of its lines, link to other pages) or a **project
+  page** (安装, 贡献, License…) is one page;
+* a file whose title is one question (it asks, or its parts open with the question's statement:
+  题目, 面试题, Problem) and whose sub-headings do not ask is **one question**;
+* a file that asks (a quarter of its headings ask) or numbers a long list is **questions**;
+* one question per file is what its neighbours are, a file shaped like them is one too;
+* a file none of whose headings ask is read as questions when most files of the collection are
+  questions and answers (concept headings, `## 工厂方法`), and as an **article** (one page) when its
+  sections are named or numbered like an article's (概述, 背景, 总结; `1`, `1.1`) in a collection
+  that mixes articles in.
+
+Then, in a file of questions, every head from the top down (`_Decider`): a heading that groups
+questions and has no text of its own is a chapter; a heading with an answer is a question, and
+its sub-headings are follow-up questions when they ask (or carry its number one level deeper, or
+are sub-topics of a topic) and parts of its answer otherwise (答案, 代码, steps numbered afresh, a
+sub-heading repeated under each of its neighbours).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .lex import is_link_line, md_heading
+from .outline import Heading, Number
+from .phrasing import (
+    asks,
+    bare_title,
+    chapter_titled,
+    is_article_title,
+    is_part_title,
+    is_project_title,
+    is_reference_title,
+    is_statement_title,
+)
+from .urls import is_external
+
+Role = Literal["chapter", "question", "text"]
+Kind = Literal["questions", "file", "article", "page"]
+Layout = int | Literal["page", "file", "article", "bold", "list", "fold"] | None
+
+RUN_MIN = 8  # consecutively numbered sibling headings that show a list of questions
+ASKING_SHARE = 0.25  # share of a file's headings that must ask for the file to be questions
+QUESTIONS_MIN = 2  # headings that could be questions for a file to have any
+LINK_HEADS_MIN = 2  # headings that are links to other pages that make an index
+LINK_LINES_SHARE = 0.5  # share of a file's lines of text that are links that make an index
+PROJECT_SHARE = 0.34  # share of a file's headings named like a project page's (安装, 贡献)
+NOTES_SHARE = 0.5  # share of a collection's files that must ask for weak files to be read as questions
+HTML_QUESTION_LEVEL_MAX = 3  # `<h1>`…`<h3>` with an id can be questions (the HTML-id style)
+
+
+@dataclass(slots=True)
+class Node:
+    """A head in the outline tree, and what its text and place say about it."""
+
+    h: Heading
+    parent: int | None = None
+    kids: list[int] = field(default_factory=list)
+    own: bool = False  # text of its own between it and the next head
+    asks: bool = False  # its title reads as a question
+    part: bool = False  # named like a part of an answer, or repeated under its neighbours
+    refs: bool = False  # heads a list of references
+    link: bool = False  # a heading that is a link to another page
+
+
+@dataclass(slots=True, frozen=True)
+class Decision:
+    """The role of one head, why, and the question it is a follow-up of (a node index)."""
+
+    role: Role
+    why: str
+    parent: int | None = None
+
+
+# -- the tree --------------------------------------------------------------------------------------
+def _levels(heads: list[Heading]) -> list[int]:
+    """Each head's level in the tree: its heading level; a bold or folded question whose number
+    continues the last numbered heading's (`#### 1.1`, then `**1.2 …？**`) stands at that level;
+    a heading between two list-item questions whose numbers run on (`2. ### Q`, `## 小结`,
+    `3. ### Q`) stands inside the first: the list goes on around it."""
+    levels: list[int] = []
+    last: Heading | None = None  # the last numbered heading
+    item: int | None = None  # the last list-item head
+    for i, h in enumerate(heads):
+        level = h.level
+        if h.kind in ("bold", "fold") and last is not None and _continues(last.number, h.number):
+            level = last.level
+        elif h.kind not in ("bold", "fold") and h.number is not None:
+            last = h
+        if h.kind == "item":
+            if item is not None and _continues(heads[item].number, h.number):
+                for k in range(item + 1, i):
+                    levels[k] = max(levels[k], heads[item].level + 1)
+            item = i
+        levels.append(level)
+    return levels
+
+
+def build_tree(heads: list[Heading], lines: list[str], skip: set[int]) -> list[Node]:
+    """The heads as a tree (a head holds the deeper ones after it; a folded question holds every
+    head inside its `<details>`), each with what its text says."""
+    levels = _levels(heads)
+    nodes = [Node(h) for h in heads]
+    stack: list[int] = []
+    for i, node in enumerate(nodes):
+        h = node.h
+        ended = next((k for k, j in enumerate(stack) if nodes[j].h.kind == "fold" and nodes[j].h.end <= h.index), None)
+        if ended is not None:
+            del stack[ended:]
+        while stack and not (nodes[stack[-1]].h.kind == "fold" or levels[stack[-1]] < levels[i]):
+            stack.pop()
+        if stack:
+            node.parent = stack[-1]
+            nodes[stack[-1]].kids.append(i)
+        stack.append(i)
+        stop = heads[i + 1].index if i + 1 < len(heads) else len(lines)
+        if h.kind == "fold":
+            stop = min(stop, h.end)
+        node.own = bool(h.rest) or any(lines[k].strip() for k in range(h.last + 1, stop) if k not in skip)
+        node.asks = asks(h.title) or asks(h.text)
+        node.refs = is_reference_title(h.title)
+        node.part = is_part_title(h.title)
+        node.link = h.kind in ("md", "item") and _is_link_heading(lines[h.index])
+    _mark_templates(nodes)
+    return nodes
+
+
+def _is_link_heading(line: str) -> bool:
+    """A markdown heading whose text is one link to another page of the collection (`## 1.
+    [计算机网络](网络.md)`): an entry of an index."""
+    atx = md_heading(line.lstrip(" 0123456789.-*+)"))
+    content = atx[1] if atx is not None else None
+    if not content:
+        return False
+    _, _, after_number = content.partition(" ")
+    return _is_local_link_line(content) or (content[:1].isdigit() and _is_local_link_line(after_number))
+
+
+def _is_local_link_line(line: str) -> bool:
+    """A line that is only a link (maybe a list item) to a page of this collection, not another site."""
+    if not is_link_line(line):
+        return False
+    target = line[line.find("](") + 2 :].strip()
+    return not is_external(target)
+
+
+def _is_prose(line: str) -> bool:
+    """A line of text (not blank, HTML, a rule, a table row or an image alone)."""
+    text = line.strip()
+    return bool(text) and text[0] not in "<|!" and text.strip("-*_ ") != ""
+
+
+def _mark_templates(nodes: list[Node]) -> None:
+    """A sub-heading whose title stands under several different headings (基本原理, UML图 under each
+    of a list of models) is a part of each answer, not a question of its own."""
+    parents: dict[str, set[int]] = {}
+    for node in nodes:
+        if node.parent is not None and node.h.kind in ("md", "html", "item"):
+            parents.setdefault(bare_title(node.h.title), set()).add(node.parent)
+    for node in nodes:
+        if node.parent is not None and len(parents.get(bare_title(node.h.title), ())) > 1 and not node.asks:
+            node.part = True
+
+
+def _continues(prev: Number | None, nxt: Number | None) -> bool:
+    """True when `nxt` is the number right after `prev` (4 → 5, 3.1.2 → 3.1.3)."""
+    if prev is None or nxt is None or prev.scheme != nxt.scheme or prev.depth != nxt.depth:
+        return False
+    return prev.parts[:-1] == nxt.parts[:-1] and nxt.parts[-1] == prev.parts[-1] + 1
+
+
+def _restarts(prev: Number | None, nxt: Number | None) -> bool:
+    """True when the numbering starts over at `nxt` (at 0 or 1, or lower than before)."""
+    if nxt is None:
+        return False
+    return nxt.parts[-1] <= 1 or (prev is not None and prev.scheme == nxt.scheme and nxt.parts <= prev.parts)
+
+
+def _extends(parent: Number | None, kid: Number | None) -> bool:
+    """True when `kid` carries `parent`'s number one or more levels deeper (17.4 → 17.4.1)."""
+    if parent is None or kid is None or parent.scheme != kid.scheme or kid.depth <= parent.depth:
+        return False
+    return kid.parts[: parent.depth] == parent.parts
+
+
+# -- the file as a whole --------------------------------------------------------------------------
+@dataclass(slots=True, frozen=True)
+class Survey:
+    """What one file says of itself, before its neighbours are asked."""
+
+    heads: int = 0  # headings that could be questions (not links, not references)
+    asking: int = 0  # headings that ask (folded questions included, bold lines not)
+    answered: int = 0  # headings with text of their own
+    run: int = 0  # the longest run of consecutively numbered sibling headings
+    index: str = ""  # why it is an index or a project page ("" when it is neither)
+    root: int | None = None  # the node that is the file's title when no `# Title` stands apart
+    titled: bool = False  # a title stands over every other head (a `# Title`, or `root`)
+    statement: str = ""  # why its first part states the question ("" when it does not)
+    title_asks: bool = False  # its title reads as a question
+    quiet: bool = False  # titled, and at most one of the heads right under the title asks
+    under_title: int = 0  # heads right under the title
+    article: str = ""  # why it reads like an article ("" when it does not)
+
+    @property
+    def strong(self) -> str:
+        """Why it is questions and answers by its own evidence ("" when it is not)."""
+        if self.asking >= QUESTIONS_MIN and self.asking >= ASKING_SHARE * max(self.heads, 1):
+            return f"{self.asking} of its {max(self.heads, self.asking)} headings ask"
+        if self.run >= RUN_MIN and not self.article:
+            return f"it numbers a list of {self.run} headings"
+        return ""
+
+    @property
+    def one_question(self) -> str:
+        """Why it is one question by its own evidence ("" when it is not)."""
+        if self.statement:
+            return self.statement
+        if self.quiet and self.title_asks:
+            return "its title asks a question and the headings under it do not"
+        return ""
+
+
+@dataclass(slots=True, frozen=True)
+class Neighbours:
+    """What the rest of the collection says of a file."""
+
+    notes: bool = False  # most files of the collection are questions and answers
+    files: bool = False  # most titled files beside it (or of the collection) are one question each
+
+
+def survey(nodes: list[Node], lines: list[str], content: Iterable[int], title: Heading | None) -> Survey:
+    """What a file's heads say of it; `content` are its lines outside code, TOC and front matter;
+    `title`: its `# Title` heading, outside `nodes`, if it has one."""
+    heads = [n for n in nodes if n.h.kind in ("md", "html", "item") and not n.link and not n.refs]
+    root = None if title is not None else _single_root(nodes)
+    top = title if title is not None else nodes[root].h if root is not None else None
+    kids = [n for n in nodes if n.parent is None] if title is not None else [nodes[k] for k in nodes[0].kids] if top else []
+    return Survey(
+        heads=len(heads),
+        asking=sum(n.asks for n in nodes if n.h.kind != "bold" and not n.link and not n.refs),
+        answered=sum(n.own for n in heads),
+        run=_longest_run(nodes),
+        index=_index(nodes, heads, lines, content),
+        root=root,
+        titled=top is not None,
+        statement=f"its first part, '{kids[0].h.text}', states the question"
+        if kids and is_statement_title(kids[0].h.title)
+        else "",
+        title_asks=top is not None and asks(top.text),
+        quiet=top is not None and _quiet(top, kids),
+        under_title=len(kids),
+        article=_article(nodes, heads),
+    )
+
+
+def _quiet(title: Heading, kids: list[Node]) -> bool:
+    """Do the heads right under a title leave the asking to it? At most one of them asks, or
+    fewer than half, or each that asks repeats part of the title (`# 什么是X？怎么用？` over `## 什么是X`)."""
+    asking = [k for k in kids if k.asks and bare_title(k.h.title) not in bare_title(title.title)]
+    return len(asking) < QUESTIONS_MIN or 2 * len(asking) < len(kids)
+
+
+def _single_root(nodes: list[Node]) -> int | None:
+    """The first head when every other head stands inside it (a file titled `### Q`)."""
+    roots = [i for i, n in enumerate(nodes) if n.parent is None]
+    return 0 if roots == [0] and nodes[0].h.kind in ("md", "html", "item") else None
+
+
+def _longest_run(nodes: list[Node]) -> int:
+    longest = 0
+    by_parent: dict[int | None, list[Node]] = {}
+    for n in nodes:
+        if n.h.kind in ("md", "html", "item"):
+            by_parent.setdefault(n.parent, []).append(n)
+    for siblings in by_parent.values():
+        run = 1
+        for a, b in itertools.pairwise(siblings):
+            flat = b.h.number is not None and b.h.number.depth == 1
+            run = run + 1 if flat and _continues(a.h.number, b.h.number) else 1
+            longest = max(longest, run)
+    return longest
+
+
+def _index(nodes: list[Node], heads: list[Node], lines: list[str], content: Iterable[int]) -> str:
+    """Why a file is an index of other pages or a project's page, or ""."""
+    links = sum(n.link for n in nodes)
+    if links >= LINK_HEADS_MIN and 3 * links >= len(heads) + links:
+        return f"{links} of its headings are links to other pages: an index"
+    heading_lines = {n.h.index for n in nodes}
+    text = [i for i in content if i not in heading_lines and _is_prose(lines[i])]
+    linked = sum(1 for i in text if is_link_line(lines[i]))
+    if linked >= 3 and linked >= LINK_LINES_SHARE * len(text) and not any(n.asks and n.own for n in nodes):
+        return f"{linked} of its {len(text)} lines of text are links: an index"
+    project = sum(is_project_title(n.h.title) for n in heads)
+    if project >= 2 and project >= PROJECT_SHARE * len(heads):
+        return f"{project} of its headings name the parts of a project page (安装, 贡献, License…)"
+    return ""
+
+
+def _article(nodes: list[Node], heads: list[Node]) -> str:
+    """Why a file reads like an article (sections named 概述, 背景, 总结…, or numbered 1, 1.1), or ""."""
+    named = next((n for n in heads if is_article_title(n.h.title)), None)
+    if named is not None:
+        return f"its section '{named.h.text}' is named like an article's"
+    for n in heads:
+        if n.parent is not None and _extends(nodes[n.parent].h.number, n.h.number):
+            return f"its sections are numbered like an article's ('{nodes[n.parent].h.text}', '{n.h.text}')"
+    return ""
+
+
+def file_kind(s: Survey, near: Neighbours) -> tuple[Kind, str]:
+    """How a file reads as a whole, and why (see the module's docstring)."""
+    if s.index:
+        return "page", s.index
+    if s.one_question:
+        return "file", s.one_question
+    if s.titled and s.quiet and s.under_title and near.files:
+        return "file", "most files beside it are one question each, and so is it"
+    if s.strong:
+        return "questions", s.strong
+    if s.answered + s.asking < QUESTIONS_MIN:
+        return "page", "fewer than two headings could be questions"
+    if near.notes:
+        return "questions", "most files of the collection are questions and answers: its headings are read as questions"
+    if near.files:
+        return "article", "most files beside it are one question each, and it asks none"
+    if s.article:
+        return "article", s.article + ", and none of its headings asks"
+    return "questions", "its headings each carry an answer (concept headings)"
+
+
+def neighbours(surveys: Mapping[str, Survey]) -> dict[str, Neighbours]:
+    """What the collection says of each file (by path): whether most of its files are questions
+    and answers, and whether most titled files beside each one, or of the whole collection, are
+    one question each."""
+    weighed = [s for s in surveys.values() if s.heads >= 3 and not s.index and not s.one_question]
+    notes = bool(weighed) and sum(bool(s.strong) for s in weighed) >= NOTES_SHARE * len(weighed)
+    folders = Counter(_folder(path) for path in surveys)
+    near = {path: _near(path, folders) for path in surveys}
+    one = Counter(near[p] for p, s in surveys.items() if s.one_question and not s.index)
+    titled = Counter(near[p] for p, s in surveys.items() if s.titled and not s.index)
+    single = sum(one.values()) >= QUESTIONS_MIN and 2 * sum(one.values()) >= sum(titled.values())
+    return {
+        p: Neighbours(notes, single or (one[near[p]] >= QUESTIONS_MIN and 2 * one[near[p]] >= titled[near[p]]))
+        for p in surveys
+    }
+
+
+def _folder(path: str) -> str:
+    return path.rpartition("/")[0]
+
+
+def _near(path: str, folders: Counter[str]) -> str:
+    """The folder whose files are a file's neighbours: its own, or its parent's when it is the
+    only file of its folder (`exercise-1/README.md` beside `exercise-2/README.md`)."""
+    folder = _folder(path)
+    return _folder(folder) if folders[folder] == 1 and folder else folder
+# -- every head, from the top down ---------------------------------------------------------------
+@dataclass(slots=True)
+class _Siblings:
+    """What the rules ask about a head's siblings, counted once per sibling list (so that a file
+    of 100,000 sibling questions is decided in linear time)."""
+
+    numbered: list[bool]
+    before: list[Number | None]  # the number of the last numbered sibling before each
+    after: list[Number | None]  # the number of the first numbered sibling after each
+    n_numbered: int = 0
+
+    def __post_init__(self) -> None:
+        self.n_numbered = sum(self.numbered)
+
+    def mostly_numbered(self, pos: int) -> bool:
+        """More than half of the other siblings are numbered."""
+        others = len(self.numbered) - 1
+        return others > 0 and 2 * (self.n_numbered - self.numbered[pos]) > others
+
+    def restarts_after(self, pos: int) -> bool:
+        """The numbering starts over after this sibling (or starts there)."""
+        after, before = self.after[pos], self.before[pos]
+        return after is not None and (before is None or _restarts(before, after))
+
+
+def _siblings(nodes: list[Node], ids: list[int]) -> _Siblings:
+    numbers = [nodes[i].h.number for i in ids]
+    before: list[Number | None] = []
+    last: Number | None = None
+    for number in numbers:
+        before.append(last)
+        last = number or last
+    after: list[Number | None] = []
+    last = None
+    for number in reversed(numbers):
+        after.append(last)
+        last = number or last
+    after.reverse()
+    return _Siblings([x is not None for x in numbers], before, after)
+
+
+@dataclass(slots=True)
+class _Decider:
+    """Decides the role of each head of a file of questions, from the top down."""
+
+    nodes: list[Node]
+    decisions: dict[int, Decision] = field(default_factory=dict)
+    placeholders: list[int] = field(default_factory=list)  # empty headings kept as text
+    unnumbered: list[int] = field(default_factory=list)  # questions without number among numbered ones
+    _opens: dict[int, bool] = field(default_factory=dict)
+
+    def visit(self, ids: list[int]) -> None:
+        """Decide heads that stand under no question (the top level, or a chapter's)."""
+        ctx = _siblings(self.nodes, ids)
+        asked = False  # a question among the siblings so far
+        for pos, i in enumerate(ids):
+            d = self._open_role(i, ctx, pos, asked, last=pos + 1 == len(ids))
+            self.decisions[i] = d
+            asked = asked or d.role == "question"
+            if d.role == "chapter":
+                self.visit(self.nodes[i].kids)
+            elif d.role == "question":
+                self.answer(i)
+            else:
+                self.text_below(i, "inside a heading that is text")
+
+    def answer(self, q: int) -> None:
+        """Decide the heads inside question `q`'s answer: follow-up questions or parts."""
+        for k in self.nodes[q].kids:
+            role, why = self._answer_role(q, k)
+            self.decisions[k] = Decision(role, why, q if role == "question" else None)
+            if role == "question":
+                self.answer(k)
+            else:
+                self.text_below(k, "inside a part of an answer")
+
+    def text_below(self, i: int, why: str) -> None:
+        """Every head inside `i` is text of the page `i` is on."""
+        for k in self.nodes[i].kids:
+            self.decisions[k] = Decision("text", why)
+            self.text_below(k, why)
+
+    def opens(self, i: int) -> bool:
+        """Would head `i`, standing under no question, be a question or hold one?"""
+        if i not in self._opens:
+            n = self.nodes[i]
+            if n.link or (n.h.kind in ("bold", "fold") and not n.asks):
+                found = False
+            elif n.refs or (chapter_titled(n.h.text) and n.kids):
+                found = any(self.opens(k) for k in n.kids)
+            elif n.part and not n.asks:
+                found = False
+            else:
+                found = bool(n.kids) or n.own or n.asks or n.h.number is not None
+            self._opens[i] = found
+        return self._opens[i]
+
+    def _open_role(self, i: int, ctx: _Siblings, pos: int, asked: bool, last: bool) -> Decision:
+        n = self.nodes[i]
+        h = n.h
+        if n.link:
+            return Decision("text", "a link to another page, not a question")
+        if h.kind == "bold":
+            return Decision("question", "a bold paragraph that asks") if n.asks else Decision("text", "a bold line")
+        if n.refs and not n.asks:
+            return Decision("chapter", "a list of references: a section of its own")
+        if is_project_title(n.h.title) and not n.asks:
+            return Decision("chapter", "names a part of a project page (License, 贡献…): a section of its own")
+        if chapter_titled(h.text) and n.kids:
+            return Decision("chapter", "titled like a chapter")
+        if n.kids and not n.own:
+            if any(self.opens(k) for k in n.kids):
+                return Decision("chapter", "groups questions and has no text of its own")
+            return Decision("question", "no text of its own: the headings under it are the parts of one answer")
+        if n.kids:
+            return Decision("question", "has an answer of its own" + ("" if n.asks else " (a concept heading)"))
+        return self._leaf_role(i, ctx, pos, asked, last)
+
+    def _leaf_role(self, i: int, ctx: _Siblings, pos: int, asked: bool, last: bool) -> Decision:
+        n = self.nodes[i]
+        numbered = ctx.mostly_numbered(pos)
+        if n.h.number is None and numbered and ctx.restarts_after(pos) and not n.asks:
+            return Decision("chapter", "an unnumbered heading after which the numbering starts over")
+        if n.own or n.asks or (n.h.number is not None and numbered):
+            if n.h.number is None and numbered and n.own:
+                self.unnumbered.append(i)
+            if n.own:
+                return Decision("question", "asks, and has an answer" if n.asks else "has an answer (a concept heading)")
+            return Decision("question", "asks (no answer under it)" if n.asks else "numbered like the questions beside it")
+        if not last and not asked:
+            return Decision("chapter", "an empty heading before the questions it stands over")
+        self.placeholders.append(i)
+        return Decision("text", "an empty heading among questions: text of the page above")
+
+    def _answer_role(self, q: int, k: int) -> tuple[Role, str]:
+        parent, n = self.nodes[q], self.nodes[k]
+        if n.link:
+            return "text", "a link to another page"
+        if n.h.kind == "bold":
+            return "text", "a bold line inside the answer"
+        if n.refs and not n.asks:
+            return "text", "the answer's references"
+        if n.part and not n.asks:
+            return "text", "names a part of the answer"
+        if n.h.kind == "fold":
+            return "question", "a folded question inside the answer: a follow-up"
+        if n.asks:
+            return "question", "asks a question of its own: a follow-up"
+        if n.h.number is not None:
+            if _extends(parent.h.number, n.h.number):
+                return "question", "carries its question's number one level deeper: a follow-up"
+            return "text", "a numbered step of the answer (its numbering is not its question's)"
+        if parent.h.number is None and not parent.asks and n.own:
+            return "question", "a sub-topic of a topic heading: a follow-up"
+        return "text", "a sub-heading of the answer"
+
+
+# -- what a layout says --------------------------------------------------------------------------
+def _layout_decisions(nodes: list[Node], layout: Layout) -> dict[int, Decision]:
+    """Roles when a layout names the questions: a heading level (shallower headings are
+    chapters), or a kind of head (bold paragraphs, list-item headings, folded questions)."""
+    out: dict[int, Decision] = {}
+    kind = {"bold": "bold", "list": "item", "fold": "fold"}.get(str(layout))
+    for i, n in enumerate(nodes):
+        lv = n.h.level
+        if isinstance(layout, int):
+            role: Role = "question" if lv == layout else "chapter" if lv < layout else "text"
+        elif n.h.kind == kind:
+            role = "question"
+        else:
+            role = "chapter" if n.h.kind in ("md", "html") and _holds(nodes, i, kind) else "text"
+        out[i] = Decision(role, f"the layout says: questions are {layout if kind is None else kind + ' heads'}")
+    return out
+
+
+def _holds(nodes: list[Node], i: int, kind: str | None) -> bool:
+    """Does head `i` hold a head of `kind`?"""
+    return any(nodes[k].h.kind == kind or _holds(nodes, k, kind) for k in nodes[i].kids)
+
+
+# -- the HTML-id rule (the seeds' style) ---------------------------------------------------------
+def _mark_sections(questions: list[Heading], lines: list[str]) -> set[int]:
+    """Numbered headings that group deeper numbered headings (see the README's rules)."""
+    sections: set[int] = set()
+    for cur, nxt in itertools.pairwise(questions):
+        if nxt.level <= cur.level:
+            continue
+        assert nxt.number is not None
+        blank_between = all(not lines[k].strip() for k in range(cur.index + 1, nxt.index))
+        if nxt.number.parts[0] <= 1 or blank_between:
+            sections.add(cur.index)
+    return sections
+
+
+def html_decisions(nodes: list[Node], lines: list[str]) -> _Decider | None:
+    """Roles for a file whose questions are numbered `<h1|h2|h3 id>` headings; None for other files."""
+    numbered = [
+        n.h
+        for n in nodes
+        if n.h.kind == "html"
+        and n.h.level <= HTML_QUESTION_LEVEL_MAX
+        and n.h.anchor is not None
+        and n.h.number is not None
+        and n.h.number.scheme == "arabic"
+    ]
+    if not numbered:
+        return None
+    sections = _mark_sections(numbered, lines)
+    questions = {h.index for h in numbered if h.index not in sections}
+    q_level = min(h.level for h in numbered if h.index in questions)
+    decided = _Decider(nodes)
+    last_question: Heading | None = None
+    for pos, node in enumerate(nodes):
+        h = node.h
+        nxt = nodes[pos + 1].h if pos + 1 < len(nodes) else None
+        if h.index in questions:
+            decided.decisions[pos] = Decision("question", "a numbered <hN id> heading (the HTML-id style)")
+            last_question = h
+        elif h.index in sections:
+            decided.decisions[pos] = Decision("chapter", "a numbered heading over deeper numbered ones: a section")
+        elif _lost_number(node, nxt, q_level, questions):
+            decided.decisions[pos] = Decision("question", "an <hN id> at the questions' level with an answer")
+            decided.unnumbered.append(pos)
+        elif h.level <= q_level and h.kind in ("md", "html") and (h.kind == "md" or h.anchor is not None):
+            decided.decisions[pos] = Decision("chapter", "a heading no deeper than the questions")
+            if _placeholder(node, last_question, nxt, questions):
+                decided.decisions[pos] = Decision("text", "an empty heading whose numbering runs on across it")
+                decided.placeholders.append(pos)
+        else:
+            decided.decisions[pos] = Decision("text", "deeper than the questions: part of an answer")
+    return decided
+
+
+def _lost_number(node: Node, nxt: Heading | None, q_level: int, questions: set[int]) -> bool:
+    """An unnumbered `<hN id>` at the questions' level, with an answer under it, is a question
+    whose number was forgotten; one titled like a chapter (第一部分, Part 2), numbered in another
+    scheme (一、), or followed directly by a question is a chapter."""
+    h = node.h
+    if h.kind != "html" or h.anchor is None or h.number is not None or h.level != q_level or chapter_titled(h.text):
+        return False
+    return node.own or nxt is None or nxt.index not in questions
+
+
+def _placeholder(node: Node, before: Heading | None, after: Heading | None, questions: set[int]) -> bool:
+    """An empty unnumbered markdown heading between two questions (`before` it, right `after` it)
+    whose numbering runs on across it. (An HTML heading given an id stays a chapter: the id was
+    written to be linked to.)"""
+    h = node.h
+    if h.kind != "md" or h.number is not None or node.own or chapter_titled(h.text):
+        return False
+    return (
+        before is not None
+        and after is not None
+        and after.index in questions
+        and _continues(before.number, after.number)
+    )
+
+
+# -- the whole reading ----------------------------------------------------------------------------
+@dataclass(slots=True)
+class Reading:
+    """How a file reads: as a whole (`kind`, `why`) and head by head."""
+
+    kind: Kind
+    why: str
+    nodes: list[Node]
+    decisions: dict[int, Decision]
+    placeholders: list[int] = field(default_factory=list)
+    unnumbered: list[int] = field(default_factory=list)
+
+
+def read_roles(
+    nodes: list[Node], lines: list[str], s: Survey, near: Neighbours, layout: Layout
+) -> Reading:
+    """The roles of every head of a file (`nodes`, its survey `s`, its neighbours `near`), with
+    the layout the file or `mkdocs.yml` asks for, if any."""
+    if layout in ("page", "article"):
+        return Reading(layout, "the layout says so", nodes, _all_text(nodes, f"the file is one {layout}"))  # type: ignore[arg-type]
+    if layout == "file":
+        return Reading("file", "the layout says so", nodes, _all_text(nodes, "part of the file's one answer"))
+    if layout is not None:
+        return Reading("questions", "the layout says so", nodes, _layout_decisions(nodes, layout))
+    html = html_decisions(nodes, lines)
+    if html is not None:
+        return Reading("questions", "its questions are numbered <hN id> headings", nodes, html.decisions, html.placeholders, html.unnumbered)
+    kind, why = file_kind(s, near)
+    if kind != "questions":
+        what = "part of the file's one answer" if kind == "file" else f"the file is one {kind}"
+        return Reading(kind, why, nodes, _all_text(nodes, what))
+    decided = _Decider(nodes)
+    decided.visit([i for i, n in enumerate(nodes) if n.parent is None])
+    return Reading(kind, why, nodes, decided.decisions, decided.placeholders, decided.unnumbered)
+
+
+def _all_text(nodes: list[Node], why: str) -> dict[int, Decision]:
+    return {i: Decision("text", why) for i in range(len(nodes))}
