@@ -143,13 +143,20 @@ def is_reference_title(title: str) -> bool:
 # -- chapters -------------------------------------------------------------------------------------
 CHAPTER_TITLE_RE = re.compile(
     r"^\s*(第\s*[0-9一二三四五六七八九十百零〇两]{1,6}\s*(?:[章部篇节節卷編编讲講]|部分|单元|單元)|"
-    r"(?:part|chapter|section|unit|lecture)\s+[0-9ivxlc]+\b)|篇\s*$",
+    r"(?:part|chapter|section|unit|lecture)\s+[0-9ivxlc]+\b)",
     re.IGNORECASE,
 )
+PIAN_END_RE = re.compile(r"篇\s*$")
 
 
 def chapter_titled(text: str) -> bool:
     """True for a title like a chapter's: 第三章, 第一部分, Part 2, anything ending in 篇."""
+    return bool(CHAPTER_TITLE_RE.search(text) or PIAN_END_RE.search(text))
+
+
+def chapter_numbered(text: str) -> bool:
+    """True for a title that numbers a chapter (第三章, 第一部分, Part 2): a chapter even with
+    nothing under it (a title merely ending in 篇 over text of its own may be a question)."""
     return bool(CHAPTER_TITLE_RE.search(text))
 
 

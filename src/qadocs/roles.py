@@ -39,6 +39,7 @@ from .outline import Heading, Number
 from .phrasing import (
     asks,
     bare_title,
+    chapter_numbered,
     chapter_titled,
     is_article_title,
     is_part_title,
@@ -60,6 +61,8 @@ LINK_LINES_SHARE = 0.5  # share of a file's lines of text that are links that ma
 PROJECT_SHARE = 0.34  # share of a file's headings named like a project page's (安装, 贡献)
 NOTES_SHARE = 0.5  # share of a collection's files that must ask for weak files to be read as questions
 HTML_QUESTION_LEVEL_MAX = 3  # `<h1>`…`<h3>` with an id can be questions (the HTML-id style)
+BOLD_GROUP_MIN = 3  # bold questions right under a heading with no text of its own that make it their chapter
+HEADING_KINDS = ("md", "html", "item")  # heads that are headings (not bold lines, not folded questions)
 
 
 @dataclass(slots=True)
@@ -168,7 +171,7 @@ def _mark_templates(nodes: list[Node]) -> None:
     of a list of models) is a part of each answer, not a question of its own."""
     parents: dict[str, set[int]] = {}
     for node in nodes:
-        if node.parent is not None and node.h.kind in ("md", "html", "item"):
+        if node.parent is not None and node.h.kind in HEADING_KINDS:
             parents.setdefault(bare_title(node.h.title), set()).add(node.parent)
     for node in nodes:
         if node.parent is not None and len(parents.get(bare_title(node.h.title), ())) > 1 and not node.asks:
@@ -189,9 +192,35 @@ def _restarts(prev: Number | None, nxt: Number | None) -> bool:
     return nxt.parts[-1] <= 1 or (prev is not None and prev.scheme == nxt.scheme and nxt.parts <= prev.parts)
 
 
+def question_depth(nodes: list[Node]) -> int | None:
+    """For dotted numbering of several depths: the shallowest depth whose headings are mostly not
+    groups of deeper numbers (a group: deeper numbers under it, and no text of its own or one of
+    them asks: a section's introduction; an answer's parts, `3.1 原理`, do not ask); None when
+    the file numbers one depth only. Deeper numbers are parts of answers (`3.1.1.1 输入层` under
+    `3.1.1 神经网络由哪些部分组成？`); shallower ones with text of their own introduce a chapter."""
+    arabic = [
+        n for n in nodes if n.h.number is not None and n.h.number.scheme == "arabic" and n.h.kind in HEADING_KINDS
+    ]
+    depths = sorted({n.h.number.depth for n in arabic if n.h.number is not None})
+    if len(depths) < 2 or depths[-1] < 2:
+        return None
+    for d in depths:
+        at = [n for n in arabic if n.h.number is not None and n.h.number.depth == d]
+        groups = 0
+        for n in at:
+            deeper = [nodes[k] for k in n.kids if _extends(n.h.number, nodes[k].h.number)]
+            groups += bool(deeper) and (not n.own or any(k.asks for k in deeper))
+        if 2 * groups <= len(at):
+            return d
+    return depths[-1]
+
+
 def _extends(parent: Number | None, kid: Number | None) -> bool:
-    """True when `kid` carries `parent`'s number one or more levels deeper (17.4 → 17.4.1)."""
-    if parent is None or kid is None or parent.scheme != kid.scheme or kid.depth <= parent.depth:
+    """True when `kid` carries `parent`'s number one or more levels deeper (17.4 → 17.4.1; a
+    Chinese numeral's section numbers its parts in digits: 一、 → 1.1)."""
+    if parent is None or kid is None or kid.depth <= parent.depth:
+        return False
+    if parent.scheme != kid.scheme and (parent.scheme, kid.scheme) != ("cn", "arabic"):
         return False
     return kid.parts[: parent.depth] == parent.parts
 
@@ -228,7 +257,7 @@ class Survey:
         """Why it is one question by its own evidence ("" when it is not)."""
         if self.statement:
             return self.statement
-        if self.quiet and self.title_asks:
+        if self.quiet and self.title_asks and not self.strong:
             return "its title asks a question and the headings under it do not"
         return ""
 
@@ -244,7 +273,7 @@ class Neighbours:
 def survey(nodes: list[Node], lines: list[str], content: Iterable[int], title: Heading | None) -> Survey:
     """What a file's heads say of it; `content` are its lines outside code, TOC and front matter;
     `title`: its `# Title` heading, outside `nodes`, if it has one."""
-    heads = [n for n in nodes if n.h.kind in ("md", "html", "item") and not n.link and not n.refs]
+    heads = [n for n in nodes if n.h.kind in HEADING_KINDS and not n.link and not n.refs]
     root = None if title is not None else _single_root(nodes)
     top = title if title is not None else nodes[root].h if root is not None else None
     kids = [n for n in nodes if n.parent is None] if title is not None else [nodes[k] for k in nodes[0].kids] if top else []
@@ -276,14 +305,14 @@ def _quiet(title: Heading, kids: list[Node]) -> bool:
 def _single_root(nodes: list[Node]) -> int | None:
     """The first head when every other head stands inside it (a file titled `### Q`)."""
     roots = [i for i, n in enumerate(nodes) if n.parent is None]
-    return 0 if roots == [0] and nodes[0].h.kind in ("md", "html", "item") else None
+    return 0 if roots == [0] and nodes[0].h.kind in HEADING_KINDS else None
 
 
 def _longest_run(nodes: list[Node]) -> int:
     longest = 0
     by_parent: dict[int | None, list[Node]] = {}
     for n in nodes:
-        if n.h.kind in ("md", "html", "item"):
+        if n.h.kind in HEADING_KINDS:
             by_parent.setdefault(n.parent, []).append(n)
     for siblings in by_parent.values():
         run = 1
@@ -414,6 +443,7 @@ class _Decider:
     """Decides the role of each head of a file of questions, from the top down."""
 
     nodes: list[Node]
+    depth: int | None = None  # the depth of dotted numbers the questions have (`question_depth`)
     decisions: dict[int, Decision] = field(default_factory=dict)
     placeholders: list[int] = field(default_factory=list)  # empty headings kept as text
     unnumbered: list[int] = field(default_factory=list)  # questions without number among numbered ones
@@ -476,9 +506,14 @@ class _Decider:
             return Decision("chapter", "a list of references: a section of its own")
         if is_project_title(n.h.title) and not n.asks:
             return Decision("chapter", "names a part of a project page (License, 贡献…): a section of its own")
-        if chapter_titled(h.text) and n.kids:
+        if chapter_numbered(h.text) or (chapter_titled(h.text) and n.kids):
             return Decision("chapter", "titled like a chapter")
+        if n.kids and n.own and not n.asks and self._shallow(n):
+            return Decision("chapter", "numbered above the questions' depth: a chapter with an introduction")
         if n.kids and not n.own:
+            bold = [k for k in n.kids if self.nodes[k].h.kind in ("bold", "fold")]
+            if len(bold) == len(n.kids) and sum(self.nodes[k].asks for k in bold) < BOLD_GROUP_MIN:
+                return Decision("question", "its answer opens with bold lines (too few to be questions of their own)")
             if any(self.opens(k) for k in n.kids):
                 return Decision("chapter", "groups questions and has no text of its own")
             return Decision("question", "no text of its own: the headings under it are the parts of one answer")
@@ -502,6 +537,17 @@ class _Decider:
         self.placeholders.append(i)
         return Decision("text", "an empty heading among questions: text of the page above")
 
+    def _shallow(self, n: Node) -> bool:
+        """Is `n` numbered at a depth above the file's questions (`3.1` over `3.1.1` questions; a
+        Chinese numeral over dotted ones)?"""
+        number = n.h.number
+        return self.depth is not None and number is not None and number.scheme != "paren" and number.depth < self.depth
+
+    def _deep(self, n: Node) -> bool:
+        """Is `n` numbered deeper than the file's questions (`3.1.1.1` under `3.1.1` questions)?"""
+        number = n.h.number
+        return self.depth is not None and number is not None and number.scheme == "arabic" and number.depth > self.depth
+
     def _answer_role(self, q: int, k: int) -> tuple[Role, str]:
         parent, n = self.nodes[q], self.nodes[k]
         if n.link:
@@ -517,6 +563,8 @@ class _Decider:
         if n.asks:
             return "question", "asks a question of its own: a follow-up"
         if n.h.number is not None:
+            if self._deep(n):
+                return "text", "numbered deeper than the file's questions: a part of the answer"
             if _extends(parent.h.number, n.h.number):
                 return "question", "carries its question's number one level deeper: a follow-up"
             return "text", "a numbered step of the answer (its numbering is not its question's)"
@@ -657,8 +705,10 @@ def read_roles(
     if kind != "questions":
         what = "part of the file's one answer" if kind == "file" else f"the file is one {kind}"
         return Reading(kind, why, nodes, _all_text(nodes, what))
-    decided = _Decider(nodes)
+    decided = _Decider(nodes, question_depth(nodes))
     decided.visit([i for i, n in enumerate(nodes) if n.parent is None])
+    if not any(d.role == "question" for d in decided.decisions.values()):
+        return Reading("page", "no heading reads as a question", nodes, _all_text(nodes, "the file is one page"))
     return Reading(kind, why, nodes, decided.decisions, decided.placeholders, decided.unnumbered)
 
 
