@@ -26,7 +26,8 @@ ASK_END_RE = re.compile(r"[吗嗎呢][\s*_`:：)）。.!！]*$")
 INSTRUCTION_RE = re.compile(
     r"^(?:请|請|试述|試述|说说|說說|说一下|說一下|说明一下|谈谈|談談|谈一下|讲讲|講講|讲一下|講一下|聊聊|简述|簡述|简要|"
     r"简单介绍|簡單介紹|简单说|描述一下|解释一下|解釋一下|介绍一下|介紹一下|介绍|介紹|比较一下|比較一下|对比一下|對比一下|"
-    r"列举|列舉|手写|手寫|手撕|手推|写出|寫出|写一个|寫一個|实现一个|實現一個|设计一个|設計一個|推导一下|画出|畫出|分析一下)"
+    r"列举|列舉|手写|手寫|手撕|手推|写出|寫出|写一个|寫一個|实现一个|實現一個|设计一个|設計一個|推导一下|画出|畫出|分析一下|"
+    r"讲一讲|講一講|说一说|說一說|谈一谈|談一談|聊一聊|给定|給定|给你|給你|已知|编程题|編程題|算法题|算法題)"
     r"\s*[^\s篇]"
 )
 ENGLISH_ASK_RE = re.compile(
@@ -38,7 +39,8 @@ ENGLISH_ASK_RE = re.compile(
 )
 # A label saying that what follows is a question: `Q:`, `QA：`, `问：`, `题目：`, `Exercise:`.
 QUESTION_LABEL_RE = re.compile(
-    r"^(?:QA|Q|问|問|问题|問題|题目|題目|面试题|面試題|question|exercise|problem|quiz)\s*[:：]\s*", re.IGNORECASE
+    r"^(?:QA|Q|问|問|问题|問題|题目|題目|面试题|面試題|question|exercise|problem|quiz)\s*(?:\d{1,6}\s*)?[:：.．、]\s*(?=\S)",
+    re.IGNORECASE,
 )
 
 

@@ -268,6 +268,7 @@ class Neighbours:
 
     notes: bool = False  # most files of the collection are questions and answers
     files: bool = False  # most titled files beside it (or of the collection) are one question each
+    landing: bool = False  # a folder's README with other files beside it: the folder's landing page
 
 
 def survey(nodes: list[Node], lines: list[str], content: Iterable[int], title: Heading | None) -> Survey:
@@ -362,6 +363,8 @@ def file_kind(s: Survey, near: Neighbours) -> tuple[Kind, str]:
         return "questions", s.strong
     if s.answered + s.asking < QUESTIONS_MIN:
         return "page", "fewer than two headings could be questions"
+    if near.landing:
+        return "page", "a folder's README with other files beside it: the folder's landing page"
     if near.notes:
         return "questions", "most files of the collection are questions and answers: its headings are read as questions"
     if near.files:
@@ -383,9 +386,24 @@ def neighbours(surveys: Mapping[str, Survey]) -> dict[str, Neighbours]:
     titled = Counter(near[p] for p, s in surveys.items() if s.titled and not s.index)
     single = sum(one.values()) >= QUESTIONS_MIN and 2 * sum(one.values()) >= sum(titled.values())
     return {
-        p: Neighbours(notes, single or (one[near[p]] >= QUESTIONS_MIN and 2 * one[near[p]] >= titled[near[p]]))
+        p: Neighbours(
+            notes,
+            single or (one[near[p]] >= QUESTIONS_MIN and 2 * one[near[p]] >= titled[near[p]]),
+            _is_readme(p) and (folders[_folder(p)] > 1 or _has_subfolders(_folder(p), folders)),
+        )
         for p in surveys
     }
+
+
+def _has_subfolders(folder: str, folders: Counter[str]) -> bool:
+    """Do files stand in folders inside `folder`?"""
+    prefix = folder + "/" if folder else ""
+    return any(f != folder and f.startswith(prefix) for f in folders)
+
+
+def _is_readme(path: str) -> bool:
+    """A README (GitHub shows it as its folder's page)."""
+    return path.rpartition("/")[2].lower() in ("readme.md", "readme.markdown")
 
 
 def _folder(path: str) -> str:
@@ -612,41 +630,93 @@ def _mark_sections(questions: list[Heading], lines: list[str]) -> set[int]:
 
 def html_decisions(nodes: list[Node], lines: list[str]) -> _Decider | None:
     """Roles for a file whose questions are numbered `<h1|h2|h3 id>` headings; None for other files."""
-    numbered = [
-        n.h
-        for n in nodes
-        if n.h.kind == "html"
-        and n.h.level <= HTML_QUESTION_LEVEL_MAX
-        and n.h.anchor is not None
-        and n.h.number is not None
-        and n.h.number.scheme == "arabic"
-    ]
+    numbered = [i for i, n in enumerate(nodes) if n.h.kind == "html" and n.h.anchor is not None and _numbered(n)]
     if not numbered:
         return None
-    sections = _mark_sections(numbered, lines)
-    questions = {h.index for h in numbered if h.index not in sections}
-    q_level = min(h.level for h in numbered if h.index in questions)
+    # Markdown headings that ask, numbered like the questions, are questions too (`### 问题3：…？`
+    # after `<h3 id>问题2：…</h3>`): a file may switch style midway.
+    numbered = sorted(numbered + [i for i, n in enumerate(nodes) if n.h.kind in ("md", "item") and n.asks and _numbered(n)])
+    sections = {h.index for h in _sections([nodes[i] for i in numbered], lines)}
+    parts = _numbered_parts(nodes, numbered, sections)
+    questions = {nodes[i].h.index for i in numbered if nodes[i].h.index not in sections | parts}
+    q_level = min(nodes[i].h.level for i in numbered if nodes[i].h.index in questions)
+    following = _following_questions(nodes, questions)
     decided = _Decider(nodes)
     last_question: Heading | None = None
     for pos, node in enumerate(nodes):
-        h = node.h
-        nxt = nodes[pos + 1].h if pos + 1 < len(nodes) else None
+        h, nxt = node.h, nodes[pos + 1].h if pos + 1 < len(nodes) else None
         if h.index in questions:
             decided.decisions[pos] = Decision("question", "a numbered <hN id> heading (the HTML-id style)")
             last_question = h
         elif h.index in sections:
             decided.decisions[pos] = Decision("chapter", "a numbered heading over deeper numbered ones: a section")
+        elif h.index in parts:
+            decided.decisions[pos] = Decision("text", "numbered afresh under a question that asks: a part of its answer")
         elif _lost_number(node, nxt, q_level, questions):
             decided.decisions[pos] = Decision("question", "an <hN id> at the questions' level with an answer")
             decided.unnumbered.append(pos)
+        elif _runs_across(last_question, following[pos]) and not _linkable_or_chapter(h):
+            why = "between two questions whose numbering runs on across it: part of the answer above"
+            decided.decisions[pos] = Decision("text", why)
+            if not node.own and not node.kids:
+                decided.placeholders.append(pos)
         elif h.level <= q_level and h.kind in ("md", "html") and (h.kind == "md" or h.anchor is not None):
             decided.decisions[pos] = Decision("chapter", "a heading no deeper than the questions")
-            if _placeholder(node, last_question, nxt, questions):
-                decided.decisions[pos] = Decision("text", "an empty heading whose numbering runs on across it")
-                decided.placeholders.append(pos)
         else:
             decided.decisions[pos] = Decision("text", "deeper than the questions: part of an answer")
     return decided
+
+
+def _numbered(n: Node) -> bool:
+    """A heading numbered in digits at a level questions can have in the HTML-id style."""
+    number = n.h.number
+    return n.h.level <= HTML_QUESTION_LEVEL_MAX and number is not None and number.scheme == "arabic"
+
+
+def _sections(questions: list[Node], lines: list[str]) -> list[Heading]:
+    """Numbered headings that group deeper numbered ones (see `_mark_sections`), unless they ask:
+    a question whose answer lists numbered points is no section."""
+    marked = _mark_sections([n.h for n in questions], lines)
+    return [n.h for n in questions if n.h.index in marked and not n.asks]
+
+
+def _numbered_parts(nodes: list[Node], numbered: list[int], sections: set[int]) -> set[int]:
+    """Numbered `<hN id>` headings right under a question that asks, numbered afresh (`<h2>4.
+    有哪些…？</h2>` over `<h3>1.…</h3>`, `<h3>2.…</h3>`): the points of its answer."""
+    parts: set[int] = set()
+    above: list[Node] = []  # the numbered headings standing over the current one
+    for i in numbered:
+        n = nodes[i]
+        while above and above[-1].h.level >= n.h.level:
+            above.pop()
+        parent = above[-1] if above else None
+        if parent is not None and parent.asks and parent.h.index not in sections and parent.h.index not in parts:
+            if not _extends(parent.h.number, n.h.number) and not n.asks:
+                parts.add(n.h.index)
+                continue
+        above.append(n)
+    return parts
+
+
+def _following_questions(nodes: list[Node], questions: set[int]) -> list[Heading | None]:
+    """For each head, the first question after it."""
+    out: list[Heading | None] = [None] * len(nodes)
+    nxt: Heading | None = None
+    for pos in range(len(nodes) - 1, -1, -1):
+        out[pos] = nxt
+        if nodes[pos].h.index in questions:
+            nxt = nodes[pos].h
+    return out
+
+
+def _linkable_or_chapter(h: Heading) -> bool:
+    """An `<hN id>` (its id was written to be linked to) or a heading titled like a chapter."""
+    return (h.kind == "html" and h.anchor is not None) or chapter_titled(h.text)
+
+
+def _runs_across(before: Heading | None, after: Heading | None) -> bool:
+    """Do two questions' numbers run on across what stands between them (5, …, 6)?"""
+    return before is not None and after is not None and _continues(before.number, after.number)
 
 
 def _lost_number(node: Node, nxt: Heading | None, q_level: int, questions: set[int]) -> bool:
@@ -657,21 +727,6 @@ def _lost_number(node: Node, nxt: Heading | None, q_level: int, questions: set[i
     if h.kind != "html" or h.anchor is None or h.number is not None or h.level != q_level or chapter_titled(h.text):
         return False
     return node.own or nxt is None or nxt.index not in questions
-
-
-def _placeholder(node: Node, before: Heading | None, after: Heading | None, questions: set[int]) -> bool:
-    """An empty unnumbered markdown heading between two questions (`before` it, right `after` it)
-    whose numbering runs on across it. (An HTML heading given an id stays a chapter: the id was
-    written to be linked to.)"""
-    h = node.h
-    if h.kind != "md" or h.number is not None or node.own or chapter_titled(h.text):
-        return False
-    return (
-        before is not None
-        and after is not None
-        and after.index in questions
-        and _continues(before.number, after.number)
-    )
 
 
 # -- the whole reading ----------------------------------------------------------------------------
