@@ -1,6 +1,8 @@
 """The 'nothing lost' measure: every source line outside TOCs and front matter is in exactly the
 generated page whose source range holds it, and every page holds only its own range.
 
+A page starts at a head (`qadocs.outline`: a heading, a heading that opens a list item, a bold
+question whose answer may go on on its line, a folded question whose `</details>` is left out).
 A page's front matter says where it comes from: a question or chapter page has `source` and
 `source_line` (its heading), a question page shared by two occurrences also `also_in`, a source's
 index page has `source` alone (it starts at line 1). In one source these starts cut the file
@@ -31,10 +33,14 @@ import yaml
 
 from qadocs.outline import read_outline
 from qadocs.read import decode
-from qadocs.split import split_source
+from qadocs.roles import neighbours
+from qadocs.split import split_source, survey_source
 
-IMAGE_MD_RE = re.compile(r"!\[([^\]]*)\]\((?:<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)")
-LINK_MD_RE = re.compile(r"\[([^\]]*)\]\((?:<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)")
+# A label may hold one level of brackets (`![[公式]](…)`, as GitHub reads it).
+_LABEL = r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
+_TARGET = r"\((?:<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)"
+IMAGE_MD_RE = re.compile("!" + _LABEL + _TARGET)
+LINK_MD_RE = re.compile(_LABEL + _TARGET)
 IMG_TAG_RE = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)  # never across another tag
 MISSING_RE = re.compile(r'<span class="qadocs-missing-image"[^>]*>[^<]*</span>')
 BROKEN_RE = re.compile(r'<span class="qadocs-broken-link"[^>]*>(.*?)</span>')
@@ -47,10 +53,11 @@ HEADING_ID_RE = re.compile(r" \{#[^{}]*\}$")  # the id a sub-heading gets on its
 # where it sits, where else it is written; an index page: its random-question link)...
 TITLE_RE = re.compile(r"# .*")
 UNDER_TITLE_RE = re.compile(r'<p class="qadocs-(?:where|also-in|actions)" data-search-exclude markdown>.*</p>')
-# ... below it, the links to its sub-chapters and questions (a source page: chapter headings too).
+# ... below it, the links to its sub-chapters and questions, each question's follow-ups under it
+# (a source page: chapter headings too; a question page: its follow-ups under their label).
 TRAILER_RE = re.compile(
-    r'(?:- |#{2,6} )\[.*\]\(<[^<>]*>\)(?:（\d+ 题）)?|<p class="qadocs-empty">.*</p>'
-    r'|<div class="qadocs-anchors" hidden></div>'
+    r'(?: *- |#{2,6} )\[.*\]\(<[^<>]*>\)(?:（\d+ 题）)?|<p class="qadocs-empty">.*</p>'
+    r'|<div class="qadocs-anchors" hidden></div>|<p class="qadocs-followups" data-search-exclude>追问</p>'
 )
 
 
@@ -170,20 +177,24 @@ def lost_lines(content_dir: Path, out_dir: Path) -> tuple[int, list[str]]:
     checked = 0
     lost: list[str] = []
     pages: dict[str, Page] = {}
-    for path in sorted(content_dir.rglob("*.md")):
-        rel = path.relative_to(content_dir).as_posix()
-        text = decode(path.read_bytes(), rel, [])
+    texts = {
+        path.relative_to(content_dir).as_posix(): decode(path.read_bytes(), path.name, [])
+        for path in sorted(content_dir.rglob("*.md"))
+    }
+    near = neighbours({rel: survey_source(text) for rel, text in texts.items()})  # as the build reads them
+    for rel, text in texts.items():
         ranges = starts.get(rel)
         if ranges is None:
             lost.append(f"{rel}: no page comes from this source")
             continue
-        src = split_source(rel, text)
+        src = split_source(rel, text, near=near[rel])
         skip = set(src.toc_lines) | set(src.meta_lines)  # TOCs and front matter are no content
         lines = text.split("\n")
         headings = {h.index + 1: h for h in read_outline(lines).headings}
         first_lines = [r[0] for r in ranges]
         wanted: list[list[tuple[int, str]]] = [[] for _ in ranges]
         title_lines: set[int] = set()
+        rests: dict[int, str] = {}  # a bold question's line: what follows the question opens its answer
         for start, page, _own in ranges:
             pages[page.path] = page
             head = headings.get(start if start else src.title_line)
@@ -195,17 +206,21 @@ def lost_lines(content_dir: Path, out_dir: Path) -> tuple[int, list[str]]:
             if shown not in (_fold(head.title), _fold(head.text)):
                 lost.append(f"{rel}:{start}: heading {head.text[:60]!r} shown as {shown[:60]!r} on {page.path}")
             title_lines.update(range(head.index + 1, head.last + 2))
+            if head.kind == "fold" and start:
+                skip.add(head.end + 1)  # a folded question's `</details>` is no content of its page
+            if head.kind == "bold" and head.rest and start:
+                rests[start] = visible(head.rest)
         for number, line in enumerate(lines, start=1):
             if not line.strip() or number in skip:
                 continue
             checked += 1
-            if number in title_lines:
+            if number in title_lines and number not in rests:
                 continue  # checked above, as the title of its page
             at = bisect_right(first_lines, number) - 1
             if at < 0:
                 lost.append(f"{rel}:{number}: before the first page of its source: {line.strip()[:80]}")
                 continue
-            wanted[at].append((number, visible(line)))
+            wanted[at].append((number, rests.get(number) or visible(line)))
         for (_, page, own), want in zip(ranges, wanted, strict=True):
             _match(page, want, own, rel, lost)
     for page in pages.values():

@@ -44,7 +44,7 @@ def check_numbering(src: Source) -> Iterator[Diagnostic]:
     previous: dict[int | None, int] = {}
     seen: dict[int | None, set[int]] = defaultdict(set)
     for q in src.questions:
-        if not q.number.isdigit():
+        if not q.number.isdigit() or q.parent is not None:  # a follow-up is numbered in its question
             continue
         n = int(q.number)
         prev = previous.get(q.chapter)

@@ -43,6 +43,8 @@ REVIEW_PAGE = REVIEW_DIR + "/index.md"
 # question of that scope, is where the link goes without JavaScript), and the search box.
 RANDOM_LINK = "[随机一题](<{url}>){{: .qadocs-random }}"
 SEARCH_LINK = '<a class="qadocs-search" href="?q=">搜索题目</a>'  # Material opens its search for `?q=`
+# Over the list of a question's follow-ups, after its answer.
+FOLLOWUPS_TITLE = '\n<p class="qadocs-followups" data-search-exclude>追问</p>\n\n'
 
 
 @dataclass(slots=True, frozen=True)
@@ -78,8 +80,13 @@ def _question_label(q: Question) -> str:
     return f"{q.number}. {q.title}" if q.number else q.title
 
 
-def _link_list(p: Planned, from_dir: str, questions: list[Question], src: Source) -> list[str]:
-    return [f"- [{md_escape(_question_label(q))}](<{_question_url(p, from_dir, q)}>)" for q in questions]
+def _link_list(p: Planned, from_dir: str, questions: list[Question], src: Source, depth: int = 0) -> list[str]:
+    """A list of links to `questions`, each with its follow-ups listed under it."""
+    lines: list[str] = []
+    for q in questions:
+        lines.append(f"{'  ' * depth}- [{md_escape(_question_label(q))}](<{_question_url(p, from_dir, q)}>)")
+        lines += _link_list(p, from_dir, p.children.followups.get((src.path, q.line), []), src, depth + 1)
+    return lines
 
 
 def _question_url(p: Planned, from_dir: str, q: Question) -> str:
@@ -136,14 +143,20 @@ def question_file(p: Planned, page: QuestionPage) -> tuple[str, Found]:
     if q.chapter is not None:
         ch_dir = p.places.chapter_dirs[(src.path, q.chapter)]
         where.append(f"[{md_escape(src.chapters[q.chapter].title)}](<{relative_url(page.dir, ch_dir + '/index.md')}>)")
+    if q.parent is not None:
+        parent = src.questions[q.parent]
+        meta["follows"] = p.assigned.page_of[(src.path, parent.line)].id
+        where.append(f"[{md_escape(parent.title)}](<{_question_url(p, page.dir, parent)}>)")
     body, found = _rewrite(p, src, page.dir, q.body, q.body_line, q.inner)
     number = f" · 第 {md_escape(q.number)} 题" if q.number else ""
+    followups = _link_list(p, page.dir, p.children.followups.get((src.path, q.line), []), src)
     return (
         front_matter(meta)
         + f"# {md_escape(q.title)}\n\n"
         + f'<p class="qadocs-where" data-search-exclude markdown>{" › ".join(where)}{number}</p>\n\n'
         + "".join(_also_in(p, page.dir, other) for other in page.occurrences[1:])
         + (body + "\n" if body else "")
+        + (FOLLOWUPS_TITLE + "\n".join(followups) + "\n" if followups else "")
     ), found
 
 
@@ -202,10 +215,12 @@ def _chapter_tree(p: Planned, src: Source, index: int) -> list[int]:
 
 
 def _scope(p: Planned, src: Source, chapters: list[int]) -> tuple[Question | None, int]:
-    """The first question (in source order) of these chapters of `src`, and how many they hold."""
+    """The first question (in source order) of these chapters of `src`, and how many they hold
+    (follow-ups included)."""
     own = [p.children.questions.get((src.path, index), []) for index in chapters]
     firsts = [qs[0] for qs in own if qs]
-    return min(firsts, key=lambda q: q.line, default=None), sum(len(qs) for qs in own)
+    count = sum(p.children.counts.get((src.path, index), 0) for index in chapters)
+    return min(firsts, key=lambda q: q.line, default=None), count
 
 
 def _count(n: int) -> str:
@@ -371,12 +386,20 @@ def _source_nav(p: Planned, src: Source) -> list[Any]:
         parent = src_node if ch.parent is None else chapter_nodes[ch.parent]
         parent.append({html_text(ch.title): node})
         chapter_nodes[ch.index] = node
-    for q in src.questions:
+    question_nodes: dict[int, list[Any]] = {}  # a question with follow-ups: its node
+    for k, q in enumerate(src.questions):
         page = p.assigned.page_of[(src.path, q.line)]
         if page.question is not q:
             continue  # the page sits in the nav where its first occurrence is
-        parent = src_node if q.chapter is None else chapter_nodes[q.chapter]
-        parent.append({html_text(_question_label(q)): page.dir + "/index.md"})
+        if q.parent is not None and q.parent in question_nodes:
+            parent = question_nodes[q.parent]
+        else:
+            parent = src_node if q.chapter is None else chapter_nodes[q.chapter]
+        if (src.path, q.line) in p.children.followups:
+            question_nodes[k] = [page.dir + "/index.md"]
+            parent.append({html_text(_question_label(q)): question_nodes[k]})
+        else:
+            parent.append({html_text(_question_label(q)): page.dir + "/index.md"})
     return src_node
 
 
@@ -493,17 +516,18 @@ def questions_json(p: Planned) -> list[QuestionEntry]:
     for page in p.assigned.pages:
         q = page.question
         src = p.coll.by_path[q.source]
-        entries.append(
-            {
-                "id": page.id,
-                "title": q.title,
-                "url": base + page.dir + "/",
-                "number": _number_value(q.number),
-                "source": q.source,
-                "source_url": base + p.places.source_dirs[q.source] + "/",
-                "source_line": q.line,
-                "chapter": _titles(src, q.chapter),
-                "anchors": list(p.coll.targets.page_anchors[page.dir]),
-            }
-        )
+        entry: QuestionEntry = {
+            "id": page.id,
+            "title": q.title,
+            "url": base + page.dir + "/",
+            "number": _number_value(q.number),
+            "source": q.source,
+            "source_url": base + p.places.source_dirs[q.source] + "/",
+            "source_line": q.line,
+            "chapter": _titles(src, q.chapter),
+            "anchors": list(p.coll.targets.page_anchors[page.dir]),
+        }
+        if q.parent is not None:
+            entry["follows"] = p.assigned.page_of[(q.source, src.questions[q.parent].line)].id
+        entries.append(entry)
     return entries

@@ -197,7 +197,9 @@ class Children:
     """What each index page lists, grouped once, so that rendering every chapter and section page
     is linear in the collection, not chapters × questions or sections × sources."""
 
-    questions: Mapping[tuple[str, int | None], list[Question]]  # (source, chapter or None) -> questions
+    questions: Mapping[tuple[str, int | None], list[Question]]  # (source, chapter or None) -> its questions
+    followups: Mapping[tuple[str, int], list[Question]]  # (source, line of a question) -> its follow-ups
+    counts: Mapping[tuple[str, int | None], int]  # (source, chapter or None) -> its questions, follow-ups included
     chapters: Mapping[tuple[str, int], list[Chapter]]  # (source, chapter) -> its sub-chapters
     sections: Mapping[str, list[tuple[str, str]]]  # section -> (sub-section, its dir)
     sources: Mapping[str, list[Source]]  # section -> its sources
@@ -207,6 +209,8 @@ class Children:
 def group_children(sources: list[Source], section_dirs: Mapping[str, str]) -> Children:
     """The children of every source, chapter and section, in source order."""
     questions: dict[tuple[str, int | None], list[Question]] = {}
+    followups: dict[tuple[str, int], list[Question]] = {}
+    counts: dict[tuple[str, int | None], int] = {}
     chapters: dict[tuple[str, int], list[Chapter]] = {}
     sections: dict[str, list[tuple[str, str]]] = {}
     by_section: dict[str, list[Source]] = {}
@@ -214,7 +218,11 @@ def group_children(sources: list[Source], section_dirs: Mapping[str, str]) -> Ch
     for src in sources:
         by_section.setdefault(src.section, []).append(src)
         for q in src.questions:
-            questions.setdefault((src.path, q.chapter), []).append(q)
+            counts[(src.path, q.chapter)] = counts.get((src.path, q.chapter), 0) + 1
+            if q.parent is None:
+                questions.setdefault((src.path, q.chapter), []).append(q)
+            else:
+                followups.setdefault((src.path, src.questions[q.parent].line), []).append(q)
             by_number.setdefault((src.path, q.number), []).append(q)
         for ch in src.chapters:
             if ch.parent is not None:
@@ -223,4 +231,4 @@ def group_children(sources: list[Source], section_dirs: Mapping[str, str]) -> Ch
         head = sub.rpartition("/")[0]
         if head != sub:
             sections.setdefault(head, []).append((sub, sub_dir))
-    return Children(questions, chapters, sections, by_section, by_number)
+    return Children(questions, followups, counts, chapters, sections, by_section, by_number)

@@ -29,6 +29,7 @@ class QuestionMeta(TypedDict):
     chapter: list[str]  # section folders, source title, chapter titles: outermost first
     order: int  # 1-based position among the question pages
     also_in: NotRequired[list[Occurrence]]
+    follows: NotRequired[str]  # the id of the question this one is a follow-up of
 
 
 class ChapterMeta(TypedDict):
@@ -98,3 +99,4 @@ class QuestionEntry(TypedDict):
     source_line: int
     chapter: list[str]
     anchors: list[str]
+    follows: NotRequired[str]  # the id of the question this one is a follow-up of
