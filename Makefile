@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Material 9.7+ prints an end-of-life banner on every run; it is not a build problem.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test check build split bench clean
+.PHONY: serve test check build split bench corpora clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (set PYTHON=...)"; exit 2; }
@@ -44,6 +44,11 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The reading benchmark on the public collections of ../shared/corpora (needs QADOCS_MIRRORS):
+# recall and extra pages, nothing lost, and with BUILD=1 a real mkdocs build and its links.
+corpora: $(STAMP)
+	$(BIN)/python bench/corpora.py $(if $(BUILD),--build)
 
 clean:
 	rm -rf site build/docs/* build/.coverage build/.pytest-check $(VENV)

@@ -11,12 +11,14 @@ from authors import Planted, PlantedFile, make_authors
 from nothing_lost import lost_lines
 from qadocs.build import generate
 from qadocs.plan import Options
-from qadocs.split import split_source
+from qadocs.roles import Neighbours, neighbours
+from qadocs.split import split_source, survey_source
 
 
-def _compare(rel: str, planted: PlantedFile, text: str) -> tuple[int, list[tuple[str, str]]]:
-    """(planted questions read right, [(kind, `path:line: detail`)] for everything read otherwise)."""
-    src = split_source(rel, text)
+def _compare(rel: str, planted: PlantedFile, text: str, near: Neighbours) -> tuple[int, list[tuple[str, str]]]:
+    """(planted questions read right, [(kind, `path:line: detail`)] for everything read otherwise),
+    the file read with what its collection says of it (`near`), as the build reads it."""
+    src = split_source(rel, text, near=near)
     lines = text.split("\n")
     got = {q.line: q for q in src.questions}
     want = {q.line: q for q in planted.questions}
@@ -78,9 +80,10 @@ def test_every_planted_question_gets_its_page(tmp_path: Path) -> None:
     assert len(planted.files) >= 300
     right: Counter[str] = Counter()
     bad: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    texts = {rel: (planted.content / rel).read_text(encoding="utf-8") for rel in planted.files}
+    near = neighbours({rel: survey_source(text) for rel, text in texts.items()})
     for rel, record in planted.files.items():
-        text = (planted.content / rel).read_text(encoding="utf-8")
-        ok, wrong = _compare(rel, record, text)
+        ok, wrong = _compare(rel, record, texts[rel], near[rel])
         right[record.style] += ok
         bad[record.style] += wrong
     report = _report(planted, right, bad)

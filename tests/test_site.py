@@ -8,35 +8,18 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup, Tag
 
 from conftest import BuiltSite, run_mkdocs
+from sitecheck import NAV_RELS, RESOURCE_RELS, is_remote, local_target, broken_internal_links
 
 EXPECTED_QUESTIONS = 131
 MATH_TITLE = "请简述视频扩散模型的去噪过程？"
 
-# <link rel=...> values that make the browser fetch something (vs. prev/next/canonical navigation).
-RESOURCE_RELS = {
-    "stylesheet",
-    "preload",
-    "modulepreload",
-    "prefetch",
-    "prerender",
-    "preconnect",
-    "dns-prefetch",
-    "icon",
-    "shortcut",
-    "apple-touch-icon",
-    "apple-touch-icon-precomposed",
-    "mask-icon",
-    "manifest",
-}
-NAV_RELS = {"prev", "next", "canonical", "alternate", "up", "start", "first", "last", "index"}
 # Elements whose src the browser fetches while loading the page.
 FETCHING_SRC_TAGS = ("script", "img", "iframe", "video", "audio", "source", "track", "embed", "input")
 
@@ -59,55 +42,6 @@ def _fail_listing(what: str, offenders: list[str]) -> None:
 @cache
 def _soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-class _Refs(HTMLParser):
-    """The ids (and `<a name>`s) of a page and its `<a href>` / `<link href>`s, read with the
-    stdlib parser that BeautifulSoup's "html.parser" wraps, without building a tree: a link check
-    over a thousand pages then takes seconds, not tens of them."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: list[tuple[str, str, set[str]]] = []  # (href, tag, rel values)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v for k, v in attrs if v is not None}
-        if "id" in values:
-            self.ids.add(values["id"])
-        if tag == "a" and "name" in values:
-            self.ids.add(values["name"])
-        if tag in ("a", "link") and "href" in values:
-            self.links.append((values["href"], tag, {r.lower() for r in values.get("rel", "").split()}))
-
-
-@cache
-def _refs(path: Path) -> _Refs:
-    refs = _Refs()
-    refs.feed(path.read_text(encoding="utf-8"))
-    refs.close()
-    return refs
-
-
-def _is_remote(url: str) -> bool:
-    """True if fetching `url` leaves the site: any scheme other than data:, or `//host/...`."""
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() == "data":
-        return False
-    return bool(parts.scheme or parts.netloc)
-
-
-def _local_target(site: Path, base: Path, url: str) -> Path | None:
-    """File a local URL points at, relative to the file `base` (or the site root for `/...`);
-    a directory URL maps to its index.html. None if the file doesn't exist or leaves the site."""
-    path = unquote(urlsplit(url.strip()).path)
-    target = site / path.lstrip("/") if path.startswith("/") else base.parent / path
-    target = target.resolve()
-    if target != site and site not in target.parents:
-        return None
-    if target.is_dir() or path.endswith("/"):
-        target = target / "index.html"
-    return target if target.is_file() else None
 
 
 def _css_urls(text: str) -> list[str]:
@@ -165,37 +99,6 @@ def test_strict_build_succeeds_without_warnings(built_site: BuiltSite) -> None:
     assert "Documentation built in" in built_site.output
 
 
-def broken_internal_links(site: Path, html_files: list[Path]) -> tuple[int, list[str]]:
-    """(internal links checked, those whose file or #id does not exist) over the given pages."""
-    site = site.resolve()
-    offenders: list[str] = []
-    checked = 0
-    for page in html_files:
-        links = [
-            (href, tag)
-            for href, tag, rels in _refs(page).links
-            if tag == "a" or (rels & NAV_RELS and not rels & RESOURCE_RELS)
-        ]
-        for href, tag in links:
-            href = href.strip()
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc:  # http(s), mailto, javascript:, //host: not ours to check
-                continue
-            where = f"{page.relative_to(site)}: <{tag} href={href!r}>"
-            checked += 1
-            if parts.path:
-                target = _local_target(site, page, href)
-                if target is None:
-                    offenders.append(f"{where} -> no such file")
-                    continue
-            else:
-                target = page
-            fragment = unquote(parts.fragment)
-            if fragment and fragment not in _refs(target).ids:
-                offenders.append(f"{where} -> no id={fragment!r} in {target.relative_to(site)}")
-    return checked, offenders
-
-
 def test_link_check_finds_what_is_broken(tmp_path: Path) -> None:
     """The checker itself, on three hand-made pages: each kind of broken link is named, nothing else."""
     site = tmp_path / "site"
@@ -235,9 +138,9 @@ def test_local_images_resolve(site_dir: Path, html_files: list[Path]) -> None:
             srcs += [c.split()[0] for c in str(img.get("srcset") or "").split(",") if c.strip()]
             for src in srcs:
                 assert isinstance(src, str)
-                if _is_remote(src) or src.startswith("data:"):
+                if is_remote(src) or src.startswith("data:"):
                     continue  # remote ones are reported by test_no_other_host
-                if _local_target(site, page, src) is None:
+                if local_target(site, page, src) is None:
                     offenders.append(f"{page.relative_to(site)}: <img src={src!r}> -> no such file")
     _fail_listing("images pointing at missing files", offenders)
 
@@ -259,10 +162,10 @@ def test_assets_are_local_only(site_dir: Path, html_files: list[Path]) -> None:
         where = f"{base.relative_to(site)}: {what} {url!r}"
         if url.strip().startswith("data:"):
             return None
-        if _is_remote(url):
+        if is_remote(url):
             offenders.append(f"{where} -> other host")
             return None
-        target = _local_target(site, base, url)
+        target = local_target(site, base, url)
         if target is None:
             offenders.append(f"{where} -> no such file")
         return target
@@ -271,7 +174,7 @@ def test_assets_are_local_only(site_dir: Path, html_files: list[Path]) -> None:
         soup = _soup(page)
         for tag in soup.find_all(FETCHING_SRC_TAGS, src=True):
             if tag.name == "img":
-                if _is_remote(str(tag["src"])):
+                if is_remote(str(tag["src"])):
                     offenders.append(f"{page.relative_to(site)}: <img src={tag['src']!r}> -> other host")
                 continue  # local images: test_local_images_resolve
             if tag.name == "script":
@@ -283,7 +186,7 @@ def test_assets_are_local_only(site_dir: Path, html_files: list[Path]) -> None:
             rels = _rels(link)
             href = str(link["href"])
             if rels & {"preconnect", "dns-prefetch"}:
-                if _is_remote(href):
+                if is_remote(href):
                     offenders.append(f"{page.relative_to(site)}: <link rel={sorted(rels)}> to other host {href!r}")
                 continue
             if rels & RESOURCE_RELS or not rels & NAV_RELS:

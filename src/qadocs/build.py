@@ -17,8 +17,8 @@ from .options import Options
 from .plan import Plan, plan_pages
 from .read import is_inside, read_sources
 from .registry import REGISTRY_NAME, Registry, parse_registry, read_registry
-from .slug import prepare_slugs, slugs_ready
 from .roles import Neighbours, neighbours
+from .slug import prepare_slugs, slugs_ready
 from .split import Layout, layout_for, layout_value, split_source, survey_source
 from .write import WriteStats, write_atomic, write_plan
 

@@ -32,7 +32,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown_it.token import Token
 
-from .lex import render_parser
+from .lex import closes_fence, render_parser
 
 TAB = 4  # Python-Markdown's tab_length
 MAX_NESTING = 20  # markdown-it's own limit (its `maxNesting`): quotes deeper than it are left as written
@@ -128,8 +128,25 @@ def normalise_lists(text: str, depth: int = 0) -> tuple[str, list[ListShape]]:
     quotes' bodies are kept as written (no recursion without end on `> > > …`)."""
     lines = text.expandtabs(TAB).split("\n")
     tokens, shapes = analyse("\n".join(lines))
+    closing = _unclosed_fence(lines, tokens)
+    if closing is not None:  # GitHub shows the rest of the text as code: so must Python-Markdown
+        lines.append(closing)
+        tokens, shapes = analyse("\n".join(lines))
     edits = _Scan(lines, tokens).run()
     return "\n".join(_rewrite(lines, edits, depth)), shapes
+
+
+def _unclosed_fence(lines: list[str], tokens: list[Token]) -> str | None:
+    """The line that closes a top-level code fence left open to the end of the text (GitHub
+    shows everything after it as code; Python-Markdown would show no code at all), or None."""
+    last = next((t for t in reversed(tokens) if t.level == 0 and t.map is not None), None)
+    if last is None or last.type != "fence" or last.map is None or last.map[1] < len(lines) - 1:
+        return None
+    start, end = last.map
+    if end - 1 > start and closes_fence(lines[end - 1], last.markup):
+        return None
+    opening = lines[start]
+    return opening[: len(opening) - len(opening.lstrip(" "))] + last.markup
 
 
 # -- reading the block map: where lines need a change ---------------------------------------------
@@ -145,7 +162,9 @@ class _Edits:
     blank_before: set[int] = field(default_factory=set)
     alerts: dict[int, tuple[int, str]] = field(default_factory=dict)  # first line -> (end, alert kind)
     quotes: dict[int, int] = field(default_factory=dict)  # top-level quote: first line -> end; normalised inside
-    separators: set[int] = field(default_factory=set)  # quotes GitHub keeps apart and Python-Markdown would merge
+    separators: set[int] = field(
+        default_factory=set
+    )  # quotes or lists GitHub keeps apart and Python-Markdown would merge
     escapes: set[int] = field(default_factory=set)  # paragraph lines that look like list items to Python-Markdown only
 
 
@@ -185,6 +204,9 @@ class _Scan:
         """A block starts (or is self-contained): note what it needs; lists in quotes are left alone."""
         if tok.type in LIST_OPEN:
             self.loose.append(not _tight(self.tokens, i))
+            before = self.tokens[i - 1].type if i else ""
+            if tok.map is not None and not self.stack and before == tok.type.replace("_open", "_close"):
+                self.edits.separators.add(tok.map[0])  # `1.` then `1)`: two lists that Python-Markdown would merge
         if tok.map is not None and "blockquote_open" not in self.stack:
             first, last = tok.map
             if tok.type in SEPARATE:
@@ -308,6 +330,8 @@ def _line(line: str, n: int, item: _Item | None, escaped: bool) -> str:
         rest = line[item.marker_end :]
         rest = rest[1:] if rest.startswith(" ") else rest
         marker = line[: item.marker_end].lstrip(" ")
+        if marker.endswith(")"):  # `1)`: an ordered list on GitHub; Python-Markdown knows only `1.`
+            marker = marker[:-1] + "."
         return " " * (TAB * (item.depth - 1)) + marker + " " + rest
     indent = len(line) - len(line.lstrip(" "))
     extra = indent - item.content if indent >= item.content else 0

@@ -316,6 +316,14 @@ _INLINE = (
     r"""(\s+(?:"[^"\n\x00]*"|'[^'\n\x00]*'))?\s*\)"""
 )
 IMAGE_RE = re.compile("!" + _INLINE)  # groups: alt, target as written, title with its spaces
+# An image whose path holds spaces (`![x](./imgs/Mask R-CNN.png)`), which CommonMark reads as text
+# but authors see as an image: only a path to a picture file, no title. No character of the path
+# may open another reference, so the lazy path stops at the next one: linear in the line.
+SPACED_IMAGE_RE = re.compile(
+    r"!\[((?:[^\[\]\\]|\\.)*)\]\(\s*([^\s()<>\"'\[\]!\x00][^()<>\"'\[\]!\x00\n]*? [^()<>\"'\[\]!\x00\n]*?"
+    r"\.(?:png|jpe?g|gif|webp|avif|bmp|svg))\s*\)",
+    re.IGNORECASE,
+)
 LINK_RE = re.compile(r"(?<![!\\])" + _INLINE)  # groups: text, target as written, title with its spaces
 LINK_LINE_START_RE = re.compile(r"\s*(?:(?:[-*+]|\d+[.)])\s+)?\[")  # the start of `is_link_line`
 RefKind = Literal["image", "link", "img", "a"]
@@ -353,6 +361,9 @@ def inline_refs(line: str, code: Sequence[Span] = ()) -> list[Ref]:
     masked = mask(masked, [tag.span() for tag in tags], MASK)
     refs += [_markdown_ref("image", m) for m in IMAGE_RE.finditer(masked)]
     refs += [_markdown_ref("link", m) for m in LINK_RE.finditer(masked)]
+    if " " in line and "![" in line:
+        taken = mask(masked, [(r.start, r.end) for r in refs], MASK)
+        refs += [_markdown_ref("image", m) for m in SPACED_IMAGE_RE.finditer(taken)]
     return _nest(refs)
 
 
@@ -366,7 +377,7 @@ def _tag_ref(tag: re.Match[str]) -> Ref | None:
 
 
 def _markdown_ref(kind: RefKind, m: re.Match[str]) -> Ref:
-    title = m.span(3) if m.group(3) is not None else (m.end(2), m.end(2))
+    title = m.span(3) if m.re.groups >= 3 and m.group(3) is not None else (m.end(2), m.end(2))
     return Ref(kind, m.start(), m.end(), m.span(2), m.span(1), title)
 
 

@@ -22,7 +22,7 @@ from .options import Options
 from .read import is_inside, is_inside_real
 from .resolve import Image, Resolver, relative_url, rewrite_markdown
 from .targets import Targets
-from .urls import MEDIA_DIR, WINDOWS_ABS_RE, is_external, is_remote
+from .urls import MEDIA_DIR, WINDOWS_ABS_RE, github_file_path, is_external, is_remote
 
 MISSING_ANCHORS_SHOWN = 5  # more dead anchor links than this in one file make one summary line
 # The only files copied into the site: raster images, which a browser never runs. HTML, SVG,
@@ -138,6 +138,15 @@ def _local(target: str) -> str | None:
     return path[2:] if path.startswith("./") else path
 
 
+def _rooted(target: str) -> str | None:
+    """The repository path a link written for GitHub names from the repository's root: `/a/b.md`,
+    or a GitHub URL of a file (`https://github.com/o/r/blob/main/a/b.png`); None for others."""
+    if target.startswith("/") and not target.startswith("//"):
+        path = unquote(target.split("#", 1)[0].split("?", 1)[0]).lstrip("/")
+        return path or None
+    return github_file_path(target)
+
+
 class PageResolver(Resolver):
     """Resolves the references of one piece of text from one source, shown on one page."""
 
@@ -171,9 +180,16 @@ class PageResolver(Resolver):
         """A local image copied into the site, a remote or data URL kept, or missing (None)."""
         if not target:
             return Image(None)
+        rooted = self._rooted(target, line, col)
+        if rooted == OUTSIDE:
+            return Image(None)
+        if rooted is not None and (target.startswith("/") or refusal(rooted, self.coll.opts.repo_root) is None):
+            return Image(self._copy(rooted, f"image '{target}'", line, col))
         if is_remote(target):
             self._diag(line, col, "info", "remote-image", f"image '{target}' is loaded from another host")
             return Image(target, remote=True)
+        if target.startswith("/") and not target.startswith("//"):
+            return self._missing(target, line, col)
         if target.lower().startswith("data:image/"):
             return Image(target)
         rel = _local(target) if not is_external(target) else None
@@ -194,26 +210,62 @@ class PageResolver(Resolver):
         if found == OUTSIDE:
             return Image(None)
         if found is None:
-            severity: Severity = "error" if opts.missing_images == "error" else "warning"
-            self._diag(line, col, severity, "image-missing", f"image '{target}' is not in the repository")
-            return Image(None)
+            return self._missing(target, line, col)
         return Image(self._copy(found, f"image '{target}'", line, col))
+
+    def _missing(self, target: str, line: int, col: int) -> Image:
+        severity: Severity = "error" if self.coll.opts.missing_images == "error" else "warning"
+        self._diag(line, col, severity, "image-missing", f"image '{target}' is not in the repository")
+        return Image(None)
+
+    def _rooted(self, target: str, line: int, col: int) -> Path | Literal["outside"] | None:
+        """The repository file a root-relative path or a GitHub file URL names, looked for from the
+        repository's root, then from the content folder's (a collection that was a repository of
+        its own); None when the target is neither or no such file is here."""
+        path = _rooted(target)
+        if path is None:
+            return None
+        opts = self.coll.opts
+        found = locate([opts.repo_root / path, opts.content_dir / path], opts.repo_root)
+        if found == OUTSIDE and not target.startswith("/"):
+            return None  # a URL of another repository's file that would lead out of this one: left remote
+        if found == OUTSIDE:
+            self._diag(line, col, "error", "path-outside-repo", f"'{target}' points outside the repository; not copied")
+        return found
 
     def link(self, target: str, line: int, col: int = 1, html: bool = False) -> str | None:
         """A link's new href: to a question, chapter or source page (and anchor), to a copied
         file, unchanged when external; None (with a diagnostic) when it leads nowhere."""
-        if not target or is_external(target) or target.startswith("/"):
+        if not target:
             return target
         path, hash_mark, fragment = target.partition("#")
         src = self.src
-        if path:
+        rooted = self._rooted(target, line, col)
+        if rooted == OUTSIDE:
+            return None
+        if rooted is not None and is_external(target) and not self._serves(rooted):
+            return target  # a GitHub URL of a file the site does not show: the link stays on GitHub
+        if rooted is not None:
+            to = self._to_file(rooted, target, line, col)
+            if not isinstance(to, tuple):
+                return None if to is None else to + (hash_mark + fragment if fragment else "")
+            src = to[0]
+        elif is_external(target):
+            return target
+        elif target.startswith("/"):
+            self._diag(line, col, "warning", "link-missing", f"link target '{target}' is not in the repository")
+            return None
+        elif path:
             to = self._link_file(target, path, bool(hash_mark), line, col)
             if not isinstance(to, tuple):  # a copied file, or nothing
                 return None if to is None else to + (hash_mark + fragment if fragment else "")
             src, fragment = to[0], fragment if to[1] is None else to[1]
-        if not fragment:
-            return target_url(self.page_dir, self.coll.source_dirs[src.path], html)
         targets = self.coll.targets
+        if not fragment:
+            if src.kind == "file" and src.questions:  # a file that is one question: its question's page
+                page = targets.indexes[src.path].find(src.questions[0].anchor)
+                return target_url(self.page_dir, page or self.coll.source_dirs[src.path], html)
+            return target_url(self.page_dir, self.coll.source_dirs[src.path], html)
         found_dir = targets.indexes[src.path].find(fragment) or targets.inner_indexes[src.path].find(fragment)
         if found_dir is None:
             self.found.dead_anchors.append(DeadAnchor(self.src.path, line, col, clean_fragment(fragment), src.path))
@@ -229,20 +281,34 @@ class PageResolver(Resolver):
         found = self._locate([self.src_dir / rel], target, line, col) if rel else None
         if found == OUTSIDE:
             return None
-        if found is not None and found.suffix.lower() == ".md":
+        if found is not None:
+            return self._to_file(found, target, line, col)
+        if not has_hash and self.coll.targets.indexes[self.src.path].find(path) is not None:
+            self._diag(line, col, "info", "link-no-hash", f"link '{target}' has no '#'; read as an anchor")
+            return self.src, target
+        self._diag(line, col, "warning", "link-missing", f"link target '{target}' does not exist")
+        return None
+
+    def _serves(self, found: Path) -> bool:
+        """Does the site show the repository file `found`: a source's page, or a copied image?"""
+        content = self.coll.opts.content_dir
+        if found.suffix.lower() == ".md":
+            return (
+                is_inside(found, content)
+                and found.resolve().relative_to(content.resolve()).as_posix() in self.coll.by_path
+            )
+        return refusal(found, self.coll.opts.repo_root) is None
+
+    def _to_file(self, found: Path, target: str, line: int, col: int) -> str | tuple[Source, str | None] | None:
+        """Where a link to the repository file `found` leads: its source's page, or the file copied."""
+        if found.suffix.lower() == ".md":
             content = self.coll.opts.content_dir
             other = found.resolve().relative_to(content.resolve()).as_posix() if is_inside(found, content) else ""
             if other not in self.coll.by_path:  # markdown outside content/ is no page of the site
                 self._diag(line, col, "warning", "link-missing", f"link target '{target}' is not a source")
                 return None
             return self.coll.by_path[other], None
-        if found is not None:
-            return self._copy(found, f"link target '{target}'", line, col)
-        if not has_hash and self.coll.targets.indexes[self.src.path].find(path) is not None:
-            self._diag(line, col, "info", "link-no-hash", f"link '{target}' has no '#'; read as an anchor")
-            return self.src, target
-        self._diag(line, col, "warning", "link-missing", f"link target '{target}' does not exist")
-        return None
+        return self._copy(found, f"link target '{target}'", line, col)
 
     def rewrite(self, text: str, first_line: int) -> str:
         """The text with its links and images resolved for this page."""

@@ -88,6 +88,7 @@ class Source:
         tuple[str, str, int], ...
     ] = ()  # anchors inside the intro: (name, heading line or '', line no.)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    page_anchors: tuple[str, ...] = ()  # GitHub anchors of its title and TOC headings: its own page
     kind: str = "questions"  # how it reads as a whole: questions, file (one question), article, page
     why: str = ""  # why it reads so
     # How each head was read (`qadocs check --explain`): (line, head kind, role, why, follow-up of line or 0).

@@ -292,11 +292,7 @@ def _code_block(tok: Token, lines: list[str], out: Outline) -> None:
     assert tok.map is not None
     start, end = tok.map
     out.code.update(range(start, end))
-    if (
-        tok.type == "fence"
-        and end == len(lines)
-        and (end - 1 == start or not closes_fence(lines[end - 1], tok.markup))
-    ):
+    if tok.type == "fence" and end == len(lines) and (end - 1 == start or not closes_fence(lines[end - 1], tok.markup)):
         out.unclosed_fence = start
 
 

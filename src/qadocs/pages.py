@@ -20,6 +20,7 @@ from .describe import page_description, shorten
 from .escape import html_meta, html_text, json_for_html, md_escape, yaml_text
 from .links import Collection, Found, PageResolver, target_url
 from .model import Chapter, Question, Source
+from .outline import HTML_HEADING_RE
 from .place import Assigned, Children, Places, QuestionPage
 from .resolve import relative_url
 from .schema import (
@@ -161,17 +162,19 @@ def question_file(p: Planned, page: QuestionPage) -> tuple[str, Found]:
 
 
 def with_heading_ids(text: str, first_line: int, inner: tuple[tuple[str, str, int], ...]) -> str:
-    """`text` (whose first line is source line `first_line`) with each markdown heading the
-    splitter found in it given GitHub's anchor as its id (`### 标题 {#标题}`, read by attr_list), so
-    that a link written for GitHub to a sub-heading of an answer lands on it here too. A heading
-    is found by its line number (never by its text: the same text may stand in code), and left
-    as written when it ends in a `{…}` of its own that cannot be escaped safely."""
+    """`text` (whose first line is source line `first_line`) with each heading the splitter found
+    in it given its anchor as its id (`### 标题 {#标题}`, read by attr_list): GitHub's for a
+    markdown heading, so that a link written for GitHub to a sub-heading of an answer lands on it
+    here too; its own `id` for a one-line `<hN id>` heading, which becomes a markdown heading so
+    that the page's table of contents lists it like the others. A heading is found by its line
+    number (never by its text: the same text may stand in code), and left as written when it
+    ends in a `{…}` of its own that cannot be escaped safely."""
     lines = text.split("\n")
     for name, raw, line in inner:
         at = line - first_line
         if not raw or not 0 <= at < len(lines) or lines[at] != raw:
             continue
-        atx = md_heading(raw)
+        atx = md_heading(raw) or _html_heading_parts(raw)
         shown = (atx[1] or "") if atx is not None else raw.rstrip()
         if shown.endswith("}"):
             if "`" in shown or ATTR_LIST_END_RE.search(shown):
@@ -181,6 +184,12 @@ def with_heading_ids(text: str, first_line: int, inner: tuple[tuple[str, str, in
             shown = shown[:-1] + "\\#"  # `C#` keeps its `#`
         lines[at] = f"{'#' * atx[0]} {shown} {{#{name}}}" if atx is not None else f"{shown} {{#{name}}}"
     return "\n".join(lines)
+
+
+def _html_heading_parts(raw: str) -> tuple[int, str] | None:
+    """(level, inner HTML) of a one-line `<hN …>…</hN>` heading, or None."""
+    m = HTML_HEADING_RE.match(raw)
+    return (int(m.group(1)), m.group(3).strip()) if m and m.group(3).strip() else None
 
 
 ATTR_LIST_END_RE = re.compile(r"\{:?\s*[#.][^{}]*\}$")  # `{#id}`, `{.class}`, `{: #id }` closing a heading

@@ -80,7 +80,8 @@ def _words(text: str) -> frozenset[str]:
 PART_WORDS = _words(
     "答案 参考答案 答 回答 解答 解析 答案解析 详解 分析 思路 解题思路 解法 题解 方法 代码 代码实现 实现 示例 示例代码 例子 举例 "
     "实例 例题 总结 小结 结论 参考 参考资料 参考文献 参考链接 相关链接 延伸阅读 扩展阅读 拓展阅读 补充 注意 注意事项 备注 说明 "
-    "优点 缺点 优缺点 优势 劣势 题目 问题 面试题 题目描述 问题描述 追问 原题 "
+    "优点 缺点 优缺点 优势 劣势 题目 问题 面试题 题目描述 问题描述 追问 常见追问 相关问题 原题 原理 要点 关键点 核心要点 "
+    "代码示例 公式推导 推导 推导过程 伪代码 图解 复杂度 时间复杂度 空间复杂度 工程经验 实践经验 注意点 "
     "answer answers solution solutions explanation example examples output input code summary conclusion "
     "references reference notes note analysis approach complexity challenge problem question hint hints tips "
     "requirements rules usage"

@@ -29,6 +29,7 @@ sub-heading repeated under each of its neighbours).
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -62,6 +63,8 @@ PROJECT_SHARE = 0.34  # share of a file's headings named like a project page's (
 NOTES_SHARE = 0.5  # share of a collection's files that must ask for weak files to be read as questions
 HTML_QUESTION_LEVEL_MAX = 3  # `<h1>`…`<h3>` with an id can be questions (the HTML-id style)
 BOLD_GROUP_MIN = 3  # bold questions right under a heading with no text of its own that make it their chapter
+INTRO_MAX = 100  # characters: sentences this short under a topic over questions introduce them, they answer nothing
+PROSE_NOT_RE = re.compile(r"[-*+>|<!$`~]|\d{1,9}[.)]")  # how a line that is no sentence of an introduction starts
 HEADING_KINDS = ("md", "html", "item")  # heads that are headings (not bold lines, not folded questions)
 
 
@@ -73,6 +76,8 @@ class Node:
     parent: int | None = None
     kids: list[int] = field(default_factory=list)
     own: bool = False  # text of its own between it and the next head
+    own_chars: int = 0  # how much: characters of its own lines, spaces aside
+    own_prose: bool = False  # its own text is sentences only (no list, table, code, picture or quote)
     asks: bool = False  # its title reads as a question
     part: bool = False  # named like a part of an answer, or repeated under its neighbours
     refs: bool = False  # heads a list of references
@@ -132,7 +137,9 @@ def build_tree(heads: list[Heading], lines: list[str], skip: set[int]) -> list[N
         stop = heads[i + 1].index if i + 1 < len(heads) else len(lines)
         if h.kind == "fold":
             stop = min(stop, h.end)
-        node.own = bool(h.rest) or any(lines[k].strip() for k in range(h.last + 1, stop) if k not in skip)
+        own = [lines[k].strip() for k in range(h.last + 1, stop) if k not in skip and lines[k].strip()]
+        node.own, node.own_chars = bool(h.rest) or bool(own), len(h.rest) + sum(len(t) for t in own)
+        node.own_prose = bool(own) and not any(PROSE_NOT_RE.match(t) for t in own)
         node.asks = asks(h.title) or asks(h.text)
         node.refs = is_reference_title(h.title)
         node.part = is_part_title(h.title)
@@ -277,7 +284,13 @@ def survey(nodes: list[Node], lines: list[str], content: Iterable[int], title: H
     heads = [n for n in nodes if n.h.kind in HEADING_KINDS and not n.link and not n.refs]
     root = None if title is not None else _single_root(nodes)
     top = title if title is not None else nodes[root].h if root is not None else None
-    kids = [n for n in nodes if n.parent is None] if title is not None else [nodes[k] for k in nodes[0].kids] if top else []
+    kids = (
+        [n for n in nodes if n.parent is None]
+        if title is not None
+        else [nodes[k] for k in nodes[0].kids]
+        if top
+        else []
+    )
     return Survey(
         heads=len(heads),
         asking=sum(n.asks for n in nodes if n.h.kind != "bold" and not n.link and not n.refs),
@@ -415,6 +428,8 @@ def _near(path: str, folders: Counter[str]) -> str:
     only file of its folder (`exercise-1/README.md` beside `exercise-2/README.md`)."""
     folder = _folder(path)
     return _folder(folder) if folders[folder] == 1 and folder else folder
+
+
 # -- every head, from the top down ---------------------------------------------------------------
 @dataclass(slots=True)
 class _Siblings:
@@ -520,7 +535,7 @@ class _Decider:
             return Decision("text", "a link to another page, not a question")
         if h.kind == "bold":
             return Decision("question", "a bold paragraph that asks") if n.asks else Decision("text", "a bold line")
-        if n.refs and not n.asks:
+        if n.refs and not n.asks and (n.own or n.kids):
             return Decision("chapter", "a list of references: a section of its own")
         if is_project_title(n.h.title) and not n.asks:
             return Decision("chapter", "names a part of a project page (License, 贡献…): a section of its own")
@@ -528,6 +543,8 @@ class _Decider:
             return Decision("chapter", "titled like a chapter")
         if n.kids and n.own and not n.asks and self._shallow(n):
             return Decision("chapter", "numbered above the questions' depth: a chapter with an introduction")
+        if n.kids and not n.own and n.asks and not any(self.nodes[k].asks for k in n.kids):
+            return Decision("question", "asks, and the headings under it (none of which asks) make its answer")
         if n.kids and not n.own:
             bold = [k for k in n.kids if self.nodes[k].h.kind in ("bold", "fold")]
             if len(bold) == len(n.kids) and sum(self.nodes[k].asks for k in bold) < BOLD_GROUP_MIN:
@@ -535,9 +552,15 @@ class _Decider:
             if any(self.opens(k) for k in n.kids):
                 return Decision("chapter", "groups questions and has no text of its own")
             return Decision("question", "no text of its own: the headings under it are the parts of one answer")
+        if n.kids and not n.asks and n.own_prose and n.own_chars <= INTRO_MAX and self._asking_kids(n):
+            return Decision("chapter", "a topic over questions that ask, with a short introduction")
         if n.kids:
             return Decision("question", "has an answer of its own" + ("" if n.asks else " (a concept heading)"))
         return self._leaf_role(i, ctx, pos, asked, last)
+
+    def _asking_kids(self, n: Node) -> bool:
+        """Do more than half of the heads right under `n` ask?"""
+        return 2 * sum(self.nodes[k].asks for k in n.kids) > len(n.kids)
 
     def _leaf_role(self, i: int, ctx: _Siblings, pos: int, asked: bool, last: bool) -> Decision:
         n = self.nodes[i]
@@ -548,8 +571,12 @@ class _Decider:
             if n.h.number is None and numbered and n.own:
                 self.unnumbered.append(i)
             if n.own:
-                return Decision("question", "asks, and has an answer" if n.asks else "has an answer (a concept heading)")
-            return Decision("question", "asks (no answer under it)" if n.asks else "numbered like the questions beside it")
+                return Decision(
+                    "question", "asks, and has an answer" if n.asks else "has an answer (a concept heading)"
+                )
+            return Decision(
+                "question", "asks (no answer under it)" if n.asks else "numbered like the questions beside it"
+            )
         if not last and not asked:
             return Decision("chapter", "an empty heading before the questions it stands over")
         self.placeholders.append(i)
@@ -635,7 +662,9 @@ def html_decisions(nodes: list[Node], lines: list[str]) -> _Decider | None:
         return None
     # Markdown headings that ask, numbered like the questions, are questions too (`### 问题3：…？`
     # after `<h3 id>问题2：…</h3>`): a file may switch style midway.
-    numbered = sorted(numbered + [i for i, n in enumerate(nodes) if n.h.kind in ("md", "item") and n.asks and _numbered(n)])
+    numbered = sorted(
+        numbered + [i for i, n in enumerate(nodes) if n.h.kind in ("md", "item") and n.asks and _numbered(n)]
+    )
     sections = {h.index for h in _sections([nodes[i] for i in numbered], lines)}
     parts = _numbered_parts(nodes, numbered, sections)
     questions = {nodes[i].h.index for i in numbered if nodes[i].h.index not in sections | parts}
@@ -651,7 +680,9 @@ def html_decisions(nodes: list[Node], lines: list[str]) -> _Decider | None:
         elif h.index in sections:
             decided.decisions[pos] = Decision("chapter", "a numbered heading over deeper numbered ones: a section")
         elif h.index in parts:
-            decided.decisions[pos] = Decision("text", "numbered afresh under a question that asks: a part of its answer")
+            decided.decisions[pos] = Decision(
+                "text", "numbered afresh under a question that asks: a part of its answer"
+            )
         elif _lost_number(node, nxt, q_level, questions):
             decided.decisions[pos] = Decision("question", "an <hN id> at the questions' level with an answer")
             decided.unnumbered.append(pos)
@@ -690,10 +721,10 @@ def _numbered_parts(nodes: list[Node], numbered: list[int], sections: set[int]) 
         while above and above[-1].h.level >= n.h.level:
             above.pop()
         parent = above[-1] if above else None
-        if parent is not None and parent.asks and parent.h.index not in sections and parent.h.index not in parts:
-            if not _extends(parent.h.number, n.h.number) and not n.asks:
-                parts.add(n.h.index)
-                continue
+        asking = parent is not None and parent.asks and parent.h.index not in sections | parts
+        if asking and parent is not None and not _extends(parent.h.number, n.h.number) and not n.asks:
+            parts.add(n.h.index)
+            continue
         above.append(n)
     return parts
 
@@ -742,9 +773,7 @@ class Reading:
     unnumbered: list[int] = field(default_factory=list)
 
 
-def read_roles(
-    nodes: list[Node], lines: list[str], s: Survey, near: Neighbours, layout: Layout
-) -> Reading:
+def read_roles(nodes: list[Node], lines: list[str], s: Survey, near: Neighbours, layout: Layout) -> Reading:
     """The roles of every head of a file (`nodes`, its survey `s`, its neighbours `near`), with
     the layout the file or `mkdocs.yml` asks for, if any."""
     if layout in ("page", "article"):
@@ -755,7 +784,14 @@ def read_roles(
         return Reading("questions", "the layout says so", nodes, _layout_decisions(nodes, layout))
     html = html_decisions(nodes, lines)
     if html is not None:
-        return Reading("questions", "its questions are numbered <hN id> headings", nodes, html.decisions, html.placeholders, html.unnumbered)
+        return Reading(
+            "questions",
+            "its questions are numbered <hN id> headings",
+            nodes,
+            html.decisions,
+            html.placeholders,
+            html.unnumbered,
+        )
     kind, why = file_kind(s, near)
     if kind != "questions":
         what = "part of the file's one answer" if kind == "file" else f"the file is one {kind}"

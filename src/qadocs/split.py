@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from .lex import anchor_names, code_spans, inline_refs, is_link_line, md_heading, split_target
 from .model import Chapter, Diagnostic, Memo, Question, Severity, Source, TocLink
 from .outline import Heading, Outline, github_slugs, html_heading, html_text, parse_number, read_outline
-from .phrasing import asks
 from .roles import Decision, Layout, Neighbours, Node, Reading, Survey, build_tree, read_roles, survey
 from .urls import is_external
 
@@ -388,6 +387,8 @@ def split_source(path: str, text: str, layout: Layout = None, near: Neighbours |
         why=reading.why,
     )
     reader = _Reader(lines, outline, frame.skip - _lines_of(file_head))
+    own = [h.index for h in outline.headings if h.index in frame.toc] + ([frame.title.index] if frame.title else [])
+    source.page_anchors = tuple(reader.slugs[i] for i in own if reader.slugs.get(i))
     heads = [nodes[i].h for i in structural] if file_head is None else [file_head]
     first = heads[0].index if heads else len(lines)
     source.intro, source.intro_line = _segment(lines, 0, first, reader.skip)
@@ -523,8 +524,9 @@ def _inner_anchors(
     lines: list[str], start: int, stop: int, outline: Outline, slugs: dict[int, str], skip: set[int]
 ) -> tuple[tuple[str, str, int], ...]:
     """(name, heading line or '', its line number or 0) of every anchor inside lines [start, stop): GitHub's slug of each
-    markdown sub-heading (with the line it stands on, to give the page the same id), and each
-    HTML `id` / `name`. Its cost is that of the lines (the headings are found by bisection)."""
+    markdown sub-heading and the `id` of each one-line `<hN id>` (with the line it stands on, to
+    give the page the same id), and each HTML `id` / `name`. Its cost is that of the lines (the
+    headings are found by bisection)."""
     found: list[tuple[str, str, int]] = []
     headings = outline.headings
     k = bisect.bisect_left(outline.heading_lines, start)
@@ -532,6 +534,8 @@ def _inner_anchors(
         h = headings[k]
         if h.index not in skip and slugs.get(h.index):
             found.append((slugs[h.index], lines[h.index], h.index + 1))
+        elif h.index not in skip and h.kind == "html" and h.anchor:
+            found.append((h.anchor, lines[h.index], h.index + 1))  # shown as a heading with this id
         k += 1
     found.extend((name, "", 0) for name in _names(lines, start, stop, outline.code, skip))
     return tuple(found)
@@ -618,7 +622,9 @@ def _doubts(reading: Reading, path: str, one_page: bool) -> list[Diagnostic]:
     return diags
 
 
-def _explained(reading: Reading, title: Heading | None, file_head: Heading | None) -> tuple[tuple[int, str, str, str, int], ...]:
+def _explained(
+    reading: Reading, title: Heading | None, file_head: Heading | None
+) -> tuple[tuple[int, str, str, str, int], ...]:
     """How each head was read, for `qadocs check --explain`: (line, head kind, role, why, line
     of the question it is a follow-up of or 0)."""
     rows: list[tuple[int, str, str, str, int]] = []

@@ -52,12 +52,13 @@ class _Anchors:
 
 
 def _heading_anchors(src: Source, places: Places, assigned: Assigned, found: _Anchors) -> None:
-    """The anchors of the source's questions, then of its chapters."""
+    """The anchors of the source's questions, then of its chapters, then of its own page."""
     for q in src.questions:
         found.add(anchor_forms(q.anchor, q.heading), assigned.page_of[(src.path, q.line)].dir)
     for ch in src.chapters:
         names = anchor_forms(ch.anchor, ch.title) if ch.anchor else [github_slug(ch.title)]
         found.add(names, places.chapter_dirs[(src.path, ch.index)])
+    found.add(list(src.page_anchors), places.source_dirs[src.path])  # its title, its table of contents
 
 
 def _inner_index(src: Source, places: Places, assigned: Assigned, known: dict[str, str]) -> AnchorIndex[str]:

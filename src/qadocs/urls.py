@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 MEDIA_DIR = "media"  # copied images
 # The 待复习 page (what the reader marked, filled in by assets/qadocs.js). Its underscore keeps it
@@ -26,3 +27,20 @@ def is_external(target: str) -> bool:
 def is_remote(target: str) -> bool:
     """True for http(s) and protocol-relative URLs: things a browser fetches from another host."""
     return bool(REMOTE_RE.match(target))
+
+
+# A file of a GitHub repository: `https://github.com/<owner>/<repo>/blob/<branch>/<path>` (or
+# `/raw/`), `https://raw.githubusercontent.com/<owner>/<repo>/<branch>/<path>`.
+GITHUB_FILE_RE = re.compile(
+    r"^https?://(?:(?:www\.)?github\.com/[^/?#]+/[^/?#]+/(?:blob|raw)|raw\.githubusercontent\.com/[^/?#]+/[^/?#]+)"
+    r"/[^/?#]+/([^?#]+)",
+    re.IGNORECASE,
+)
+
+
+def github_file_path(url: str) -> str | None:
+    """The path inside its repository of a GitHub file URL (percent-decoded), or None for any
+    other URL. Where the repository's own files are, a link written to its GitHub page shows the
+    file that is here (`links.PageResolver`)."""
+    m = GITHUB_FILE_RE.match(url)
+    return unquote(m.group(1)) if m else None
