@@ -17,6 +17,7 @@ MAX_CLASS_ATTRIBUTES = 8
 STAGES = [
     "read",
     "outline",
+    "roles",
     "split",
     "check",
     "resolve",
@@ -54,6 +55,7 @@ UTILITIES = {
     "sanitize",
     "describe",
     "beside",
+    "phrasing",
 }
 
 

@@ -113,7 +113,7 @@ def test_serve_watches_content_and_imgs_not_the_generated_pages(tmp_path: Path) 
         ({"content_dir": "nowhere"}, "content_dir {root}/nowhere does not exist"),
         (
             {"layout": {"*.md": 9}},
-            "qadocs: plugins: qadocs: layout: '*.md': 9 is neither a heading level (1 to 6) nor 'page'",
+            "qadocs: plugins: qadocs: layout: '*.md': 9 is neither a heading level (1 to 6) nor one of page, file, article, bold, list, fold",
         ),
         ({"content_dir": "build/docs/src"}, "must be apart"),
     ],

@@ -242,13 +242,13 @@ CASES: dict[str, Case] = {
         chapters=[],
         questions=[
             ("3.1", "什么是注意力机制？", None, 3),
+            # `### 3.1.1 传统 Attention 是什么？` under `## 3.1` asks, and carries 3.1's number one
+            # level deeper: a follow-up question of 3.1 (issue 20), with a page of its own.
+            ("3.1.1", "传统 Attention 是什么？", None, 7),
             ("3.2", "自注意力和普通注意力有什么区别？", None, 12),
             ("3.3", "多头注意力有什么好处？", None, 20),
             ("3.4", "为什么 Transformer 要用缩放点积？", None, 24),
         ],
-        # `### 3.1.1 传统 Attention 是什么？` under `## 3.1`: its number is the answer's own part
-        # numbering (restarting at 1), but it also ends in ？ — the spec does not settle which wins.
-        unsure=[("answer-has-questions", 3)],
     ),
     "missing_anchors.md": Case(
         title="常见问题",
@@ -287,6 +287,7 @@ CASES: dict[str, Case] = {
             ("2", "学习率预热有什么用？", None, 19),  # `### 1.` `### 2.` restart at 1: its own parts
             ("3", "权重衰减应该作用在偏置上吗？", None, 31),
         ],
+        # `#### 为什么 Adam 的泛化有时不如 SGD？` stands inside the part `### 原理` of question 1's answer
         diagnostics=[("answer-has-questions", 3)],
     ),
     "no_questions.md": Case(
@@ -535,8 +536,9 @@ def test_markup_headings_titles() -> None:
 
 def test_answer_anchors_bodies() -> None:
     src = split("answer_anchors.md")
-    q31 = question_at(src, 3)
-    assert "### 3.1.1 传统 Attention 是什么？" in q31.body and '<a name="LA"></a>' in q31.body
+    q31, q311 = question_at(src, 3), question_at(src, 7)
+    assert "3.1.1" not in q31.body and '<a name="LA"></a>' in q311.body  # the follow-up has its own page
+    assert q311.parent is not None and src.questions[q311.parent] is q31
     q32 = question_at(src, 12)
     assert '<a id="q2"></a>' in q32.body and 'id="fig-attn"' in q32.body
 
@@ -546,7 +548,7 @@ def test_doubt_message() -> None:
     (warn,) = [d for d in src.diagnostics if d.code == "answer-has-questions"]
     assert warn.severity == "warning"
     assert "为什么 Adam 的泛化有时不如 SGD" in warn.message
-    assert "questions: 3" in warn.message
+    assert "questions: 4" in warn.message
     q1 = question_at(src, 3)
     assert "### 为什么 Adam 的泛化有时不如 SGD？" in q1.body and "### 实践建议" in q1.body
     assert "### 1. 线性预热" in question_at(src, 19).body
@@ -579,13 +581,21 @@ def test_override_level_levels_and_bodies() -> None:
 
 
 def test_override_level_automatic_reading() -> None:
-    """Without its front matter no heading of the same text reads as a question (none is numbered
-    or ends in ？), so the file is one page: why it needs the override."""
+    """Without its front matter the file reads as concept headings (issue 20): `## 召回` and
+    `## 排序` carry answers of their own, so they are questions, and the topics under them their
+    follow-ups; the override says the author meant chapters over level-3 questions instead."""
     src = split_source("override_level.md", without_front_matter("override_level.md", 4))
     assert (src.title, src.title_line) == ("推荐系统", 1)
-    assert shape(src) == []
+    assert [(q.title, q.line, q.parent) for q in src.questions] == [
+        ("召回", 3, None),
+        ("协同过滤", 7, 0),
+        ("双塔向量召回", 11, 0),
+        ("负样本怎么选", 15, 2),  # asks: a follow-up of 双塔向量召回
+        ("排序", 19, None),
+        ("特征交叉", 23, 4),
+        ("多目标学习", 27, 4),
+    ]
     assert src.chapters == []
-    assert "### 协同过滤" in src.intro and "## 排序" in src.intro
     assert not [d for d in src.diagnostics if d.code in NEW_CODES]
 
 
@@ -666,10 +676,10 @@ def _link_target(page_text: str, label: str) -> str:
 @pytest.mark.parametrize(
     ("from_number", "label", "to_number", "fragment"),
     [
-        ("3.3", "LA", "3.1", "LA"),
+        ("3.3", "LA", "3.1.1", "LA"),
         ("3.3", "自注意力", "3.2", "q2"),
         ("3.3", "热力图", "3.2", "fig-attn"),
-        ("3.4", "传统 Attention", "3.1", "311-传统-attention-是什么"),
+        ("3.4", "传统 Attention", "3.1.1", ""),  # a question's own anchor: its page
     ],
 )
 def test_answer_anchor_links(

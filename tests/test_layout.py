@@ -13,7 +13,9 @@ from qadocs.cli import config_layout, main
 from qadocs.errors import QadocsError
 from qadocs.split import layout_for
 
-# Level-3 headings under topics that no rule reads as questions (no number, no ？).
+# Level-3 headings under a topic, none numbered or asking: the rules read concept headings (the
+# topic a question with an answer of its own, the two under it its follow-ups); the layout says
+# the level-3 headings are the questions and the topic their chapter.
 SOURCE = "# 推荐系统\n\n## 召回\n\n召回阶段。\n\n### 协同过滤\n\n共现。\n\n### 双塔召回\n\n两个塔。\n"
 MKDOCS_YML = """site_name: t
 docs_dir: build/docs
@@ -63,13 +65,13 @@ def test_cli_without_mkdocs_yml_uses_the_rules(tmp_path: Path) -> None:
     root = _repo(tmp_path, None)
     assert main(["split", "--root", str(root), "-q"]) == 0
     questions = json.loads((root / "build" / "docs" / "questions.json").read_text(encoding="utf-8"))
-    assert questions == []  # one page: nothing reads as a question
+    assert [(q["title"], "follows" in q) for q in questions] == [("召回", False), ("协同过滤", True), ("双塔召回", True)]
 
 
 def test_cli_refuses_a_bad_layout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = _repo(tmp_path, MKDOCS_YML.replace('"other.md": page', '"other.md": seven'))
     assert main(["check", "--root", str(root)]) == 2
-    assert "'seven' is neither a heading level (1 to 6) nor 'page'" in capsys.readouterr().err
+    assert "'seven' is neither a heading level (1 to 6) nor one of page, file, article" in capsys.readouterr().err
 
 
 def _mkdocs(root: Path) -> tuple[int, str]:
@@ -96,5 +98,5 @@ def test_plugin_refuses_a_bad_layout(tmp_path: Path) -> None:
     root = _repo(tmp_path, MKDOCS_YML.replace(": 3", ": 9"))
     code, err = _mkdocs(root)
     assert code != 0
-    assert "plugins: qadocs: layout: '推荐/*.md': 9 is neither a heading level (1 to 6) nor 'page'" in err
+    assert "plugins: qadocs: layout: '推荐/*.md': 9 is neither a heading level (1 to 6) nor one of page, file, article, bold, list, fold" in err
     assert "Traceback" not in err

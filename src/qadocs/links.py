@@ -147,6 +147,55 @@ def _rooted(target: str) -> str | None:
     return github_file_path(target)
 
 
+def find_rooted(coll: Collection, target: str) -> Path | Literal["outside"] | None:
+    """The repository file a root-relative path or a GitHub file URL names, looked for from the
+    repository's root, then from the content folder's (a collection that was a repository of its
+    own); None when the target is neither or no such file is here. A URL of a file that would
+    lead out of the repository is left alone (None); a root-relative path that would is OUTSIDE."""
+    path = _rooted(target)
+    if path is None:
+        return None
+    opts = coll.opts
+    found = locate([opts.repo_root / path, opts.content_dir / path], opts.repo_root)
+    if found == OUTSIDE and not target.startswith("/"):
+        return None
+    return found
+
+
+def image_candidates(opts: Options, src_dir: Path, rel: str) -> list[Path]:
+    """Where an image written `rel` is looked for: beside its source, under content/, under imgs/
+    (a leading `imgs/` also inside imgs/)."""
+    candidates = [src_dir / rel, opts.content_dir / rel, opts.imgs_dir / rel]
+    if rel.startswith("imgs/"):
+        candidates.append(opts.imgs_dir / rel[len("imgs/") :])
+    return candidates
+
+
+def anchor_target(coll: Collection, src: Source, fragment: str) -> str | None:
+    """Where `#fragment` in the source `src` leads (a page dir, or `dir#name`); no fragment: the
+    source's page, or its question's when the file is one question. None when nothing has it."""
+    targets = coll.targets
+    if not fragment:
+        if src.kind == "file" and src.questions:
+            return targets.indexes[src.path].find(src.questions[0].anchor) or coll.source_dirs[src.path]
+        return coll.source_dirs[src.path]
+    return targets.indexes[src.path].find(fragment) or targets.inner_indexes[src.path].find(fragment)
+
+
+def source_of(coll: Collection, found: Path) -> Source | None:
+    """The source a markdown file of the repository is, or None (it lies outside content/)."""
+    content = coll.opts.content_dir
+    rel = found.resolve().relative_to(content.resolve()).as_posix() if is_inside(found, content) else ""
+    return coll.by_path.get(rel)
+
+
+def serves(coll: Collection, found: Path) -> bool:
+    """Does the site show the repository file `found`: a source's page, or a copied image?"""
+    if found.suffix.lower() == ".md":
+        return source_of(coll, found) is not None
+    return refusal(found, coll.opts.repo_root) is None
+
+
 class PageResolver(Resolver):
     """Resolves the references of one piece of text from one source, shown on one page."""
 
@@ -160,11 +209,16 @@ class PageResolver(Resolver):
     def _diag(self, line: int, col: int, severity: Severity, code: str, msg: str) -> None:
         self.found.diagnostics.append(Diagnostic(self.src.path, line, severity, code, msg, col))
 
-    def _locate(self, candidates: list[Path], shown: str, line: int, col: int) -> Path | Literal["outside"] | None:
-        found = locate(candidates, self.coll.opts.repo_root)
+    def _outside(
+        self, found: Path | Literal["outside"] | None, shown: str, line: int, col: int
+    ) -> Path | Literal["outside"] | None:
+        """`found`, reported when it leads outside the repository."""
         if found == OUTSIDE:
             self._diag(line, col, "error", "path-outside-repo", f"'{shown}' points outside the repository; not copied")
         return found
+
+    def _locate(self, candidates: list[Path], shown: str, line: int, col: int) -> Path | Literal["outside"] | None:
+        return self._outside(locate(candidates, self.coll.opts.repo_root), shown, line, col)
 
     def _copy(self, path: Path, what: str, line: int, col: int) -> str | None:
         """The URL of the repository file `path` copied into the site, or None when it may not be."""
@@ -178,60 +232,30 @@ class PageResolver(Resolver):
 
     def image(self, target: str, line: int, col: int = 1) -> Image:
         """A local image copied into the site, a remote or data URL kept, or missing (None)."""
-        if not target:
-            return Image(None)
-        rooted = self._rooted(target, line, col)
-        if rooted == OUTSIDE:
+        rooted = self._outside(find_rooted(self.coll, target), target, line, col) if target else None
+        if not target or rooted == OUTSIDE:
             return Image(None)
         if rooted is not None and (target.startswith("/") or refusal(rooted, self.coll.opts.repo_root) is None):
             return Image(self._copy(rooted, f"image '{target}'", line, col))
         if is_remote(target):
             self._diag(line, col, "info", "remote-image", f"image '{target}' is loaded from another host")
             return Image(target, remote=True)
-        if target.startswith("/") and not target.startswith("//"):
-            return self._missing(target, line, col)
         if target.lower().startswith("data:image/"):
             return Image(target)
         rel = _local(target) if not is_external(target) else None
-        if rel is None:
-            self._diag(
-                line,
-                col,
-                "error",
-                "path-absolute",
-                f"image '{target}' is an absolute or non-file path; use a path inside the repository",
-            )
+        if rel is None and not target.startswith("/"):
+            what = f"image '{target}' is an absolute or non-file path; use a path inside the repository"
+            self._diag(line, col, "error", "path-absolute", what)
             return Image(None)
-        opts = self.coll.opts
-        candidates = [self.src_dir / rel, opts.content_dir / rel, opts.imgs_dir / rel]
-        if rel.startswith("imgs/"):
-            candidates.append(opts.imgs_dir / rel[len("imgs/") :])
-        found = self._locate(candidates, target, line, col)
-        if found == OUTSIDE:
-            return Image(None)
+        found = self._locate(image_candidates(self.coll.opts, self.src_dir, rel), target, line, col) if rel else None
         if found is None:
             return self._missing(target, line, col)
-        return Image(self._copy(found, f"image '{target}'", line, col))
+        return Image(None if found == OUTSIDE else self._copy(found, f"image '{target}'", line, col))
 
     def _missing(self, target: str, line: int, col: int) -> Image:
         severity: Severity = "error" if self.coll.opts.missing_images == "error" else "warning"
         self._diag(line, col, severity, "image-missing", f"image '{target}' is not in the repository")
         return Image(None)
-
-    def _rooted(self, target: str, line: int, col: int) -> Path | Literal["outside"] | None:
-        """The repository file a root-relative path or a GitHub file URL names, looked for from the
-        repository's root, then from the content folder's (a collection that was a repository of
-        its own); None when the target is neither or no such file is here."""
-        path = _rooted(target)
-        if path is None:
-            return None
-        opts = self.coll.opts
-        found = locate([opts.repo_root / path, opts.content_dir / path], opts.repo_root)
-        if found == OUTSIDE and not target.startswith("/"):
-            return None  # a URL of another repository's file that would lead out of this one: left remote
-        if found == OUTSIDE:
-            self._diag(line, col, "error", "path-outside-repo", f"'{target}' points outside the repository; not copied")
-        return found
 
     def link(self, target: str, line: int, col: int = 1, html: bool = False) -> str | None:
         """A link's new href: to a question, chapter or source page (and anchor), to a copied
@@ -239,34 +263,24 @@ class PageResolver(Resolver):
         if not target:
             return target
         path, hash_mark, fragment = target.partition("#")
-        src = self.src
-        rooted = self._rooted(target, line, col)
-        if rooted == OUTSIDE:
+        rooted = self._outside(find_rooted(self.coll, target), target, line, col)
+        if rooted == OUTSIDE or (rooted is None and target.startswith("/") and not target.startswith("//")):
+            if rooted is None:
+                self._diag(line, col, "warning", "link-missing", f"link target '{target}' is not in the repository")
             return None
-        if rooted is not None and is_external(target) and not self._serves(rooted):
+        if rooted is None and is_external(target):
+            return target
+        if rooted is not None and is_external(target) and not serves(self.coll, rooted):
             return target  # a GitHub URL of a file the site does not show: the link stays on GitHub
+        to: str | tuple[Source, str | None] | None = (self.src, None)
         if rooted is not None:
             to = self._to_file(rooted, target, line, col)
-            if not isinstance(to, tuple):
-                return None if to is None else to + (hash_mark + fragment if fragment else "")
-            src = to[0]
-        elif is_external(target):
-            return target
-        elif target.startswith("/"):
-            self._diag(line, col, "warning", "link-missing", f"link target '{target}' is not in the repository")
-            return None
         elif path:
             to = self._link_file(target, path, bool(hash_mark), line, col)
-            if not isinstance(to, tuple):  # a copied file, or nothing
-                return None if to is None else to + (hash_mark + fragment if fragment else "")
-            src, fragment = to[0], fragment if to[1] is None else to[1]
-        targets = self.coll.targets
-        if not fragment:
-            if src.kind == "file" and src.questions:  # a file that is one question: its question's page
-                page = targets.indexes[src.path].find(src.questions[0].anchor)
-                return target_url(self.page_dir, page or self.coll.source_dirs[src.path], html)
-            return target_url(self.page_dir, self.coll.source_dirs[src.path], html)
-        found_dir = targets.indexes[src.path].find(fragment) or targets.inner_indexes[src.path].find(fragment)
+        if not isinstance(to, tuple):  # a copied file, or nothing
+            return None if to is None else to + (hash_mark + fragment if fragment else "")
+        src, fragment = to[0], fragment if to[1] is None else to[1]
+        found_dir = anchor_target(self.coll, src, fragment)
         if found_dir is None:
             self.found.dead_anchors.append(DeadAnchor(self.src.path, line, col, clean_fragment(fragment), src.path))
             return None
@@ -289,26 +303,14 @@ class PageResolver(Resolver):
         self._diag(line, col, "warning", "link-missing", f"link target '{target}' does not exist")
         return None
 
-    def _serves(self, found: Path) -> bool:
-        """Does the site show the repository file `found`: a source's page, or a copied image?"""
-        content = self.coll.opts.content_dir
-        if found.suffix.lower() == ".md":
-            return (
-                is_inside(found, content)
-                and found.resolve().relative_to(content.resolve()).as_posix() in self.coll.by_path
-            )
-        return refusal(found, self.coll.opts.repo_root) is None
-
     def _to_file(self, found: Path, target: str, line: int, col: int) -> str | tuple[Source, str | None] | None:
         """Where a link to the repository file `found` leads: its source's page, or the file copied."""
-        if found.suffix.lower() == ".md":
-            content = self.coll.opts.content_dir
-            other = found.resolve().relative_to(content.resolve()).as_posix() if is_inside(found, content) else ""
-            if other not in self.coll.by_path:  # markdown outside content/ is no page of the site
-                self._diag(line, col, "warning", "link-missing", f"link target '{target}' is not a source")
-                return None
-            return self.coll.by_path[other], None
-        return self._copy(found, f"link target '{target}'", line, col)
+        if found.suffix.lower() != ".md":
+            return self._copy(found, f"link target '{target}'", line, col)
+        other = source_of(self.coll, found)
+        if other is None:  # markdown outside content/ is no page of the site
+            self._diag(line, col, "warning", "link-missing", f"link target '{target}' is not a source")
+        return None if other is None else (other, None)
 
     def rewrite(self, text: str, first_line: int) -> str:
         """The text with its links and images resolved for this page."""

@@ -38,10 +38,9 @@ ENGLISH_ASK_RE = re.compile(
     re.IGNORECASE,
 )
 # A label saying that what follows is a question: `Q:`, `QA：`, `问：`, `题目：`, `Exercise:`.
-QUESTION_LABEL_RE = re.compile(
-    r"^(?:QA|Q|问|問|问题|問題|题目|題目|面试题|面試題|question|exercise|problem|quiz)\s*(?:\d{1,6}\s*)?[:：.．、]\s*(?=\S)",
-    re.IGNORECASE,
-)
+_LABEL = r"^(?:QA|Q|问|問|问题|問題|题目|題目|面试题|面試題|question|exercise|problem|quiz)\s*"
+QUESTION_LABEL_RE = re.compile(_LABEL + r"[:：]\s*(?=\S)", re.IGNORECASE)
+NUMBERED_LABEL_RE = re.compile(_LABEL + r"\d{1,6}\s*[:：.．、]\s*(?=\S)", re.IGNORECASE)  # `问题3：…`
 
 
 def asks(title: str) -> bool:
@@ -59,6 +58,7 @@ def asks(title: str) -> bool:
         or INSTRUCTION_RE.match(text)
         or ENGLISH_ASK_RE.match(text)
         or QUESTION_LABEL_RE.match(text)
+        or NUMBERED_LABEL_RE.match(text)
     )
 
 

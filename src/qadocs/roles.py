@@ -239,7 +239,7 @@ class Survey:
 
     heads: int = 0  # headings that could be questions (not links, not references)
     asking: int = 0  # headings that ask (folded questions included, bold lines not)
-    answered: int = 0  # headings with text of their own
+    answered: int = 0  # headings that could be questions: with text of their own, or numbered
     run: int = 0  # the longest run of consecutively numbered sibling headings
     index: str = ""  # why it is an index or a project page ("" when it is neither)
     root: int | None = None  # the node that is the file's title when no `# Title` stands apart
@@ -250,23 +250,23 @@ class Survey:
     under_title: int = 0  # heads right under the title
     article: str = ""  # why it reads like an article ("" when it does not)
 
-    @property
-    def strong(self) -> str:
-        """Why it is questions and answers by its own evidence ("" when it is not)."""
-        if self.asking >= QUESTIONS_MIN and self.asking >= ASKING_SHARE * max(self.heads, 1):
-            return f"{self.asking} of its {max(self.heads, self.asking)} headings ask"
-        if self.run >= RUN_MIN and not self.article:
-            return f"it numbers a list of {self.run} headings"
-        return ""
 
-    @property
-    def one_question(self) -> str:
-        """Why it is one question by its own evidence ("" when it is not)."""
-        if self.statement:
-            return self.statement
-        if self.quiet and self.title_asks and not self.strong:
-            return "its title asks a question and the headings under it do not"
-        return ""
+def strong(s: Survey) -> str:
+    """Why a file is questions and answers by its own evidence ("" when it is not)."""
+    if s.asking >= QUESTIONS_MIN and s.asking >= ASKING_SHARE * max(s.heads, 1):
+        return f"{s.asking} of its {max(s.heads, s.asking)} headings ask"
+    if s.run >= RUN_MIN and not s.article:
+        return f"it numbers a list of {s.run} headings"
+    return ""
+
+
+def one_question(s: Survey) -> str:
+    """Why a file is one question by its own evidence ("" when it is not)."""
+    if s.statement:
+        return s.statement
+    if s.quiet and s.title_asks and not strong(s):
+        return "its title asks a question and the headings under it do not"
+    return ""
 
 
 @dataclass(slots=True, frozen=True)
@@ -294,7 +294,7 @@ def survey(nodes: list[Node], lines: list[str], content: Iterable[int], title: H
     return Survey(
         heads=len(heads),
         asking=sum(n.asks for n in nodes if n.h.kind != "bold" and not n.link and not n.refs),
-        answered=sum(n.own for n in heads),
+        answered=sum(n.own or n.h.number is not None for n in heads),
         run=_longest_run(nodes),
         index=_index(nodes, heads, lines, content),
         root=root,
@@ -368,13 +368,13 @@ def file_kind(s: Survey, near: Neighbours) -> tuple[Kind, str]:
     """How a file reads as a whole, and why (see the module's docstring)."""
     if s.index:
         return "page", s.index
-    if s.one_question:
-        return "file", s.one_question
+    if one_question(s):
+        return "file", one_question(s)
     if s.titled and s.quiet and s.under_title and near.files:
         return "file", "most files beside it are one question each, and so is it"
-    if s.strong:
-        return "questions", s.strong
-    if s.answered + s.asking < QUESTIONS_MIN:
+    if strong(s):
+        return "questions", strong(s)
+    if max(s.answered, s.asking) < QUESTIONS_MIN:
         return "page", "fewer than two headings could be questions"
     if near.landing:
         return "page", "a folder's README with other files beside it: the folder's landing page"
@@ -391,11 +391,11 @@ def neighbours(surveys: Mapping[str, Survey]) -> dict[str, Neighbours]:
     """What the collection says of each file (by path): whether most of its files are questions
     and answers, and whether most titled files beside each one, or of the whole collection, are
     one question each."""
-    weighed = [s for s in surveys.values() if s.heads >= 3 and not s.index and not s.one_question]
-    notes = bool(weighed) and sum(bool(s.strong) for s in weighed) >= NOTES_SHARE * len(weighed)
+    weighed = [s for s in surveys.values() if s.heads >= 3 and not s.index and not one_question(s)]
+    notes = bool(weighed) and sum(bool(strong(s)) for s in weighed) >= NOTES_SHARE * len(weighed)
     folders = Counter(_folder(path) for path in surveys)
     near = {path: _near(path, folders) for path in surveys}
-    one = Counter(near[p] for p, s in surveys.items() if s.one_question and not s.index)
+    one = Counter(near[p] for p, s in surveys.items() if one_question(s) and not s.index)
     titled = Counter(near[p] for p, s in surveys.items() if s.titled and not s.index)
     single = sum(one.values()) >= QUESTIONS_MIN and 2 * sum(one.values()) >= sum(titled.values())
     return {
@@ -500,7 +500,7 @@ class _Decider:
     def answer(self, q: int) -> None:
         """Decide the heads inside question `q`'s answer: follow-up questions or parts."""
         for k in self.nodes[q].kids:
-            role, why = self._answer_role(q, k)
+            role, why = answer_role(self.nodes[q], self.nodes[k], self.depth)
             self.decisions[k] = Decision(role, why, q if role == "question" else None)
             if role == "question":
                 self.answer(k)
@@ -541,7 +541,7 @@ class _Decider:
             return Decision("chapter", "names a part of a project page (License, 贡献…): a section of its own")
         if chapter_numbered(h.text) or (chapter_titled(h.text) and n.kids):
             return Decision("chapter", "titled like a chapter")
-        if n.kids and n.own and not n.asks and self._shallow(n):
+        if n.kids and n.own and not n.asks and _shallow(n, self.depth):
             return Decision("chapter", "numbered above the questions' depth: a chapter with an introduction")
         if n.kids and not n.own and n.asks and not any(self.nodes[k].asks for k in n.kids):
             return Decision("question", "asks, and the headings under it (none of which asks) make its answer")
@@ -552,15 +552,11 @@ class _Decider:
             if any(self.opens(k) for k in n.kids):
                 return Decision("chapter", "groups questions and has no text of its own")
             return Decision("question", "no text of its own: the headings under it are the parts of one answer")
-        if n.kids and not n.asks and n.own_prose and n.own_chars <= INTRO_MAX and self._asking_kids(n):
+        if n.kids and not n.asks and n.own_prose and n.own_chars <= INTRO_MAX and _asking_kids(self.nodes, n):
             return Decision("chapter", "a topic over questions that ask, with a short introduction")
         if n.kids:
             return Decision("question", "has an answer of its own" + ("" if n.asks else " (a concept heading)"))
         return self._leaf_role(i, ctx, pos, asked, last)
-
-    def _asking_kids(self, n: Node) -> bool:
-        """Do more than half of the heads right under `n` ask?"""
-        return 2 * sum(self.nodes[k].asks for k in n.kids) > len(n.kids)
 
     def _leaf_role(self, i: int, ctx: _Siblings, pos: int, asked: bool, last: bool) -> Decision:
         n = self.nodes[i]
@@ -582,40 +578,49 @@ class _Decider:
         self.placeholders.append(i)
         return Decision("text", "an empty heading among questions: text of the page above")
 
-    def _shallow(self, n: Node) -> bool:
-        """Is `n` numbered at a depth above the file's questions (`3.1` over `3.1.1` questions; a
-        Chinese numeral over dotted ones)?"""
-        number = n.h.number
-        return self.depth is not None and number is not None and number.scheme != "paren" and number.depth < self.depth
 
-    def _deep(self, n: Node) -> bool:
-        """Is `n` numbered deeper than the file's questions (`3.1.1.1` under `3.1.1` questions)?"""
-        number = n.h.number
-        return self.depth is not None and number is not None and number.scheme == "arabic" and number.depth > self.depth
+def _asking_kids(nodes: list[Node], n: Node) -> bool:
+    """Do more than half of the heads right under `n` ask?"""
+    return 2 * sum(nodes[k].asks for k in n.kids) > len(n.kids)
 
-    def _answer_role(self, q: int, k: int) -> tuple[Role, str]:
-        parent, n = self.nodes[q], self.nodes[k]
-        if n.link:
-            return "text", "a link to another page"
-        if n.h.kind == "bold":
-            return "text", "a bold line inside the answer"
-        if n.refs and not n.asks:
-            return "text", "the answer's references"
-        if n.part and not n.asks:
-            return "text", "names a part of the answer"
-        if n.h.kind == "fold":
-            return "question", "a folded question inside the answer: a follow-up"
-        if n.asks:
-            return "question", "asks a question of its own: a follow-up"
-        if n.h.number is not None:
-            if self._deep(n):
-                return "text", "numbered deeper than the file's questions: a part of the answer"
-            if _extends(parent.h.number, n.h.number):
-                return "question", "carries its question's number one level deeper: a follow-up"
-            return "text", "a numbered step of the answer (its numbering is not its question's)"
-        if parent.h.number is None and not parent.asks and n.own:
-            return "question", "a sub-topic of a topic heading: a follow-up"
-        return "text", "a sub-heading of the answer"
+
+def _shallow(n: Node, depth: int | None) -> bool:
+    """Is `n` numbered at a depth above the file's questions (`3.1` over `3.1.1` questions; a
+    Chinese numeral over dotted ones)?"""
+    number = n.h.number
+    return depth is not None and number is not None and number.scheme != "paren" and number.depth < depth
+
+
+def _deep(n: Node, depth: int | None) -> bool:
+    """Is `n` numbered deeper than the file's questions (`3.1.1.1` under `3.1.1` questions)?"""
+    number = n.h.number
+    return depth is not None and number is not None and number.scheme == "arabic" and number.depth > depth
+
+
+def answer_role(parent: Node, n: Node, depth: int | None) -> tuple[Role, str]:
+    """The role of head `n` right under the question `parent` (in a file whose dotted questions
+    have `depth` parts): a follow-up question, or a part of the answer."""
+    if n.link:
+        return "text", "a link to another page"
+    if n.h.kind == "bold":
+        return "text", "a bold line inside the answer"
+    if n.refs and not n.asks:
+        return "text", "the answer's references"
+    if n.part and not n.asks:
+        return "text", "names a part of the answer"
+    if n.h.kind == "fold":
+        return "question", "a folded question inside the answer: a follow-up"
+    if n.asks:
+        return "question", "asks a question of its own: a follow-up"
+    if n.h.number is not None:
+        if _deep(n, depth):
+            return "text", "numbered deeper than the file's questions: a part of the answer"
+        if _extends(parent.h.number, n.h.number):
+            return "question", "carries its question's number one level deeper: a follow-up"
+        return "text", "a numbered step of the answer (its numbering is not its question's)"
+    if parent.h.number is None and not parent.asks and n.own:
+        return "question", "a sub-topic of a topic heading: a follow-up"
+    return "text", "a sub-heading of the answer"
 
 
 # -- what a layout says --------------------------------------------------------------------------
@@ -777,7 +782,7 @@ def read_roles(nodes: list[Node], lines: list[str], s: Survey, near: Neighbours,
     """The roles of every head of a file (`nodes`, its survey `s`, its neighbours `near`), with
     the layout the file or `mkdocs.yml` asks for, if any."""
     if layout in ("page", "article"):
-        return Reading(layout, "the layout says so", nodes, _all_text(nodes, f"the file is one {layout}"))  # type: ignore[arg-type]
+        return Reading(layout, "the layout says so", nodes, _all_text(nodes, f"the file is one {layout}"))
     if layout == "file":
         return Reading("file", "the layout says so", nodes, _all_text(nodes, "part of the file's one answer"))
     if layout is not None:

@@ -561,7 +561,7 @@ def _question_doubts(reading: Reading, path: str) -> list[Diagnostic]:
                 "as unnumbered; write the number apart ('3. 3D…': a space or '.' after the number)"
             )
             diags.append(_note(path, h, "number-unclear", message))
-        asking = [nodes[k].h for k in nodes[i].kids if _asks_as_part(nodes[k], decisions[k])]
+        asking = [nodes[k].h for k in _answer_heads(nodes, decisions, i) if _asks_as_part(nodes[k], decisions[k])]
         if asking:
             first = asking[0]
             message = (
@@ -571,6 +571,19 @@ def _question_doubts(reading: Reading, path: str) -> list[Diagnostic]:
             )
             diags.append(_note(path, h, "answer-has-questions", message))
     return diags
+
+
+def _answer_heads(nodes: list[Node], decisions: dict[int, Decision], question: int) -> list[int]:
+    """The heads inside a question's answer: under it, down to its follow-ups (not into them)."""
+    found: list[int] = []
+    todo = list(reversed(nodes[question].kids))
+    while todo:
+        k = todo.pop()
+        if decisions[k].role == "question":
+            continue
+        found.append(k)
+        todo.extend(reversed(nodes[k].kids))
+    return found
 
 
 def _asks_as_part(node: Node, d: Decision) -> bool:
