@@ -11,9 +11,9 @@ from pathlib import Path
 
 import yaml
 
-from .build import generate, layout_rules, shown_from_root
+from .build import generate, layout_rules, load, shown_from_root
 from .errors import ContentError, QadocsError
-from .model import Diagnostic
+from .model import Diagnostic, Source
 from .options import Options
 from .split import Layout
 
@@ -76,6 +76,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument(
+        "--explain",
+        action="append",
+        metavar="FILE",
+        help="print how FILE (a source under --content; may be given again) is read: the file as a whole "
+        "and every heading, list-item heading, bold or folded question (title, chapter, question, follow-up, "
+        "part of an answer, article) with the reason, then the file's findings",
+    )
+    check.add_argument(
         "--format",
         choices=["text", "json", "github"],
         default="text",
@@ -136,8 +144,72 @@ def _github(diag: Diagnostic) -> str:
     return f"::{level} file={diag.path},line={diag.line},col={diag.col},title={diag.code}::{message}"
 
 
+FORMS = {"md": "heading", "html": "<hN>", "item": "list item", "bold": "bold", "fold": "folded"}
+
+
+def explain_source(src: Source, text: str) -> list[str]:
+    """How one source is read, a line per head: its line, role, form and text, and why."""
+    out = [f"{src.path}: {src.kind} — {src.why}" if src.why else f"{src.path}: {src.kind}"]
+    for row in src.reading:
+        form = FORMS.get(row.form, row.form) + (f" h{row.level}" if row.form in ("md", "html", "item") else "")
+        follows = f" (follows line {row.follows})" if row.follows else ""
+        out.append(f"{row.line:>6}  {row.role:<9} {form:<12} {_short(row.text)}{follows}")
+        out.append(f"{'':>6}  {'':<9} {'':<12} ↳ {row.why}")
+    if not src.reading:
+        out.append(f"{'':>6}  no headings: {_short(text.strip().split(chr(10))[0]) if text.strip() else 'empty'}")
+    return out
+
+
+def _short(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _explain(args: argparse.Namespace, opts: Options) -> int:
+    """`qadocs check --explain FILE`: how each named source is read (the whole collection is read,
+    since its neighbours may decide), then that file's findings."""
+    sources, _ = load(opts, _progress)
+    by_path = {src.path: src for src in sources}
+    wanted = []
+    for name in args.explain:
+        rel = _source_path(name, opts)
+        if rel not in by_path:
+            print(f"qadocs: {name} is no source under {opts.content_dir} (a *.md file there)", file=sys.stderr)
+            return 2
+        wanted.append(by_path[rel])
+    findings = set(generate(opts, None).diagnostics)
+    for src in wanted:
+        text = (opts.content_dir / src.path).read_text(encoding="utf-8", errors="replace")
+        print("\n".join(explain_source(src, text)))
+        for diag in shown_from_root(sorted((d for d in findings if d.path == src.path), key=_order), opts):
+            print(diag.render())
+    return 0
+
+
+def _order(d: Diagnostic) -> tuple[int, int, str]:
+    return d.line, d.col, d.code
+
+
+def _source_path(name: str, opts: Options) -> str:
+    """A file named on the command line as its path under the content folder (posix)."""
+    path = Path(name)
+    for base in (Path.cwd(), opts.repo_root, opts.content_dir):
+        candidate = (base / path).resolve() if not path.is_absolute() else path.resolve()
+        try:
+            return candidate.relative_to(opts.content_dir).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
 def _check(args: argparse.Namespace, opts: Options) -> int:
     """`qadocs check`: report every finding in the chosen format; nothing is written."""
+    if args.explain:
+        try:
+            return _explain(args, opts)
+        except QadocsError as exc:
+            print(f"qadocs: {exc}", file=sys.stderr)
+            return 2
     try:
         result = generate(opts, None, _progress)
     except QadocsError as exc:

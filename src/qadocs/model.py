@@ -70,6 +70,19 @@ class Question:
     form: str = "md"  # how its head is written: md, html, item (`1. ### Q`), bold, fold (`<details>`)
 
 
+@dataclass(slots=True, frozen=True)
+class Explained:
+    """How one head of a source was read, and why (`qadocs check --explain`)."""
+
+    line: int
+    form: str  # md, html, item, bold, fold (see `Question.form`)
+    level: int  # its heading level (7 for a bold or folded question)
+    text: str  # what a reader sees of it
+    role: str  # title, chapter, question, follow-up, part, text, article, page
+    why: str
+    follows: int = 0  # a follow-up: the line of its question
+
+
 @dataclass(slots=True)
 class Source:
     """One markdown file of the collection, split into its parts."""
@@ -91,8 +104,7 @@ class Source:
     page_anchors: tuple[str, ...] = ()  # GitHub anchors of its title and TOC headings: its own page
     kind: str = "questions"  # how it reads as a whole: questions, file (one question), article, page
     why: str = ""  # why it reads so
-    # How each head was read (`qadocs check --explain`): (line, head kind, role, why, follow-up of line or 0).
-    reading: tuple[tuple[int, str, str, str, int], ...] = ()
+    reading: tuple[Explained, ...] = ()  # how each head was read (`qadocs check --explain`)
 
     @property
     def section(self) -> str:

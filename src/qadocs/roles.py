@@ -50,7 +50,7 @@ from .phrasing import (
 )
 from .urls import is_external
 
-Role = Literal["chapter", "question", "text"]
+Role = Literal["chapter", "question", "part", "text"]  # part: of a question's answer; text: of another page
 Kind = Literal["questions", "file", "article", "page"]
 Layout = int | Literal["page", "file", "article", "bold", "list", "fold"] | None
 
@@ -505,13 +505,13 @@ class _Decider:
             if role == "question":
                 self.answer(k)
             else:
-                self.text_below(k, "inside a part of an answer")
+                self.text_below(k, "inside a part of an answer", "part")
 
-    def text_below(self, i: int, why: str) -> None:
-        """Every head inside `i` is text of the page `i` is on."""
+    def text_below(self, i: int, why: str, role: Role = "text") -> None:
+        """Every head inside `i` is text of the page `i` is on (a part, on a question's page)."""
         for k in self.nodes[i].kids:
-            self.decisions[k] = Decision("text", why)
-            self.text_below(k, why)
+            self.decisions[k] = Decision(role, why)
+            self.text_below(k, why, role)
 
     def opens(self, i: int) -> bool:
         """Would head `i`, standing under no question, be a question or hold one?"""
@@ -555,7 +555,10 @@ class _Decider:
         if n.kids and not n.asks and n.own_prose and n.own_chars <= INTRO_MAX and _asking_kids(self.nodes, n):
             return Decision("chapter", "a topic over questions that ask, with a short introduction")
         if n.kids:
-            return Decision("question", "has an answer of its own" + ("" if n.asks else " (a concept heading)"))
+            return Decision(
+                "question",
+                "asks, and has an answer of its own" if n.asks else "has an answer of its own (a concept heading)",
+            )
         return self._leaf_role(i, ctx, pos, asked, last)
 
     def _leaf_role(self, i: int, ctx: _Siblings, pos: int, asked: bool, last: bool) -> Decision:
@@ -601,26 +604,26 @@ def answer_role(parent: Node, n: Node, depth: int | None) -> tuple[Role, str]:
     """The role of head `n` right under the question `parent` (in a file whose dotted questions
     have `depth` parts): a follow-up question, or a part of the answer."""
     if n.link:
-        return "text", "a link to another page"
+        return "part", "a link to another page"
     if n.h.kind == "bold":
-        return "text", "a bold line inside the answer"
+        return "part", "a bold line inside the answer"
     if n.refs and not n.asks:
-        return "text", "the answer's references"
+        return "part", "the answer's references"
     if n.part and not n.asks:
-        return "text", "names a part of the answer"
+        return "part", "names a part of the answer"
     if n.h.kind == "fold":
         return "question", "a folded question inside the answer: a follow-up"
     if n.asks:
         return "question", "asks a question of its own: a follow-up"
     if n.h.number is not None:
         if _deep(n, depth):
-            return "text", "numbered deeper than the file's questions: a part of the answer"
+            return "part", "numbered deeper than the file's questions: a part of the answer"
         if _extends(parent.h.number, n.h.number):
             return "question", "carries its question's number one level deeper: a follow-up"
-        return "text", "a numbered step of the answer (its numbering is not its question's)"
+        return "part", "a numbered step of the answer (its numbering is not its question's)"
     if parent.h.number is None and not parent.asks and n.own:
         return "question", "a sub-topic of a topic heading: a follow-up"
-    return "text", "a sub-heading of the answer"
+    return "part", "a sub-heading of the answer"
 
 
 # -- what a layout says --------------------------------------------------------------------------
@@ -632,7 +635,7 @@ def _layout_decisions(nodes: list[Node], layout: Layout) -> dict[int, Decision]:
     for i, n in enumerate(nodes):
         lv = n.h.level
         if isinstance(layout, int):
-            role: Role = "question" if lv == layout else "chapter" if lv < layout else "text"
+            role: Role = "question" if lv == layout else "chapter" if lv < layout else "part"
         elif n.h.kind == kind:
             role = "question"
         else:
@@ -686,20 +689,20 @@ def html_decisions(nodes: list[Node], lines: list[str]) -> _Decider | None:
             decided.decisions[pos] = Decision("chapter", "a numbered heading over deeper numbered ones: a section")
         elif h.index in parts:
             decided.decisions[pos] = Decision(
-                "text", "numbered afresh under a question that asks: a part of its answer"
+                "part", "numbered afresh under a question that asks: a part of its answer"
             )
         elif _lost_number(node, nxt, q_level, questions):
             decided.decisions[pos] = Decision("question", "an <hN id> at the questions' level with an answer")
             decided.unnumbered.append(pos)
         elif _runs_across(last_question, following[pos]) and not _linkable_or_chapter(h):
             why = "between two questions whose numbering runs on across it: part of the answer above"
-            decided.decisions[pos] = Decision("text", why)
+            decided.decisions[pos] = Decision("part", why)
             if not node.own and not node.kids:
                 decided.placeholders.append(pos)
         elif h.level <= q_level and h.kind in ("md", "html") and (h.kind == "md" or h.anchor is not None):
             decided.decisions[pos] = Decision("chapter", "a heading no deeper than the questions")
         else:
-            decided.decisions[pos] = Decision("text", "deeper than the questions: part of an answer")
+            decided.decisions[pos] = Decision("part", "deeper than the questions: part of an answer")
     return decided
 
 

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .lex import anchor_names, code_spans, inline_refs, is_link_line, md_heading, split_target
-from .model import Chapter, Diagnostic, Memo, Question, Severity, Source, TocLink
+from .model import Chapter, Diagnostic, Explained, Memo, Question, Severity, Source, TocLink
 from .outline import Heading, Outline, github_slugs, html_heading, html_text, parse_number, read_outline
 from .roles import Decision, Layout, Neighbours, Node, Reading, Survey, build_tree, read_roles, survey
 from .urls import is_external
@@ -587,7 +587,7 @@ def _answer_heads(nodes: list[Node], decisions: dict[int, Decision], question: i
 
 
 def _asks_as_part(node: Node, d: Decision) -> bool:
-    return d.role == "text" and node.h.kind in ("md", "html", "item") and question_like(node.h)
+    return d.role == "part" and node.h.kind in ("md", "html", "item") and question_like(node.h)
 
 
 def question_like(h: Heading) -> bool:
@@ -635,28 +635,27 @@ def _doubts(reading: Reading, path: str, one_page: bool) -> list[Diagnostic]:
     return diags
 
 
-def _explained(
-    reading: Reading, title: Heading | None, file_head: Heading | None
-) -> tuple[tuple[int, str, str, str, int], ...]:
-    """How each head was read, for `qadocs check --explain`: (line, head kind, role, why, line
-    of the question it is a follow-up of or 0)."""
-    rows: list[tuple[int, str, str, str, int]] = []
+def _explained(reading: Reading, title: Heading | None, file_head: Heading | None) -> tuple[Explained, ...]:
+    """How each head was read, for `qadocs check --explain`."""
+    rows: list[Explained] = []
     if title is not None:
         role = "question" if file_head is title else "title"
         why = reading.why if file_head is title else "a lone leading `# …`: the file's title"
-        rows.append((title.index + 1, title.kind, role, why, 0))
+        rows.append(Explained(title.index + 1, title.kind, title.level, title.text, role, why))
     for i, n in enumerate(reading.nodes):
-        d = reading.decisions[i]
-        if n.h is file_head:
-            rows.append((n.h.index + 1, n.h.kind, "question", reading.why, 0))
+        h, d = n.h, reading.decisions[i]
+        if h is file_head:
+            rows.append(Explained(h.index + 1, h.kind, h.level, h.text, "question", reading.why))
             continue
         parent = reading.nodes[d.parent].h.index + 1 if d.parent is not None else 0
         role = "follow-up" if parent else _label(reading.kind, d)
-        rows.append((n.h.index + 1, n.h.kind, role, d.why, parent))
+        rows.append(Explained(h.index + 1, h.kind, h.level, h.text, role, d.why, parent))
     return tuple(rows)
 
 
 def _label(kind: str, d: Decision) -> str:
+    """The role `--explain` shows: text of a one-question file is a part of its answer, of an
+    article or a one-page file that file's text."""
     if d.role != "text":
         return d.role
     return {"article": "article", "page": "page", "file": "part"}.get(kind, "text")
