@@ -31,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from qadocs.outline import read_outline
+from qadocs.outline import HTML_HEADING_RE, read_outline
 from qadocs.read import decode
 from qadocs.roles import neighbours
 from qadocs.split import split_source, survey_source
@@ -62,7 +62,11 @@ TRAILER_RE = re.compile(
 
 
 def visible(text: str) -> str:
-    """Text with link targets, images and placeholders removed, whitespace folded."""
+    """Text with link targets, images and placeholders removed, whitespace folded; a one-line
+    `<hN id>` heading as the markdown heading its page shows it as."""
+    html_heading = HTML_HEADING_RE.match(text)
+    if html_heading:
+        text = "#" * int(html_heading.group(1)) + " " + html_heading.group(3).strip()
     text = MISSING_RE.sub("", text)
     text = BROKEN_RE.sub(r"[\1]", text)
     text = ATTR_LIST_RE.sub("", text)

@@ -4,6 +4,7 @@ bytes (its markdown, the configuration, its neighbours' titles) makes it be buil
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import re
@@ -96,25 +97,30 @@ def test_a_configuration_change_invalidates_every_page(collection: Path) -> None
 def test_an_edit_rebuilds_the_page_and_the_neighbours_that_show_it(collection: Path) -> None:
     _config(collection)
     _build(collection)
-    source = next(
-        p for p in sorted((collection / "content").rglob("*.md")) if "### " in p.read_text("utf-8", "replace")
-    )
+    questions = json.loads((collection / "site" / "questions.json").read_text(encoding="utf-8"))
+    first = next(q for q in questions if "</h" in _line(collection, q))  # an `<hN id>` question
+    source = collection / "content" / first["source"]
     text = source.read_text(encoding="utf-8")
-    heading = re.search(r"^### (\d+\. .+)$", text, re.MULTILINE)
-    assert heading
+    lines = text.split("\n")
+    heading = lines[first["source_line"] - 1]
     # a word changed in one answer: that question's page (and the source page, when it shows the
     # answer); no line moves, so no other page's front matter changes
-    lines = text.split("\n")
-    answer = next(i for i in range(lines.index(heading[0]) + 1, len(lines)) if lines[i].strip())
+    answer = next(i for i in range(first["source_line"], len(lines)) if lines[i].strip())
     lines[answer] += "（补充）"
     source.write_text("\n".join(lines), encoding="utf-8")
     built, kept, _ = _build(collection)
     assert 1 <= built <= 2 and kept > 100, (built, kept)
     # a retitled question: also the pages whose sidebar or footer shows its title
-    source.write_text(text.replace(heading[0], heading[0] + "（改）", 1), encoding="utf-8")
+    source.write_text(text.replace(heading, heading.replace("</h", "（改）</h", 1), 1), encoding="utf-8")
     built, kept, _ = _build(collection)
     assert 3 <= built < 60, (built, kept)
     assert _site(collection) == _reference(collection)
+
+
+def _line(collection: Path, entry: dict[str, object]) -> str:
+    """The line a questions.json entry's question starts on."""
+    lines = (collection / "content" / str(entry["source"])).read_text(encoding="utf-8").split("\n")
+    return lines[int(str(entry["source_line"])) - 1]
 
 
 def test_a_damaged_cache_is_started_afresh(collection: Path) -> None:

@@ -13,7 +13,7 @@ def test_split_and_check_share_their_options_and_defaults() -> None:
     split = vars(_parser().parse_args(["split"]))
     check = vars(_parser().parse_args(["check"]))
     assert split == {**SHARED, "command": "split", "out": "build/docs", "base_url": "/", "quiet": False}
-    assert check == {**SHARED, "command": "check", "strict": False, "format": "text"}
+    assert check == {**SHARED, "command": "check", "strict": False, "format": "text", "explain": None}
 
 
 @pytest.mark.parametrize("command", ["split", "check"])

@@ -65,7 +65,11 @@ def test_cli_without_mkdocs_yml_uses_the_rules(tmp_path: Path) -> None:
     root = _repo(tmp_path, None)
     assert main(["split", "--root", str(root), "-q"]) == 0
     questions = json.loads((root / "build" / "docs" / "questions.json").read_text(encoding="utf-8"))
-    assert [(q["title"], "follows" in q) for q in questions] == [("召回", False), ("协同过滤", True), ("双塔召回", True)]
+    assert [(q["title"], "follows" in q) for q in questions] == [
+        ("召回", False),
+        ("协同过滤", True),
+        ("双塔召回", True),
+    ]
 
 
 def test_cli_refuses_a_bad_layout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -98,5 +102,8 @@ def test_plugin_refuses_a_bad_layout(tmp_path: Path) -> None:
     root = _repo(tmp_path, MKDOCS_YML.replace(": 3", ": 9"))
     code, err = _mkdocs(root)
     assert code != 0
-    assert "plugins: qadocs: layout: '推荐/*.md': 9 is neither a heading level (1 to 6) nor one of page, file, article, bold, list, fold" in err
+    assert (
+        "plugins: qadocs: layout: '推荐/*.md': 9 is neither a heading level (1 to 6) nor one of page, file, article, bold, list, fold"
+        in err
+    )
     assert "Traceback" not in err

@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from conftest import BuiltSite, run_mkdocs
-from sitecheck import NAV_RELS, RESOURCE_RELS, is_remote, local_target, broken_internal_links
+from sitecheck import NAV_RELS, RESOURCE_RELS, broken_internal_links, is_remote, local_target
 
 EXPECTED_QUESTIONS = 131
 MATH_TITLE = "请简述视频扩散模型的去噪过程？"

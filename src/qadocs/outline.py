@@ -102,6 +102,7 @@ class Heading:
     indent: int = 0  # `item`: the list item's content column (its lines are dedented by it)
     end: int = 0  # `item`: 0-based line after the list item; `fold`: the `</details>` line
     rest: str = ""  # `bold`: what follows the bold question on its line
+    weak: bool = False  # a bold line or folded block that does not ask (or count): a question only if a layout says so
 
 
 @dataclass(slots=True)
@@ -337,8 +338,8 @@ SUMMARY_LINES = 3  # lines of a `<details>` block its `<summary>` must stand on
 
 
 def bold_head(line: str, index: int) -> Heading | None:
-    """The head of a paragraph that opens with a bold question (`**2. 为什么要归一化？**`, maybe
-    followed by text) or a question label (`问：…？`); None when it does not ask or count."""
+    """The head of a paragraph that opens with bold text (`**2. 为什么要归一化？**`, maybe
+    followed by text) or a question label (`问：…？`); `weak` when it neither asks nor counts."""
     m = BOLD_START_RE.match(line)
     if m is not None:
         h = heading_of("md", index, index, PARAGRAPH_LEVEL, m.group(0).strip())
@@ -351,15 +352,16 @@ def bold_head(line: str, index: int) -> Heading | None:
         h, rest = heading_of("md", index, index, PARAGRAPH_LEVEL, line.strip()), ""
     else:
         return None
-    if h is None or not (asks(h.text) or h.number is not None):
+    if h is None:
         return None
-    h.kind, h.rest = "bold", rest
+    h.kind, h.rest, h.weak = "bold", rest, not (asks(h.text) or h.number is not None)
     return h
 
 
 class _Folds:
     """The `<details>` blocks of a source whose `<summary>` is on one line near the top and whose
-    `</details>` closes them at the top level: outermost ones only."""
+    `</details>` closes them at the top level: outermost ones only (`weak` when the summary does
+    not ask: `展开`, `答案` only fold the answer above)."""
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
@@ -390,8 +392,8 @@ class _Folds:
             return  # no summary, nested in another block, or closed on its summary's line
         at, summary_line, summary = opened
         h = heading_of("html", at, summary_line, PARAGRAPH_LEVEL, summary)
-        if h is not None and asks(h.text):
-            h.kind, h.end = "fold", line
+        if h is not None:
+            h.kind, h.end, h.weak = "fold", line, not asks(h.text)
             self.found.append(h)
 
     def heads(self) -> list[Heading]:

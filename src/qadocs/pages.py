@@ -174,7 +174,7 @@ def with_heading_ids(text: str, first_line: int, inner: tuple[tuple[str, str, in
         at = line - first_line
         if not raw or not 0 <= at < len(lines) or lines[at] != raw:
             continue
-        atx = md_heading(raw) or _html_heading_parts(raw)
+        atx = md_heading(raw) or _html_heading_parts(raw, name)
         shown = (atx[1] or "") if atx is not None else raw.rstrip()
         if shown.endswith("}"):
             if "`" in shown or ATTR_LIST_END_RE.search(shown):
@@ -186,10 +186,16 @@ def with_heading_ids(text: str, first_line: int, inner: tuple[tuple[str, str, in
     return "\n".join(lines)
 
 
-def _html_heading_parts(raw: str) -> tuple[int, str] | None:
-    """(level, inner HTML) of a one-line `<hN …>…</hN>` heading, or None."""
+def _html_heading_parts(raw: str, name: str) -> tuple[int, str] | None:
+    """(level, inner HTML) of a one-line `<hN …>…</hN>` heading whose id `name` can be written
+    `{#name}` (no spaces, no braces), or None: such a heading stays as written."""
     m = HTML_HEADING_RE.match(raw)
-    return (int(m.group(1)), m.group(3).strip()) if m and m.group(3).strip() else None
+    if not m or not m.group(3).strip() or UNWRITABLE_ID_RE.search(name):
+        return None
+    return int(m.group(1)), m.group(3).strip()
+
+
+UNWRITABLE_ID_RE = re.compile(r"[\s{}]")  # what attr_list cannot hold in `{#id}`
 
 
 ATTR_LIST_END_RE = re.compile(r"\{:?\s*[#.][^{}]*\}$")  # `{#id}`, `{.class}`, `{: #id }` closing a heading

@@ -61,6 +61,7 @@ LINK_HEADS_MIN = 2  # headings that are links to other pages that make an index
 LINK_LINES_SHARE = 0.5  # share of a file's lines of text that are links that make an index
 PROJECT_SHARE = 0.34  # share of a file's headings named like a project page's (安装, 贡献)
 NOTES_SHARE = 0.5  # share of a collection's files that must ask for weak files to be read as questions
+NOTES_OVER_ARTICLE = 0.67  # the share for which a weak file named or numbered like an article is read so too
 HTML_QUESTION_LEVEL_MAX = 3  # `<h1>`…`<h3>` with an id can be questions (the HTML-id style)
 BOLD_GROUP_MIN = 3  # bold questions right under a heading with no text of its own that make it their chapter
 INTRO_MAX = 100  # characters: sentences this short under a topic over questions introduce them, they answer nothing
@@ -117,9 +118,11 @@ def _levels(heads: list[Heading]) -> list[int]:
     return levels
 
 
-def build_tree(heads: list[Heading], lines: list[str], skip: set[int]) -> list[Node]:
+def build_tree(heads: list[Heading], lines: list[str], skip: set[int], weak: str = "") -> list[Node]:
     """The heads as a tree (a head holds the deeper ones after it; a folded question holds every
-    head inside its `<details>`), each with what its text says."""
+    head inside its `<details>`), each with what its text says. Bold lines and folded blocks that
+    do not ask are left out, but for those of the kind `weak` ("bold", "fold": a layout says so)."""
+    heads = [h for h in heads if not h.weak or h.kind == weak]
     levels = _levels(heads)
     nodes = [Node(h) for h in heads]
     stack: list[int] = []
@@ -273,7 +276,7 @@ def one_question(s: Survey) -> str:
 class Neighbours:
     """What the rest of the collection says of a file."""
 
-    notes: bool = False  # most files of the collection are questions and answers
+    notes: float = 0.0  # the share of the collection's files that are questions and answers
     files: bool = False  # most titled files beside it (or of the collection) are one question each
     landing: bool = False  # a folder's README with other files beside it: the folder's landing page
 
@@ -378,7 +381,7 @@ def file_kind(s: Survey, near: Neighbours) -> tuple[Kind, str]:
         return "page", "fewer than two headings could be questions"
     if near.landing:
         return "page", "a folder's README with other files beside it: the folder's landing page"
-    if near.notes:
+    if near.notes >= (NOTES_OVER_ARTICLE if s.article else NOTES_SHARE):
         return "questions", "most files of the collection are questions and answers: its headings are read as questions"
     if near.files:
         return "article", "most files beside it are one question each, and it asks none"
@@ -392,7 +395,7 @@ def neighbours(surveys: Mapping[str, Survey]) -> dict[str, Neighbours]:
     and answers, and whether most titled files beside each one, or of the whole collection, are
     one question each."""
     weighed = [s for s in surveys.values() if s.heads >= 3 and not s.index and not one_question(s)]
-    notes = bool(weighed) and sum(bool(strong(s)) for s in weighed) >= NOTES_SHARE * len(weighed)
+    notes = sum(bool(strong(s)) for s in weighed) / len(weighed) if weighed else 0.0
     folders = Counter(_folder(path) for path in surveys)
     near = {path: _near(path, folders) for path in surveys}
     one = Counter(near[p] for p, s in surveys.items() if one_question(s) and not s.index)
@@ -436,6 +439,7 @@ class _Siblings:
     """What the rules ask about a head's siblings, counted once per sibling list (so that a file
     of 100,000 sibling questions is decided in linear time)."""
 
+    numbers: list[Number | None]
     numbered: list[bool]
     before: list[Number | None]  # the number of the last numbered sibling before each
     after: list[Number | None]  # the number of the first numbered sibling after each
@@ -448,6 +452,11 @@ class _Siblings:
         """More than half of the other siblings are numbered."""
         others = len(self.numbered) - 1
         return others > 0 and 2 * (self.n_numbered - self.numbered[pos]) > others
+
+    def numbered_on(self, pos: int) -> bool:
+        """Does this sibling's number run on from the one before it or into the one after it?"""
+        number = self.numbers[pos]
+        return number is not None and (_continues(self.before[pos], number) or _continues(number, self.after[pos]))
 
     def restarts_after(self, pos: int) -> bool:
         """The numbering starts over after this sibling (or starts there)."""
@@ -468,7 +477,7 @@ def _siblings(nodes: list[Node], ids: list[int]) -> _Siblings:
         after.append(last)
         last = number or last
     after.reverse()
-    return _Siblings([x is not None for x in numbers], before, after)
+    return _Siblings(numbers, [x is not None for x in numbers], before, after)
 
 
 @dataclass(slots=True)
@@ -545,6 +554,10 @@ class _Decider:
             return Decision("chapter", "numbered above the questions' depth: a chapter with an introduction")
         if n.kids and not n.own and n.asks and not any(self.nodes[k].asks for k in n.kids):
             return Decision("question", "asks, and the headings under it (none of which asks) make its answer")
+        if n.kids and not n.own and ctx.numbered_on(pos) and _steps(self.nodes, n):
+            return Decision(
+                "question", "numbered among its siblings, over headings numbered afresh: its answer's steps"
+            )
         if n.kids and not n.own:
             bold = [k for k in n.kids if self.nodes[k].h.kind in ("bold", "fold")]
             if len(bold) == len(n.kids) and sum(self.nodes[k].asks for k in bold) < BOLD_GROUP_MIN:
@@ -580,6 +593,19 @@ class _Decider:
             return Decision("chapter", "an empty heading before the questions it stands over")
         self.placeholders.append(i)
         return Decision("text", "an empty heading among questions: text of the page above")
+
+
+def _steps(nodes: list[Node], n: Node) -> bool:
+    """Are the headings under `n` steps of one answer: none asks, numbered afresh from 0 or 1 and
+    on, not carrying `n`'s number (`## 2 单例模式` over `### 1 …`, `### 2 …`)?"""
+    kids = [nodes[k] for k in n.kids]
+    if any(k.asks or k.h.kind not in HEADING_KINDS for k in kids):
+        return False  # a numbered question is a question, not a step
+    numbers = [k.h.number for k in kids]
+    first = numbers[0] if numbers else None
+    if first is None or first.parts[-1] > 1 or any(x is None or _extends(n.h.number, x) for x in numbers):
+        return False
+    return all(_continues(a, b) for a, b in itertools.pairwise(numbers))
 
 
 def _asking_kids(nodes: list[Node], n: Node) -> bool:
@@ -627,11 +653,18 @@ def answer_role(parent: Node, n: Node, depth: int | None) -> tuple[Role, str]:
 
 
 # -- what a layout says --------------------------------------------------------------------------
+LAYOUT_HEADS = {
+    "bold": ("bold", "bold paragraphs"),
+    "list": ("item", "list-item headings"),
+    "fold": ("fold", "folded blocks"),
+}
+
+
 def _layout_decisions(nodes: list[Node], layout: Layout) -> dict[int, Decision]:
     """Roles when a layout names the questions: a heading level (shallower headings are
-    chapters), or a kind of head (bold paragraphs, list-item headings, folded questions)."""
+    chapters), or a kind of head (bold paragraphs, list-item headings, folded blocks)."""
     out: dict[int, Decision] = {}
-    kind = {"bold": "bold", "list": "item", "fold": "fold"}.get(str(layout))
+    kind, what = LAYOUT_HEADS.get(str(layout), (None, f"level-{layout} headings"))
     for i, n in enumerate(nodes):
         lv = n.h.level
         if isinstance(layout, int):
@@ -640,7 +673,10 @@ def _layout_decisions(nodes: list[Node], layout: Layout) -> dict[int, Decision]:
             role = "question"
         else:
             role = "chapter" if n.h.kind in ("md", "html") and _holds(nodes, i, kind) else "text"
-        out[i] = Decision(role, f"the layout says: questions are {layout if kind is None else kind + ' heads'}")
+        why = {"question": "its questions are {}", "chapter": "a heading over its questions ({})"}.get(
+            role, "no question: its questions are {}"
+        )
+        out[i] = Decision(role, "the layout says so: " + why.format(what))
     return out
 
 

@@ -370,6 +370,8 @@ def split_source(path: str, text: str, layout: Layout = None, near: Neighbours |
     prep = _PREPARED(text)
     lines, outline, frame, nodes = prep.lines, prep.outline, prep.frame, prep.nodes
     layout, layout_diags = _layout(outline.meta, layout, path)
+    if layout in ("bold", "fold"):  # every bold line, every folded block, may then be a question
+        nodes = build_tree(frame.headings, lines, frame.skip, str(layout))
     reading = read_roles(nodes, lines, prep.survey, near or Neighbours(), layout)
     file_head = _file_head(reading, frame, prep.survey)
     structural = [i for i in range(len(nodes)) if reading.decisions[i].role in ("chapter", "question")]
