@@ -79,13 +79,14 @@ def check_empty_answers(src: Source) -> Iterator[Diagnostic]:
 def check_no_questions(src: Source) -> Iterator[Diagnostic]:
     """A source without questions becomes one page; say so, it may be a heading typo."""
     if not src.questions:
+        why = f" ({src.why})" if src.why else ""
         yield Diagnostic(
             src.path,
             1,
             "info",
             "no-questions",
-            "no questions found (no heading is numbered or ends in ？, or the file asks to be one "
-            "page); the file becomes a single page",
+            f"no questions found: the file reads as one {'article' if src.kind == 'article' else 'page'}{why}; "
+            "`qadocs check --explain` shows how each heading was read",
         )
 
 
