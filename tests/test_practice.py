@@ -526,3 +526,66 @@ def test_404_under_a_sub_path_links_home_and_searches(browser: Browser, small_si
         session.bad_responses.clear()
         session.page_errors[:] = [e for e in session.page_errors if "404" not in e]
         session.assert_clean()
+
+
+FOLLOW_UP_SOURCE = """# 追问测试
+
+## 什么是进程？
+
+进程是资源分配的基本单位。
+
+### 进程和线程有什么区别？
+
+线程共享进程的地址空间。
+
+### 进程间怎么通信？
+
+管道、消息队列和共享内存。
+
+## 什么是死锁？
+
+两个进程互相等待对方的资源。
+"""
+
+
+@pytest.fixture(scope="module")
+def follow_up_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A one-source site whose first question has two follow-ups, built `--strict`."""
+    root = tmp_path_factory.mktemp("follow-up-site")
+    (root / "content" / "进程").mkdir(parents=True)
+    (root / "content" / "进程" / "进程.md").write_text(FOLLOW_UP_SOURCE, encoding="utf-8")
+    (root / "imgs").mkdir()
+    (root / "build" / "docs").mkdir(parents=True)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    proc = run_mkdocs(root, "--strict", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return root / "site"
+
+
+def test_follow_ups_are_listed_under_their_question_on_a_phone(browser: Browser, follow_up_site: Path) -> None:
+    """On a phone, a question lists its follow-ups under its answer; tapping one opens its page,
+    which leads back to its question; the navigation nests the follow-ups under it."""
+    entries = {e["title"]: e for e in json.loads((follow_up_site / "questions.json").read_text(encoding="utf-8"))}
+    parent, child = entries["什么是进程？"], entries["进程和线程有什么区别？"]
+    assert child["follows"] == parent["id"] and entries["进程间怎么通信？"]["follows"] == parent["id"]
+    with serve(follow_up_site) as url, phone(browser) as sess:
+        page = sess.page
+        page.goto(url + parent["url"])
+        label = page.locator("article .qadocs-followups")
+        expect(label).to_have_text("追问")
+        expect(label).to_be_visible()
+        links = page.locator("article .qadocs-followups + ul a")
+        expect(links).to_have_text(["进程和线程有什么区别？", "进程间怎么通信？"])
+        assert "线程共享进程的地址空间" not in page.locator("article").inner_text()
+        links.first.tap()
+        page.wait_for_url("**" + child["url"])
+        expect(page.locator("article h1")).to_contain_text("进程和线程有什么区别？")
+        back = page.locator("article .qadocs-where a", has_text="什么是进程？")
+        expect(back).to_be_visible()
+        back.tap()
+        page.wait_for_url("**" + parent["url"])
+        page.locator(".md-header__button[for='__drawer']").tap()
+        nested = page.locator(".md-nav--primary .md-nav__item--nested", has_text="什么是进程？")
+        expect(nested.locator("a", has_text="进程和线程有什么区别？")).to_be_attached()
+        expect(nested.locator("a", has_text="进程间怎么通信？")).to_be_attached()
+        sess.assert_clean()

@@ -41,6 +41,9 @@ def test_there_is_a_case_per_construct() -> None:
         "footnote",
         "math-environments",
         "display-math-indented-in-a-list-item",
+        "paren-ordered-list",
+        "fence-left-open",
+        "indented-fence-with-lines-indented-less",
     ):
         assert construct in names, construct
 

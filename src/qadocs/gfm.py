@@ -132,8 +132,23 @@ def normalise_lists(text: str, depth: int = 0) -> tuple[str, list[ListShape]]:
     if closing is not None:  # GitHub shows the rest of the text as code: so must Python-Markdown
         lines.append(closing)
         tokens, shapes = analyse("\n".join(lines))
+    _dedent_fences(lines, tokens)
     edits = _Scan(lines, tokens).run()
     return "\n".join(_rewrite(lines, edits, depth)), shapes
+
+
+def _dedent_fences(lines: list[str], tokens: list[Token]) -> None:
+    """A top-level fence indented 1 to 3 spaces, its lines moved left by that much, as CommonMark
+    reads them (a line indented less keeps what it has): Python-Markdown would end the fence at
+    the first line indented less than its opening."""
+    for tok in tokens:
+        if tok.type != "fence" or tok.level != 0 or tok.map is None:
+            continue
+        start, end = tok.map
+        indent = len(lines[start]) - len(lines[start].lstrip(" "))
+        if indent:
+            for i in range(start, end):
+                lines[i] = lines[i][min(indent, len(lines[i]) - len(lines[i].lstrip(" "))) :]
 
 
 def _unclosed_fence(lines: list[str], tokens: list[Token]) -> str | None:
