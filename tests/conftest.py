@@ -112,6 +112,19 @@ def run_mkdocs(root: Path, *args: str, timeout: int = 600) -> subprocess.Complet
     )
 
 
+def one_source_site(root: Path, source: str, text: str) -> Path:
+    """A site of one source (`content/<source>`, written here) built in `root` with the repo's
+    mkdocs.yml (`--strict`); its site dir."""
+    (root / "content" / source).parent.mkdir(parents=True)
+    (root / "content" / source).write_text(text, encoding="utf-8")
+    (root / "imgs").mkdir()
+    (root / "build" / "docs").mkdir(parents=True)
+    shutil.copy2(Path(__file__).resolve().parent.parent / "mkdocs.yml", root / "mkdocs.yml")
+    proc = run_mkdocs(root, "--strict", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return root / "site"
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

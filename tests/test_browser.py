@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from conftest import run_mkdocs
+from conftest import one_source_site
 from web import TIMEOUT_MS, Session, open_session, serve
 
 try:
@@ -184,18 +184,7 @@ PHONE_SOURCE = f"""# 手机测试
 @pytest.fixture(scope="module")
 def phone_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A one-source site, written by the test, built with the repo's mkdocs.yml (`--strict`)."""
-    import shutil
-
-    repo = Path(__file__).resolve().parent.parent
-    root = tmp_path_factory.mktemp("phone-site")
-    (root / "content" / "手机").mkdir(parents=True)
-    (root / "content" / "手机" / "列表.md").write_text(PHONE_SOURCE, encoding="utf-8")
-    (root / "imgs").mkdir()
-    (root / "build" / "docs").mkdir(parents=True)
-    shutil.copy2(repo / "mkdocs.yml", root / "mkdocs.yml")
-    proc = run_mkdocs(root, "--strict", timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    return root / "site"
+    return one_source_site(tmp_path_factory.mktemp("phone-site"), "手机/列表.md", PHONE_SOURCE)
 
 
 def test_phone_shows_nested_list_and_math_in_list_item(browser: Browser, phone_site: Path) -> None:

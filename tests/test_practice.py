@@ -20,7 +20,7 @@ import yaml
 from bs4 import BeautifulSoup
 from markupsafe import Markup
 
-from conftest import BuiltSite, run_mkdocs
+from conftest import BuiltSite, one_source_site, run_mkdocs
 from qadocs.plugin import TEMPLATES_DIR, add_templates, mark_html_text, note_missing_site_url, page_descriptor
 from web import TIMEOUT_MS, QuietHandler, Session, open_session, serve
 
@@ -551,15 +551,7 @@ FOLLOW_UP_SOURCE = """# 追问测试
 @pytest.fixture(scope="module")
 def follow_up_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A one-source site whose first question has two follow-ups, built `--strict`."""
-    root = tmp_path_factory.mktemp("follow-up-site")
-    (root / "content" / "进程").mkdir(parents=True)
-    (root / "content" / "进程" / "进程.md").write_text(FOLLOW_UP_SOURCE, encoding="utf-8")
-    (root / "imgs").mkdir()
-    (root / "build" / "docs").mkdir(parents=True)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    proc = run_mkdocs(root, "--strict", timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    return root / "site"
+    return one_source_site(tmp_path_factory.mktemp("follow-up-site"), "进程/进程.md", FOLLOW_UP_SOURCE)
 
 
 def test_follow_ups_are_listed_under_their_question_on_a_phone(browser: Browser, follow_up_site: Path) -> None:
