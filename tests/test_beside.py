@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import qadocs.build as build
+import qadocs.split as split
 from messy import make_collection
 from qadocs import beside
 from qadocs.beside import can_fork, run_beside
@@ -116,5 +117,9 @@ def test_a_first_generation_reads_beside_and_keeps_what_the_copy_worked_out(
     assert forked.plan.files == alone_result.plan.files and forked.diagnostics == alone_result.diagnostics
     assert forked.plan.registry_text == alone_result.plan.registry_text
     monkeypatch.setattr(build, "slugs_ready", lambda: True)
+    outlines: list[int] = []
+    real_outline = split.read_outline
+    monkeypatch.setattr(split, "read_outline", lambda lines: outlines.append(1) or real_outline(lines))
     build.generate(_options(tmp_path, jobs=0), None)
     assert split_here == []  # the copy's splits were kept in this process's memo
+    assert outlines == []  # and its surveys: no file is read again

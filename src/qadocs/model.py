@@ -129,8 +129,9 @@ class Memo(Generic[K, V]):
     the last two generations asked for, so each key is worked out once and memory follows the
     collection. Results are shared: they must never be changed."""
 
-    def __init__(self, compute: Callable[[K], V]) -> None:
+    def __init__(self, compute: Callable[[K], V], travels: bool = True) -> None:
         self.compute = compute
+        self.travels = travels  # sent back from a forked copy (`memo_entries`); big, short-lived results are not
         self.now: dict[K, V] = {}
         self.before: dict[K, V] = {}
         _MEMOS.append(self)  # type: ignore[arg-type]
@@ -162,7 +163,7 @@ def memo_entries() -> dict[str, dict[object, object]]:
     """What every memo holds for this generation, by its function's name (a forked copy sends it
     back: `beside`)."""
     named: dict[str, dict[object, object]] = {}
-    for memo in _MEMOS:
+    for memo in (m for m in _MEMOS if m.travels):
         name = _memo_name(memo)
         named[name] = {} if name in named else memo.now  # two memos of one name: neither is sent
     return named

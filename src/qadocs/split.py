@@ -355,12 +355,21 @@ def _prepare_text(text: str) -> _Prepared:
     return _Prepared(lines, outline, frame, nodes, survey(nodes, lines, content, frame.title))
 
 
-_PREPARED: Memo[str, _Prepared] = Memo(_prepare_text)  # the survey and the split read a file once
+# The survey and the split read a file once. Not sent back from a forked reading (`beside`): the
+# splits it made are, and an outline is much to pickle for what little it saves.
+_PREPARED: Memo[str, _Prepared] = Memo(_prepare_text, travels=False)
 
 
 def survey_source(text: str) -> Survey:
     """What a source says of itself (`qadocs.roles.survey`), for the collection's neighbours."""
+    return _SURVEYS(text)
+
+
+def _survey_text(text: str) -> Survey:
     return _PREPARED(text).survey
+
+
+_SURVEYS: Memo[str, Survey] = Memo(_survey_text)  # small: kept, and sent back from a forked reading
 
 
 def split_source(path: str, text: str, layout: Layout = None, near: Neighbours | None = None) -> Source:
