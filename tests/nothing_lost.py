@@ -31,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from qadocs.lex import SPACED_IMAGE_RE
+from qadocs.lex import without_spaced_images
 from qadocs.outline import HTML_HEADING_RE, read_outline
 from qadocs.read import decode
 from qadocs.roles import neighbours
@@ -72,7 +72,7 @@ def visible(text: str) -> str:
     text = BROKEN_RE.sub(r"[\1]", text)
     text = ATTR_LIST_RE.sub("", text)
     text = IMAGE_MD_RE.sub("", text)
-    text = SPACED_IMAGE_RE.sub("", text)
+    text = without_spaced_images(text)
     text = IMG_TAG_RE.sub("", text)
     text = LINK_MD_RE.sub(r"[\1]", text)
     text = HREF_RE.sub("href", text)

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qadocs import describe
+from qadocs import split as split_module
 from qadocs.anchors import AnchorIndex
 from qadocs.check import _unbalanced, check_sources
 from qadocs.lex import (
@@ -27,9 +28,11 @@ from qadocs.lex import (
     is_link_line,
     mask,
     md_heading,
+    spaced_images,
+    without_spaced_images,
 )
 from qadocs.mathml import is_display_line, math_spans
-from qadocs.outline import html_text
+from qadocs.outline import html_text, summary_text
 from qadocs.resolve import Image, Resolver, rewrite_markdown
 from qadocs.split import split_source
 
@@ -352,3 +355,51 @@ def test_closing_hashes_same_as_old_regex(text: str) -> None:
 @given(st.text(alphabet="，。？! \u3000\n(（ab—-", max_size=24))
 def test_trailing_marks_same_as_old_regex(text: str) -> None:
     assert describe._trim_end(text) == OLD_TRAILING_RE.sub("", text)
+
+
+# -- issue 20: the reading's patterns, each against the form it had when first written -----------
+
+OLD_TOC_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")  # spaces: quadratic
+OLD_SUMMARY_RE = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.IGNORECASE)  # unclosed tags: quadratic
+OLD_SPACED_IMAGE_RE = re.compile(  # a long path of words and spaces: quadratic
+    r"!\[((?:[^\[\]\\]|\\.)*)\]\(\s*([^\s()<>\"'\[\]!\x00][^()<>\"'\[\]!\x00\n]*? [^()<>\"'\[\]!\x00\n]*?"
+    r"\.(?:png|jpe?g|gif|webp|avif|bmp|svg))\s*\)",
+    re.IGNORECASE,
+)
+
+
+@given(st.text(alphabet="|:- \tx", max_size=30))
+def test_toc_table_rule_same_as_old_regex(line: str) -> None:
+    assert bool(split_module.TABLE_RULE_RE.match(line)) == bool(OLD_TOC_RULE_RE.match(line))
+
+
+@given(
+    st.lists(
+        st.sampled_from(["<summary>", "<summary x>", "</summary>", "</summary >", "<", ">", " ", "a"]), max_size=12
+    )
+)
+def test_summary_same_as_old_regex(parts: list[str]) -> None:
+    line = "".join(parts)
+    m = OLD_SUMMARY_RE.search(line)
+    assert summary_text(line) == (m.group(1) if m else None)
+
+
+@given(st.lists(st.sampled_from(["![", "](", ")", " ", "a", ".png", "!", "[", "]", "\\"]), max_size=14))
+def test_spaced_images_same_as_old_regex(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert [m.span() for m in spaced_images(text)] == [m.span() for m in OLD_SPACED_IMAGE_RE.finditer(text)]
+    assert without_spaced_images(text) == OLD_SPACED_IMAGE_RE.sub("", text)
+
+
+def test_reading_patterns_on_hostile_lines() -> None:
+    """Lines that took the first forms of these patterns minutes each give their answers."""
+    assert not split_module.TABLE_RULE_RE.match(" " * 200_000 + "x")
+    assert not split_module.TABLE_RULE_RE.match("| --- " + " " * 200_000 + "x")
+    assert split_module.TABLE_RULE_RE.match("| --- |" + " " * 200_000)
+    assert summary_text("<summary>" * 50_000) is None
+    assert summary_text("<summary" * 50_000) is None
+    assert summary_text("<summary>" * 50_000 + "</summary>") == "<summary>" * 49_999
+    path = "a " * 100_000
+    assert spaced_images("![x](" + path) == []
+    assert [m.group(2) for m in spaced_images("![x](" + path + "b.png)")] == [path + "b.png"]
+    assert without_spaced_images("![x](" + path) == "![x](" + path

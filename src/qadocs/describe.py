@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from .lex import SPACED_IMAGE_RE, Code, Span, code_of, inline_parser, mask
+from .lex import Code, Span, code_of, inline_parser, mask, without_spaced_images
 from .model import Memo
 
 DESCRIPTION_MAX = 120  # characters of a description, its closing "…" included
@@ -208,7 +208,7 @@ def _inline_texts(paragraph: str) -> Iterator[str]:
     """The text of one paragraph (markdown inline content; an image whose path has spaces is an
     image here too, as on the page)."""
     if " " in paragraph and "![" in paragraph:
-        paragraph = SPACED_IMAGE_RE.sub("", paragraph)
+        paragraph = without_spaced_images(paragraph)
     tokens = inline_parser().parseInline(paragraph)
     hidden = ""  # the tag (`script`, `style`) whose content is being skipped
     for tok in tokens[0].children or [] if tokens else []:

@@ -318,12 +318,25 @@ _INLINE = (
 IMAGE_RE = re.compile("!" + _INLINE)  # groups: alt, target as written, title with its spaces
 # An image whose path holds spaces (`![x](./imgs/Mask R-CNN.png)`), which CommonMark reads as text
 # but authors see as an image: only a path to a picture file, no title. No character of the path
-# may open another reference, so the lazy path stops at the next one: linear in the line.
-SPACED_IMAGE_RE = re.compile(
-    r"!\[((?:[^\[\]\\]|\\.)*)\]\(\s*([^\s()<>\"'\[\]!\x00][^()<>\"'\[\]!\x00\n]*? [^()<>\"'\[\]!\x00\n]*?"
+# may open another reference and the path cannot pass a `)`, so each `![` is tried once, over the
+# text up to the next one: linear in the line. `spaced_images` keeps the paths that hold a space.
+PATH_IMAGE_RE = re.compile(
+    r"!\[((?:[^\[\]\\]|\\.)*)\]\(\s*([^\s()<>\"'\[\]!\x00][^()<>\"'\[\]!\x00\n]*"
     r"\.(?:png|jpe?g|gif|webp|avif|bmp|svg))\s*\)",
     re.IGNORECASE,
 )
+
+
+def spaced_images(text: str) -> list[re.Match[str]]:
+    """The images of a text whose paths hold a space (see PATH_IMAGE_RE)."""
+    return [m for m in PATH_IMAGE_RE.finditer(text) if " " in m.group(2)]
+
+
+def without_spaced_images(text: str) -> str:
+    """A text without its images whose paths hold a space."""
+    return PATH_IMAGE_RE.sub(lambda m: "" if " " in m.group(2) else m.group(0), text)
+
+
 LINK_RE = re.compile(r"(?<![!\\])" + _INLINE)  # groups: text, target as written, title with its spaces
 LINK_LINE_START_RE = re.compile(r"\s*(?:(?:[-*+]|\d+[.)])\s+)?\[")  # the start of `is_link_line`
 RefKind = Literal["image", "link", "img", "a"]
@@ -363,7 +376,7 @@ def inline_refs(line: str, code: Sequence[Span] = ()) -> list[Ref]:
     refs += [_markdown_ref("link", m) for m in LINK_RE.finditer(masked)]
     if " " in line and "![" in line:
         taken = mask(masked, [(r.start, r.end) for r in refs], MASK)
-        refs += [_markdown_ref("image", m) for m in SPACED_IMAGE_RE.finditer(taken)]
+        refs += [_markdown_ref("image", m) for m in spaced_images(taken)]
     return _nest(refs)
 
 

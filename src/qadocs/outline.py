@@ -333,7 +333,8 @@ BOLD_START_RE = re.compile(r"^ {0,3}(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?![*_])")
 LABEL_START_RE = re.compile(r"^ {0,3}(?:问|問|问题|問題|Q|Question)\s*[:：]\s*\S", re.IGNORECASE)
 DETAILS_OPEN_RE = re.compile(r"^ {0,3}<details\b", re.IGNORECASE)
 DETAILS_TAG_RE = re.compile(r"<(/?)details\b", re.IGNORECASE)
-SUMMARY_RE = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.IGNORECASE)
+SUMMARY_OPEN_RE = re.compile(r"<summary\b", re.IGNORECASE)
+SUMMARY_CLOSE_RE = re.compile(r"</summary\s*>", re.IGNORECASE)
 SUMMARY_LINES = 3  # lines of a `<details>` block its `<summary>` must stand on
 
 
@@ -358,6 +359,16 @@ def bold_head(line: str, index: int) -> Heading | None:
     return h
 
 
+def summary_text(line: str) -> str | None:
+    """The text between the first `<summary>` of a line and the `</summary>` after it; None without
+    both. Searches that never look back, so a line of many unclosed tags costs linear time: when
+    the first `<summary` has no `>` or no `</summary>` after it, no later one has."""
+    opened = SUMMARY_OPEN_RE.search(line)
+    start = line.find(">", opened.end()) + 1 if opened else 0
+    closed = SUMMARY_CLOSE_RE.search(line, start) if start else None
+    return line[start : closed.start()] if closed else None
+
+
 class _Folds:
     """The `<details>` blocks of a source whose `<summary>` is on one line near the top and whose
     `</details>` closes them at the top level: outermost ones only (`weak` when the summary does
@@ -379,9 +390,9 @@ class _Folds:
 
     def _summary(self, at: int, end: int) -> tuple[int, int, str] | None:
         for k in range(at, min(end, at + SUMMARY_LINES)):
-            m = SUMMARY_RE.search(self.lines[k])
-            if m:
-                return at, k, m.group(1)
+            text = summary_text(self.lines[k])
+            if text is not None:
+                return at, k, text
         return None
 
     def _close(self, line: int) -> None:

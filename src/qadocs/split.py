@@ -81,7 +81,8 @@ def _is_internal_link_line(line: str, anchors_only: bool = False) -> bool:
     return bool(targets) and not any(is_external(t) for t in targets)
 
 
-TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")  # `| --- | --- |`
+# `| --- | --- |`; each run of spaces has one place in the pattern, so a long run costs linear time.
+TABLE_RULE_RE = re.compile(r"^\s*(?:\|\s*)?:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*(?:\|\s*)?$")
 COMMENT_LINE_RE = re.compile(r"^\s*<!--.*-->\s*$")  # `<!-- TOC_START -->`
 
 
