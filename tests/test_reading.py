@@ -25,6 +25,7 @@ from nothing_lost import lost_lines
 from qadocs.build import Result, generate, load
 from qadocs.cli import explain_source, main
 from qadocs.model import Source
+from qadocs.phrasing import asks
 from qadocs.plan import Options
 
 READING = GOLDEN / "reading"
@@ -172,6 +173,63 @@ CASES: dict[str, dict[str, File]] = {
             ],
         ),
         "论文笔记.md": File("article"),
+    },
+    # Forms seen in collections beyond the nine measured ones --------------------------------------
+    # An answer folded in `<details><summary>Answer</summary>`, its heading shallower than the
+    # question's: inside the fold, a part of the answer above; a heading inside a `<div>` is no head.
+    "answer_folds": {
+        "quiz.md": File(
+            "questions",
+            questions=[("What does this print?", 9, None), ("下面哪一项是对的？", 30, None)],
+            numbers={9: "1", 30: "2"},
+        ),
+    },
+    # A file that asks only in bold paragraphs (ending in emoji that mark the difficulty).
+    "bold_only": {
+        "theory.md": File(
+            "questions",
+            questions=[
+                ("What is supervised learning? ⭐️", 5, None),
+                ("What is overfitting? 👶", 11, None),
+                ("How do you notice it? ⭐️🚀", 15, None),
+            ],
+            chapters=[("Supervised learning", 3), ("Validation", 9)],
+            forms={5: "bold", 11: "bold", 15: "bold"},
+        ),
+    },
+    # One question per file written with labels (`题目：…` over `参考答案：`), or a title over parts
+    # only (题目链接, 题目描述, 解题思路); an index whose headings link to GitHub pages of the files.
+    "label_files": {
+        "README.md": File("page"),
+        "数据库/什么是索引.md": File("file", questions=[("什么是索引？", 1, None)]),
+        "算法/07-重建二叉树.md": File("file", questions=[("重建二叉树", 1, None)], numbers={1: "7"}),
+    },
+    # A topic whose introduction is more than a sentence or two, over eight questions that ask: a
+    # chapter, not a question with eight follow-ups. 请求… names a request; it does not ask.
+    "topics": {
+        "mysql.md": File(
+            "questions",
+            questions=[
+                (f"{t}", line, None)
+                for t, line in zip(
+                    [
+                        "整数类型的 UNSIGNED 有什么用？",
+                        "CHAR 和 VARCHAR 有什么区别？",
+                        "VARCHAR(100) 和 VARCHAR(10) 有什么区别？",
+                        "DECIMAL 和 FLOAT 有什么区别？",
+                        "为什么不推荐使用 TEXT 和 BLOB？",
+                        "DATETIME 和 TIMESTAMP 如何选择？",
+                        "NULL 和 '' 有什么区别？",
+                        "布尔值应该用什么类型存？",
+                        "请求首部字段",
+                        "响应首部字段",
+                    ],
+                    [*range(11, 43, 4), 45, 49],
+                    strict=True,
+                )
+            ],
+            chapters=[("字段类型", 3), ("请求与响应", 43)],
+        ),
     },
     # What a file's front matter can say of itself.
     "overrides": {
@@ -372,3 +430,25 @@ def test_images_and_links_written_for_github(tmp_path: Path) -> None:
     assert "\n### 网络结构 {#struct}\n" in page
     codes = {d.code for d in result.diagnostics if d.path == "基础/模型.md"}
     assert not codes & {"image-missing", "link-missing", "path-absolute", "link-anchor-missing"}, codes
+
+
+@pytest.mark.parametrize(
+    ("title", "asking"),
+    [
+        ("请简述 TCP 的三次握手", True),  # 请 asks for something
+        ("请求首部字段", False),  # 请求 is a request
+        ("請求頭", False),
+        ("Ways to spot overfitting? 👶", True),  # a mark of difficulty after the question mark
+        ("Bias and variance in one sentence? ⭐️🚀", True),
+        ("Precision-recall trade-off ⭐️", False),
+        ("题目：什么是索引", True),  # a question label
+    ],
+)
+def test_what_asks(title: str, asking: bool) -> None:
+    assert asks(title) is asking
+
+
+def test_an_index_of_question_links_is_no_doubt(tmp_path: Path) -> None:
+    """Headings that are links to questions elsewhere make an index: nothing to warn about."""
+    readme = _sources("label_files", tmp_path)["README.md"]
+    assert readme.kind == "page" and [d.code for d in readme.diagnostics] == []

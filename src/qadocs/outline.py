@@ -29,11 +29,13 @@ from markdown_it.token import Token
 from .anchors import github_slug
 from .lex import (
     CODE_BLOCKS,
+    CONTAINER_TAG_RE,
     ID_ATTR_RE,
     IMG_ALT_RE,
     MATH_BLOCKS,
     closes_fence,
     drop_tags,
+    find_tags,
     inline_parser,
     is_link_line,
     parse_blocks,
@@ -413,19 +415,24 @@ class _Folds:
 
 
 def _html_block(lines: list[str], start: int, end: int, out: Outline) -> None:
-    """Headings and comment lines of one HTML block."""
+    """Headings and comment lines of one HTML block. A heading inside a container the block
+    opened (`<div align="center">` … `<h1>…</h1>` … `</div>`) is that container's content, no head."""
     in_comment = False
+    depth = 0  # containers (`<div>`, `<p>`, `<table>`…) this block opened and has not closed
     for i in range(start, end):
         line = lines[i]
         if in_comment or line.lstrip().startswith("<!--"):
             out.code.add(i)
             in_comment = "-->" not in (line if in_comment else line.lstrip()[4:])
             continue
-        h = html_heading(line, i)
+        h = html_heading(line, i) if depth == 0 else None
         if h is not None:
             out.headings.append(h)
-        elif HTML_HEADING_START_RE.match(line):
+        elif HTML_HEADING_START_RE.match(line) and depth == 0:
             out.not_parsed.append(i)
+        for tag in find_tags(CONTAINER_TAG_RE, line):
+            if not tag.group(3):
+                depth = max(0, depth + (-1 if tag.group(1) else 1))
 
 
 def github_slugs(headings: list[Heading]) -> list[str]:

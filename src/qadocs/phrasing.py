@@ -13,6 +13,7 @@ Every pattern is anchored or a plain alternation of literals: linear in the titl
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # -- asking ---------------------------------------------------------------------------------------
 QUESTION_END_RE = re.compile(r"[？?][\s*_`:：)）\]】」』\"'”’.。]*$")
@@ -22,9 +23,10 @@ ASK_WORDS_RE = re.compile(
     "何謂|何谓|区别|區別|异同|異同|差异|差異"
 )
 ASK_END_RE = re.compile(r"[吗嗎呢][\s*_`:：)）。.!！]*$")
-# An instruction an interviewer gives: 简述…, 手写…, 介绍一下… (followed by what to do it to).
+# An instruction an interviewer gives: 简述…, 手写…, 介绍一下… (followed by what to do it to); 请 asks,
+# but not as the first character of 请求 (a request).
 INSTRUCTION_RE = re.compile(
-    r"^(?:请|請|试述|試述|说说|說說|说一下|說一下|说明一下|谈谈|談談|谈一下|讲讲|講講|讲一下|講一下|聊聊|简述|簡述|简要|"
+    r"^(?:[请請](?!求)|试述|試述|说说|說說|说一下|說一下|说明一下|谈谈|談談|谈一下|讲讲|講講|讲一下|講一下|聊聊|简述|簡述|简要|"
     r"简单介绍|簡單介紹|简单说|描述一下|解释一下|解釋一下|介绍一下|介紹一下|介绍|介紹|比较一下|比較一下|对比一下|對比一下|"
     r"列举|列舉|手写|手寫|手撕|手推|写出|寫出|写一个|寫一個|实现一个|實現一個|设计一个|設計一個|推导一下|画出|畫出|分析一下|"
     r"讲一讲|講一講|说一说|說一說|谈一谈|談一談|聊一聊|给定|給定|给你|給你|已知|编程题|編程題|算法题|算法題)"
@@ -51,7 +53,7 @@ def asks(title: str) -> bool:
     if not text:
         return False
     return bool(
-        QUESTION_END_RE.search(text)
+        QUESTION_END_RE.search(_without_end_symbols(text))
         or "？" in text
         or ASK_WORDS_RE.search(text)
         or ASK_END_RE.search(text)
@@ -60,6 +62,22 @@ def asks(title: str) -> bool:
         or QUESTION_LABEL_RE.match(text)
         or NUMBERED_LABEL_RE.match(text)
     )
+
+
+SYMBOL_CATEGORIES = ("So", "Sk", "Cf", "Mn", "Zs")  # emoji, their joiners and variation selectors, spaces
+
+
+def _without_end_symbols(text: str) -> str:
+    """`text` without the emoji and symbols that end it (`What is X? ⭐️`: a mark of difficulty)."""
+    end = len(text)
+    while end and unicodedata.category(text[end - 1]) in SYMBOL_CATEGORIES:
+        end -= 1
+    return text[:end]
+
+
+def has_label(text: str) -> bool:
+    """Does a head's text open with a question label (`题目：…`, `Q: …`, `问题3：…`)?"""
+    return bool(QUESTION_LABEL_RE.match(text) or NUMBERED_LABEL_RE.match(text))
 
 
 def strip_label(title: str) -> tuple[str, bool]:
@@ -91,7 +109,7 @@ PART_PHRASES = frozenset(
     {"problem statement", "problem description", "test cases", "follow up", "follow-up", "see also", "further reading"}
 )
 # A short title ending so is a part of an answer: 面试题剖析, 源码解析.
-PART_ENDINGS = ("分析", "剖析", "解析", "详解")
+PART_ENDINGS = ("分析", "剖析", "解析", "详解", "链接")
 PART_ENDING_MAX = 8  # characters: a longer title ending in 分析 is a topic of its own
 # What starts an answer that is a whole file: the question restated, the task given.
 STATEMENT_WORDS = _words(

@@ -11,8 +11,11 @@ First the file as a whole (`file_kind`):
 * an **index** (most of its headings, or of its lines, link to other pages) or a **project
   page** (安装, 贡献, License…) is one page;
 * a file whose title is one question (it asks, or its parts open with the question's statement:
-  题目, 面试题, Problem) and whose sub-headings do not ask is **one question**;
-* a file that asks (a quarter of its headings ask) or numbers a long list is **questions**;
+  题目, 面试题, Problem, or mostly name parts of one answer) and whose sub-headings do not ask is
+  **one question**; so is a file that opens with its only labelled question (`题目：…`) followed
+  by its answer's heading (`参考答案：`);
+* a file that asks (a quarter of its headings ask) or numbers a long list is **questions**; so is
+  one that asks in bold paragraphs only;
 * one question per file is what its neighbours are, a file shaped like them is one too;
 * a file none of whose headings ask is read as questions when most files of the collection are
   questions and answers (concept headings, `## 工厂方法`), and as an **article** (one page) when its
@@ -20,7 +23,8 @@ First the file as a whole (`file_kind`):
   that mixes articles in.
 
 Then, in a file of questions, every head from the top down (`_Decider`): a heading that groups
-questions and has no text of its own is a chapter; a heading with an answer is a question, and
+questions and has no text of its own (or only a short introduction, or heads many questions that
+ask) is a chapter; a heading with an answer is a question, and
 its sub-headings are follow-up questions when they ask (or carry its number one level deeper, or
 are sub-topics of a topic) and parts of its answer otherwise (答案, 代码, steps numbered afresh, a
 sub-heading repeated under each of its neighbours).
@@ -29,6 +33,7 @@ sub-heading repeated under each of its neighbours).
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -42,13 +47,14 @@ from .phrasing import (
     bare_title,
     chapter_numbered,
     chapter_titled,
+    has_label,
     is_article_title,
     is_part_title,
     is_project_title,
     is_reference_title,
     is_statement_title,
 )
-from .urls import is_external
+from .urls import github_file_path, is_external
 
 Role = Literal["chapter", "question", "part", "text"]  # part: of a question's answer; text: of another page
 Kind = Literal["questions", "file", "article", "page"]
@@ -64,6 +70,8 @@ NOTES_SHARE = 0.5  # share of a collection's files that must ask for weak files 
 NOTES_OVER_ARTICLE = 0.67  # the share for which a weak file named or numbered like an article is read so too
 HTML_QUESTION_LEVEL_MAX = 3  # `<h1>`…`<h3>` with an id can be questions (the HTML-id style)
 BOLD_GROUP_MIN = 3  # bold questions right under a heading with no text of its own that make it their chapter
+TOPIC_QUESTIONS_MIN = 8  # questions that ask under a topic that make it their chapter, whatever its text
+LABEL_ANSWER_WITHIN = 4  # heads after a file's labelled question among which its answer's heading stands
 INTRO_MAX = 100  # characters: sentences this short under a topic over questions introduce them, they answer nothing
 PROSE_NOT_RE = re.compile(r"[-*+>|<!$`~]|\d{1,9}[.)]")  # how a line that is no sentence of an introduction starts
 HEADING_KINDS = ("md", "html", "item")  # heads that are headings (not bold lines, not folded questions)
@@ -121,14 +129,17 @@ def _levels(heads: list[Heading]) -> list[int]:
 def build_tree(heads: list[Heading], lines: list[str], skip: set[int], weak: str = "") -> list[Node]:
     """The heads as a tree (a head holds the deeper ones after it; a folded question holds every
     head inside its `<details>`), each with what its text says. Bold lines and folded blocks that
-    do not ask are left out, but for those of the kind `weak` ("bold", "fold": a layout says so)."""
+    do not ask are left out, but for those of the kind `weak` ("bold", "fold": a layout says so);
+    the heads inside such a fold belong to the head before it (see `_enclose`)."""
+    folds = [(h.index, h.end) for h in heads if h.kind == "fold" and h.weak and weak != "fold"]
     heads = [h for h in heads if not h.weak or h.kind == weak]
     levels = _levels(heads)
+    closes = _enclose(heads, levels, folds)
     nodes = [Node(h) for h in heads]
     stack: list[int] = []
     for i, node in enumerate(nodes):
         h = node.h
-        ended = next((k for k, j in enumerate(stack) if nodes[j].h.kind == "fold" and nodes[j].h.end <= h.index), None)
+        ended = next((k for k, j in enumerate(stack) if closes[j] <= h.index), None)
         if ended is not None:
             del stack[ended:]
         while stack and not (nodes[stack[-1]].h.kind == "fold" or levels[stack[-1]] < levels[i]):
@@ -151,6 +162,24 @@ def build_tree(heads: list[Heading], lines: list[str], skip: set[int], weak: str
     return nodes
 
 
+def _enclose(heads: list[Heading], levels: list[int], folds: list[tuple[int, int]]) -> list[float]:
+    """Where each head's reach ends: a folded question's at its `</details>`; a head inside a fold
+    that does not ask (`<details><summary>Answer</summary>` … `#### Answer: D` …) at the fold's end,
+    as GitHub shows it: inside the box, the answer of the head before the fold. Those heads move
+    under that head (their levels, changed in place, keep their order) whatever their own levels."""
+    closes: list[float] = [h.end if h.kind == "fold" else math.inf for h in heads]
+    for start, end in folds:
+        inside = [i for i, h in enumerate(heads) if start < h.index < end]
+        if not inside:
+            continue
+        before = inside[0] - 1
+        shift = levels[before] + 1 - min(levels[i] for i in inside) if before >= 0 else 0
+        for i in inside:
+            levels[i] += max(shift, 0)
+            closes[i] = min(closes[i], end)
+    return closes
+
+
 def _is_link_heading(line: str) -> bool:
     """A markdown heading whose text is one link to another page of the collection (`## 1.
     [计算机网络](网络.md)`): an entry of an index."""
@@ -163,11 +192,12 @@ def _is_link_heading(line: str) -> bool:
 
 
 def _is_local_link_line(line: str) -> bool:
-    """A line that is only a link (maybe a list item) to a page of this collection, not another site."""
+    """A line that is only a link (maybe a list item) to a page of this collection, not another
+    site: a relative link, or one to a file's page on GitHub (`https://github.com/o/r/blob/…`)."""
     if not is_link_line(line):
         return False
-    target = line[line.find("](") + 2 :].strip()
-    return not is_external(target)
+    target = line[line.find("](") + 2 :].strip().rstrip(")").strip()
+    return not is_external(target) or github_file_path(target.split()[0] if target else "") is not None
 
 
 def _is_prose(line: str) -> bool:
@@ -242,12 +272,13 @@ class Survey:
 
     heads: int = 0  # headings that could be questions (not links, not references)
     asking: int = 0  # headings that ask (folded questions included, bold lines not)
+    bold: int = 0  # bold paragraphs that ask
     answered: int = 0  # headings that could be questions: with text of their own, or numbered
     run: int = 0  # the longest run of consecutively numbered sibling headings
     index: str = ""  # why it is an index or a project page ("" when it is neither)
     root: int | None = None  # the node that is the file's title when no `# Title` stands apart
     titled: bool = False  # a title stands over every other head (a `# Title`, or `root`)
-    statement: str = ""  # why its first part states the question ("" when it does not)
+    statement: str = ""  # why its first part states the question, or its parts make one answer ("" when not)
     title_asks: bool = False  # its title reads as a question
     quiet: bool = False  # titled, and at most one of the heads right under the title asks
     under_title: int = 0  # heads right under the title
@@ -297,19 +328,36 @@ def survey(nodes: list[Node], lines: list[str], content: Iterable[int], title: H
     return Survey(
         heads=len(heads),
         asking=sum(n.asks for n in nodes if n.h.kind != "bold" and not n.link and not n.refs),
+        bold=sum(n.asks for n in nodes if n.h.kind == "bold"),
         answered=sum(n.own or n.h.number is not None for n in heads),
         run=_longest_run(nodes),
         index=_index(nodes, heads, lines, content),
         root=root,
         titled=top is not None,
-        statement=f"its first part, '{kids[0].h.text}', states the question"
-        if kids and is_statement_title(kids[0].h.title)
-        else "",
+        statement=_statement(nodes, kids),
         title_asks=top is not None and asks(top.text),
         quiet=top is not None and _quiet(top, kids),
         under_title=len(kids),
         article=_article(nodes, heads),
     )
+
+
+def _statement(nodes: list[Node], kids: list[Node]) -> str:
+    """Why a file is one question by how it is laid out, or "": its first part states the
+    question (`## 题目描述`); the headings under its title mostly name parts of one answer
+    (`## 题目链接`, `## 解题思路`, `## 代码`); or it opens with its only labelled question
+    (`#### 题目：…`) and an answer's heading follows (`#### 参考答案：`), maybe with headings of the
+    answer beside them."""
+    if kids and is_statement_title(kids[0].h.title):
+        return f"its first part, '{kids[0].h.text}', states the question"
+    named = [k for k in kids if (k.part or is_statement_title(k.h.title)) and not is_article_title(k.h.title)]
+    if len(kids) >= QUESTIONS_MIN and 2 * len(named) > len(kids) and not any(k.asks for k in kids):
+        return f"{len(named)} of the {len(kids)} headings under its title name parts of one answer"
+    top = [n for n in nodes if n.parent is None and n.h.kind in HEADING_KINDS]
+    labelled = [n for n in nodes if has_label(n.h.text)]
+    if top and labelled == [top[0]] and any(n.part and not n.asks for n in top[1:LABEL_ANSWER_WITHIN]):
+        return f"it opens with its only labelled question, '{top[0].h.text}', and the answer's heading"
+    return ""
 
 
 def _quiet(title: Heading, kids: list[Node]) -> bool:
@@ -378,6 +426,8 @@ def file_kind(s: Survey, near: Neighbours) -> tuple[Kind, str]:
     if strong(s):
         return "questions", strong(s)
     if max(s.answered, s.asking) < QUESTIONS_MIN:
+        if s.bold >= QUESTIONS_MIN:
+            return "questions", f"{s.bold} bold paragraphs ask, and fewer than two headings could be questions"
         return "page", "fewer than two headings could be questions"
     if near.landing:
         return "page", "a folder's README with other files beside it: the folder's landing page"
@@ -486,6 +536,7 @@ class _Decider:
 
     nodes: list[Node]
     depth: int | None = None  # the depth of dotted numbers the questions have (`question_depth`)
+    bold: bool = False  # the file asks in bold paragraphs, not in headings
     decisions: dict[int, Decision] = field(default_factory=dict)
     placeholders: list[int] = field(default_factory=list)  # empty headings kept as text
     unnumbered: list[int] = field(default_factory=list)  # questions without number among numbered ones
@@ -560,13 +611,16 @@ class _Decider:
             )
         if n.kids and not n.own:
             bold = [k for k in n.kids if self.nodes[k].h.kind in ("bold", "fold")]
-            if len(bold) == len(n.kids) and sum(self.nodes[k].asks for k in bold) < BOLD_GROUP_MIN:
+            if len(bold) == len(n.kids) and sum(self.nodes[k].asks for k in bold) < BOLD_GROUP_MIN and not self.bold:
                 return Decision("question", "its answer opens with bold lines (too few to be questions of their own)")
             if any(self.opens(k) for k in n.kids):
                 return Decision("chapter", "groups questions and has no text of its own")
             return Decision("question", "no text of its own: the headings under it are the parts of one answer")
         if n.kids and not n.asks and n.own_prose and n.own_chars <= INTRO_MAX and _asking_kids(self.nodes, n):
             return Decision("chapter", "a topic over questions that ask, with a short introduction")
+        asking = sum(self.nodes[k].asks for k in n.kids)
+        if not n.asks and asking >= TOPIC_QUESTIONS_MIN and _asking_kids(self.nodes, n):
+            return Decision("chapter", f"a topic over {asking} questions that ask: its text introduces them")
         if n.kids:
             return Decision(
                 "question",
@@ -840,7 +894,7 @@ def read_roles(nodes: list[Node], lines: list[str], s: Survey, near: Neighbours,
     if kind != "questions":
         what = "part of the file's one answer" if kind == "file" else f"the file is one {kind}"
         return Reading(kind, why, nodes, _all_text(nodes, what))
-    decided = _Decider(nodes, question_depth(nodes))
+    decided = _Decider(nodes, question_depth(nodes), s.bold >= QUESTIONS_MIN > s.asking)
     decided.visit([i for i, n in enumerate(nodes) if n.parent is None])
     if not any(d.role == "question" for d in decided.decisions.values()):
         return Reading("page", "no heading reads as a question", nodes, _all_text(nodes, "the file is one page"))

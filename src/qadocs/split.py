@@ -636,7 +636,7 @@ def _doubts(reading: Reading, path: str, one_page: bool) -> list[Diagnostic]:
     if reading.kind == "questions":
         diags += _question_doubts(reading, path)
     elif reading.kind in ("page", "article") and not one_page:
-        asking_all = [n.h for n in nodes if n.h.kind in ("md", "html", "item") and question_like(n.h)]
+        asking_all = [n.h for n in nodes if n.h.kind in ("md", "html", "item") and not n.link and question_like(n.h)]
         if len(asking_all) >= UNFOUND_QUESTIONS_MIN:
             message = (
                 f"{len(asking_all)} headings end in ？ but the file reads as one {reading.kind} ({reading.why}); "
