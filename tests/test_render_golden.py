@@ -44,6 +44,7 @@ def test_there_is_a_case_per_construct() -> None:
         "paren-ordered-list",
         "fence-left-open",
         "indented-fence-with-lines-indented-less",
+        "markdown-between-html-blocks",
     ):
         assert construct in names, construct
 

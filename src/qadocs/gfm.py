@@ -11,7 +11,9 @@ reads its block map and rewrites only whitespace so that Python-Markdown builds 
 - a blank line goes before a list, table, code fence, math block, heading, HTML block or
   quote that GitHub starts without one, after such a block, and between the items of a list
   with such blocks (Python-Markdown would otherwise run them on or swallow them);
-- GitHub alerts (`> [!NOTE]` …) become Material admonitions (`!!! note "Note"`).
+- GitHub alerts (`> [!NOTE]` …) become Material admonitions (`!!! note "Note"`);
+- each top-level HTML block, as GitHub ends it (at a blank line), goes to Python-Markdown's
+  stash of raw HTML, so the markdown between two HTML blocks is rendered as on GitHub.
 
 No text other than indentation and blank lines changes (alerts excepted), so nothing can get
 lost. A treeprocessor then makes the lists GitHub shows tight tight again (blank lines made them
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +42,9 @@ MAX_NESTING = 20  # markdown-it's own limit (its `maxNesting`): quotes deeper th
 MARKER_RE = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> *)")
 ALERT_RE = re.compile(r"^ {0,3}> ?\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\] *$", re.I)
 QUOTE_PREFIX_RE = re.compile(r"^ {0,3}> ?")
+# A tag with a `markdown` attribute (`<p class="…" markdown>`): md_in_html renders its content.
+# A match cannot pass a `<` or `>`, so the scans from two starts never overlap: linear.
+MARKDOWN_ATTR_RE = re.compile(r"<[A-Za-z][^<>]*\smarkdown\b", re.IGNORECASE)
 # GitHub's alerts and the Material admonition type with the closest colour.
 ALERTS = {
     "note": ("note", "Note"),
@@ -121,11 +127,18 @@ def normalise(text: str, depth: int = 0) -> str:
     return normalise_lists(text, depth)[0]
 
 
-def normalise_lists(text: str, depth: int = 0) -> tuple[str, list[ListShape]]:
+def normalise_lists(
+    text: str, depth: int = 0, stash: Callable[[str], str] | None = None
+) -> tuple[str, list[ListShape]]:
     """`normalise(text)` and the shape of each list GitHub shows in `text` (one parse for both).
 
     `depth` counts the block quotes around `text`: past markdown-it's own nesting limit the
-    quotes' bodies are kept as written (no recursion without end on `> > > …`)."""
+    quotes' bodies are kept as written (no recursion without end on `> > > …`). `stash` (Python-
+    Markdown's `htmlStash.store`) takes each top-level HTML block as GitHub ends it, at a blank
+    line, and gives the placeholder that stands for it: the markdown between two HTML blocks
+    (`<details><summary>Answer</summary>`, a blank line, `#### Answer: D`…, `</details>`) is
+    markdown, as on GitHub, where Python-Markdown alone would keep it all as raw HTML up to the
+    closing tag. A block with a `markdown` attribute is left to `md_in_html`."""
     lines = text.expandtabs(TAB).split("\n")
     tokens, shapes = analyse("\n".join(lines))
     closing = _unclosed_fence(lines, tokens)
@@ -134,7 +147,7 @@ def normalise_lists(text: str, depth: int = 0) -> tuple[str, list[ListShape]]:
         tokens, shapes = analyse("\n".join(lines))
     _dedent_fences(lines, tokens)
     edits = _Scan(lines, tokens).run()
-    return "\n".join(_rewrite(lines, edits, depth)), shapes
+    return "\n".join(_rewrite(lines, edits, depth, stash)), shapes
 
 
 def _dedent_fences(lines: list[str], tokens: list[Token]) -> None:
@@ -181,6 +194,7 @@ class _Edits:
         default_factory=set
     )  # quotes or lists GitHub keeps apart and Python-Markdown would merge
     escapes: set[int] = field(default_factory=set)  # paragraph lines that look like list items to Python-Markdown only
+    html: dict[int, int] = field(default_factory=dict)  # top-level HTML block: first line -> end
 
 
 @dataclass(slots=True)
@@ -226,6 +240,8 @@ class _Scan:
             first, last = tok.map
             if tok.type in SEPARATE:
                 self._separate(tok.type, first, last)
+            if tok.type == "html_block" and not self.stack and not MARKDOWN_ATTR_RE.search(tok.content):
+                self.edits.html[first] = last
             if tok.type == "blockquote_open":
                 self._quote(i, first, last)
             elif tok.type == "paragraph_open":
@@ -290,11 +306,17 @@ class _Scan:
 # -- rewriting the lines ------------------------------------------------------------------------
 
 
-def _rewrite(lines: list[str], edits: _Edits, depth: int) -> list[str]:
-    """`lines` with the edits made: blank lines added, items re-indented, quotes and alerts redone."""
+def _rewrite(lines: list[str], edits: _Edits, depth: int, stash: Callable[[str], str] | None = None) -> list[str]:
+    """`lines` with the edits made: blank lines added, items re-indented, quotes and alerts redone,
+    top-level HTML blocks stashed (when `stash` is given)."""
     out: list[str] = []
     n = 0
     while n < len(lines):
+        if stash is not None and n in edits.html:
+            _blank_line(out)
+            out.append(stash("\n".join(lines[n : edits.html[n]])))
+            n = edits.html[n]
+            continue
         if n in edits.alerts:
             last, kind = edits.alerts[n]
             _blank_line(out)
@@ -369,7 +391,9 @@ class GfmPreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         """Return the normalised lines."""
-        normal, self.md.qadocs_gfm_lists = normalise_lists("\n".join(lines))  # type: ignore[attr-defined]
+        normal, self.md.qadocs_gfm_lists = normalise_lists(  # type: ignore[attr-defined]
+            "\n".join(lines), stash=self.md.htmlStash.store
+        )
         return normal.split("\n")
 
 
