@@ -42,6 +42,7 @@ _LABEL = r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
 _TARGET = r"\((?:<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"]*\")?\)"
 IMAGE_MD_RE = re.compile("!" + _LABEL + _TARGET)
 LINK_MD_RE = re.compile(_LABEL + _TARGET)
+TAIL_MD_RE = re.compile(r"\]" + _TARGET)  # the end of a link whose text began on a line above
 IMG_TAG_RE = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)  # never across another tag
 MISSING_RE = re.compile(r'<span class="qadocs-missing-image"[^>]*>[^<]*</span>')
 BROKEN_RE = re.compile(r'<span class="qadocs-broken-link"[^>]*>(.*?)</span>')
@@ -75,6 +76,7 @@ def visible(text: str) -> str:
     text = without_spaced_images(text)
     text = IMG_TAG_RE.sub("", text)
     text = LINK_MD_RE.sub(r"[\1]", text)
+    text = TAIL_MD_RE.sub("]", text)
     text = HREF_RE.sub("href", text)
     return " ".join(text.split())
 

@@ -355,6 +355,37 @@ def test_nothing_rewritten_in_indented_code() -> None:
     assert resolver.seen == [("v", 6, 10)]  # the code span runs over two lines
 
 
+class Mover(Recorder):
+    """Sends every link to `moved/<target>`, none for `#gone`."""
+
+    def link(self, target: str, line: int, col: int = 1, html: bool = False) -> str | None:
+        super().link(target, line, col, html)
+        return None if target == "#gone" else "moved/" + target
+
+
+def test_a_link_whose_text_runs_over_lines() -> None:
+    """GitHub makes one link of `[Gong et` / `al., 2012](#ref)`: its target is resolved like any
+    other's; one leading nowhere leaves its text in brackets; a bracket in code opens no link."""
+    text = "见 [[Gong et\nal., 2012](a.md)] 与 [[Gopalan\net al.](#gone)]，`[x` 不算\ny](z) 也不算 [b](c.md)"
+    assert github(text).count("<a href=") == 3  # the two that run over lines, and [b](c.md)
+    resolver = Mover()
+    out = rewrite_markdown(text, 1, resolver)
+    assert resolver.seen == [("a.md", 2, 10), ("#gone", 3, 7), ("c.md", 4, 11)]
+    assert out.split("\n") == [
+        "见 [[Gong et",
+        "al., 2012](<moved/a.md>)] 与 [[Gopalan",
+        "et al.]]，`[x` 不算",
+        "y](z) 也不算 [b](<moved/c.md>)",
+    ]
+
+
+def test_a_blank_line_or_heading_ends_a_link_text() -> None:
+    resolver = Recorder()
+    text = "一个 [没有闭合\n\n](x.md) 不是链接\n\n再来 [一个\n## 标题](y.md)"
+    assert "<a href=" not in github(text)
+    assert rewrite_markdown(text, 1, resolver) == text and resolver.seen == []
+
+
 def body_diagnostics(body: str) -> list[str]:
     src = split_source("q.md", f"## 1. 问题一？\n\n{body}\n\n## 2. 问题二？\n\n答案\n")
     return [d.code for d in check_sources([src])]

@@ -26,6 +26,7 @@ from qadocs.lex import (
     code_spans,
     find_tags,
     is_link_line,
+    link_tails,
     mask,
     md_heading,
     spaced_images,
@@ -403,3 +404,12 @@ def test_reading_patterns_on_hostile_lines() -> None:
     assert spaced_images("![x](" + path) == []
     assert [m.group(2) for m in spaced_images("![x](" + path + "b.png)")] == [path + "b.png"]
     assert without_spaced_images("![x](" + path) == "![x](" + path
+
+
+def test_link_tails_on_hostile_lines() -> None:
+    """Brackets left open over many lines, and lines of many link ends, cost linear time."""
+    assert link_tails("[" * 200_000, [], [], 0) == ([], 200_000)
+    tails, carried = link_tails("](x)" * 100_000, [], [], 200_000)
+    assert len(tails) == 100_000 and carried == 100_000
+    assert link_tails("](" * 100_000, [], [], 200_000) == ([], 100_000)
+    assert link_tails("]" * 100_000 + "(" + "a" * 100_000, [], [], 1) == ([], 0)

@@ -310,11 +310,15 @@ def anchor_names(line: str) -> Iterator[str]:
 # split of a long run of spaces between `\s*`, `\s+` and `\s*`, which is quadratic. MASK (what
 # `inline_refs` writes over code spans and tags) may stand in the text, never in target or title.
 MASK = "\x00"
-_INLINE = (
-    r"\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)\]\((?:\s*+|\s*(?=\s[\"']))"
+_TAIL = (
+    r"\]\((?:\s*+|\s*(?=\s[\"']))"
     r"(<[^<>\n\x00]*>|[^\s()\x00]*(?:\([^\s()\x00]*\)[^\s()\x00]*)*)"
     r"""(\s+(?:"[^"\n\x00]*"|'[^'\n\x00]*'))?\s*\)"""
 )
+_INLINE = r"\[((?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)" + _TAIL
+# `](target "title")` closing a link whose text opened on an earlier line: groups target, title.
+LINK_TAIL_RE = re.compile(_TAIL)
+BRACKET_RE = re.compile(r"\\.|[\[\]]")  # a bracket, or an escaped character (which is none)
 IMAGE_RE = re.compile("!" + _INLINE)  # groups: alt, target as written, title with its spaces
 # An image whose path holds spaces (`![x](./imgs/Mask R-CNN.png)`), which CommonMark reads as text
 # but authors see as an image: only a path to a picture file, no title. No character of the path
@@ -339,7 +343,7 @@ def without_spaced_images(text: str) -> str:
 
 LINK_RE = re.compile(r"(?<![!\\])" + _INLINE)  # groups: text, target as written, title with its spaces
 LINK_LINE_START_RE = re.compile(r"\s*(?:(?:[-*+]|\d+[.)])\s+)?\[")  # the start of `is_link_line`
-RefKind = Literal["image", "link", "img", "a"]
+RefKind = Literal["image", "link", "img", "a", "tail"]  # tail: `](target)` of a link begun on a line above
 
 
 @dataclass(slots=True)
@@ -378,6 +382,34 @@ def inline_refs(line: str, code: Sequence[Span] = ()) -> list[Ref]:
         taken = mask(masked, [(r.start, r.end) for r in refs], MASK)
         refs += [_markdown_ref("image", m) for m in spaced_images(taken)]
     return _nest(refs)
+
+
+def link_tails(line: str, code: Sequence[Span], refs: Sequence[Ref], carried: int) -> tuple[list[Ref], int]:
+    """The ends of links whose text began on an earlier line of the paragraph (`[Gong et` / `al.,
+    2012](#ref)`), given `carried`, the brackets left open there; and the brackets left open at
+    the end of this line. A `]` that closes no bracket of its own line closes a carried one; with
+    `(target)` right after it, it ends a link (a `tail` ref: its text is on the lines above). Code
+    spans and the line's own references (`refs`) are left out. Linear in the line."""
+    if carried == 0 and "[" not in line:
+        return [], 0
+    masked = mask(mask(line, code, MASK), [(r.start, r.end) for r in refs], MASK)
+    tails: list[Ref] = []
+    depth = 0  # brackets opened on this line and not closed
+    pos = 0
+    while (m := BRACKET_RE.search(masked, pos)) is not None:
+        pos = m.end()
+        if m.group() == "[":
+            depth += 1
+        elif m.group() == "]" and depth:
+            depth -= 1
+        elif m.group() == "]" and carried:
+            carried -= 1
+            tail = LINK_TAIL_RE.match(masked, m.start())
+            if tail is not None:
+                title = tail.span(2) if tail.group(2) is not None else (tail.end(1), tail.end(1))
+                tails.append(Ref("tail", m.start(), tail.end(), tail.span(1), (m.start(), m.start()), title))
+                pos = tail.end()
+    return tails, carried + depth
 
 
 def _tag_ref(tag: re.Match[str]) -> Ref | None:

@@ -14,7 +14,7 @@ import posixpath
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
-from .lex import ALT_ATTR_RE, Ref, Span, attr_value, code_of, inline_refs, split_target
+from .lex import ALT_ATTR_RE, Ref, Span, attr_value, code_of, inline_refs, link_tails, md_heading, split_target
 
 
 @dataclass(slots=True, frozen=True)
@@ -76,8 +76,19 @@ def rewrite_markdown(text: str, first_line: int, resolver: Resolver) -> str:
     """Rewrite the links and images of `text` whose first line is `first_line` in its source."""
     code = code_of(text)
     out: list[str] = []
+    carried = 0  # brackets left open by the lines above in this paragraph (a link's text may run on)
     for index, line in enumerate(text.split("\n")):
-        refs = [] if code.is_block(index) else inline_refs(line, code.spans_on(index))
+        if code.is_block(index) or not line.strip():
+            out.append(line)
+            carried = 0
+            continue
+        spans = code.spans_on(index)
+        refs = inline_refs(line, spans)
+        if md_heading(line) is not None:
+            carried = 0  # a heading is a paragraph of its own line
+        else:
+            tails, carried = link_tails(line, spans, refs, carried)
+            refs = sorted(refs + tails, key=lambda r: r.start) if tails else refs
         out.append(_Line(line, first_line + index, resolver).splice(0, len(line), refs) if refs else line)
     return "\n".join(out)
 
@@ -155,4 +166,16 @@ def _a_tag(line: _Line, ref: Ref) -> str:
     return line.cut((ref.start, ref.end)) if href == target else line.replace_attr(ref, href)
 
 
-_REWRITE = {"image": _image, "link": _link, "img": _img_tag, "a": _a_tag}
+def _tail(line: _Line, ref: Ref) -> str:
+    """`](target)` ending a link whose text began on a line above: the new href; `]` alone when it
+    leads nowhere (the text stays, in its brackets, as GitHub shows a link it cannot make)."""
+    target, title = split_target(line.cut(ref.target)), line.cut(ref.title)
+    href = line.resolver.link(target, line.number, ref.start + 1)
+    if href is None:
+        return "]"
+    if href == target:
+        return line.text[ref.start : ref.end]
+    return f"](<{href}>{title})"
+
+
+_REWRITE = {"image": _image, "link": _link, "img": _img_tag, "a": _a_tag, "tail": _tail}
