@@ -14,8 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
 
 from web import launch
+
+# Hypothesis tests check results, never time: on a loaded machine (or beside other test processes)
+# its default 200 ms deadline per example would fail a correct test.
+settings.register_profile("qadocs", deadline=None)
+settings.load_profile("qadocs")
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -70,7 +76,7 @@ SCALING_TESTS = frozenset(
         "test_hostile_property.py::test_random_names_and_titles_stay_text_in_the_plan",  # hypothesis:
         "test_hostile_property.py::test_random_registry_values_never_write_outside",  # unmeasured, the
         "test_messy.py::test_random_sources_never_raise_and_lose_nothing",  # figure does not vary by run
-        "test_hostile_read.py::test_number_regex_is_linear_on_a_long_line",
+        "test_hostile_read.py::test_number_regex_on_long_lines",
         "test_linear.py::test_100000_markdown_questions",
         "test_linear.py::test_100000_html_questions",
         "test_linear.py::test_long_blank_run_trimmed",

@@ -219,15 +219,15 @@ def test_seven_digit_numbers_are_not_question_numbers() -> None:
     assert not source.questions
 
 
-def test_number_regex_is_linear_on_a_long_line() -> None:
-    import time
-
+def test_number_regex_on_long_lines() -> None:
+    """Lines that made the first number pattern backtrack for minutes give their answers (linear
+    time is measured by bench/run.py, not asserted here: the machine may be loaded)."""
     from qadocs.split import split_number
 
-    for line in ("1." * 400_000, "123456" + "." * 800_000, "1" + " " * 800_000, "1.1234" * 150_000):
-        start = time.perf_counter()
-        split_number(line)
-        assert time.perf_counter() - start < 1.0
+    assert split_number("1." * 400_000) == (None, "1." * 400_000)  # no question number
+    assert split_number("123456" + "." * 800_000) == ("123456", "." * 799_999)
+    assert split_number("1" + " " * 800_000) == ("1", "")
+    assert split_number("1.1234" * 150_000) == (None, "1.1234" * 150_000)
 
 
 @settings(max_examples=300, deadline=None)

@@ -356,7 +356,11 @@ def test_nothing_rewritten_in_indented_code() -> None:
 
 
 class Mover(Recorder):
-    """Sends every link to `moved/<target>`, none for `#gone`."""
+    """Sends every link to `moved/<target>`, none for `#gone`; finds every image but `gone.png`."""
+
+    def image(self, target: str, line: int, col: int = 1) -> Image:
+        found = super().image(target, line, col)
+        return Image(None) if target == "gone.png" else found
 
     def link(self, target: str, line: int, col: int = 1, html: bool = False) -> str | None:
         super().link(target, line, col, html)
@@ -379,11 +383,30 @@ def test_a_link_whose_text_runs_over_lines() -> None:
     ]
 
 
-def test_a_blank_line_or_heading_ends_a_link_text() -> None:
-    resolver = Recorder()
-    text = "一个 [没有闭合\n\n](x.md) 不是链接\n\n再来 [一个\n## 标题](y.md)"
-    assert "<a href=" not in github(text)
-    assert rewrite_markdown(text, 1, resolver) == text and resolver.seen == []
+def test_a_link_text_ends_with_its_paragraph() -> None:
+    """A bracket left open does not reach into the next paragraph, heading, list item or table
+    row; a bracket with a link after it makes no link (links do not nest): text stays as written."""
+    text = (
+        "一个 [没有闭合\n\n](x.md) 不是链接\n\n再来 [一个\n## 标题](y.md)\n\n"
+        "- see [A\n- B](nope2.md)\n\n| [x | y |\n|---|---|\n| z](nope.md) | w |\n\n"
+        "[a [b](ok.md)\nc](nope3.md)"
+    )
+    assert github(text).count("<a href=") == 1  # [b](ok.md) only
+    resolver = Mover()
+    assert rewrite_markdown(text, 1, resolver) == text.replace("(ok.md)", "(<moved/ok.md>)")
+    assert resolver.seen == [("ok.md", 15, 4)]
+
+
+def test_an_image_whose_alt_runs_over_lines() -> None:
+    """`![diagram of` / `the model](imgs/model.png)` is an image on GitHub: resolved as one; a
+    missing one gets the placeholder."""
+    text = "见 ![diagram of\nthe model](model.png) 与 ![gone\npicture](gone.png)"
+    assert github(text).count("<img ") == 2
+    resolver = Mover()  # finds every image under ../imgs/ but gone.png
+    out = rewrite_markdown(text, 1, resolver).split("\n")
+    assert resolver.seen == [("model.png", 2, 10), ("gone.png", 3, 8)]
+    assert out[1] == "the model](<../imgs/model.png>) 与 ![gone"
+    assert out[2].startswith('picture]<span class="qadocs-missing-image"') and "gone.png" in out[2]
 
 
 def body_diagnostics(body: str) -> list[str]:

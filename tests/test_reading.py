@@ -177,15 +177,34 @@ CASES: dict[str, dict[str, File]] = {
     # Forms seen in collections beyond the nine measured ones --------------------------------------
     # An answer folded in `<details><summary>Answer</summary>`, its heading shallower than the
     # question's: inside the fold, a part of the answer above; a heading inside a `<div>` is no head.
+    # Questions folded away together (展开更多) stay questions; a `<p>` left open hides no heading.
     "answer_folds": {
+        "more.md": File(
+            "questions",
+            questions=[
+                ("什么是 JVM？", 3, None),
+                ("什么是 GC？", 9, None),
+                ("什么是类加载？", 13, None),
+                ("什么是 JIT？", 19, None),
+            ],
+            numbers={3: "1", 9: "2", 13: "3", 19: "4"},
+        ),
+        "html_ids.md": File(
+            "questions",
+            questions=[("什么是闭包？", 3, None), ("什么是原型链？", 5, None), ("什么是事件循环？", 7, None)],
+            forms={3: "html", 5: "html", 7: "html"},
+        ),
         "quiz.md": File(
             "questions",
             questions=[("What does this print?", 9, None), ("下面哪一项是对的？", 30, None)],
             numbers={9: "1", 30: "2"},
         ),
     },
-    # A file that asks only in bold paragraphs (ending in emoji that mark the difficulty).
+    # A file that asks only in bold paragraphs (ending in emoji that mark the difficulty); a folder's
+    # README with a few bold questions stays its landing page.
     "bold_only": {
+        "faq/README.md": File("page"),
+        "faq/基础.md": File("questions", questions=[("什么是进程？", 3, None), ("什么是线程？", 7, None)]),
         "theory.md": File(
             "questions",
             questions=[
@@ -205,8 +224,14 @@ CASES: dict[str, dict[str, File]] = {
         "算法/07-重建二叉树.md": File("file", questions=[("重建二叉树", 1, None)], numbers={1: "7"}),
     },
     # A topic whose introduction is more than a sentence or two, over eight questions that ask: a
-    # chapter, not a question with eight follow-ups. 请求… names a request; it does not ask.
+    # chapter, not a question with eight follow-ups. 请求… names a request; it does not ask; a
+    # heading ending in 链接 (静态链接) is a topic of its own, not a part of an answer.
     "topics": {
+        "编译.md": File(
+            "questions",
+            questions=[("静态链接", 5, None), ("动态链接", 9, None), ("动态装载", 15, None)],
+            chapters=[("编译", 3), ("装载", 13)],
+        ),
         "mysql.md": File(
             "questions",
             questions=[

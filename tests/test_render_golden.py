@@ -45,6 +45,7 @@ def test_there_is_a_case_per_construct() -> None:
         "fence-left-open",
         "indented-fence-with-lines-indented-less",
         "markdown-between-html-blocks",
+        "html-blocks-markdown-attribute-and-indent",
     ):
         assert construct in names, construct
 

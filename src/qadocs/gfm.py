@@ -35,16 +35,21 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown_it.token import Token
 
-from .lex import closes_fence, render_parser
+from .lex import closes_fence, find_tags, render_parser
 
 TAB = 4  # Python-Markdown's tab_length
 MAX_NESTING = 20  # markdown-it's own limit (its `maxNesting`): quotes deeper than it are left as written
 MARKER_RE = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> *)")
 ALERT_RE = re.compile(r"^ {0,3}> ?\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\] *$", re.I)
 QUOTE_PREFIX_RE = re.compile(r"^ {0,3}> ?")
-# A tag with a `markdown` attribute (`<p class="…" markdown>`): md_in_html renders its content.
-# A match cannot pass a `<` or `>`, so the scans from two starts never overlap: linear.
-MARKDOWN_ATTR_RE = re.compile(r"<[A-Za-z][^<>]*\smarkdown\b", re.IGNORECASE)
+# The tags of an HTML block, to find a `markdown` attribute (`<p class="…" markdown>`: md_in_html
+# renders its content). A tag cannot pass a `<` or `>`: the scans from two starts never overlap.
+TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:-]*)([^<>]*)>")
+QUOTED_RE = re.compile(r"\"[^\"]*\"|'[^']*'")  # attribute values, where `markdown` is no attribute
+MARKDOWN_NAME_RE = re.compile(r"(?:^|\s)markdown(?=[\s=/]|$)", re.IGNORECASE)
+VOID_TAGS = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
+)
 # GitHub's alerts and the Material admonition type with the closest colour.
 ALERTS = {
     "note": ("note", "Note"),
@@ -208,6 +213,7 @@ class _Scan:
     items: list[_Item] = field(default_factory=list)  # of the open list items
     loose: list[bool] = field(default_factory=list)  # of the open lists
     heavy_items: set[int] = field(default_factory=set)  # start lines of items holding a code, table, math… block
+    md_in_html: int = 0  # tags a block left to md_in_html leaves open: HTML blocks are left to it too
 
     def run(self) -> _Edits:
         """The edits of the whole text."""
@@ -240,8 +246,8 @@ class _Scan:
             first, last = tok.map
             if tok.type in SEPARATE:
                 self._separate(tok.type, first, last)
-            if tok.type == "html_block" and not self.stack and not MARKDOWN_ATTR_RE.search(tok.content):
-                self.edits.html[first] = last
+            if tok.type == "html_block" and not self.stack:
+                self._html_block(tok.content, first, last)
             if tok.type == "blockquote_open":
                 self._quote(i, first, last)
             elif tok.type == "paragraph_open":
@@ -259,6 +265,15 @@ class _Scan:
             self.edits.blank_before.add(last)
         if kind in HEAVY and self.items:
             self.heavy_items.add(self.items[-1].start)
+
+    def _html_block(self, content: str, first: int, last: int) -> None:
+        """A top-level HTML block goes to the stash, unless md_in_html is to render it (a tag with
+        a `markdown` attribute), and so are the blocks after it until the tags it left open close."""
+        markdown, opened = _tags(content) if "<" in content else (False, 0)
+        if self.md_in_html or markdown:
+            self.md_in_html = max(0, self.md_in_html + opened)
+            return
+        self.edits.html[first] = last
 
     def _quote(self, i: int, first: int, last: int) -> None:
         """A top-level quote is an alert or is normalised inside; one right after another stays apart."""
@@ -303,6 +318,23 @@ class _Scan:
                     self.edits.blank_before.add(tok.map[0])
 
 
+def _tags(html: str) -> tuple[bool, int]:
+    """Whether a tag of an HTML block has a `markdown` attribute, and how many tags the block opens
+    less those it closes (void and self-closing tags aside). Linear in the block."""
+    found, opened = False, 0
+    for tag in find_tags(TAG_RE, html):
+        closing, name, attrs = tag.groups()
+        if closing:
+            opened -= 1
+            continue
+        found = found or (
+            "markdown" in attrs.lower() and MARKDOWN_NAME_RE.search(QUOTED_RE.sub(" ", attrs)) is not None
+        )
+        if name.lower() not in VOID_TAGS and not attrs.rstrip().endswith("/"):
+            opened += 1
+    return found, opened
+
+
 # -- rewriting the lines ------------------------------------------------------------------------
 
 
@@ -313,8 +345,8 @@ def _rewrite(lines: list[str], edits: _Edits, depth: int, stash: Callable[[str],
     n = 0
     while n < len(lines):
         if stash is not None and n in edits.html:
-            _blank_line(out)
-            out.append(stash("\n".join(lines[n : edits.html[n]])))
+            _blank_line(out)  # the block stashed from its `<`: Python-Markdown then sees it is block-level
+            out.append(stash("\n".join([lines[n].lstrip(" "), *lines[n + 1 : edits.html[n]]])))
             n = edits.html[n]
             continue
         if n in edits.alerts:

@@ -343,7 +343,7 @@ def without_spaced_images(text: str) -> str:
 
 LINK_RE = re.compile(r"(?<![!\\])" + _INLINE)  # groups: text, target as written, title with its spaces
 LINK_LINE_START_RE = re.compile(r"\s*(?:(?:[-*+]|\d+[.)])\s+)?\[")  # the start of `is_link_line`
-RefKind = Literal["image", "link", "img", "a", "tail"]  # tail: `](target)` of a link begun on a line above
+RefKind = Literal["image", "link", "img", "a", "tail", "image_tail"]  # tail: `](target)` of a link begun above
 
 
 @dataclass(slots=True)
@@ -384,32 +384,55 @@ def inline_refs(line: str, code: Sequence[Span] = ()) -> list[Ref]:
     return _nest(refs)
 
 
-def link_tails(line: str, code: Sequence[Span], refs: Sequence[Ref], carried: int) -> tuple[list[Ref], int]:
-    """The ends of links whose text began on an earlier line of the paragraph (`[Gong et` / `al.,
-    2012](#ref)`), given `carried`, the brackets left open there; and the brackets left open at
-    the end of this line. A `]` that closes no bracket of its own line closes a carried one; with
-    `(target)` right after it, it ends a link (a `tail` ref: its text is on the lines above). Code
-    spans and the line's own references (`refs`) are left out. Linear in the line."""
-    if carried == 0 and "[" not in line:
-        return [], 0
+@dataclass(slots=True)
+class OpenBrackets:
+    """The `[` a paragraph's lines have left open so far, for `link_tails`."""
+
+    images: list[bool] = field(default_factory=list)  # each one, oldest first: does it open `![`?
+    dead: int = 0  # the first `dead` of them stand before a link: they make no link (links do not nest)
+
+
+def link_tails(line: str, code: Sequence[Span], refs: Sequence[Ref], brackets: OpenBrackets) -> list[Ref]:
+    """The ends of links (and images) whose text began on an earlier line of the same paragraph
+    (`[Gong et` / `al., 2012](#ref)`), given the `brackets` left open there, which this line then
+    updates. A `]` that closes no bracket of its own line closes an open one; with `(target)` right
+    after it, it ends a link (a `tail` ref, `image_tail` after `![`; its text is on the lines
+    above), unless a link stands inside it. Code spans and the line's own references (`refs`) are
+    left out. Linear in the line."""
+    if not brackets.images and "[" not in line:
+        return []
     masked = mask(mask(line, code, MASK), [(r.start, r.end) for r in refs], MASK)
+    links = sorted(r.start for r in refs if r.kind in ("link", "a"))
+    stack = brackets.images
+    own = 0  # of the stack, the brackets opened on this line
     tails: list[Ref] = []
-    depth = 0  # brackets opened on this line and not closed
-    pos = 0
+    pos = seen = 0
     while (m := BRACKET_RE.search(masked, pos)) is not None:
         pos = m.end()
+        if seen < len(links) and links[seen] < m.start():  # a link after the brackets open now
+            brackets.dead = len(stack)
+            while seen < len(links) and links[seen] < m.start():
+                seen += 1
         if m.group() == "[":
-            depth += 1
-        elif m.group() == "]" and depth:
-            depth -= 1
-        elif m.group() == "]" and carried:
-            carried -= 1
+            stack.append(m.start() > 0 and masked[m.start() - 1] == "!")
+            own += 1
+        elif m.group() == "]" and own:
+            stack.pop()
+            own -= 1
+        elif m.group() == "]" and stack:
+            image = stack.pop()
+            dead = len(stack) < brackets.dead and not image
+            brackets.dead = min(brackets.dead, len(stack))
             tail = LINK_TAIL_RE.match(masked, m.start())
-            if tail is not None:
+            if tail is not None and not dead:
                 title = tail.span(2) if tail.group(2) is not None else (tail.end(1), tail.end(1))
-                tails.append(Ref("tail", m.start(), tail.end(), tail.span(1), (m.start(), m.start()), title))
+                kind: RefKind = "image_tail" if image else "tail"
+                tails.append(Ref(kind, m.start(), tail.end(), tail.span(1), (m.start(), m.start()), title))
                 pos = tail.end()
-    return tails, carried + depth
+        brackets.dead = min(brackets.dead, len(stack))
+    if seen < len(links):
+        brackets.dead = len(stack)
+    return tails
 
 
 def _tag_ref(tag: re.Match[str]) -> Ref | None:

@@ -337,6 +337,7 @@ DETAILS_OPEN_RE = re.compile(r"^ {0,3}<details\b", re.IGNORECASE)
 DETAILS_TAG_RE = re.compile(r"<(/?)details\b", re.IGNORECASE)
 SUMMARY_OPEN_RE = re.compile(r"<summary\b", re.IGNORECASE)
 SUMMARY_CLOSE_RE = re.compile(r"</summary\s*>", re.IGNORECASE)
+HEADING_CONTAINERS = ("div", "details", "table", "blockquote", "center", "ul", "ol")  # hold a heading as content
 SUMMARY_LINES = 3  # lines of a `<details>` block its `<summary>` must stand on
 
 
@@ -416,9 +417,10 @@ class _Folds:
 
 def _html_block(lines: list[str], start: int, end: int, out: Outline) -> None:
     """Headings and comment lines of one HTML block. A heading inside a container the block
-    opened (`<div align="center">` … `<h1>…</h1>` … `</div>`) is that container's content, no head."""
+    opened (`<div align="center">` … `<h1>…</h1>` … `</div>`) is that container's content, no head
+    (a `<p>`, `<span>` or `<summary>` left open is none: a heading ends a `<p>` in HTML)."""
     in_comment = False
-    depth = 0  # containers (`<div>`, `<p>`, `<table>`…) this block opened and has not closed
+    depth = 0  # containers (`<div>`, `<details>`, `<table>`…) this block opened and has not closed
     for i in range(start, end):
         line = lines[i]
         if in_comment or line.lstrip().startswith("<!--"):
@@ -431,7 +433,7 @@ def _html_block(lines: list[str], start: int, end: int, out: Outline) -> None:
         elif HTML_HEADING_START_RE.match(line) and depth == 0:
             out.not_parsed.append(i)
         for tag in find_tags(CONTAINER_TAG_RE, line):
-            if not tag.group(3):
+            if not tag.group(3) and tag.group(2).lower() in HEADING_CONTAINERS:
                 depth = max(0, depth + (-1 if tag.group(1) else 1))
 
 

@@ -99,7 +99,7 @@ PART_WORDS = _words(
     "答案 参考答案 答 回答 解答 解析 答案解析 详解 分析 思路 解题思路 解法 题解 方法 代码 代码实现 实现 示例 示例代码 例子 举例 "
     "实例 例题 总结 小结 结论 参考 参考资料 参考文献 参考链接 相关链接 延伸阅读 扩展阅读 拓展阅读 补充 注意 注意事项 备注 说明 "
     "优点 缺点 优缺点 优势 劣势 题目 问题 面试题 题目描述 问题描述 追问 常见追问 相关问题 原题 原理 要点 关键点 核心要点 "
-    "代码示例 公式推导 推导 推导过程 伪代码 图解 复杂度 时间复杂度 空间复杂度 工程经验 实践经验 注意点 "
+    "代码示例 公式推导 推导 推导过程 伪代码 图解 复杂度 时间复杂度 空间复杂度 工程经验 实践经验 注意点 题目链接 原题链接 题目地址 原题地址 "
     "answer answers solution solutions explanation example examples output input code summary conclusion "
     "references reference notes note analysis approach complexity challenge problem question hint hints tips "
     "requirements rules usage"
@@ -109,7 +109,7 @@ PART_PHRASES = frozenset(
     {"problem statement", "problem description", "test cases", "follow up", "follow-up", "see also", "further reading"}
 )
 # A short title ending so is a part of an answer: 面试题剖析, 源码解析.
-PART_ENDINGS = ("分析", "剖析", "解析", "详解", "链接")
+PART_ENDINGS = ("分析", "剖析", "解析", "详解")
 PART_ENDING_MAX = 8  # characters: a longer title ending in 分析 is a topic of its own
 # What starts an answer that is a whole file: the question restated, the task given.
 STATEMENT_WORDS = _words(

@@ -14,7 +14,18 @@ import posixpath
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
-from .lex import ALT_ATTR_RE, Ref, Span, attr_value, code_of, inline_refs, link_tails, md_heading, split_target
+from .lex import (
+    ALT_ATTR_RE,
+    OpenBrackets,
+    Ref,
+    Span,
+    attr_value,
+    code_of,
+    inline_refs,
+    link_tails,
+    parse_blocks,
+    split_target,
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -76,21 +87,32 @@ def rewrite_markdown(text: str, first_line: int, resolver: Resolver) -> str:
     """Rewrite the links and images of `text` whose first line is `first_line` in its source."""
     code = code_of(text)
     out: list[str] = []
-    carried = 0  # brackets left open by the lines above in this paragraph (a link's text may run on)
+    brackets = OpenBrackets()  # left open by the lines above in this paragraph (a link's text may run on)
+    paragraphs: dict[int, int] | None = None  # line -> first line of its paragraph, worked out when needed
     for index, line in enumerate(text.split("\n")):
+        if brackets.images:
+            paragraphs = _paragraphs(text) if paragraphs is None else paragraphs
+            if index not in paragraphs or paragraphs.get(index - 1) != paragraphs[index]:
+                brackets = OpenBrackets()
         if code.is_block(index) or not line.strip():
             out.append(line)
-            carried = 0
             continue
         spans = code.spans_on(index)
         refs = inline_refs(line, spans)
-        if md_heading(line) is not None:
-            carried = 0  # a heading is a paragraph of its own line
-        else:
-            tails, carried = link_tails(line, spans, refs, carried)
-            refs = sorted(refs + tails, key=lambda r: r.start) if tails else refs
+        tails = link_tails(line, spans, refs, brackets)
+        refs = sorted(refs + tails, key=lambda r: r.start) if tails else refs
         out.append(_Line(line, first_line + index, resolver).splice(0, len(line), refs) if refs else line)
     return "\n".join(out)
+
+
+def _paragraphs(text: str) -> dict[int, int]:
+    """Each line of a paragraph of `text` (in a list item or a quote too) -> the paragraph's first line."""
+    return {
+        line: tok.map[0]
+        for tok in parse_blocks(text)
+        if tok.type == "paragraph_open" and tok.map is not None
+        for line in range(*tok.map)
+    }
 
 
 @dataclass(slots=True, frozen=True)
@@ -178,4 +200,16 @@ def _tail(line: _Line, ref: Ref) -> str:
     return f"](<{href}>{title})"
 
 
-_REWRITE = {"image": _image, "link": _link, "img": _img_tag, "a": _a_tag, "tail": _tail}
+def _image_tail(line: _Line, ref: Ref) -> str:
+    """`](target)` ending an image whose alt began on a line above: the asset's URL, kept remote,
+    or the placeholder of a missing image after the alt's `]`."""
+    target, title = split_target(line.cut(ref.target)), line.cut(ref.title)
+    found = line.resolver.image(target, line.number, ref.start + 1)
+    if found.url is None:
+        return "]" + missing_image_html(unquote(target), "")
+    if found.remote:
+        return f'](<{target}>{title}){{: referrerpolicy="no-referrer" }}'
+    return f"](<{found.url}>{title})"
+
+
+_REWRITE = {"image": _image, "link": _link, "img": _img_tag, "a": _a_tag, "tail": _tail, "image_tail": _image_tail}

@@ -69,6 +69,7 @@ PROJECT_SHARE = 0.34  # share of a file's headings named like a project page's (
 NOTES_SHARE = 0.5  # share of a collection's files that must ask for weak files to be read as questions
 NOTES_OVER_ARTICLE = 0.67  # the share for which a weak file named or numbered like an article is read so too
 HTML_QUESTION_LEVEL_MAX = 3  # `<h1>`…`<h3>` with an id can be questions (the HTML-id style)
+BOLD_FILE_MIN = 3  # bold paragraphs that ask that make a file of questions when its headings do not ask
 BOLD_GROUP_MIN = 3  # bold questions right under a heading with no text of its own that make it their chapter
 TOPIC_QUESTIONS_MIN = 8  # questions that ask under a topic that make it their chapter, whatever its text
 LABEL_ANSWER_WITHIN = 4  # heads after a file's labelled question among which its answer's heading stands
@@ -164,16 +165,19 @@ def build_tree(heads: list[Heading], lines: list[str], skip: set[int], weak: str
 
 def _enclose(heads: list[Heading], levels: list[int], folds: list[tuple[int, int]]) -> list[float]:
     """Where each head's reach ends: a folded question's at its `</details>`; a head inside a fold
-    that does not ask (`<details><summary>Answer</summary>` … `#### Answer: D` …) at the fold's end,
-    as GitHub shows it: inside the box, the answer of the head before the fold. Those heads move
-    under that head (their levels, changed in place, keep their order) whatever their own levels."""
+    that does not ask at the fold's end, as GitHub shows it: inside the box. When no head inside
+    such a fold asks or is numbered (`<details><summary>Answer</summary>` … `#### Answer: D` …),
+    the fold is the answer of the head before it: those heads move under that head (their levels,
+    changed in place, keep their order) whatever their own levels. Questions folded away together
+    (`<summary>展开更多</summary>` over `## 2. …？`, `## 3. …？`) keep theirs."""
     closes: list[float] = [h.end if h.kind == "fold" else math.inf for h in heads]
     for start, end in folds:
         inside = [i for i, h in enumerate(heads) if start < h.index < end]
         if not inside:
             continue
         before = inside[0] - 1
-        shift = levels[before] + 1 - min(levels[i] for i in inside) if before >= 0 else 0
+        answer = not any(asks(heads[i].title) or heads[i].number is not None for i in inside)
+        shift = levels[before] + 1 - min(levels[i] for i in inside) if before >= 0 and answer else 0
         for i in inside:
             levels[i] += max(shift, 0)
             closes[i] = min(closes[i], end)
@@ -426,7 +430,7 @@ def file_kind(s: Survey, near: Neighbours) -> tuple[Kind, str]:
     if strong(s):
         return "questions", strong(s)
     if max(s.answered, s.asking) < QUESTIONS_MIN:
-        if s.bold >= QUESTIONS_MIN:
+        if s.bold >= BOLD_FILE_MIN and not near.landing:
             return "questions", f"{s.bold} bold paragraphs ask, and fewer than two headings could be questions"
         return "page", "fewer than two headings could be questions"
     if near.landing:
@@ -894,7 +898,7 @@ def read_roles(nodes: list[Node], lines: list[str], s: Survey, near: Neighbours,
     if kind != "questions":
         what = "part of the file's one answer" if kind == "file" else f"the file is one {kind}"
         return Reading(kind, why, nodes, _all_text(nodes, what))
-    decided = _Decider(nodes, question_depth(nodes), s.bold >= QUESTIONS_MIN > s.asking)
+    decided = _Decider(nodes, question_depth(nodes), s.bold >= BOLD_FILE_MIN and s.asking < QUESTIONS_MIN)
     decided.visit([i for i, n in enumerate(nodes) if n.parent is None])
     if not any(d.role == "question" for d in decided.decisions.values()):
         return Reading("page", "no heading reads as a question", nodes, _all_text(nodes, "the file is one page"))
