@@ -27,6 +27,7 @@ from qadocs.cli import explain_source, main
 from qadocs.model import Source
 from qadocs.phrasing import asks
 from qadocs.plan import Options
+from qadocs.split import split_source
 
 READING = GOLDEN / "reading"
 
@@ -477,3 +478,11 @@ def test_an_index_of_question_links_is_no_doubt(tmp_path: Path) -> None:
     """Headings that are links to questions elsewhere make an index: nothing to warn about."""
     readme = _sources("label_files", tmp_path)["README.md"]
     assert readme.kind == "page" and [d.code for d in readme.diagnostics] == []
+
+
+def test_explain_writes_control_characters_out() -> None:
+    """A title cannot drive the terminal `--explain` prints to."""
+    text = "## 什么是\x1b[31mX？\n\n答\n\n## 为什么\x9bY？\n\n答\n"
+    out = "\n".join(explain_source(split_source("a.md", text), text))
+    assert "\x1b" not in out and "\x9b" not in out
+    assert "什么是\\x1b[31mX？" in out and "为什么\\x9bY？" in out

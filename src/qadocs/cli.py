@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from .build import generate, layout_rules, load, shown_from_root
 from .errors import ContentError, QadocsError
 from .model import Diagnostic, Source
 from .options import Options
+from .roles import HEADING_KINDS
 from .split import Layout
 
 DEFAULT_CONTENT = "content"
@@ -151,7 +153,7 @@ def explain_source(src: Source, text: str) -> list[str]:
     """How one source is read, a line per head: its line, role, form and text, and why."""
     out = [f"{src.path}: {src.kind} — {src.why}" if src.why else f"{src.path}: {src.kind}"]
     for row in src.reading:
-        form = FORMS.get(row.form, row.form) + (f" h{row.level}" if row.form in ("md", "html", "item") else "")
+        form = FORMS.get(row.form, row.form) + (f" h{row.level}" if row.form in HEADING_KINDS else "")
         follows = f" (follows line {row.follows})" if row.follows else ""
         out.append(f"{row.line:>6}  {row.role:<9} {form:<12} {_short(row.text)}{follows}")
         out.append(f"{'':>6}  {'':<9} {'':<12} ↳ {row.why}")
@@ -161,8 +163,13 @@ def explain_source(src: Source, text: str) -> list[str]:
 
 
 def _short(text: str, width: int = 60) -> str:
-    text = " ".join(text.split())
+    """A title from a source as the terminal shows it: one line, control characters written out
+    (`\\x1b`, so that a title cannot drive the terminal), cut at `width`."""
+    text = CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", " ".join(text.split()))
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _explain(args: argparse.Namespace, opts: Options) -> int:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from .lex import Code, Span, code_of, inline_parser, mask, without_spaced_images
+from .lex import TABLE_RULE_RE, Code, Span, code_of, inline_parser, mask, without_spaced_images
 from .model import Memo
 
 DESCRIPTION_MAX = 120  # characters of a description, its closing "…" included
@@ -47,7 +47,6 @@ HEADING_END_RE = re.compile(r"[ \t]#+\Z")  # closing `#`s, on a line with no whi
 # A break or setext line, with no white space at its end (each pattern here is linear on a line).
 RULE_RE = re.compile(r" {0,3}(?:(?:-[ \t]*){2,}-|(?:\*[ \t]*){2,}\*|(?:_[ \t]*){2,}_|=+)")
 LINK_DEF_RE = re.compile(r" {0,3}\[[^\]]+\]:")  # a link reference definition or a footnote's
-TABLE_RULE_RE = re.compile(r"[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*(?:\|[ \t]*)?")
 PIPE_RE = re.compile(r"(?<!\\)\|")
 SENTENCE_MARKS = "。！？!?；;…"  # a cut after one of these ends a sentence
 CLAUSE_MARKS = "，、：,:）)」』》”"  # a cut after one of these ends a clause

@@ -75,6 +75,9 @@ def parse_blocks(text: str) -> list[Token]:
 CODE_BLOCKS = frozenset({"fence", "code_block"})  # the block tokens that are code
 MATH_BLOCKS = frozenset({"math_block", "math_block_label"})  # `$$` blocks: no markdown inside either
 BACKTICKS_RE = re.compile("`+")
+# A table's delimiter row (`| --- | :-: |`), with `fullmatch`; each run of spaces or tabs has one
+# place in the pattern, so it is linear on a line.
+TABLE_RULE_RE = re.compile(r"[ \t]*(?:\|[ \t]*)?:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*(?:\|[ \t]*)?")
 Span = tuple[int, int]  # (start, end) offsets into one line
 
 

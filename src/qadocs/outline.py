@@ -37,7 +37,6 @@ from .lex import (
     drop_tags,
     find_tags,
     inline_parser,
-    is_link_line,
     parse_blocks,
 )
 from .phrasing import asks, strip_label
@@ -119,7 +118,6 @@ class Outline:
     unclosed_fence: int | None = None  # 0-based line of a fence never closed
     not_parsed: list[int] = field(default_factory=list)  # `<hN` lines that are no one-line heading
     heading_lines: list[int] = field(default_factory=list)  # 0-based line of each heading, for bisection
-    link_lines: int = 0  # paragraph lines that are only a link (an index of other pages)
 
 
 def parse_number(text: str) -> tuple[Number | None, str, bool]:
@@ -300,11 +298,10 @@ def _code_block(tok: Token, lines: list[str], out: Outline) -> None:
 
 
 def _paragraph(lines: list[str], start: int, end: int, out: Outline) -> None:
-    """A top-level paragraph: a `[TOC]` marker, a line that is only a link, or a bold question."""
+    """A top-level paragraph: a `[TOC]` marker, or a bold question."""
     if end - start == 1 and TOC_MARKER_RE.match(lines[start]):
         out.markers.append(start)
         return
-    out.link_lines += sum(1 for i in range(start, end) if is_link_line(lines[i]))
     h = bold_head(lines[start], start)
     if h is not None:
         out.headings.append(h)

@@ -32,6 +32,7 @@ sub-heading repeated under each of its neighbours).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -171,8 +172,9 @@ def _enclose(heads: list[Heading], levels: list[int], folds: list[tuple[int, int
     changed in place, keep their order) whatever their own levels. Questions folded away together
     (`<summary>展开更多</summary>` over `## 2. …？`, `## 3. …？`) keep theirs."""
     closes: list[float] = [h.end if h.kind == "fold" else math.inf for h in heads]
+    at = [h.index for h in heads]  # in order: each fold's heads are found by bisection, not by a scan
     for start, end in folds:
-        inside = [i for i, h in enumerate(heads) if start < h.index < end]
+        inside = range(bisect.bisect_right(at, start), bisect.bisect_left(at, end))
         if not inside:
             continue
         before = inside[0] - 1

@@ -27,10 +27,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .lex import anchor_names, code_spans, inline_refs, is_link_line, md_heading, split_target
+from .lex import TABLE_RULE_RE, anchor_names, code_spans, inline_refs, is_link_line, md_heading, split_target
 from .model import Chapter, Diagnostic, Explained, Memo, Question, Severity, Source, TocLink
 from .outline import Heading, Outline, github_slugs, html_heading, html_text, parse_number, read_outline
-from .roles import Decision, Layout, Neighbours, Node, Reading, Survey, build_tree, read_roles, survey
+from .phrasing import QUESTION_END_RE
+from .roles import HEADING_KINDS, Decision, Layout, Neighbours, Node, Reading, Survey, build_tree, read_roles, survey
 from .urls import is_external
 
 __all__ = ["Layout", "layout_for", "layout_value", "md_heading", "split_number", "split_source", "survey_source"]
@@ -59,11 +60,7 @@ def _toc_links(line: str) -> list[tuple[str, str]]:
     An image counts as one: a line that holds one is no list of anchors."""
     if not is_link_line(line):
         return []
-    found = [
-        (line[r.text[0] : r.text[1]], split_target(line[r.target[0] : r.target[1]]))
-        for r in inline_refs(line, code_spans(line))
-        if r.kind in ("link", "image")
-    ]
+    found = _refs(line, ("link", "image"))
     if len(found) <= 1:  # one link: take everything between `](` and the last `)`
         body = line.strip()
         start = body.find("[")
@@ -81,18 +78,20 @@ def _is_internal_link_line(line: str, anchors_only: bool = False) -> bool:
     return bool(targets) and not any(is_external(t) for t in targets)
 
 
-# `| --- | --- |`; each run of spaces has one place in the pattern, so a long run costs linear time.
-TABLE_RULE_RE = re.compile(r"^\s*(?:\|\s*)?:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*(?:\|\s*)?$")
 COMMENT_LINE_RE = re.compile(r"^\s*<!--.*-->\s*$")  # `<!-- TOC_START -->`
+
+
+def _refs(line: str, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(text, target) of the markdown references of `kinds` on a line."""
+    refs = inline_refs(line, code_spans(line))
+    return [
+        (line[r.text[0] : r.text[1]], split_target(line[r.target[0] : r.target[1]])) for r in refs if r.kind in kinds
+    ]
 
 
 def _row_links(line: str) -> list[tuple[str, str]]:
     """(text, target) of the links in a table row of a TOC (`| 3 | [标题](#anchor) |`)."""
-    return [
-        (line[r.text[0] : r.text[1]], split_target(line[r.target[0] : r.target[1]]))
-        for r in inline_refs(line, code_spans(line))
-        if r.kind == "link"
-    ]
+    return _refs(line, ("link",))
 
 
 def _toc_table_row(lines: list[str], i: int, anchors_only: bool) -> bool:
@@ -100,7 +99,7 @@ def _toc_table_row(lines: list[str], i: int, anchors_only: bool) -> bool:
     line = lines[i].strip()
     if not line.startswith("|"):
         return False
-    if TABLE_RULE_RE.match(line) or (i + 1 < len(lines) and TABLE_RULE_RE.match(lines[i + 1])):
+    if TABLE_RULE_RE.fullmatch(line) or (i + 1 < len(lines) and TABLE_RULE_RE.fullmatch(lines[i + 1])):
         return True
     targets = [t for _, t in _row_links(line)]
     return bool(targets) and all((t.startswith("#") if anchors_only else not is_external(t)) for t in targets)
@@ -599,15 +598,12 @@ def _answer_heads(nodes: list[Node], decisions: dict[int, Decision], question: i
 
 
 def _asks_as_part(node: Node, d: Decision) -> bool:
-    return d.role == "part" and node.h.kind in ("md", "html", "item") and question_like(node.h)
+    return d.role == "part" and node.h.kind in HEADING_KINDS and question_like(node.h)
 
 
 def question_like(h: Heading) -> bool:
-    """A head that ends in ？ or ? (the strongest sign of a question)."""
-    return bool(QUESTION_MARK_END_RE.search(h.text))
-
-
-QUESTION_MARK_END_RE = re.compile(r"[？?][\s*_`:：]*$")
+    """A head that ends in ？ or ? (the strongest sign of a question), behind closing marks."""
+    return bool(QUESTION_END_RE.search(h.text))
 
 
 def _doubts(reading: Reading, path: str, one_page: bool) -> list[Diagnostic]:
@@ -636,7 +632,7 @@ def _doubts(reading: Reading, path: str, one_page: bool) -> list[Diagnostic]:
     if reading.kind == "questions":
         diags += _question_doubts(reading, path)
     elif reading.kind in ("page", "article") and not one_page:
-        asking_all = [n.h for n in nodes if n.h.kind in ("md", "html", "item") and not n.link and question_like(n.h)]
+        asking_all = [n.h for n in nodes if n.h.kind in HEADING_KINDS and not n.link and question_like(n.h)]
         if len(asking_all) >= UNFOUND_QUESTIONS_MIN:
             message = (
                 f"{len(asking_all)} headings end in ？ but the file reads as one {reading.kind} ({reading.why}); "
