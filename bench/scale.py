@@ -79,7 +79,7 @@ def header(scale: int, runs: int) -> None:
     print(f"python    {platform.python_version()} ({sys.executable})")
     print(f"versions  mkdocs {mkdocs.__version__}, markdown {markdown.__version__}")
     print(f"checkout  {commit}{' (src/ has uncommitted changes)' if dirty else ''}, src/qadocs state {src_state()}")
-    print(f"settings  --scale {scale} --runs {runs}")
+    print(f"settings  --scale {scale} --runs {runs} {' '.join(sys.argv[1:])}")
 
 
 def src_state() -> str:
@@ -110,9 +110,16 @@ def strip_plugin(text: str) -> str:
     return "".join(out)
 
 
-def setup(root: Path, files: int) -> None:
-    """The generated collection, mkdocs.yml (the repo's) and an empty docs_dir under root."""
-    make_collection(root, files=files)
+def setup(root: Path, files: int, corpus: str | None = None) -> None:
+    """The collection (generated, or the public `corpus` laid out by ../shared/corpora/prepare.sh),
+    mkdocs.yml (the repo's) and an empty docs_dir under root."""
+    if corpus is None:
+        make_collection(root, files=files)
+    else:
+        prepare = ROOT.parent / "shared" / "corpora" / "prepare.sh"
+        if not os.environ.get("QADOCS_MIRRORS"):
+            raise SystemExit("--corpus needs QADOCS_MIRRORS (see ../shared/corpora/README.md)")
+        subprocess.run(["bash", str(prepare), corpus, str(root / "content")], check=True)
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     if "missing_images: placeholder" not in text:
         raise SystemExit("the repo's mkdocs.yml lost `missing_images: placeholder`")
@@ -405,13 +412,14 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (its path is printed)")
     parser.add_argument("--no-plain", action="store_true", help="qadocs builds only (scale runs: compare to scale 1)")
     parser.add_argument("--no-serve", action="store_true", help="skip the edit → visible measurement")
+    parser.add_argument("--corpus", help="a public collection of ../shared/corpora (wethinkin) instead of generated")
     args = parser.parse_args()
     header(args.scale, args.runs)
     start = time.perf_counter()
     root = Path(tempfile.mkdtemp(prefix="qadocs-scale-"))
     print(f"temp dir  {root}")
     try:
-        setup(root, files=140 * args.scale)
+        setup(root, files=140 * args.scale, corpus=args.corpus)
         builds(root, args.runs, args.scale, plain=not args.no_plain)
         if not args.no_serve:
             serve(root, timeout=max(300, 120 * args.scale))  # 20 min at --scale 10

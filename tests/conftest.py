@@ -55,6 +55,7 @@ SLOW_MODULES = frozenset(
     {
         "test_serve.py",  # `mkdocs serve` and `mkdocs build` subprocesses
         "test_cache.py",  # `mkdocs build` subprocesses, cached and not
+        "test_build_faults.py",  # `mkdocs build` subprocesses under faults
         "test_lint.py",  # ruff and mypy --strict over the package (mypy alone takes seconds)
         "test_browser.py",  # chromium (through the `browser` fixture too)
     }
@@ -104,7 +105,6 @@ SLOW_TESTS = SUBPROCESS_TESTS | {
     "test_messy.py::test_random_sources_never_raise_and_lose_nothing",
     "test_nothing_lost.py::test_big_source_loses_nothing",
     # a process's first generation: it loads jieba's dictionary (0.7 s) while a copy reads
-    "test_beside.py::test_a_first_generation_reads_beside_and_keeps_what_the_copy_worked_out",
 }
 UNMARKED_LIMIT = 1.0  # seconds (call phase) a test outside the slow tier may take
 

@@ -33,9 +33,7 @@ STAGES = [
     "cli",
     "config",
     "sidebar",
-    "warm",
     "prebuild",
-    "sitekeep",
     "plugin",
 ]
 # Shared building blocks: they import only each other, never a stage.
@@ -54,7 +52,7 @@ UTILITIES = {
     "gfm",
     "sanitize",
     "describe",
-    "beside",
+    "buildlock",
     "phrasing",
 }
 

@@ -5,19 +5,18 @@ bytes (its markdown, the configuration, its neighbours' titles) makes it be buil
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 import re
 import shutil
 import sqlite3
-import zlib
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from conftest import REPO, run_mkdocs
+from inject import inject
+from inject import unlucky as _unlucky
 from messy import make_collection
+from qadocs.prebuild import PREBUILD_MIN, worker_count
 
 BUILT = re.compile(r"qadocs: (\d+) pages built, (\d+) taken from the cache \((\d+) processes")
 
@@ -69,7 +68,7 @@ def test_cold_warm_and_uncached_sites_are_byte_identical(collection: Path) -> No
     _config(collection)
     built, kept, processes = _build(collection)
     assert (built, kept) == (len([k for k in reference if k.endswith(".html") and k != "404.html"]), 0)
-    assert processes == 2 or (processes >= 1 and built < 24)
+    assert processes == (1 if built < PREBUILD_MIN else worker_count(0)), "every core this process may use"
     cold = _site(collection)
     assert cold == reference
     built, kept, _ = _build(collection)
@@ -144,113 +143,38 @@ def test_cache_dir_outside_the_repository_is_refused(collection: Path) -> None:
     assert not (collection.parent / "outside").exists()
 
 
-def _build_here(root: Path) -> None:
-    """`mkdocs build` in this process (so a test can change what the forked workers run)."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    config = load_config(str(root / "mkdocs.yml"))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-
-
-def _unlucky(src_uri: str) -> bool:
-    """About one page in twenty, the same ones on every run."""
-    return zlib.crc32(src_uri.encode("utf-8")) % 20 == 0
-
-
-def _failing_in(monkeypatch: pytest.MonkeyPatch, where: str) -> list[str]:
-    """Make building the `_unlucky` pages raise: in the workers only, or everywhere. Returns the
-    pages the build's own process built (the wrapper is inherited by the forked workers)."""
-    from qadocs import prebuild
-
-    parent, original, here = os.getpid(), prebuild.build_page, []
-
-    def build_page(job: Any, page: Any) -> Any:
-        if _unlucky(page.file.src_uri) and (os.getpid() != parent or where == "everywhere"):
-            raise RuntimeError(f"no page today: {page.file.src_uri}")
-        if os.getpid() == parent:
-            here.append(page.file.src_uri)
-        return original(job, page)
-
-    monkeypatch.setattr(prebuild, "build_page", build_page)
-    return here
-
-
-def test_a_page_whose_worker_failed_is_built_in_the_build_itself(
-    collection: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_page_whose_worker_failed_is_built_in_the_build_itself(collection: Path) -> None:
     reference = _reference(collection)
-    _config(collection)
+    _config(collection, "      jobs: 2\n")
     shutil.rmtree(collection / "build" / ".qadocs-cache", ignore_errors=True)
-    here = _failing_in(monkeypatch, "workers")
-    monkeypatch.chdir(collection)
-    _build_here(collection)
+    done = inject(collection, "workers")
+    assert done["error"] is None and done["forked"], done["stderr"][-3000:]
     docs = collection / "build" / "docs"
     unlucky = sorted(str(p.relative_to(docs)) for p in docs.rglob("*.md") if _unlucky(str(p.relative_to(docs))))
     assert 0 < len(unlucky) < 30
-    assert sorted(here) == unlucky, "the pages that failed in a worker, and only they, were built here"
+    assert done["here"] == unlucky, "the pages that failed in a worker, and only they, were built here"
     assert _site(collection) == reference
-    assert multiprocessing.active_children() == []
-    monkeypatch.undo()
+    assert done["children"] == 0
     built, kept, _ = _build(collection)
     pages = [k for k in reference if k.endswith(".html") and k != "404.html"]
     assert (built, kept) == (0, len(pages)), "the pages built here were kept too"
 
 
-def test_a_page_that_fails_everywhere_fails_the_build_as_mkdocs_does(
-    collection: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _config(collection)
+@pytest.mark.parametrize("threads", [0, 3])
+def test_a_page_that_fails_everywhere_fails_the_build_as_mkdocs_does(collection: Path, threads: int) -> None:
+    _config(collection, "      jobs: 2\n")
     shutil.rmtree(collection / "build" / ".qadocs-cache", ignore_errors=True)
-    _failing_in(monkeypatch, "everywhere")
-    monkeypatch.chdir(collection)
-    with pytest.raises(RuntimeError, match="no page today"):
-        _build_here(collection)
-    assert multiprocessing.active_children() == [], "the workers were stopped"
+    done = inject(collection, "everywhere", threads)
+    assert done["error"] is not None and "no page today" in done["error"][1]
+    assert done["forked"] is (threads == 0), "workers are forked when no other thread runs, and only then"
+    assert done["children"] == 0, "the workers were stopped"
 
 
-def test_a_rebuild_rewrites_the_site_in_place_and_removes_what_is_gone(collection: Path) -> None:
-    _config(collection)
-    _build(collection)
-    home = collection / "site" / "index.html"
-    inode = home.stat().st_ino
-    source = sorted((collection / "content").rglob("*.md"))[-1]
-    text = source.read_bytes()
-    source.unlink()
-    try:
-        _build(collection)
-        assert home.stat().st_ino == inode, "the site's files were rewritten in place"
-        assert not (collection / "site" / ".qadocs-previous").exists()
-        kept = _site(collection)
-        assert kept == _reference(collection), "the same site as MkDocs' own emptying and writing"
-    finally:
-        source.write_bytes(text)
-
-
-def test_a_worker_that_dies_stops_the_build_with_a_clear_error(
-    collection: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    from mkdocs.exceptions import Abort
-
-    from qadocs import prebuild
-
-    _config(collection)
+def test_a_worker_that_dies_stops_the_build_with_a_clear_error(collection: Path) -> None:
+    _config(collection, "      jobs: 2\n")
     shutil.rmtree(collection / "build" / ".qadocs-cache", ignore_errors=True)
-    parent, original = os.getpid(), prebuild.build_page
-
-    def build_page(job: Any, page: Any) -> Any:
-        if os.getpid() != parent and _unlucky(page.file.src_uri):
-            os._exit(9)  # as the kernel's out-of-memory killer would stop it
-        return original(job, page)
-
-    monkeypatch.setattr(prebuild, "build_page", build_page)
-    monkeypatch.setattr(prebuild, "WORKER_CHECK", 0.5)
-    monkeypatch.chdir(collection)
-    with pytest.raises(Abort):
-        _build_here(collection)
-    assert "a process building pages stopped" in caplog.text
-    assert multiprocessing.active_children() == [], "the workers were stopped"
+    done = inject(collection, "kill")
+    assert done["forked"] and done["error"] is not None and done["error"][0] == "Abort", done
+    assert "a process building pages stopped" in done["stderr"]
+    assert done["children"] == 0, "the workers were stopped"
+    assert done["seconds"] < 60

@@ -11,6 +11,7 @@ import logging
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -19,11 +20,15 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
+from qadocs import plugin as plugin_module
 from qadocs.build import check_layout, layout_rules, shown_from_root
+from qadocs.buildlock import BuildLock, LockError
+from qadocs.config import QadocsConfig
 from qadocs.errors import QadocsError
 from qadocs.model import Diagnostic
 from qadocs.options import Options
-from qadocs.plugin import QadocsPlugin
+from qadocs.plugin import QadocsPlugin, generate_or_reuse, plugin_options
+from qadocs.prebuild import PageCache
 from qadocs.registry import REGISTRY_NAME
 from qadocs.similar import EXHAUSTIVE_PAIRS, bigrams, candidate_pairs
 
@@ -202,3 +207,89 @@ def test_large_inputs_compare_only_titles_sharing_bigrams() -> None:
     assert not any(i == len(right) for i, _ in pairs)  # the unrelated title
     assert len(pairs) < 0.01 * len(left) * len(right)
     assert pairs == sorted(pairs) == list(candidate_pairs(left, right))  # deterministic order
+
+
+def _generate(root: Path, cache: PageCache) -> str:
+    """`plugin.generate_or_reuse` on `root`; the log lines it gave."""
+    opts = plugin_options(load_config(str(root / "mkdocs.yml")), QadocsConfig())
+    lines: list[str] = []
+    real = plugin_module.log
+    plugin_module.log = SimpleNamespace(log=lambda level, line: lines.append(line))  # type: ignore[assignment]
+    try:
+        generate_or_reuse(opts, (root / "build" / "docs").resolve(), cache, write_registry=True)
+    finally:
+        plugin_module.log = real
+    assert lines, "a generation always says what it did"
+    return "\n".join(lines)
+
+
+def _page_text(root: Path) -> str:
+    return "".join(p.read_text(encoding="utf-8") for p in sorted((root / "build" / "docs").rglob("*.md")))
+
+
+def test_an_edit_saved_while_the_pages_are_generated_is_not_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _repo(tmp_path / "repo")
+    source = root / "content" / "基础" / "题库.md"
+    cache = PageCache(root / "build" / "c" / "pages.sqlite", root)
+    original = plugin_module.run_generate
+
+    def generate_then_edit(*args: Any) -> Any:
+        done = original(*args)
+        source.write_text(source.read_text(encoding="utf-8").replace("答。", "改过的答案。"), encoding="utf-8")
+        return done  # saved after the generation read it, before the build ended
+
+    monkeypatch.setattr(plugin_module, "run_generate", generate_then_edit)
+    _generate(root, cache)
+    monkeypatch.undo()
+    assert "改过的答案" not in _page_text(root)
+    assert "not regenerated" not in _generate(root, cache), "the edit is seen by the next build"
+    assert "改过的答案" in _page_text(root)
+    assert "not regenerated" in _generate(root, cache), "and then nothing changed"
+    cache.close()
+
+
+def test_a_source_reached_through_a_link_is_seen_when_its_target_changes(tmp_path: Path) -> None:
+    root = _repo(tmp_path / "repo")
+    (root / "shared").mkdir()
+    (root / "shared" / "链接.md").write_text("## 1. 链接题？\n\n旧答案。\n", encoding="utf-8")
+    (root / "content" / "基础" / "链接.md").symlink_to(root / "shared" / "链接.md")
+    cache = PageCache(root / "build" / "c" / "pages.sqlite", root)
+    _generate(root, cache)
+    assert "旧答案" in _page_text(root)
+    (root / "shared" / "链接.md").write_text("## 1. 链接题？\n\n新的答案。\n", encoding="utf-8")
+    assert "not regenerated" not in _generate(root, cache)
+    assert "新的答案" in _page_text(root) and "旧答案" not in _page_text(root)
+    cache.close()
+
+
+def test_serve_watches_folders_one_by_one_through_a_loop_of_links(tmp_path: Path) -> None:
+    root = _repo(tmp_path / "repo")
+    folder = root / "content" / "基础"
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    (folder / "up").symlink_to(root / "content", target_is_directory=True)
+    (root / "content" / "外").symlink_to(tmp_path, target_is_directory=True)  # outside: never walked
+    config, plugin = _plugin(root, "serve")
+    watched: list[tuple[str, bool]] = []
+    server = SimpleNamespace(
+        watch=lambda path, recursive=True: watched.append((path, recursive)), unwatch=lambda path: None
+    )
+    plugin.on_serve(server, config, None)
+    content = str((root / "content").resolve())
+    assert watched == [(content, False), (str(folder.resolve()), False), (str((root / "imgs").resolve()), True)]
+
+
+def test_one_build_of_a_repository_at_a_time(tmp_path: Path) -> None:
+    first, second = BuildLock(tmp_path, tmp_path / "c"), BuildLock(tmp_path, tmp_path / "c")
+    said: list[str] = []
+    first.acquire(said.append)
+    with pytest.raises(LockError, match=re.escape("another build of this repository has held c/build.lock")):
+        second.acquire(said.append, wait_max=0.5)
+    assert len(said) == 1 and "waiting for another build" in said[0]
+    first.release()
+    second.acquire(said.append, wait_max=0.5)
+    second.release()
+    (tmp_path / "d").symlink_to(tmp_path / "c", target_is_directory=True)
+    with pytest.raises(LockError, match="d is a symbolic link"):
+        BuildLock(tmp_path, tmp_path / "d").acquire(said.append)

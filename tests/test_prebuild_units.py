@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
 import sqlite3
+import subprocess
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+
+import pytest
 
 from qadocs import prebuild
 from qadocs.prebuild import CACHE_FORMAT, PageCache, pack, tree_stamp
@@ -18,7 +25,7 @@ def _record(output: str = "<html>页</html>") -> dict[str, Any]:
 
 
 def test_records_round_trip_in_two_parts(tmp_path: Path) -> None:
-    cache = PageCache(tmp_path / "c" / "pages.sqlite")
+    cache = PageCache(tmp_path / "c" / "pages.sqlite", tmp_path)
     cache.put_many([("k1", *pack(_record()))])
     assert cache.get("k1", "meta") == {"title": "题", "anchors": ["x"], "links": {}, "logs": [["mkdocs", 30, "警告"]]}
     body = cache.get("k1", "body")
@@ -34,18 +41,18 @@ def test_records_round_trip_in_two_parts(tmp_path: Path) -> None:
 def test_a_damaged_or_foreign_file_is_started_afresh(tmp_path: Path) -> None:
     path = tmp_path / "pages.sqlite"
     path.write_bytes(b"\x00garbage" * 512)
-    cache = PageCache(path)
+    cache = PageCache(path, tmp_path)
     cache.put_many([("k", *pack(_record()))])
     cache.close()
     with sqlite3.connect(path) as db:  # a cache of another shape: its records are not read
         db.execute(f"PRAGMA user_version = {CACHE_FORMAT + 1}")
-    cache = PageCache(path)
+    cache = PageCache(path, tmp_path)
     assert cache.have(["k"]) == set()
     cache.close()
 
 
 def test_a_record_that_does_not_decode_is_a_miss(tmp_path: Path) -> None:
-    cache = PageCache(tmp_path / "pages.sqlite")
+    cache = PageCache(tmp_path / "pages.sqlite", tmp_path)
     cache.put_many([("k", b"{not json", b"\x00", "out"), ("n", b"[1]", pack(_record())[1], "out")])
     assert cache.get("k", "meta") is None and cache.get("k", "body") is None
     assert cache.get("n", "meta") is None  # JSON, but not a record
@@ -53,7 +60,7 @@ def test_a_record_that_does_not_decode_is_a_miss(tmp_path: Path) -> None:
 
 
 def test_runs_are_kept_by_stamp(tmp_path: Path) -> None:
-    cache = PageCache(tmp_path / "pages.sqlite")
+    cache = PageCache(tmp_path / "pages.sqlite", tmp_path)
     cache.put_run("generate", "s1", {"nav": [], "lines": [[20, "好"]]})
     assert cache.get_run("generate", lambda: "s1") == {"nav": [], "lines": [[20, "好"]]}
     assert cache.get_run("generate", lambda: "s2") is None
@@ -112,9 +119,9 @@ def _page(uri: str, meta: dict[str, Any]) -> Any:
 
 
 def test_the_loop_waits_for_a_record_only_when_it_needs_it(tmp_path: Path) -> None:
-    cache = PageCache(tmp_path / "pages.sqlite")
+    cache = PageCache(tmp_path / "pages.sqlite", tmp_path)
     cache.put_many([("k1", *pack(_record("一"))), ("k2", *pack(_record("二")))])
-    builder = prebuild.Prebuilder(cache, workers=2)
+    builder = prebuild.Prebuilder(cache, workers=2, base="")
     arriving = _Arriving({"k1", "k2"})
     builder.builds = arriving  # type: ignore[assignment]
     builder.job = SimpleNamespace(files=SimpleNamespace(get_file_from_path=lambda uri: None))  # type: ignore[assignment]
@@ -152,3 +159,132 @@ def test_the_search_index_is_written_as_utf8_with_the_same_value() -> None:
     assert len(text.encode("utf-8")) < len(generate(None))
     entries[0]["text"] = "\ud800"  # not UTF-8: Material's escaped text stays
     assert index.generate_search_index(None) == generate(None)
+
+
+def _planted(path: Path) -> None:
+    """A cache file with the right tables and data, and a trigger besides."""
+    cache = PageCache(path, path.parent)
+    cache.put_many([("k", *pack(_record()))])
+    cache.close()
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TRIGGER planted AFTER INSERT ON pages BEGIN UPDATE pages SET output = x'00'; END")
+    db.close()
+
+
+def test_a_cache_with_anything_but_its_tables_is_started_afresh(tmp_path: Path) -> None:
+    path = tmp_path / "pages.sqlite"
+    _planted(path)
+    cache = PageCache(path, tmp_path)
+    assert cache.have(["k"]) == set(), "its records are not read"
+    cache.put_many([("k2", *pack(_record("二")))])
+    body = cache.get("k2", "body")
+    assert body is not None and body["output"] == "二", "no trigger ran"
+    cache.close()
+    with sqlite3.connect(path) as db:
+        assert (
+            db.execute("SELECT type, name FROM sqlite_master WHERE type != 'table' AND type != 'index'").fetchall()
+            == []
+        )
+    db.close()
+
+
+def test_a_cache_reached_through_a_link_or_shared_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "repo"
+    (root / "build").mkdir(parents=True)
+    (root / "build" / "c").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(prebuild.CacheRefused, match="build/c is a symbolic link"):
+        PageCache(root / "build" / "c" / "pages.sqlite", root)
+    (root / "build" / "d").mkdir()
+    (root / "build" / "d" / "pages.sqlite").symlink_to(outside / "x.sqlite")
+    with pytest.raises(prebuild.CacheRefused, match=re.escape("pages.sqlite is a symbolic link")):
+        PageCache(root / "build" / "d" / "pages.sqlite", root)
+    (root / "build" / "e").mkdir()
+    os.link(_touch(outside / "y.sqlite"), root / "build" / "e" / "pages.sqlite")
+    with pytest.raises(prebuild.CacheRefused, match="not a plain file"):
+        PageCache(root / "build" / "e" / "pages.sqlite", root)
+    (root / "build" / "f").mkdir()
+    (root / "build" / "f" / "pages.sqlite-journal").symlink_to(outside / "j")
+    with pytest.raises(prebuild.CacheRefused, match=re.escape("pages.sqlite-journal is not a plain file")):
+        PageCache(root / "build" / "f" / "pages.sqlite", root)
+    assert sorted(p.name for p in outside.iterdir()) == ["y.sqlite"], "nothing written outside"
+
+
+def _touch(path: Path) -> Path:
+    path.write_bytes(b"")
+    return path
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_cache_tracked_by_git_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    PageCache(root / "build" / "c" / "pages.sqlite", root).close()  # not a repository: used
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    PageCache(root / "build" / "c" / "pages.sqlite", root).close()  # untracked: used
+    subprocess.run(["git", "-C", str(root), "add", "-f", "build/c/pages.sqlite"], check=True)
+    with pytest.raises(prebuild.CacheRefused, match=re.escape("git tracks build/c/pages.sqlite")):
+        PageCache(root / "build" / "c" / "pages.sqlite", root)
+
+
+def test_tree_stamp_follows_links_inside_the_root_only(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "shared").mkdir(parents=True)
+    (root / "content" / "s").mkdir(parents=True)
+    (root / "shared" / "a.md").write_text("一", encoding="utf-8")
+    (root / "content" / "a.md").symlink_to(root / "shared" / "a.md")
+    (root / "content" / "s" / "loop").symlink_to(root / "content" / "s", target_is_directory=True)
+    (root / "content" / "up").symlink_to(root / "content", target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "b.md").write_text("外", encoding="utf-8")
+    (root / "content" / "out").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    first = tree_stamp(root / "content", root)
+    assert "b.md" not in first, "a folder outside the root is not walked"
+    os.utime(root / "shared" / "a.md", ns=(1, 1))
+    assert tree_stamp(root / "content", root) != first, "the target of a link is stamped"
+    assert tree_stamp(root / "content") == tree_stamp(root / "content"), "without a root, links are not followed"
+
+
+def test_a_vanished_record_is_built_again_not_dropped(tmp_path: Path) -> None:
+    cache = PageCache(tmp_path / "pages.sqlite", tmp_path)
+    builder = prebuild.Prebuilder(cache, workers=1, base="")
+    built: list[str] = []
+
+    def build_here(page: Any, key: str) -> dict[str, dict[str, Any]]:
+        built.append(key)
+        return {"meta": {"title": "题"}, "body": {"entries": [], "output": "再建"}}
+
+    builder.builds = _Arriving(set())  # type: ignore[assignment]
+    builder.job = SimpleNamespace(files=None)  # type: ignore[assignment]
+    builder.keys = {"a.md": "gone"}
+    builder._build_here = build_here  # type: ignore[method-assign]
+    body = builder.part(_page("a.md", {}), "body")
+    assert body == {"entries": [], "output": "再建"} and built == ["gone"]
+    cache.close()
+
+
+def test_one_rule_for_every_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert prebuild.fork_refused(1, serving=False) == "one process"
+    assert prebuild.fork_refused(2, serving=True) == "mkdocs serve"
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert "other thread" in str(prebuild.fork_refused(2, serving=False))
+    finally:
+        stop.set()
+        thread.join()
+    monkeypatch.setattr(prebuild.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert prebuild.fork_refused(2, serving=False) == "no fork on this system"
+
+
+def test_extension_code_covers_every_extension_or_says_it_cannot() -> None:
+    config: Any = SimpleNamespace(
+        markdown_extensions=["toc", "pymdownx.tilde", "qadocs.gfm", "markdown.extensions.tables:TableExtension"]
+    )
+    folders = {p.name for p in prebuild.extension_code(config)}
+    assert folders == {"markdown", "pymdownx", "qadocs"}
+    with pytest.raises(prebuild.UnknownCode, match="no_such_extension"):
+        prebuild.extension_code(SimpleNamespace(markdown_extensions=["no_such_extension"]))  # type: ignore[arg-type]
+    with pytest.raises(prebuild.UnknownCode, match="an object"):
+        prebuild.extension_code(SimpleNamespace(markdown_extensions=[object()]))  # type: ignore[arg-type]

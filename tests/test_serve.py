@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -15,6 +16,18 @@ REPO = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 PAGE = "ai-shipin-jichu/qing-jianshu-shipin-kuosan-moxing-de-qu-zao/"
 NEIGHBOUR_TITLE = "视频扩散模型在处理时间动态方面有哪些主要方法"  # the next question: in PAGE's sidebar and footer
+FORKED = "QADOCS-TEST-FORKED"
+# `mkdocs` run by this Python, saying on stderr whenever the process forks (`os.register_at_fork`:
+# a fork from Python, as `multiprocessing` makes; not the fork-and-exec of `subprocess`).
+SERVE_TELLING_FORKS = [
+    sys.executable,
+    "-c",
+    "import os, sys\n"
+    f"os.register_at_fork(before=lambda: os.write(2, b'{FORKED}\\n'))\n"
+    "from mkdocs.__main__ import cli\n"
+    "sys.argv[0] = 'mkdocs'\n"
+    "cli()\n",
+]
 
 
 def _free_port() -> int:
@@ -64,7 +77,7 @@ def test_serve_rebuilds_on_content_change_and_settles(tmp_path: Path) -> None:
     log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     proc = subprocess.Popen(
-        [str(MKDOCS), "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],  # as `make serve`
+        [*SERVE_TELLING_FORKS, "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],  # as `make serve`
         cwd=root,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -99,6 +112,7 @@ def test_serve_rebuilds_on_content_change_and_settles(tmp_path: Path) -> None:
         assert _wait_for(lambda: "qadocs-missing-image" not in _get(dit_page), 60), "imgs/ change not picked up"
         assert "DiT%E6%A0%B8%E5%BF%83%E6%80%9D%E6%83%B3.png" in _get(dit_page)
         assert _builds_settle(Path(log.name)) == 4, "serve keeps rebuilding: generated files trigger new builds"
+        assert FORKED not in Path(log.name).read_text(encoding="utf-8"), "serve forked (its threads were running)"
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -124,3 +138,37 @@ def test_missing_images_option_decides_strict(tmp_path: Path) -> None:
         assert "a.md:3:" in proc.stderr and "image-missing" in proc.stderr
     assert results["placeholder"].returncode == 0
     assert results["error"].returncode == 1
+
+
+def test_serve_comes_up_and_stops_with_a_loop_of_folder_links(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "content" / "s").mkdir(parents=True)
+    (root / "content" / "s" / "a.md").write_text("## 1. 第一题？\n\n答。\n", encoding="utf-8")
+    (root / "content" / "s" / "loop").symlink_to(root / "content" / "s", target_is_directory=True)
+    (root / "content" / "s" / "up").symlink_to(root / "content" / "s", target_is_directory=True)
+    (root / "imgs").mkdir()
+    (root / "build" / "docs").mkdir(parents=True)
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
+    proc = subprocess.Popen(
+        [str(MKDOCS), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=root,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    try:
+        assert _wait_for(lambda: "第一题" in _get(f"http://127.0.0.1:{port}/"), 90), "serve never came up"
+        (root / "content" / "s" / "a.md").write_text("## 1. 第一题？\n\n改过的答。\n", encoding="utf-8")
+        page = f"http://127.0.0.1:{port}/s/diyi-ti/"
+        assert _wait_for(lambda: "改过的答" in _get(page), 60), "an edit is seen through the folder watched alone"
+    finally:
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        try:
+            code = proc.wait(timeout=30)
+        finally:
+            proc.kill()
+            log.close()
+    assert code is not None, "Ctrl-C stops it"
+    assert "folders are watched one by one" in (tmp_path / "serve.log").read_text(encoding="utf-8")

@@ -9,16 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .beside import run_beside
 from .check import check_sources
 from .errors import ContentError, QadocsError
-from .model import Diagnostic, Memo, Source, keep_memo_entries, memo_entries, new_generation
+from .model import Diagnostic, Memo, Source, new_generation
 from .options import Options
 from .plan import Plan, plan_pages
 from .read import is_inside, read_sources
 from .registry import REGISTRY_NAME, Registry, parse_registry, read_registry
 from .roles import Neighbours, neighbours
-from .slug import prepare_slugs, slugs_ready
 from .split import Layout, layout_for, layout_value, split_source, survey_source
 from .write import WriteStats, write_atomic, write_plan
 
@@ -114,21 +112,7 @@ Read = tuple[Registry | None, list[Diagnostic], list[Source], list[Diagnostic]]
 
 
 def read_all(opts: Options, progress: Progress | None = None) -> Read:
-    """The registry and its findings, the sources split and their findings. In the first
-    generation of a process, done in a forked copy while this one loads jieba's dictionary for
-    the slugs (`beside`); the copy's memos come back with the result."""
-    if slugs_ready():
-        return _read_and_check(opts, progress)
-
-    def work() -> tuple[Read, dict[str, dict[object, object]]]:
-        return _read_and_check(opts, progress), memo_entries()
-
-    read, entries = run_beside(work, prepare_slugs, opts.jobs)
-    keep_memo_entries(entries)
-    return read
-
-
-def _read_and_check(opts: Options, progress: Progress | None) -> Read:
+    """The registry and its findings, the sources split and their findings."""
     registry, reg_diags = load_registry(opts)
     sources, diags = load(opts, progress)
     return registry, reg_diags, sources, diags + check_sources(sources)

@@ -1,5 +1,5 @@
 """The plugin's options in mkdocs.yml (this module and the adapters after it, sidebar, prebuild and
-plugin, are the only mkdocs imports; sitekeep imports nothing of MkDocs)."""
+plugin, are the only mkdocs imports)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ class QadocsConfig(base.Config):
     missing_images = c.Choice(("placeholder", "error"), default="placeholder")
     # {glob: heading level of the questions (1-6) or "page"}: for the files the rules read wrong.
     layout = c.Type(dict, default={})
-    # Pages kept between builds (qadocs.prebuild), in a folder inside the repository, and the site's
-    # files rewritten in place (qadocs.sitekeep); `false`: off, MkDocs builds as usual.
+    # Pages kept between builds (qadocs.prebuild), in a folder inside the repository (which also
+    # holds the build lock, qadocs.buildlock); `false`: off, MkDocs builds the pages as usual.
     cache = c.Type(bool, default=True)
     cache_dir = c.Type(str, default="build/.qadocs-cache")
     # Processes that build pages the cache lacks; 0: one per core this process may use.

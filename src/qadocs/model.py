@@ -129,9 +129,8 @@ class Memo(Generic[K, V]):
     the last two generations asked for, so each key is worked out once and memory follows the
     collection. Results are shared: they must never be changed."""
 
-    def __init__(self, compute: Callable[[K], V], travels: bool = True) -> None:
+    def __init__(self, compute: Callable[[K], V]) -> None:
         self.compute = compute
-        self.travels = travels  # sent back from a forked copy (`memo_entries`); big, short-lived results are not
         self.now: dict[K, V] = {}
         self.before: dict[K, V] = {}
         _MEMOS.append(self)  # type: ignore[arg-type]
@@ -157,30 +156,6 @@ def new_generation() -> None:
     """Start a generation (`build.generate`): keys of the last one stay at hand, older ones go."""
     for memo in _MEMOS:
         memo.new_generation()
-
-
-def memo_entries() -> dict[str, dict[object, object]]:
-    """What every memo holds for this generation, by its function's name (a forked copy sends it
-    back: `beside`)."""
-    named: dict[str, dict[object, object]] = {}
-    for memo in (m for m in _MEMOS if m.travels):
-        name = _memo_name(memo)
-        named[name] = {} if name in named else memo.now  # two memos of one name: neither is sent
-    return named
-
-
-def keep_memo_entries(entries: dict[str, dict[object, object]]) -> None:
-    """Add what `memo_entries()` returned in a forked copy of this process to this generation's
-    memos: what the copy worked out is not worked out again here."""
-    for memo in _MEMOS:
-        found = entries.get(_memo_name(memo))
-        if found and found is not memo.now:
-            memo.now.update(found)
-
-
-def _memo_name(memo: Memo[object, object]) -> str:
-    compute = memo.compute
-    return f"{getattr(compute, '__module__', '')}.{getattr(compute, '__qualname__', repr(compute))}"
 
 
 def fingerprint(answer: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import logging
@@ -21,7 +20,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from .beside import worker_count
+from .buildlock import BuildLock, LockError
 from .config import QadocsConfig
 from .errors import ContentError, QadocsError
 from .options import Options
@@ -29,16 +28,19 @@ from .prebuild import (
     KNOWN_PLUGINS,
     TEMPLATE,
     TEMPLATES_DIR,
+    CacheRefused,
     PageCache,
     Prebuilder,
+    UnknownCode,
+    config_fingerprint,
+    engine_unknown,
     plain_search_json,
     tree_stamp,
     use_kept_entries,
+    worker_count,
 )
 from .sanitize import content_id
 from .sidebar import mark_positions, page_view, prunes, view_fingerprint
-from .sitekeep import put_site_back, recover, remove_stale, set_site_aside
-from .warm import Warmed, Warming
 
 if TYPE_CHECKING:
     from .split import Layout
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
 # before: a rebuild of an unchanged collection does not pay for loading it.
 
 log = logging.getLogger("mkdocs.plugins.qadocs")
+REGISTRY_FILE = "qadocs-registry.yml"  # `registry.REGISTRY_NAME`, named here without loading the core
 
 
 class QadocsPlugin(BasePlugin[QadocsConfig]):
@@ -54,25 +57,28 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
 
     cache: PageCache | None = None  # open from `on_config` to the end of the build
     prebuilder: Prebuilder | None = None  # from `on_nav` to the end of the build
-    kept: tuple[Path, int] | None = None  # the site dir and when its files were set aside
-    # From `config` to `nav`: the copies reading pages and compiling templates (`qadocs.warm`).
-    warming: Warming = Warming(None, 1, {}, False)  # type: ignore[arg-type]  # none
+    lock: BuildLock | None = None  # held from `on_config` to the end of the build (`qadocs.buildlock`)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Remember the command (`serve` never writes the registry) and whether builds are dirty."""
+        """Remember the command (`serve` never writes the registry, nor forks) and whether builds are dirty."""
         self.command = command
         self.dirty = dirty
         self.views: dict[str, str] = {}
 
     # Priority 100: generate before other plugins look at the config or nav.
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Generate the pages, log every diagnostic once, and set the nav."""
+        """Generate the pages, log every diagnostic once, and set the nav (one build of the
+        repository at a time: `qadocs.buildlock`)."""
         opts = require_content(plugin_options(config, self.config))
         add_templates(config.theme.dirs, config.theme.custom_dir)
-        self.warming = Warming(config, self.config.jobs, FILTERS, self._keeps_site(config))
-        self.cache = open_cache(opts.repo_root, self.config)
-        config.nav = generate_or_reuse(opts, Path(config.docs_dir).resolve(), self.cache, self._writes_registry())
-        self.warming.read(config.docs_dir)
+        self._close(complete=False, failed=True)  # a build whose configuration failed after this event
+        self.lock = take_lock(opts.repo_root, self.config)
+        try:
+            self.cache = open_cache(opts.repo_root, self.config)
+            config.nav = generate_or_reuse(opts, Path(config.docs_dir).resolve(), self.cache, self._writes_registry())
+        except BaseException:
+            self._close(complete=False, failed=True)
+            raise
         ensure_extensions(config.markdown_extensions, config.mdx_configs)
         note_missing_site_url(config)
         return config
@@ -82,9 +88,6 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
     def _writes_registry(self) -> bool:
         return getattr(self, "command", "build") != "serve"
 
-    def _keeps_site(self, config: MkDocsConfig) -> bool:
-        return keeps_site(config, self.config.cache, getattr(self, "dirty", False), not self._writes_registry())
-
     # Priority -100: last, once the navigation is final; pages are built ahead from it.
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         """Mark the nav's titles as HTML text (`mark_nav_titles`); build pages ahead (`qadocs.prebuild`)."""
@@ -93,9 +96,9 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
         dirty = getattr(self, "dirty", False)
         if dirty:
             self.views = touch_changed_views(nav, self.views)
-        self.prebuilder = make_prebuilder(config, self.cache, self.config.jobs)
+        self.prebuilder = make_prebuilder(config, self.cache, self.config.jobs, serving=not self._writes_registry())
         if self.prebuilder is not None:
-            build_ahead(self.prebuilder, config, files, nav, dirty, self.warming.take())
+            build_ahead(self.prebuilder, config, files, nav, dirty)
         return nav
 
     on_nav.mkdocs_priority = -100  # type: ignore[attr-defined]
@@ -104,8 +107,6 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
         """Templates do not change during a build: no check at every include. Adds `qadocs_page`."""
         env.auto_reload = False
         env.filters.update(FILTERS)
-        if self.prebuilder is not None:
-            self.prebuilder.start_env(env)
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -132,39 +133,33 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
             context["nav"] = page_view(nav, page, prunes(config.theme.get("features") or []))
         return context
 
-    def on_pre_build(self, config: MkDocsConfig) -> None:
-        """Keep the site's files from MkDocs' emptying of the site dir (`qadocs.sitekeep`)."""
-        self.kept = set_aside(Path(config.site_dir)) if self._keeps_site(config) else None
-
-    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """The site's files back in place, now that MkDocs has emptied the site dir."""
-        if self.kept is not None:
-            put_site_back(self.kept[0])
-        return files
-
     # Priority -100: last, once the search index and the sitemap are written.
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """Remove the site's stale files; keep the cache to this site's pages (not on dirty builds)."""
-        if self.kept is not None:
-            remove_stale(*self.kept)
+        """Keep the cache to this site's pages (not on dirty builds); let the next build go."""
         self._close(complete=not getattr(self, "dirty", False))
 
     on_post_build.mkdocs_priority = -100  # type: ignore[attr-defined]
 
     def on_build_error(self, error: Exception) -> None:
-        """The site dir recovered (`sitekeep.recover`); stop the workers; close the cache (records are whole)."""
-        if self.kept is not None:
-            recover(*self.kept)
-        self.warming.stop()
+        """Stop the workers; close the cache (records are whole); let the next build go."""
+        self._close(complete=False, failed=True)
+
+    def on_shutdown(self) -> None:
+        """Nothing held past the last build (`mkdocs serve` ends)."""
         self._close(complete=False, failed=True)
 
     def _close(self, complete: bool, failed: bool = False) -> None:
-        summary = self.prebuilder.finish(complete) if self.prebuilder is not None else None
-        if summary is not None and not failed:
-            log.info(summary)
-        if self.cache is not None:
-            self.cache.close()
-        self.prebuilder = self.cache = None
+        try:
+            summary = self.prebuilder.finish(complete) if self.prebuilder is not None else None
+            if summary is not None and not failed:
+                log.info(summary)
+        finally:
+            if self.cache is not None:
+                self.cache.close()
+            self.prebuilder = self.cache = None
+            if self.lock is not None:
+                self.lock.release()
+            self.lock = None
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a source or an image changes (`watch_sources`)."""
@@ -315,71 +310,89 @@ def mark_nav_titles(nav: Navigation) -> None:
             item.title = Markup(item.title)
 
 
-def set_aside(site: Path) -> tuple[Path, int] | None:
-    """`sitekeep.set_site_aside`, with the folder (None: no site dir yet, nothing kept)."""
-    since = set_site_aside(site)
-    return (site, since) if since is not None else None
-
-
-def keeps_site(config: MkDocsConfig, cache: bool, dirty: bool, serving: bool) -> bool:
-    """Whether the site's files are kept in place (`qadocs.sitekeep`): on a full build with the
-    cache on, when every plugin is known; another plugin might write a file with an old time
-    (a copy that keeps it), which would then be taken for a stale one."""
-    return cache and not dirty and not serving and not unknown_plugins(config)
-
-
 def unknown_plugins(config: MkDocsConfig) -> list[str]:
     """The plugins whose page events qadocs does not know (any of them turns the cache and
     the kept site files off)."""
     return sorted(set(config.plugins) - KNOWN_PLUGINS)
 
 
-def make_prebuilder(config: MkDocsConfig, cache: PageCache | None, jobs: int) -> Prebuilder | None:
-    """Pages are built ahead when the cache is on and every plugin is known (`qadocs.prebuild`).
-    The search index is written as UTF-8 in any case (`plain_search_json`)."""
-    plain_search_json(config)
+def make_prebuilder(config: MkDocsConfig, cache: PageCache | None, jobs: int, serving: bool) -> Prebuilder | None:
+    """Pages are built ahead when the cache is on, the engine is the one qadocs knows, every
+    plugin is known and the cache key covers the code of every Markdown extension
+    (`qadocs.prebuild`); else MkDocs' own loop builds them, and the log says why. The search
+    index is written as UTF-8 in any case (`plain_search_json`)."""
+    unknown_engine = engine_unknown()
+    if unknown_engine is None:
+        plain_search_json(config)
     if cache is None:
         return None
     unknown = unknown_plugins(config)
-    if unknown:
-        log.info(f"qadocs: pages not built ahead: the plugin(s) {', '.join(unknown)} may change pages unseen")
+    reason = unknown_engine
+    if reason is None and unknown:
+        reason = f"the plugin(s) {', '.join(unknown)} may change pages unseen"
+    base = ""
+    if reason is None:
+        try:
+            base = config_fingerprint(config)
+        except UnknownCode as exc:
+            reason = str(exc)
+    if reason is not None:
+        log.info(f"qadocs: pages built by MkDocs' own loop, without the page cache: {reason}")
         return None
-    return Prebuilder(cache, worker_count(jobs))
+    return Prebuilder(cache, worker_count(jobs), base, serving)
 
 
-def build_ahead(
-    prebuilder: Prebuilder, config: MkDocsConfig, files: Files, nav: Navigation, dirty: bool, warmed: Warmed
-) -> None:
-    """Start building the pages the cache lacks (with what was read and compiled beside the
-    build, `qadocs.warm`); the search index takes kept entries."""
-    prebuilder.prepare(config, files, nav, dirty, warmed)
+def build_ahead(prebuilder: Prebuilder, config: MkDocsConfig, files: Files, nav: Navigation, dirty: bool) -> None:
+    """Start building the pages the cache lacks; the search index takes kept entries."""
+    prebuilder.prepare(config, files, nav, dirty)
     use_kept_entries(config, prebuilder)
 
 
 def watch_sources(server: Any, opts: Options, docs_dir: str) -> Any:
     """`mkdocs serve` watches the sources and images. The docs dir is qadocs' output, written by
-    the build itself: watching it would start a second build after each one."""
+    the build itself: watching it would start a second build after each one. A folder holding
+    links to folders is watched folder by folder (`watched_folders`): MkDocs' watcher follows
+    links, and a loop of them (`s/loop -> .`) would keep it walking for ever."""
     server.unwatch(docs_dir)
     for path in (opts.content_dir, opts.imgs_dir):
-        if path.is_dir():
+        if not path.is_dir():
+            continue
+        folders = watched_folders(path, opts.repo_root)
+        if folders is None:
             server.watch(str(path))
+            continue
+        for folder in folders:
+            server.watch(folder, recursive=False)
+        log.info(f"qadocs: {path.name}/ holds links to folders: its {len(folders)} folders are watched one by one")
     return server
 
 
-def generate_or_reuse(opts: Options, out: Path, cache: PageCache | None, write_registry: bool) -> list[Any]:
-    """`run_generate`, or what its last run returned when nothing it reads or writes changed since;
-    logs its lines, returns the nav."""
-    stamp = functools.partial(generation_stamp, opts, out, write_registry)
-    kept = cache.get_run("generate", stamp) if cache is not None else None
-    if kept is None:
-        kept = run_generate(opts, out, write_registry)
-        if cache is not None:
-            cache.put_run("generate", stamp(), kept)
-    else:
-        kept["lines"][-1][1] += ", at the last build; nothing changed since: not regenerated"
-    for level, line in kept["lines"]:
-        log.log(level, line)
-    return list(kept["nav"])
+def watched_folders(top: Path, root: Path) -> list[str] | None:
+    """None when no link to a folder lies under `top` (it is watched whole); else every real
+    folder reached from `top`, links inside `root` followed, each once."""
+    real_root = os.path.realpath(root)
+    found: list[str] = []
+    seen: set[str] = set()
+    linked = False
+    stack = [str(top)]
+    while stack:
+        folder = os.path.realpath(stack.pop())
+        if folder in seen or os.path.commonpath([real_root, folder]) != real_root:
+            continue
+        seen.add(folder)
+        found.append(folder)
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    linked = linked or entry.is_symlink()
+                    stack.append(entry.path)
+            except OSError:  # a link that loops on itself
+                linked = True
+    return sorted(found) if linked else None
 
 
 def run_generate(opts: Options, out: Path, write_registry: bool) -> dict[str, Any]:
@@ -407,21 +420,64 @@ def run_generate(opts: Options, out: Path, write_registry: bool) -> dict[str, An
     return {"nav": result.plan.nav, "lines": [*lines, [logging.INFO, summary]]}
 
 
+def take_lock(root: Path, options: QadocsConfig) -> BuildLock:
+    """This repository's build lock, held (`qadocs.buildlock`), in the cache folder."""
+    folder = root / options.cache_dir
+    if not folder.resolve().is_relative_to(root.resolve()):
+        raise PluginError(f"qadocs: cache_dir {options.cache_dir!r} is outside the repository")
+    lock = BuildLock(root, folder)
+    try:
+        lock.acquire(log.info)
+    except LockError as exc:
+        raise PluginError(f"qadocs: {exc}") from exc
+    return lock
+
+
 def open_cache(root: Path, options: QadocsConfig) -> PageCache | None:
-    """The cache file, inside the repository `root` (None: `cache: false`)."""
+    """The cache file, inside the repository `root` (None: `cache: false`, or a file this build
+    may not use, said as a warning: `prebuild.check_cache_path`)."""
     if not options.cache:
         return None
-    folder = (root / options.cache_dir).resolve()
-    if not folder.is_relative_to(root):
-        raise PluginError(f"qadocs: cache_dir {options.cache_dir!r} is outside the repository")
-    return PageCache(folder / "pages.sqlite")
+    folder = root / options.cache_dir
+    try:
+        return PageCache(folder / "pages.sqlite", root)
+    except CacheRefused as exc:
+        log.warning(f"qadocs: the page cache is off: {exc}")
+        return None
 
 
-def generation_stamp(opts: Options, out: Path, write_registry: bool) -> str:
-    """Everything `generate` reads and writes: when it is as it was after the last run, the run
-    would change nothing (the sources, images, generated pages and qadocs' code are as they were)."""
-    parts = [repr(opts), str(out), str(write_registry)]
-    parts += [tree_stamp(folder) for folder in (opts.content_dir, opts.imgs_dir, out, Path(__file__).resolve().parent)]
+def generate_or_reuse(opts: Options, out: Path, cache: PageCache | None, write_registry: bool) -> list[Any]:
+    """`run_generate`, or what its last run returned when nothing it reads or writes changed since:
+    what it read as it was before that run read it (an edit saved while it ran is seen), and what
+    it wrote as it was once written. Logs its lines, returns the nav."""
+    before = input_stamp(opts, out, write_registry)
+    kept = cache.get_run("generate", lambda: before + output_stamp(opts, out)) if cache is not None else None
+    if kept is None:
+        kept = run_generate(opts, out, write_registry)
+        if cache is not None:
+            cache.put_run("generate", before + output_stamp(opts, out), kept)
+    else:
+        kept["lines"][-1][1] += ", at the last build; nothing changed since: not regenerated"
+    for level, line in kept["lines"]:
+        log.log(level, line)
+    return list(kept["nav"])
+
+
+def input_stamp(opts: Options, out: Path, write_registry: bool) -> str:
+    """What `generate` reads: the options, the sources and images (through links inside the
+    repository too), qadocs' code; not the registry, which it also writes (`output_stamp`)."""
+    registry = str(opts.content_dir / REGISTRY_FILE) + "\0"
+    parts = [repr(opts), str(out), str(write_registry), tree_stamp(Path(__file__).resolve().parent)]
+    parts += (
+        "\1".join(p for p in tree_stamp(folder, opts.repo_root).split("\1") if not p.startswith(registry))
+        for folder in (opts.content_dir, opts.imgs_dir)
+    )
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def output_stamp(opts: Options, out: Path) -> str:
+    """What `generate` writes: the generated folder and the registry."""
+    parts = [tree_stamp(out), tree_stamp(opts.content_dir / REGISTRY_FILE)]
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -14,7 +14,14 @@ nothing.
 
 This is sound only when every plugin is one whose page events are known (`KNOWN_PLUGINS`): any
 other plugin might change pages from data the key does not see (a git date, say), and then the
-cache is off and MkDocs builds as usual. `cache: false` turns it off too.
+cache is off and MkDocs builds as usual; so it is when the code of a Markdown extension cannot be
+found for the key (`extension_code`), and with `cache: false`.
+
+This is the one module that uses MkDocs' and Material's internals (the page loop of MkDocs 1.6,
+the search index of MkDocs 1.6 and Material 9); `engine_unknown` checks the versions, and with
+others MkDocs' own loop runs. Workers are forked only under `fork_refused`'s rule. The cache file
+is data this machine's builds made: `check_cache_path` and `_schema_is_ours` refuse a file a
+pull request could have put there.
 """
 
 from __future__ import annotations
@@ -29,9 +36,15 @@ import os
 import posixpath
 import re
 import sqlite3
+import stat
+import subprocess
+import threading
 import time
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +59,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .sidebar import view_fingerprint
-from .warm import KeptBytecode, Warmed, read_warmed
 
 CACHE_FORMAT = 3  # bump when a record's shape changes
 KNOWN_PLUGINS = {"qadocs", "search", "material/search"}
 PREBUILD_MIN = 24  # fewer pages to build than this: built in this process (a fork costs more)
 CHUNK = 16  # pages per task handed to a worker
-WORKER_CHECK = 5.0  # seconds without a result after which the workers are checked to be alive
 TEMPLATE = "qadocs-prebuilt.html"  # the loop's template for a page built ahead: its kept output
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 RENDERERS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pygments", "nh3", "jieba", "latex2mathml")
@@ -62,32 +73,59 @@ _TARGET_RE = re.compile(r"""(?:\]\(<?|(?:src|href)=["'])([^)>"'\s#?]+)""")
 log = logging.getLogger("mkdocs.plugins.qadocs")
 
 
+TABLES = (
+    "CREATE TABLE pages (key TEXT PRIMARY KEY, meta BLOB NOT NULL, body BLOB NOT NULL, output BLOB NOT NULL)",
+    "CREATE TABLE runs (name TEXT PRIMARY KEY, stamp TEXT NOT NULL, value BLOB NOT NULL)",
+)
+SIDE_FILES = ("-journal", "-wal", "-shm")  # SQLite's files beside a database: a hot journal is replayed
+
+
+class CacheRefused(Exception):
+    """The cache file is not one this build may use (the page cache is then off)."""
+
+
 class PageCache:
     """Kept pages in one SQLite file, keyed by hex digest. A page's record is two JSON values
     (never pickle: the file is data and is read as data): `meta`, what rendering found (small),
     and `body`, the search entries; and the output, UTF-8. Body and output are compressed (a
-    third of the bytes to write on a cold build). A damaged file is started afresh."""
+    third of the bytes to write on a cold build).
 
-    def __init__(self, path: Path) -> None:
+    The file is data this machine's builds made, never a contributor's: `check_cache_path`
+    refuses one that git tracks or that is reached through a link; a file whose schema holds
+    anything but the two tables (a trigger, a view, another table) or that does not open is
+    started afresh."""
+
+    def __init__(self, path: Path, root: Path) -> None:
+        check_cache_path(root, path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        check_cache_path(root, path)  # the folder made is no link either
         self.path = path
         try:
             self.db = self._open()
         except sqlite3.DatabaseError:
-            path.unlink(missing_ok=True)
-            self.db = self._open()
+            self._afresh()
+
+    def _afresh(self) -> None:
+        for name in ("", *SIDE_FILES):
+            Path(f"{self.path}{name}").unlink(missing_ok=True)
+        self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=60)
-        if db.execute("PRAGMA user_version").fetchone()[0] != CACHE_FORMAT:  # another shape: start afresh
-            db.executescript("DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS runs;")
-            db.execute(f"PRAGMA user_version = {int(CACHE_FORMAT)}")
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, meta BLOB NOT NULL, body BLOB NOT NULL, output BLOB NOT NULL)"
-        )
-        db.execute("CREATE TABLE IF NOT EXISTS runs (name TEXT PRIMARY KEY, stamp TEXT NOT NULL, value BLOB NOT NULL)")
-        db.execute("SELECT count(*) FROM pages").fetchone()
-        db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY)")
+        try:
+            db.execute("PRAGMA trusted_schema = OFF")
+            if not _schema_is_ours(db):
+                raise sqlite3.DatabaseError("not a qadocs cache")
+            if db.execute("PRAGMA user_version").fetchone()[0] != CACHE_FORMAT:  # another shape: start afresh
+                db.executescript("DROP TABLE IF EXISTS pages; DROP TABLE IF EXISTS runs;")
+                db.execute(f"PRAGMA user_version = {int(CACHE_FORMAT)}")
+            for sql in TABLES:
+                db.execute(sql.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
+            db.execute("SELECT count(*) FROM pages").fetchone()
+            db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY)")
+        except BaseException:
+            db.close()
+            raise
         return db
 
     def get_run(self, name: str, stamp: Callable[[], str]) -> dict[str, Any] | None:
@@ -160,6 +198,63 @@ class PageCache:
         self.db.close()
 
 
+def _schema_is_ours(db: sqlite3.Connection) -> bool:
+    """Whether the database holds nothing but this cache's tables (and their keys' indexes), read
+    before anything else is asked of it: no trigger, view or other table can run or answer."""
+    expected: set[tuple[str, str, str | None]] = {("table", t.split()[2], t) for t in TABLES}
+    expected |= {("index", f"sqlite_autoindex_{t.split()[2]}_1", None) for t in TABLES}
+    rows = set(db.execute("SELECT type, name, sql FROM sqlite_master").fetchall())
+    return rows <= expected
+
+
+def check_cache_path(root: Path, path: Path) -> None:
+    """Raise `CacheRefused` unless `path` (and SQLite's files beside it) may be this build's
+    cache: inside `root`, reached through no symbolic link, a regular file with one name (or
+    none yet), and not tracked by git (a file a pull request adds is not data this build made)."""
+    root = root.resolve()
+    if not path.is_relative_to(root):
+        raise CacheRefused(f"{path} is outside the repository")
+    here = root
+    for part in path.relative_to(root).parts:
+        here = here / part
+        try:
+            info = os.lstat(here)
+        except FileNotFoundError:
+            break
+        if stat.S_ISLNK(info.st_mode):
+            raise CacheRefused(f"{here.relative_to(root)} is a symbolic link")
+    for side in ("", *SIDE_FILES):
+        try:
+            info = os.lstat(f"{path}{side}")
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink > 1:
+            raise CacheRefused(f"{path.relative_to(root)}{side} is not a plain file")
+    tracked = _tracked(root, path.parent.relative_to(root)) if os.path.lexists(path.parent) else None
+    if tracked:
+        raise CacheRefused(f"git tracks {tracked} (a build's cache is never part of the repository)")
+
+
+def _tracked(root: Path, folder: Path) -> str | None:
+    """The first file under `folder` that git tracks in the repository at `root` (None: none, or
+    no git repository). Inside a git work tree where git cannot answer, the folder counts as
+    tracked: a cache nobody could vouch for is not used."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--", folder.as_posix()],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        done = None
+    if done is None or done.returncode != 0:
+        inside = any(os.path.lexists(p / ".git") for p in (root, *root.parents))
+        return f"{folder.as_posix()} (git could not be asked)" if inside else None
+    first = done.stdout.split(b"\0", 1)[0]
+    return first.decode("utf-8", "replace") if first else None
+
+
 Packed = tuple[bytes, bytes, bytes]
 
 
@@ -178,7 +273,8 @@ def _json(value: Any) -> bytes:
 def config_fingerprint(config: MkDocsConfig) -> str:
     """Everything but the page itself that decides a page's bytes: mkdocs.yml as written, the
     configuration as resolved (command-line overrides, plugins' additions), the versions of the
-    renderers, qadocs' own code and the theme's templates."""
+    renderers, qadocs' own code, the theme's templates, and the code of every Markdown extension
+    named (`extension_code`; `UnknownCode` when one cannot be found)."""
     digest = hashlib.sha256(f"qadocs-cache {CACHE_FORMAT}\0".encode())
     for name in RENDERERS:
         try:
@@ -188,9 +284,38 @@ def config_fingerprint(config: MkDocsConfig) -> str:
     if config.config_file_path and os.path.isfile(config.config_file_path):
         digest.update(Path(config.config_file_path).read_bytes())
     digest.update(_canonical(config).encode("utf-8", "surrogatepass"))
-    for folder in (Path(__file__).resolve().parent, *_theme_folders(config)):
+    for folder in (Path(__file__).resolve().parent, *_theme_folders(config), *extension_code(config)):
         digest.update(tree_stamp(folder).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+class UnknownCode(Exception):
+    """Code that decides pages and that the cache key cannot cover (the cache is then off)."""
+
+
+def extension_code(config: MkDocsConfig) -> list[Path]:
+    """The code of each Markdown extension `mkdocs.yml` names (and qadocs adds): the folder of
+    its top-level package, or its module's file, wherever it lives (a module of the project, an
+    installed package, an editable one). Raises `UnknownCode` for one given as an object, or
+    whose module is not found."""
+    points = {ep.name: ep.value for ep in importlib.metadata.entry_points(group="markdown.extensions")}
+    found: set[Path] = set()
+    for ext in config.markdown_extensions:
+        if not isinstance(ext, str):
+            raise UnknownCode(f"the Markdown extension {type(ext).__name__} is an object, not a name")
+        module = points.get(ext, ext).split(":", 1)[0]
+        top = module.split(".", 1)[0]
+        try:
+            spec = importlib.util.find_spec(top)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not (spec.origin or spec.submodule_search_locations):
+            raise UnknownCode(f"the code of the Markdown extension {ext!r} was not found")
+        if spec.submodule_search_locations:
+            found.update(Path(p).resolve() for p in spec.submodule_search_locations)
+        elif spec.origin:
+            found.add(Path(spec.origin).resolve())
+    return sorted(found)
 
 
 _VOLATILE = {"nav", "site_dir", "docs_dir", "config_file_path", "watch", "dev_addr", "strict"}
@@ -214,24 +339,47 @@ def _describe(value: Any) -> Any:
     return type(value).__name__
 
 
-def tree_stamp(folder: Path) -> str:
+def tree_stamp(folder: Path, root: Path | None = None) -> str:
     """Names, sizes and modification times of the files under `folder` (templates, code, the
-    sources and the pages generated from them)."""
+    sources and the pages generated from them), or of `folder` itself when it is a file. With
+    `root`, links to files and folders inside `root` are followed (a source reached through one
+    is read through it: its target's time is the source's), each folder once (a loop of links
+    ends); without, links are not."""
+    if os.path.isfile(folder):
+        info = os.stat(folder)
+        return f"{folder}\0{info.st_size}\0{info.st_mtime_ns}"
+    real_root = os.path.realpath(root) if root is not None else None
     parts: list[str] = []
     folders = [str(folder)]
+    seen: set[tuple[int, int]] = set()
     while folders:
+        top = folders.pop()
         try:
-            entries = sorted(os.scandir(folders.pop()), key=lambda e: e.name)
+            here = os.stat(top)
+            entries = sorted(os.scandir(top), key=lambda e: e.name)
         except OSError:
             continue
+        if (here.st_dev, here.st_ino) in seen:
+            continue
+        seen.add((here.st_dev, here.st_ino))
         for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name != "__pycache__":
-                    folders.append(entry.path)
-            elif entry.is_file(follow_symlinks=False):
-                stat = entry.stat(follow_symlinks=False)
-                parts.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+            try:
+                follow = real_root is not None and entry.is_symlink()
+                if follow and not _inside(os.path.realpath(entry.path), real_root):
+                    continue  # read as outside the repository: never read, never stamped
+                if entry.is_dir(follow_symlinks=follow):
+                    if entry.name != "__pycache__":
+                        folders.append(entry.path)
+                elif entry.is_file(follow_symlinks=follow):
+                    info = entry.stat(follow_symlinks=follow)
+                    parts.append(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}")
+            except OSError:  # a link that loops on itself, a file gone meanwhile
+                parts.append(f"{entry.path}\0gone")
     return "\1".join(parts)
+
+
+def _inside(path: str, root: str | None) -> bool:
+    return root is not None and os.path.commonpath([root, path]) == root
 
 
 def _theme_folders(config: MkDocsConfig) -> list[Path]:
@@ -268,6 +416,35 @@ def _targets(page: Page) -> Iterator[str]:
             yield posixpath.normpath(posixpath.join(folder, target))
 
 
+def engine_unknown() -> str | None:
+    """Why building ahead may not run with the installed engine (None: it may). It re-plays the
+    page loop of MkDocs 1.6 (`build_page`, `_render`: private classes of `mkdocs.structure.pages`)
+    and reaches into the search index of MkDocs 1.6 and Material 9 (`plain_search_json`,
+    `use_kept_entries`, `_remember_segments`); with any other version MkDocs' own loop runs."""
+    try:
+        found = importlib.metadata.version("mkdocs")
+    except importlib.metadata.PackageNotFoundError:
+        return "MkDocs is not installed as a package"
+    if not found.startswith("1.6."):
+        return f"MkDocs {found} (qadocs knows the page loop of 1.6)"
+    try:
+        material = importlib.metadata.version("mkdocs-material")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    if not material.startswith("9."):
+        return f"Material {material} (qadocs knows the search index of 9)"
+    missing = [n for n in ENGINE_NAMES if not hasattr(mkdocs_pages, n)]
+    return f"mkdocs.structure.pages lacks {', '.join(missing)}" if missing else None
+
+
+ENGINE_NAMES = (
+    "_RawHTMLPreprocessor",
+    "_ExtractAnchorsTreeprocessor",
+    "_RelativePathTreeprocessor",
+    "_ExtractTitleTreeprocessor",
+)
+
+
 class _Capture(logging.Handler):
     """Holds the log records a page's build emits, to emit them again whenever the page is used."""
 
@@ -282,11 +459,8 @@ class _Capture(logging.Handler):
 class Job:
     """What a page's build needs, shared with forked workers (copied at the fork, never sent)."""
 
-    def __init__(
-        self, config: MkDocsConfig, files: Files, nav: Navigation, pages: list[Page], bytecode: dict[str, bytes]
-    ) -> None:
+    def __init__(self, config: MkDocsConfig, files: Files, nav: Navigation, pages: list[Page]) -> None:
         self.config, self.files, self.nav, self.pages = config, files, nav, pages
-        self.bytecode = bytecode  # the theme's templates compiled beside the build (`qadocs.warm`)
         self.doc_files = files.documentation_pages()
         self.env: Any = None
         self.md: markdown.Markdown | None = None
@@ -378,51 +552,72 @@ def _build_share(share: list[tuple[int, str]]) -> list[tuple[str, Packed | None]
     return done
 
 
-class Builds:
-    """Pages being built ahead while MkDocs' loop runs. Forked workers take them in the loop's
-    order, a share of `CHUNK` pages at a time; the loop waits for a page only when it needs it,
-    so writing the pages built first overlaps building the later ones. Each result is kept in
-    the cache as it arrives. With fewer pages than `PREBUILD_MIN`, or one process, they are all
-    built here at once (a fork costs more)."""
+def worker_count(jobs: int) -> int:
+    """`jobs` from the configuration, or (0) the cores this process may use."""
+    if jobs > 0:
+        return jobs
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
-    def __init__(self, job: Job, missing: list[tuple[int, str]], workers: int, cache: PageCache) -> None:
+
+def fork_refused(workers: int, serving: bool) -> str | None:
+    """Why page workers may not be forked now (None: they may). The one rule for every fork:
+    none for one process, none where `fork` is missing, none under `mkdocs serve` (its server,
+    watcher and reload threads run), none while any other thread runs (a fork copies only the
+    thread that calls it, with whatever locks the others hold)."""
+    if workers < 2:
+        return "one process"
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return "no fork on this system"
+    if serving:
+        return "mkdocs serve"
+    if threading.active_count() > 1:
+        return f"{threading.active_count() - 1} other thread(s) running"
+    return None
+
+
+class Builds:
+    """Pages being built ahead while MkDocs' loop runs. Forked workers (a `ProcessPoolExecutor`)
+    take them in the loop's order, a share of `CHUNK` pages at a time; the loop waits for a page
+    only when it needs it, so writing the pages built first overlaps building the later ones. Each
+    result is kept in the cache as it arrives. With fewer pages than `PREBUILD_MIN`, or when
+    `fork_refused`, they are all built here at once."""
+
+    def __init__(self, job: Job, missing: list[tuple[int, str]], workers: int, cache: PageCache, serving: bool) -> None:
         global _JOB
         self.cache, self.workers = cache, workers
         self.waiting = {key for _, key in missing}
         self.failed: set[str] = set()
         self.built = 0
-        self.pool: Any = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.refused = fork_refused(workers, serving) if len(missing) >= PREBUILD_MIN else "few pages to build"
+        self.shares: deque[Future[list[tuple[str, Packed | None]]]] = deque()
         _JOB = job
-        if workers < 2 or len(missing) < PREBUILD_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        if self.refused is not None:
             self.workers = 1
-            self.results: Iterator[list[tuple[str, Packed | None]]] = iter([_build_share(missing)])
-        else:
-            shares = [missing[i : i + CHUNK] for i in range(0, len(missing), CHUNK)]
-            self.pool = multiprocessing.get_context("fork").Pool(workers)
-            self.results = self.pool.imap(_build_share, shares)
-        self.pids = _worker_pids(self.pool)
-        self.wait(None)  # built here: keep them now
+            self._keep(_build_share(missing))
+            return
+        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        for i in range(0, len(missing), CHUNK):
+            self.shares.append(self.pool.submit(_build_share, missing[i : i + CHUNK]))
 
-    def wait(self, key: str | None) -> bool:
-        """Take results until `key`'s has arrived (None: only those built already here); False
-        when its worker failed."""
-        while key in self.waiting or (key is None and self.pool is None and self.waiting):
-            self._keep(self._next())
-        return key not in self.failed
+    def wait(self, key: str) -> bool:
+        """Take results until `key`'s has arrived; False when its worker failed on it."""
+        while key in self.waiting and self.shares:
+            self._keep(self._result(self.shares.popleft()))
+        return key not in self.failed and key not in self.waiting
 
-    def _next(self) -> list[tuple[str, Packed | None]]:
-        """The next share's results. A worker that died (killed for memory, say) took its share
-        with it, and the pool would wait for it for ever: that stops the build, said plainly."""
-        while self.pool is not None:
-            try:
-                return self.results.next(timeout=WORKER_CHECK)  # type: ignore[attr-defined,no-any-return]
-            except multiprocessing.TimeoutError:
-                if _worker_pids(self.pool) != self.pids:
-                    raise PluginError(
-                        "qadocs: a process building pages stopped (out of memory?); "
-                        "build again, or with `jobs: 1` or `cache: false`"
-                    ) from None
-        return next(self.results)
+    def _result(self, share: Future[list[tuple[str, Packed | None]]]) -> list[tuple[str, Packed | None]]:
+        """A share's results. A worker that died (killed for memory, say) breaks the pool: that
+        stops the build, said plainly."""
+        try:
+            return share.result()
+        except BrokenProcessPool:
+            raise PluginError(
+                "qadocs: a process building pages stopped (out of memory?); build again, or with `jobs: 1` or `cache: false`"
+            ) from None
 
     def _keep(self, done: list[tuple[str, Packed | None]]) -> None:
         self.waiting.difference_update(k for k, _ in done)
@@ -433,27 +628,23 @@ class Builds:
 
     def take_ready(self) -> None:
         """Keep the results that have arrived, without waiting (they are not held in memory)."""
-        while self.pool is not None and self.waiting:
-            try:
-                done = self.results.next(timeout=0)  # type: ignore[attr-defined]
-            except multiprocessing.TimeoutError:
-                return
-            self._keep(done)
+        while self.shares and self.shares[0].done():
+            self._keep(self._result(self.shares.popleft()))
 
     def close(self) -> None:
-        """Stop the workers (the build is over, or failed) and make every kept result last."""
+        """Stop the workers (the build is over, or failed: shares not started are cancelled, those
+        at work ended) and make every kept result last."""
         global _JOB
         _JOB = None
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+            if self.shares:  # the build failed: no worker is left to finish what nobody will read
+                for process in list((getattr(pool, "_processes", None) or {}).values()):
+                    process.terminate()
+            pool.shutdown(wait=True)
+        self.shares.clear()
         self.cache.commit()
-
-
-def _worker_pids(pool: Any) -> set[int]:
-    """The processes of a `multiprocessing` pool (it replaces one that dies, under a new id)."""
-    return {process.pid for process in getattr(pool, "_pool", None) or ()}
 
 
 SEGMENT_MEMO_MAX = 200  # texts up to this length have their jieba segmentation kept (titles)
@@ -463,45 +654,36 @@ class Prebuilder:
     """The build's side of it: which pages are built ahead (`keys`), and giving MkDocs' loop their
     kept state. Inactive until `prepare` is done, so building ahead runs the real events."""
 
-    def __init__(self, cache: PageCache, workers: int) -> None:
+    def __init__(self, cache: PageCache, workers: int, base: str, serving: bool = False) -> None:
         self.cache = cache
-        self.workers = workers
+        # `config_fingerprint` (what every page's key starts from), the processes wanted, and
+        # whether this is `mkdocs serve` (never a fork: `fork_refused`)
+        self.settings = (base, workers, serving)
         self.keys: dict[str, str] = {}  # src_uri → key, for the pages the loop takes from the cache
         self.builds: Builds | None = None
         self.job: Job | None = None
         self.late: set[str] = set()  # pages the loop went past before their result arrived
         self.start = time.perf_counter()
-        self.last: tuple[tuple[str, str], dict[str, Any]] | None = None
+        self.last: tuple[str, dict[str, dict[str, Any]]] | None = None  # a key and its parts at hand
 
-    def prepare(
-        self, config: MkDocsConfig, files: Files, nav: Navigation, dirty: bool, warmed: Warmed | None = None
-    ) -> None:
-        """Key every page the loop will build (read here, or by the copy that `warmed` comes
-        from), and start building the missing ones."""
+    def prepare(self, config: MkDocsConfig, files: Files, nav: Navigation, dirty: bool) -> None:
+        """Key every page the loop will build (each read here, once), and start building the
+        missing ones."""
         self.start = time.perf_counter()
-        base = config_fingerprint(config)
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
         if dirty:
             pages = [page for page in pages if page.file.is_modified()]
-        warmed = warmed or Warmed()
         for page in pages:
-            if not read_warmed(page, warmed):
-                page.read_source(config)
+            page.read_source(config)
             page.read_source = _already_read  # type: ignore[method-assign]
         stamps: dict[int, str] = {}
-        keys = [page_key(base, page, files, stamps) for page in pages]
+        keys = [page_key(self.settings[0], page, files, stamps) for page in pages]
         have = self.cache.have(keys)
         _remember_segments(config)
-        self.job = Job(config, files, nav, pages, warmed.bytecode)
+        self.job = Job(config, files, nav, pages)
         missing = [(n, key) for n, key in enumerate(keys) if key not in have]
-        self.builds = Builds(self.job, missing, self.workers, self.cache)
         self.keys = {page.file.src_uri: key for page, key in zip(pages, keys, strict=True)}
-
-    def start_env(self, env: Any) -> None:
-        """A template environment (the build's, a worker's) starts with the templates compiled
-        beside the build."""
-        if self.job is not None and self.job.bytecode:
-            env.bytecode_cache = KeptBytecode(self.job.bytecode)
+        self.builds = Builds(self.job, missing, self.settings[1], self.cache, self.settings[2])
 
     def part(self, page: Page, part: str) -> dict[str, Any] | None:
         """The kept `meta` or `body` of a page built ahead (None: the loop builds it as usual).
@@ -514,20 +696,18 @@ class Prebuilder:
             self._build_here(page, key)
         if uri in self.late:  # its record arrived after the render: what the render found, now
             self.late.discard(uri)
-            meta = self._get(uri, key, "meta")
-            if meta is None:
-                return None
-            _restore(page, meta, self.job.files)
-        return self._get(uri, key, part)
+            _restore(page, self._get(page, key, "meta"), self.job.files)
+        return self._get(page, key, part)
 
-    def _get(self, uri: str, key: str, part: str) -> dict[str, Any] | None:
-        if self.last is None or self.last[0] != (key, part):
+    def _get(self, page: Page, key: str, part: str) -> dict[str, Any]:
+        """A part of the record of `key`: at hand, or from the cache, or (gone from it: another
+        build's cleaning, a damaged record) built here again."""
+        if self.last is None or self.last[0] != key or part not in self.last[1]:
             found = self.cache.get(key, part)
             if found is None:
-                self.keys.pop(uri)
-                return None
-            self.last = ((key, part), found)
-        return self.last[1]
+                return self._build_here(page, key)[part]
+            self.last = (key, {part: found})
+        return self.last[1][part]
 
     def take_over(self, page: Page, files: Files) -> None:
         """In the loop, before the render: a page built ahead is rendered from its record. One
@@ -547,9 +727,9 @@ class Prebuilder:
         page.meta["template"] = TEMPLATE
         page.render = lambda config, files: _restore(page, meta, files)  # type: ignore[method-assign]
 
-    def _build_here(self, page: Page, key: str) -> None:
-        """A page whose worker failed: build it in this process (an error is raised here, in the
-        loop, as MkDocs raises it), and keep it."""
+    def _build_here(self, page: Page, key: str) -> dict[str, dict[str, Any]]:
+        """A page whose worker failed, or whose record is gone: build it in this process (an error
+        is raised here, in the loop, as MkDocs raises it), keep it, and have its parts at hand."""
         assert self.job is not None and self.builds is not None
         uri = page.file.src_uri
         del self.keys[uri]  # the events below build it as usual
@@ -561,10 +741,16 @@ class Prebuilder:
             record = build_page(self.job, page)
         finally:
             config._current_page = current
+        parts = {
+            "meta": {k: v for k, v in record.items() if k not in ("output", "entries")},
+            "body": {"entries": record["entries"], "output": record["output"]},
+        }
         self.cache.put_many([(key, *pack(record))])
         self.builds.failed.discard(key)
         self.builds.built += 1
         self.keys[uri] = key
+        self.last = (key, parts)
+        return parts
 
     def finish(self, complete: bool) -> str | None:
         """After the build (or its failure): stop the workers; on a full build, forget records of
@@ -575,9 +761,11 @@ class Prebuilder:
         if complete:
             self.cache.keep_only(set(self.keys.values()))
         built = self.builds.built
+        refused = self.builds.refused
+        why = f": {refused}" if refused and built else ""  # why this process built them alone
         return (
             f"qadocs: {built} pages built, {len(self.keys) - built} taken from the cache "
-            f"({self.builds.workers} processes, {time.perf_counter() - self.start:.2f}s)"
+            f"({self.builds.workers} processes{why}, {time.perf_counter() - self.start:.2f}s)"
         )
 
 

@@ -355,9 +355,8 @@ def _prepare_text(text: str) -> _Prepared:
     return _Prepared(lines, outline, frame, nodes, survey(nodes, lines, content, frame.title))
 
 
-# The survey and the split read a file once. Not sent back from a forked reading (`beside`): the
-# splits it made are, and an outline is much to pickle for what little it saves.
-_PREPARED: Memo[str, _Prepared] = Memo(_prepare_text, travels=False)
+# The survey and the split read a file once.
+_PREPARED: Memo[str, _Prepared] = Memo(_prepare_text)
 
 
 def survey_source(text: str) -> Survey:

@@ -27,13 +27,14 @@ class WriteStats:
 
 def _put(path: str, data: bytes, stats: WriteStats, made: set[str]) -> None:
     """Write `data` to `path` unless it holds exactly that already (a file of another size is not
-    read: it differs); a symlink there is removed first. `made`: folders known to exist."""
+    read: it differs); a symlink, a named pipe or a device there is removed first. `made`:
+    folders known to exist."""
     try:
         info = os.lstat(path)
     except OSError:
         info = None
-    if info is not None and stat.S_ISLNK(info.st_mode):  # never write through a link planted in the generated folder
-        os.unlink(path)
+    if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        os.unlink(path)  # never write through a link planted in the generated folder, nor into a pipe
     elif info is not None and info.st_size == len(data):
         with contextlib.suppress(OSError), open(path, "rb") as f:
             if f.read() == data:
@@ -85,7 +86,7 @@ def write_atomic(path: Path, text: str) -> None:
     if path.is_symlink():
         raise QadocsError(f"refusing to write {path}: it is a symbolic link")
     with contextlib.suppress(OSError):
-        if path.read_bytes() == data:
+        if stat.S_ISREG(os.lstat(path).st_mode) and path.read_bytes() == data:  # a pipe is never read
             return
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".", suffix=".tmp")
     try:
