@@ -56,6 +56,7 @@ UTILITIES = {
     "describe",
     "beside",
     "phrasing",
+    "yamlread",
 }
 
 
