@@ -64,6 +64,7 @@ SUBPROCESS_TESTS = frozenset(
     {  # module::function (every parameter of it): a `mkdocs build` subprocess
         "test_authors.py::test_authors_collection_builds_with_mkdocs",
         "test_hostile.py::test_10_plugin_refuses_overlapping_folders",
+        "test_hostile_depth.py::test_deep_blocks_and_folders_build_with_mkdocs",
         "test_hostile_property.py::test_random_titles_never_reach_the_built_html",
         "test_layout.py::test_plugin_reads_layout",
         "test_layout.py::test_plugin_refuses_a_bad_layout",

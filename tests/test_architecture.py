@@ -54,6 +54,7 @@ UTILITIES = {
     "describe",
     "buildlock",
     "phrasing",
+    "yamlread",
 }
 
 

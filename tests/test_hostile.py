@@ -341,6 +341,9 @@ def test_9_renaming_onto_an_index_page_is_refused(tmp_path: Path) -> None:
             b"questions: [*h]\n",
         ),
         ("deep", b"questions: " + b"[" * 5000 + b"]" * 5000 + b"\n"),
+        ("bad-date", b"questions:\n- id: a\n  url: a/a\n  title: 2024-13-45\n"),
+        ("bad-float", b"questions:\n- id: a\n  url: a/a\n  title: !!float abc\n"),
+        ("bad-offset", b"questions:\n- id: a\n  url: a/a\n  title: 2024-01-01 10:00:00+99:00\n"),
     ],
 )
 def test_7_14_unusable_registry_stops_the_build_untouched(

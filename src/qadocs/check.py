@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from pypinyin import Style, pinyin
 
+from .gfm import MAX_HTML_NESTING, analyse, markdown_nesting
 from .lex import CONTAINER_TAG_RE, code_of, find_tags, mask
 from .mathml import UnsupportedMath, convert_tex, is_display_line
 from .model import EMPTY_ANSWER, Diagnostic, Memo, Question, Source, question_key
@@ -139,6 +140,26 @@ def check_html_balance(src: Source) -> Iterator[Diagnostic]:
                 yield Diagnostic(
                     src.path, line, "warning", "unclosed-html", f"</{name}> closes a tag that {where} never opened"
                 )
+
+
+def check_html_nesting(src: Source) -> Iterator[Diagnostic]:
+    """`markdown` HTML blocks nested past what md_in_html can render (its recursion): the page reads
+    them as GitHub does."""
+    parts = [(src.intro, src.intro_line), *((c.intro, c.intro_line) for c in src.chapters)]
+    parts += [(q.body, q.body_line) for q in src.questions]
+    for text, first_line in parts:
+        if text.count("<") <= MAX_HTML_NESTING or "markdown" not in text.lower():
+            continue  # too few tags, or none with a `markdown` attribute: no markdown-it parse
+        deepest, at = markdown_nesting(analyse(text)[0])
+        if at >= 0:
+            yield Diagnostic(
+                src.path,
+                first_line + at,
+                "warning",
+                "html-nested-deep",
+                f"HTML blocks with a `markdown` attribute nest {deepest} tags deep (more than "
+                f"{MAX_HTML_NESTING}); the page reads them as GitHub does, the attribute ignored",
+            )
 
 
 def _inline_math(line: str) -> Iterator[tuple[int, str]]:
@@ -433,6 +454,7 @@ def check_sources(sources: list[Source]) -> list[Diagnostic]:
             check_empty_answers,
             check_no_questions,
             check_html_balance,
+            check_html_nesting,
             check_math,
         ):
             found.extend(check(src))

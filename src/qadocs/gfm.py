@@ -39,6 +39,10 @@ from .lex import closes_fence, find_tags, render_parser
 
 TAB = 4  # Python-Markdown's tab_length
 MAX_NESTING = 20  # markdown-it's own limit (its `maxNesting`): quotes deeper than it are left as written
+# Tags left open by HTML blocks that md_in_html renders (`<div markdown="1">` in one another): it
+# recurses per tag, and 340 of them exhaust Python's stack. Past this, a page's HTML blocks are read
+# as GitHub reads them, the `markdown` attribute ignored.
+MAX_HTML_NESTING = 32
 MARKER_RE = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> *)")
 ALERT_RE = re.compile(r"^ {0,3}> ?\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\] *$", re.I)
 QUOTE_PREFIX_RE = re.compile(r"^ {0,3}> ?")
@@ -152,6 +156,8 @@ def normalise_lists(
         tokens, shapes = analyse("\n".join(lines))
     _dedent_fences(lines, tokens)
     edits = _Scan(lines, tokens).run()
+    if markdown_nesting(tokens)[0] > MAX_HTML_NESTING:  # md_in_html would recurse without end: as on GitHub
+        edits.html = {t.map[0]: t.map[1] for t in tokens if t.type == "html_block" and not t.level and t.map}
     return "\n".join(_rewrite(lines, edits, depth, stash)), shapes
 
 
@@ -316,6 +322,23 @@ class _Scan:
                 prev = tok.map[0] - 1
                 if prev >= 0 and prev in owner and owner[prev].start in self.heavy_items:
                     self.edits.blank_before.add(tok.map[0])
+
+
+def markdown_nesting(tokens: list[Token]) -> tuple[int, int]:
+    """(deepest, line): how many tags the top-level HTML blocks left to md_in_html (from one with a
+    `markdown` attribute until the tags it opened close) leave open at most, and the 0-based line
+    of the block that first leaves more than MAX_HTML_NESTING open (-1 if none)."""
+    depth = deepest = 0
+    at = -1
+    for tok in tokens:
+        if tok.type != "html_block" or tok.level or tok.map is None:
+            continue
+        markdown, opened = _tags(tok.content) if "<" in tok.content else (False, 0)
+        if depth or markdown:
+            depth = max(0, depth + opened)
+            deepest = max(deepest, depth)
+            at = tok.map[0] if at < 0 and depth > MAX_HTML_NESTING else at
+    return deepest, at
 
 
 def _tags(html: str) -> tuple[bool, int]:

@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar, cast
 
 Severity = Literal["error", "warning", "info"]
+# Folders a source may lie in and keep them all as sections: the theme draws the navigation by
+# recursion, one level per folder, and 240 of them exhaust it. A deeper source is placed in the
+# section of its first MAX_FOLDER_DEPTH folders (`folder-too-deep`).
+MAX_FOLDER_DEPTH = 32
 
 
 @dataclass(slots=True, frozen=True)
@@ -111,6 +115,11 @@ class Source:
         """The folder of the source inside the content dir ('' at the top)."""
         head, _, _ = self.path.rpartition("/")
         return head
+
+    @property
+    def placed_section(self) -> str:
+        """The section the site shows the source in: its folder, cut to MAX_FOLDER_DEPTH folders."""
+        return "/".join(self.section.split("/")[:MAX_FOLDER_DEPTH])
 
 
 K = TypeVar("K", bound=Hashable)

@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import yaml
 from markdown_it.token import Token
 
 from .anchors import github_slug
@@ -40,6 +39,7 @@ from .lex import (
     parse_blocks,
 )
 from .phrasing import asks, strip_label
+from .yamlread import YamlRefused, front_matter_data
 
 HTML_HEADING_RE = re.compile(
     r"""^\s*<h([1-6])((?:\s+[^\s=>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*>(.*?)</h\1\s*>\s*$""",
@@ -118,6 +118,7 @@ class Outline:
     unclosed_fence: int | None = None  # 0-based line of a fence never closed
     not_parsed: list[int] = field(default_factory=list)  # `<hN` lines that are no one-line heading
     heading_lines: list[int] = field(default_factory=list)  # 0-based line of each heading, for bisection
+    meta_refused: YamlRefused | None = None  # why the front matter was not read (its line 0-based)
 
 
 def parse_number(text: str) -> tuple[Number | None, str, bool]:
@@ -236,29 +237,31 @@ def html_heading(line: str, index: int) -> Heading | None:
     )
 
 
-def front_matter(lines: list[str]) -> tuple[dict[str, Any], int]:
-    """(mapping, number of lines) of a YAML front matter opening the file; ({}, 0) if none.
-    Only a `---` block that closes within FRONT_MATTER_MAX lines and holds a mapping counts."""
+def front_matter(lines: list[str]) -> tuple[dict[str, Any], int, YamlRefused | None]:
+    """(mapping, number of lines, why it was not read) of a YAML front matter opening the file;
+    ({}, 0, None) if none. Only a `---` block that closes within FRONT_MATTER_MAX lines and holds
+    a mapping counts; one the safe loader cannot read counts with no data (the why's line is the
+    file's, 0-based)."""
     if not lines or lines[0].rstrip() != "---":
-        return {}, 0
+        return {}, 0, None
     for i in range(1, min(len(lines), FRONT_MATTER_MAX)):
         if lines[i].rstrip() in ("---", "..."):
             try:
-                meta = yaml.safe_load("\n".join(lines[1:i]))
-            except yaml.YAMLError:
-                return {}, 0
-            return (meta, i + 1) if isinstance(meta, dict) else ({}, 0)
-    return {}, 0
+                meta = front_matter_data("\n".join(lines[1:i]))
+            except YamlRefused as refused:
+                return {}, i + 1, YamlRefused(refused.line + 1, refused.why)
+            return (meta, i + 1, None) if meta is not None else ({}, 0, None)
+    return {}, 0, None
 
 
 def read_outline(lines: list[str]) -> Outline:
     """The outline of a source (its lines, without line ends)."""
-    meta, meta_count = front_matter(lines)
+    meta, meta_count, refused = front_matter(lines)
     # Front matter blanked, and a stray `\r` (markdown-it would end a line there) made a space, so
     # that markdown-it's line numbers are ours.
     blanked = [""] * meta_count + [line.replace("\r", " ") for line in lines[meta_count:]]
     tokens = parse_blocks("\n".join(blanked))
-    out = Outline([], set(), meta, list(range(meta_count)))
+    out = Outline([], set(), meta, list(range(meta_count)), meta_refused=refused)
     folds = _Folds(blanked)
     for pos, tok in enumerate(tokens):
         if tok.map is None:

@@ -71,7 +71,7 @@ def _number_value(number: str) -> Number:
 
 def _titles(src: Source, chapter: int | None) -> list[str]:
     """Where a question or chapter sits: section folders, source title, chapter titles."""
-    titles = [part for part in src.section.split("/") if part] + [src.title]
+    titles = [part for part in src.placed_section.split("/") if part] + [src.title]
     if chapter is not None:
         titles += list(src.chapters[chapter].titles)
     return titles
@@ -433,7 +433,7 @@ def nav_tree(p: Planned) -> list[Any]:
         return section_nodes[section]
 
     for src in p.sources:
-        section_node(src.section).append({html_text(src.title): _source_nav(p, src)})
+        section_node(src.placed_section).append({html_text(src.title): _source_nav(p, src)})
     return nav
 
 

@@ -64,7 +64,9 @@ def _folder_dirs(sources: list[Source], claims: _Claims) -> tuple[dict[str, str]
         return section_dirs[section]
 
     source_dirs = {
-        src.path: claims.claim(section_dir(src.section) if src.section else "", slugify(src.title, fallback="source"))
+        src.path: claims.claim(
+            section_dir(src.placed_section) if src.section else "", slugify(src.title, fallback="source")
+        )
         for src in sources
     }
     return section_dirs, source_dirs
@@ -170,7 +172,7 @@ def assign_pages(places: Places, sources: list[Source], registry: Registry | Non
                 answer=fingerprint(q.body),
                 source=q.source,
                 chapter=_chapter_title(src, q.chapter),
-                section_dir=places.section_dirs.get(src.section, ""),
+                section_dir=places.section_dirs.get(src.placed_section, ""),
             )
         )
     entries, new_registry, changes, diags = assign(
@@ -216,7 +218,7 @@ def group_children(sources: list[Source], section_dirs: Mapping[str, str]) -> Ch
     by_section: dict[str, list[Source]] = {}
     by_number: dict[tuple[str, str], list[Question]] = {}
     for src in sources:
-        by_section.setdefault(src.section, []).append(src)
+        by_section.setdefault(src.placed_section, []).append(src)
         for q in src.questions:
             counts[(src.path, q.chapter)] = counts.get((src.path, q.chapter), 0) + 1
             if q.parent is None:

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Diagnostic
+from .model import MAX_FOLDER_DEPTH, Diagnostic
 
 UTF16_BOMS = ((b"\xff\xfe", "utf-16-le", "little-endian"), (b"\xfe\xff", "utf-16-be", "big-endian"))
 UTF16_NUL_SHARE = 0.3  # without a BOM: share of NUL bytes, at even or at odd offsets, that means UTF-16
@@ -247,7 +247,22 @@ def read_sources(content_dir: Path, repo_root: Path) -> tuple[list[RawSource], l
             diags.append(Diagnostic(rel, 1, "error", "not-readable", f"file cannot be read ({exc.strerror}); skipped"))
             continue
         found.append(RawSource(rel, decode(data, rel, diags)))
+        if rel.count("/") > MAX_FOLDER_DEPTH:
+            diags.append(_too_deep(rel))
     return found, diags
+
+
+def _too_deep(rel: str) -> Diagnostic:
+    """The `folder-too-deep` warning of a source in more than MAX_FOLDER_DEPTH folders."""
+    placed = rel.split("/")[MAX_FOLDER_DEPTH - 1]
+    return Diagnostic(
+        rel,
+        1,
+        "warning",
+        "folder-too-deep",
+        f"source lies {rel.count('/')} folders deep (more than {MAX_FOLDER_DEPTH}); the site shows it in the "
+        f"section of its first {MAX_FOLDER_DEPTH} folders (…/{placed}/), the folders below are not sections",
+    )
 
 
 def _unique(rel: str, taken: set[str]) -> str:

@@ -39,6 +39,7 @@ from .escape import yaml_text
 from .model import EMPTY_ANSWER, Diagnostic
 from .similar import candidate_pairs
 from .urls import RESERVED_DIRS
+from .yamlread import ALIAS_REFUSED, construct
 
 REGISTRY_NAME = "qadocs-registry.yml"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -183,14 +184,11 @@ def _load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
             raise
         if node is not None and _has_repeated_node(node):
             raise RegistryUnusable(ALIAS_REFUSED)
-        return node, loader.construct_document(node) if node is not None else None
+        return node, construct(loader, node) if node is not None else None
     finally:
         loader.dispose()
         if paused:
             gc.enable()
-
-
-ALIAS_REFUSED = "it uses a YAML alias (`*name`); write every value out"
 
 
 def _refuse_aliases(text: str) -> None:

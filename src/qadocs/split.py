@@ -33,6 +33,7 @@ from .outline import Heading, Outline, github_slugs, html_heading, html_text, pa
 from .phrasing import QUESTION_END_RE
 from .roles import HEADING_KINDS, Decision, Layout, Neighbours, Node, Reading, Survey, build_tree, read_roles, survey
 from .urls import is_external
+from .yamlread import shown
 
 __all__ = ["Layout", "layout_for", "layout_value", "md_heading", "split_number", "split_source", "survey_source"]
 
@@ -207,7 +208,7 @@ def _layout(meta: dict[str, object], given: Layout, path: str) -> tuple[Layout, 
             1,
             "warning",
             "layout-invalid",
-            f"front matter `qadocs: {own!r}` is not understood; write `qadocs: {{questions: 3}}` "
+            f"front matter `qadocs: {shown(own)}` is not understood; write `qadocs: {{questions: 3}}` "
             "(the heading level of the questions, 1 to 6), or `questions:` page, file, article, bold, list "
             "or fold; ignored",
         )
@@ -244,7 +245,8 @@ def _names(lines: list[str], start: int, stop: int, code: set[int], skip: set[in
 
 
 def _outline_diagnostics(outline: Outline, lines: list[str], path: str) -> list[Diagnostic]:
-    """What the outline could not read: a fence never closed, an HTML heading not on one line."""
+    """What the outline could not read: a fence never closed, an HTML heading not on one line, front
+    matter the safe YAML loader cannot read."""
     diags: list[Diagnostic] = []
     start = outline.unclosed_fence
     if start is not None:
@@ -279,6 +281,17 @@ def _outline_diagnostics(outline: Outline, lines: list[str], path: str) -> list[
         )
         for i in outline.not_parsed
     )
+    if outline.meta_refused is not None:
+        diags.append(
+            Diagnostic(
+                path,
+                outline.meta_refused.line + 1,
+                "warning",
+                "front-matter-invalid",
+                f"front matter is not read: {outline.meta_refused.why}; it is left out of the page and "
+                "its settings (`qadocs:`) are ignored",
+            )
+        )
     return diags
 
 
