@@ -164,7 +164,7 @@ def test_backtick_line_with_link_after() -> None:
 def test_md_heading_same_as_old_regex(line: str) -> None:
     m = OLD_MD_HEADING_RE.match(line)
     text = None if m is None else m.group(2)
-    if text is not None and not text.strip("#") and line[m.end(1) :].strip(" \t") == text:
+    if text is not None and not text.strip("#") and line[m.end(1) :].strip(" \t\n") == text:
         text = None  # only a closing sequence (`# ##`): an empty heading, as on GitHub; the old pattern kept it
     assert md_heading(line) == (None if m is None else (len(m.group(1)), text or None))
 
