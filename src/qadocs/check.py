@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from pypinyin import Style, pinyin
 
-from .lex import CONTAINER_TAG_RE, code_of, find_tags, mask
+from .lex import CONTAINER_TAG_RE, LINK_WORK_MAX, PARAGRAPH_MAX, code_of, costly_paragraphs, find_tags, mask
 from .mathml import UnsupportedMath, convert_tex, is_display_line
 from .model import EMPTY_ANSWER, Diagnostic, Memo, Question, Source, question_key
 
@@ -240,6 +240,29 @@ def check_math(src: Source) -> Iterator[Diagnostic]:
                 )
 
 
+def check_costly_paragraphs(src: Source) -> Iterator[Diagnostic]:
+    """Paragraphs Python-Markdown would take minutes to render (`lex.costly_paragraphs`): the
+    page shows them as written, as preformatted text."""
+    parts: list[tuple[str, int]] = [(src.intro, src.intro_line)]
+    parts += [(c.intro, c.intro_line) for c in src.chapters]
+    parts += [(q.body, q.body_line) for q in src.questions]
+    for text, first_line in parts:
+        for c in costly_paragraphs(text):
+            why = (
+                f"{c.size:,} characters (at most {PARAGRAPH_MAX:,})"
+                if c.size > PARAGRAPH_MAX
+                else f"{c.brackets:,} `[` in {c.size:,} characters (`[` × characters at most {LINK_WORK_MAX:,})"
+            )
+            yield Diagnostic(
+                src.path,
+                first_line + c.start,
+                "warning",
+                "paragraph-too-costly",
+                f"a paragraph of {why} would take Python-Markdown minutes to render; the page shows it "
+                "as written, as preformatted text: split it with blank lines, or close its links",
+            )
+
+
 # Near-duplicate titles. Two titles ask the same question when they are equal once everything that
 # carries no meaning is set aside (`title_key`): width and case (NFKC, casefold), white space,
 # punctuation, the particles below, polite fillers and the conjunctions 和/与/及/以及 (so `A与B的区别`
@@ -434,6 +457,7 @@ def check_sources(sources: list[Source]) -> list[Diagnostic]:
             check_no_questions,
             check_html_balance,
             check_math,
+            check_costly_paragraphs,
         ):
             found.extend(check(src))
     found.extend(check_duplicates(sources))
