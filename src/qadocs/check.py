@@ -315,8 +315,8 @@ def _title_key(title: str) -> str:
     text = unicodedata.normalize("NFKC", title).casefold()
     kept = []
     for k, ch in enumerate(text):
-        if ch.isspace():
-            continue
+        if ch.isspace() or unicodedata.category(ch) == "Cf":
+            continue  # format characters show nothing: zero-width space and joiner, soft hyphen, bidi marks, BOM
         decimal_point = ch == "." and 0 < k < len(text) - 1 and text[k - 1].isdigit() and text[k + 1].isdigit()
         if unicodedata.category(ch).startswith("P") and ch not in KEPT_PUNCTUATION and not decimal_point:
             continue  # punctuation carries no meaning, but 3.5 is not 35
@@ -386,9 +386,18 @@ def _title_message_of(key: tuple[str, str, str, str]) -> str:
             "merge them or make the difference clear"
         )
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    runs = [f"'{a[i1:i2]}' → '{b[j1:j2]}'" for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    runs = [
+        f"'{_visible(a[i1:i2])}' → '{_visible(b[j1:j2])}'"
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
     differing = (", differing only in " + ", ".join(runs[:3]) + (", …" if len(runs) > 3 else "") + why) if runs else ""
     return f"title is {matcher.ratio():.0%} like {where}{differing}; merge them or make the difference clear"
+
+
+def _visible(text: str) -> str:
+    """`text` with each format character (invisible) written as its code point, `<U+200B>`."""
+    return "".join(f"<U+{ord(ch):04X}>" if unicodedata.category(ch) == "Cf" else ch for ch in text)
 
 
 _TITLE_MESSAGES: Memo[tuple[str, str, str, str], str] = Memo(_title_message_of)
