@@ -378,6 +378,8 @@ def inline_refs(line: str, code: Sequence[Span] = ()) -> list[Ref]:
         return []
     masked = mask(line, code, MASK)
     tags = list(find_tags(REF_TAG_RE, masked))
+    if any(_after_link_text(masked, tag.start()) for tag in tags):
+        tags = _not_destinations(masked, tags)
     refs = [ref for tag in tags if (ref := _tag_ref(tag)) is not None]
     masked = mask(masked, [tag.span() for tag in tags], MASK)
     refs += [_markdown_ref("image", m) for m in IMAGE_RE.finditer(masked)]
@@ -437,6 +439,23 @@ def link_tails(line: str, code: Sequence[Span], refs: Sequence[Ref], brackets: O
     if seen < len(links):
         brackets.dead = len(stack)
     return tails
+
+
+def _after_link_text(line: str, start: int) -> bool:
+    """True when `](` and spaces stand before `start`: a `<` there may open a link's destination."""
+    k = start
+    while k > 0 and line[k - 1] in " \t":
+        k -= 1
+    return line.startswith("](", k - 2)
+
+
+def _not_destinations(masked: str, tags: list[re.Match[str]]) -> list[re.Match[str]]:
+    """`tags` without those a link takes as its destination (`[笔记](<a note.md>)`: the `<…>` after
+    `](` is the link's, on GitHub and in Python-Markdown, whatever it looks like)."""
+    maybe = {tag.start() for tag in tags if _after_link_text(masked, tag.start())}
+    others = mask(masked, [tag.span() for tag in tags if tag.start() not in maybe], MASK)
+    starts = {m.start(2) for pattern in (LINK_RE, IMAGE_RE) for m in pattern.finditer(others)}
+    return [tag for tag in tags if tag.start() not in starts]
 
 
 def _tag_ref(tag: re.Match[str]) -> Ref | None:
