@@ -446,7 +446,7 @@ def _after_link_text(line: str, start: int) -> bool:
     k = start
     while k > 0 and line[k - 1] in " \t":
         k -= 1
-    return line.startswith("](", k - 2)
+    return k >= 2 and line.startswith("](", k - 2)
 
 
 def _not_destinations(masked: str, tags: list[re.Match[str]]) -> list[re.Match[str]]:
