@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pypinyin import Style, pinyin
 
 from .gfm import MAX_HTML_NESTING, analyse, markdown_nesting
-from .lex import CONTAINER_TAG_RE, code_of, find_tags, mask
+from .lex import CONTAINER_TAG_RE, LINK_WORK_MAX, PARAGRAPH_MAX, code_of, costly_paragraphs, find_tags, mask
 from .mathml import UnsupportedMath, convert_tex, is_display_line
 from .model import EMPTY_ANSWER, Diagnostic, Memo, Question, Source, question_key
 
@@ -261,6 +261,29 @@ def check_math(src: Source) -> Iterator[Diagnostic]:
                 )
 
 
+def check_costly_paragraphs(src: Source) -> Iterator[Diagnostic]:
+    """Paragraphs Python-Markdown would take minutes to render (`lex.costly_paragraphs`): the
+    page shows them as written, as preformatted text."""
+    parts: list[tuple[str, int]] = [(src.intro, src.intro_line)]
+    parts += [(c.intro, c.intro_line) for c in src.chapters]
+    parts += [(q.body, q.body_line) for q in src.questions]
+    for text, first_line in parts:
+        for c in costly_paragraphs(text):
+            why = (
+                f"{c.size:,} characters (at most {PARAGRAPH_MAX:,})"
+                if c.size > PARAGRAPH_MAX
+                else f"{c.brackets:,} `[` in {c.size:,} characters (`[` × characters at most {LINK_WORK_MAX:,})"
+            )
+            yield Diagnostic(
+                src.path,
+                first_line + c.start,
+                "warning",
+                "paragraph-too-costly",
+                f"a paragraph of {why} would take Python-Markdown minutes to render; the page shows it "
+                "as written, as preformatted text: split it with blank lines, or close its links",
+            )
+
+
 # Near-duplicate titles. Two titles ask the same question when they are equal once everything that
 # carries no meaning is set aside (`title_key`): width and case (NFKC, casefold), white space,
 # punctuation, the particles below, polite fillers and the conjunctions 和/与/及/以及 (so `A与B的区别`
@@ -313,8 +336,8 @@ def _title_key(title: str) -> str:
     text = unicodedata.normalize("NFKC", title).casefold()
     kept = []
     for k, ch in enumerate(text):
-        if ch.isspace():
-            continue
+        if ch.isspace() or unicodedata.category(ch) == "Cf":
+            continue  # format characters show nothing: zero-width space and joiner, soft hyphen, bidi marks, BOM
         decimal_point = ch == "." and 0 < k < len(text) - 1 and text[k - 1].isdigit() and text[k + 1].isdigit()
         if unicodedata.category(ch).startswith("P") and ch not in KEPT_PUNCTUATION and not decimal_point:
             continue  # punctuation carries no meaning, but 3.5 is not 35
@@ -384,9 +407,18 @@ def _title_message_of(key: tuple[str, str, str, str]) -> str:
             "merge them or make the difference clear"
         )
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    runs = [f"'{a[i1:i2]}' → '{b[j1:j2]}'" for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    runs = [
+        f"'{_visible(a[i1:i2])}' → '{_visible(b[j1:j2])}'"
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
     differing = (", differing only in " + ", ".join(runs[:3]) + (", …" if len(runs) > 3 else "") + why) if runs else ""
     return f"title is {matcher.ratio():.0%} like {where}{differing}; merge them or make the difference clear"
+
+
+def _visible(text: str) -> str:
+    """`text` with each format character (invisible) written as its code point, `<U+200B>`."""
+    return "".join(f"<U+{ord(ch):04X}>" if unicodedata.category(ch) == "Cf" else ch for ch in text)
 
 
 _TITLE_MESSAGES: Memo[tuple[str, str, str, str], str] = Memo(_title_message_of)
@@ -456,6 +488,7 @@ def check_sources(sources: list[Source]) -> list[Diagnostic]:
             check_html_balance,
             check_html_nesting,
             check_math,
+            check_costly_paragraphs,
         ):
             found.extend(check(src))
     found.extend(check_duplicates(sources))

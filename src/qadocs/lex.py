@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import Literal
 
 from markdown_it import MarkdownIt
@@ -377,6 +378,8 @@ def inline_refs(line: str, code: Sequence[Span] = ()) -> list[Ref]:
         return []
     masked = mask(line, code, MASK)
     tags = list(find_tags(REF_TAG_RE, masked))
+    if any(_after_link_text(masked, tag.start()) for tag in tags):
+        tags = _not_destinations(masked, tags)
     refs = [ref for tag in tags if (ref := _tag_ref(tag)) is not None]
     masked = mask(masked, [tag.span() for tag in tags], MASK)
     refs += [_markdown_ref("image", m) for m in IMAGE_RE.finditer(masked)]
@@ -438,6 +441,23 @@ def link_tails(line: str, code: Sequence[Span], refs: Sequence[Ref], brackets: O
     return tails
 
 
+def _after_link_text(line: str, start: int) -> bool:
+    """True when `](` and spaces stand before `start`: a `<` there may open a link's destination."""
+    k = start
+    while k > 0 and line[k - 1] in " \t":
+        k -= 1
+    return k >= 2 and line.startswith("](", k - 2)
+
+
+def _not_destinations(masked: str, tags: list[re.Match[str]]) -> list[re.Match[str]]:
+    """`tags` without those a link takes as its destination (`[笔记](<a note.md>)`: the `<…>` after
+    `](` is the link's, on GitHub and in Python-Markdown, whatever it looks like)."""
+    maybe = {tag.start() for tag in tags if _after_link_text(masked, tag.start())}
+    others = mask(masked, [tag.span() for tag in tags if tag.start() not in maybe], MASK)
+    starts = {m.start(2) for pattern in (LINK_RE, IMAGE_RE) for m in pattern.finditer(others)}
+    return [tag for tag in tags if tag.start() not in starts]
+
+
 def _tag_ref(tag: re.Match[str]) -> Ref | None:
     """The reference of an `<img>` or `<a>` tag; None when it has no `src` / `href`."""
     kind: RefKind = "img" if tag.group(1).lower() == "img" else "a"
@@ -480,3 +500,56 @@ def is_link_line(line: str) -> bool:
         return False
     rest = line[m.end() :].rstrip()  # after the `[`
     return rest.endswith(")") and "\n" not in rest and 0 <= rest.find("](") <= len(rest) - 3
+
+
+# -- paragraphs too costly to render ---------------------------------------------------------------
+# Python-Markdown reads a paragraph again from each `[` (where does this link's text, its target
+# end?) and copies the whole paragraph for each inline construct it finds: thousands of `[a](` in
+# one paragraph, or a paragraph of megabytes, take minutes (upstream, not ours). Such a paragraph
+# is shown as written, as preformatted text (`as_written`), and `qadocs check` reports it. The
+# largest in the nine reference collections: 30,125 (`[` × characters) and 1,952 characters.
+LINK_WORK_MAX = 10_000_000  # `[` of one paragraph × its characters
+PARAGRAPH_MAX = 100_000  # characters of one paragraph
+AS_WRITTEN_OPEN = '<pre class="qadocs-as-written">'
+
+
+@dataclass(slots=True, frozen=True)
+class Costly:
+    """A paragraph Python-Markdown would take time out of proportion to its size to render."""
+
+    start: int  # 0-based first line
+    end: int  # 0-based line after its last
+    size: int  # characters
+    brackets: int  # `[` in it
+
+
+def costly_paragraphs(text: str) -> list[Costly]:
+    """The paragraphs of `text` (a list item's and a quote's too) over `PARAGRAPH_MAX`
+    characters, or whose `[` × characters exceed `LINK_WORK_MAX`; none without parsing when the
+    whole text is within both."""
+    if len(text) <= PARAGRAPH_MAX and text.count("[") * len(text) <= LINK_WORK_MAX:
+        return []
+    tokens = parse_blocks(text)
+    found: list[Costly] = []
+    for opening, inline in pairwise(tokens):
+        if opening.type != "paragraph_open" or inline.type != "inline" or opening.map is None:
+            continue
+        size, brackets = len(inline.content), inline.content.count("[")
+        if size > PARAGRAPH_MAX or size * brackets > LINK_WORK_MAX:
+            found.append(Costly(opening.map[0], opening.map[1], size, brackets))
+    return found
+
+
+def as_written(text: str) -> str:
+    """`text` with each of its `costly_paragraphs` turned into preformatted text that shows it as
+    written (an HTML block on the same lines, nothing in it read as markdown or HTML)."""
+    costly = costly_paragraphs(text)
+    if not costly:
+        return text
+    lines = text.split("\n")
+    for c in costly:
+        for index in range(c.start, c.end):
+            lines[index] = html.escape(lines[index], quote=False).replace("[", "&#91;")
+        lines[c.start] = AS_WRITTEN_OPEN + lines[c.start]
+        lines[c.end - 1] += "</pre>"
+    return "\n".join(lines)

@@ -103,32 +103,45 @@ TOKENS = frozenset({"mi", "mo", "mn", "mtext", "ms"})
 EMPTY_MO_RE = re.compile(r"<mo(?:\s[^>]*?)?(?:/>|>\s*</mo>)")
 OPERATORNAME_RE = re.compile(r"\\operatorname(\*?)\{([^{}]*)\}")
 BEGIN_RE = re.compile(r"\\begin\{([^{}]*)\}")
+# latex2mathml reads a command's `{…}` argument up to its first `}`, from each such command: when
+# arguments open again and again before one closes (`\text{a \text{a …`), it re-reads the rest
+# of the formula from every one (quadratic). A formula making it re-read more is refused.
+ARGUMENT_REREAD_MAX = 100_000  # characters
+ARGUMENT_OPEN_RE = re.compile(r"\\[A-Za-z]+\*?[ \t\n]*\{")
 
 
-def _group(tex: str, pos: int) -> int:
-    """End of the TeX argument starting at `pos` (after spaces): a `{…}` group, a command or one
-    character; `pos` itself when there is none. Linear in the argument's length."""
+def _brace_ends(tex: str) -> dict[int, int]:
+    r"""For each `{` of `tex` outside an escape (`\{`), the index after its matching `}`, or
+    `len(tex)` when it is never closed: one pass, so reading every group of a formula is linear."""
+    ends: dict[int, int] = {}
+    stack: list[int] = []
+    n = len(tex)
+    i = 0
+    while i < n:
+        c = tex[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "{":
+            stack.append(i)
+        elif c == "}" and stack:
+            ends[stack.pop()] = i + 1
+        i += 1
+    for start in stack:
+        ends[start] = n  # unclosed: the rest (latex2mathml reports it)
+    return ends
+
+
+def _group(tex: str, pos: int, ends: dict[int, int]) -> int:
+    """End of the TeX argument starting at `pos` (after spaces): a `{…}` group (its end from
+    `ends`, `_brace_ends(tex)`), a command or one character; `pos` itself when there is none."""
     n = len(tex)
     while pos < n and tex[pos] == " ":
         pos += 1
     if pos >= n:
         return pos
     if tex[pos] == "{":
-        depth = 0
-        i = pos
-        while i < n:
-            c = tex[i]
-            if c == "\\":
-                i += 2
-                continue
-            if c == "{":
-                depth += 1
-            elif c == "}":
-                depth -= 1
-                if depth == 0:
-                    return i + 1
-            i += 1
-        return n  # unclosed: the rest (latex2mathml reports it)
+        return ends[pos]
     if tex[pos] == "\\":
         m = COMMAND_RE.match(tex, pos)
         return m.end() if m else min(pos + 2, n)
@@ -167,9 +180,10 @@ def _rewrite_mathop(tex: str) -> str:
     `{X}`, with a following `\limits_a^b` turned into `\underset`/`\overset`."""
     out: list[str] = []
     pos = 0
+    ends = _brace_ends(tex)
     while (found := MATHOP_RE.search(tex, pos)) is not None:
         out.append(tex[pos : found.start()])
-        arg_end = _group(tex, found.end())
+        arg_end = _group(tex, found.end(), ends)
         inner = _unbrace(tex[found.end() : arg_end])
         pos = arg_end
         text = _operator_text(inner)
@@ -193,7 +207,7 @@ def _rewrite_mathop(tex: str) -> str:
             m = SCRIPT_RE.match(tex, pos)
             if m is None:
                 break
-            end = _group(tex, m.end())
+            end = _group(tex, m.end(), ends)
             arg = tex[m.end() : end]
             if m.group(1) == "_":
                 under = arg
@@ -234,12 +248,13 @@ def expected_names(tex: str) -> list[str]:
     r"""The letters each operator name or text of `tex` must show (`\min`, `\operatorname{KL}`,
     `\text{损失}`), as alphanumerics only."""
     names: list[str] = []
+    ends = _brace_ends(tex) if "{" in tex else {}
     for m in COMMAND_RE.finditer(tex):
         name = m.group(1)
         if name in OPERATOR_NAMES:
             names.append(name)
         elif name in TEXT_COMMANDS:
-            end = _group(tex, m.end())
+            end = _group(tex, m.end(), ends)
             arg = tex[m.end() : end]
             if arg.startswith("{") and "\\" not in arg and "$" not in arg:
                 letters = "".join(c for c in arg if c.isalnum())
@@ -279,8 +294,12 @@ def mathml_problem(tex: str, mathml: str) -> str | None:
         if env not in ENVIRONMENTS:
             return f"environment {env} not supported"
     shown = "".join(c for c in "".join(text_parts) if c.isalnum())
-    for name in expected_names(tex):
-        if name not in shown:
+    cursor = 0  # names show in their order: each is looked for from where the one before ended
+    for name in dict.fromkeys(expected_names(tex)):
+        found = shown.find(name, cursor)
+        if found >= 0:
+            cursor = found + len(name)
+        elif name not in shown:
             return f"'{name}' is not shown"
     return None
 
@@ -292,9 +311,29 @@ def convert_tex(tex: str, display: bool = False) -> str:
     return _MATHML((tex, display))
 
 
+def argument_rereads(tex: str) -> int:
+    """Characters latex2mathml reads again to find where each command's `{` argument ends (its
+    first `}`), worked out in one pass."""
+    total = 0
+    close = -1  # the first `}` after the last opening looked at
+    for m in ARGUMENT_OPEN_RE.finditer(tex):
+        if close < m.end():
+            close = tex.find("}", m.end())
+            if close < 0:
+                close = len(tex)
+        total += close - m.end()
+    return total
+
+
 def _convert_tex(key: tuple[str, bool]) -> str:
     tex, display = key
     prepared = prepare_tex(tex)
+    rereads = argument_rereads(prepared)
+    if rereads > ARGUMENT_REREAD_MAX:
+        raise UnsupportedMath(
+            f"command arguments open again before one closes: the converter would read {rereads:,} "
+            f"characters again (at most {ARGUMENT_REREAD_MAX:,})"
+        )
     try:
         mathml = convert(prepared, display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises many types; bad TeX must not stop a build

@@ -18,6 +18,7 @@ from typing import Any
 from .anchors import clean_fragment, loose_key
 from .describe import page_description, shorten
 from .escape import html_meta, html_text, json_for_html, md_escape, yaml_text
+from .lex import as_written
 from .links import Collection, Found, PageResolver, target_url
 from .model import Chapter, Question, Source
 from .outline import HTML_HEADING_RE
@@ -120,6 +121,7 @@ def _rewrite(
     """Text of `src` shown on the page in `page_dir`: sub-headings with GitHub's ids, links and
     images resolved; and what resolving them found."""
     resolver = PageResolver(p.coll, src, page_dir)
+    text = as_written(text)  # before links are read: what it shows stays as written
     return resolver.rewrite(with_heading_ids(text, first_line, inner), first_line), resolver.found
 
 
