@@ -105,7 +105,6 @@ SLOW_TESTS = SUBPROCESS_TESTS | {
     "test_messy.py::test_large_messy_collection",
     "test_messy.py::test_random_sources_never_raise_and_lose_nothing",
     "test_nothing_lost.py::test_big_source_loses_nothing",
-    # a process's first generation: it loads jieba's dictionary (0.7 s) while a copy reads
 }
 UNMARKED_LIMIT = 1.0  # seconds (call phase) a test outside the slow tier may take
 

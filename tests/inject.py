@@ -4,10 +4,12 @@
 
 MODE: `none`; `workers` (pages whose `_unlucky` test holds raise in forked workers only);
 `everywhere` (they raise in every process); `kill` (a worker building one of them dies, as the
-kernel's out-of-memory killer would stop it). THREADS: that many idle threads run in the process
+kernel's out-of-memory killer would stop it); `slow` (as `everywhere`, and each page takes a
+worker 2 s); `hang` (a worker's page never ends; the worker touches `ROOT/worker-started`). THREADS: that many idle threads run in the process
 during the build (a fork is then refused). Prints one JSON line: the pages built in the build's
 own process, the error (type and message, None when the build succeeded), the seconds the build
-took, the child processes left, and whether a fork happened (`os.register_at_fork`).
+took, the child processes left, whether a fork happened (`os.register_at_fork`), and the seconds from
+the last page that raised in this process to the end of the build.
 
 Run as a script, so each build starts in a clean process: a test process may hold threads (a
 browser's, pytest's) that make a fork unsafe, which is exactly what qadocs refuses to do.
@@ -56,14 +58,18 @@ def main() -> None:
 
     from qadocs import prebuild
 
-    parent, original, here, forks = os.getpid(), prebuild.build_page, [], []
+    parent, original, here, forks, failed = os.getpid(), prebuild.build_page, [], [], []
     os.register_at_fork(before=lambda: forks.append(1))
 
     def build_page(job: Any, page: Any) -> Any:
+        if os.getpid() != parent and mode in ("hang", "slow"):
+            (root / "worker-started").touch()
+            time.sleep(3600 if mode == "hang" else 2)
         if unlucky(page.file.src_uri):
             if mode == "kill" and os.getpid() != parent:
                 os._exit(9)
-            if mode == "everywhere" or (mode == "workers" and os.getpid() != parent):
+            if mode in ("everywhere", "slow") or (mode == "workers" and os.getpid() != parent):
+                failed.append(time.perf_counter())
                 raise RuntimeError(f"no page today: {page.file.src_uri}")
         if os.getpid() == parent:
             here.append(page.file.src_uri)
@@ -83,12 +89,20 @@ def main() -> None:
         error = [type(exc).__name__, str(exc)]
     finally:
         config.plugins.on_shutdown()
-    seconds = time.perf_counter() - start
+    end = time.perf_counter()
+    seconds = end - start
     stop.set()
     children = len(multiprocessing.active_children())
     print(
         json.dumps(
-            {"here": sorted(here), "error": error, "seconds": seconds, "children": children, "forked": bool(forks)}
+            {
+                "here": sorted(here),
+                "error": error,
+                "seconds": seconds,
+                "children": children,
+                "forked": bool(forks),
+                "after_failure": end - failed[-1] if failed else None,
+            }
         )
     )
 

@@ -65,6 +65,51 @@ def test_twenty_builds_whose_page_raises_end_with_the_error_on_a_busy_machine(tm
         assert done["children"] == 0, round_
 
 
+def test_a_failing_page_ends_the_build_at_once_while_workers_are_busy(tmp_path: Path) -> None:
+    root = _repo(tmp_path / "repo", options="      jobs: 2\n")
+    done = inject(root, "slow", timeout=300)  # each page takes a worker 2 s: a share, 32 s
+    assert done["forked"] and done["error"] is not None and "no page today" in done["error"][1]
+    assert done["after_failure"] < 10, "the workers at work were ended, not waited for"
+    assert done["children"] == 0
+
+
+def _alive(marker: str) -> list[int]:
+    """The processes whose command line holds `marker`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_build_killed_outright_leaves_no_worker_and_no_lock(tmp_path: Path) -> None:
+    from qadocs.buildlock import BuildLock
+
+    root = _repo(tmp_path / "repo", options="      jobs: 2\n")
+    proc = subprocess.Popen([sys.executable, str(REPO / "tests" / "inject.py"), "hang", str(root)])
+    try:
+        deadline = time.monotonic() + 180
+        while not (root / "worker-started").exists():
+            assert time.monotonic() < deadline and proc.poll() is None, "no worker started"
+            time.sleep(0.2)
+        assert len(_alive(str(root))) >= 2, "the build and its workers"
+    finally:
+        proc.kill()  # as the out-of-memory killer or a CI timeout would
+        proc.wait()
+    deadline = time.monotonic() + 10
+    while _alive(str(root)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _alive(str(root)) == [], "the workers died with the build"
+    lock = BuildLock(root, root / "build" / ".qadocs-cache")
+    lock.acquire(print, wait_max=2)
+    lock.release()
+
+
 def test_two_builds_of_one_repository_at_once(tmp_path: Path) -> None:
     root = _repo(tmp_path / "repo", files=2)
     assert run_mkdocs(root).returncode == 0

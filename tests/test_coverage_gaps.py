@@ -10,6 +10,8 @@ import itertools
 import logging
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -280,16 +282,51 @@ def test_serve_watches_folders_one_by_one_through_a_loop_of_links(tmp_path: Path
     assert watched == [(content, False), (str(folder.resolve()), False), (str((root / "imgs").resolve()), True)]
 
 
+HOLDER = """
+import sys
+from pathlib import Path
+from qadocs.buildlock import BuildLock
+lock = BuildLock(Path(sys.argv[1]), Path(sys.argv[1]) / "c")
+lock.acquire(print)
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
 def test_one_build_of_a_repository_at_a_time(tmp_path: Path) -> None:
-    first, second = BuildLock(tmp_path, tmp_path / "c"), BuildLock(tmp_path, tmp_path / "c")
-    said: list[str] = []
-    first.acquire(said.append)
-    with pytest.raises(LockError, match=re.escape("another build of this repository has held c/build.lock")):
-        second.acquire(said.append, wait_max=0.5)
-    assert len(said) == 1 and "waiting for another build" in said[0]
-    first.release()
-    second.acquire(said.append, wait_max=0.5)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(tmp_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        said: list[str] = []
+        second = BuildLock(tmp_path, tmp_path / "c")
+        with pytest.raises(LockError, match=re.escape("another build of this repository has held c/build.lock")):
+            second.acquire(said.append, wait_max=0.5)
+        assert len(said) == 1 and "waiting for another build" in said[0]
+    finally:
+        holder.kill()  # however a build ends, its lock goes with it
+        holder.wait()
+    second.acquire(said.append, wait_max=5)
     second.release()
     (tmp_path / "d").symlink_to(tmp_path / "c", target_is_directory=True)
     with pytest.raises(LockError, match="d is a symbolic link"):
         BuildLock(tmp_path, tmp_path / "d").acquire(said.append)
+
+
+def test_a_cache_git_cannot_vouch_for_is_off_without_failing_a_strict_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qadocs import prebuild
+
+    root = _repo(tmp_path / "repo")
+    (root / ".git").mkdir()
+    monkeypatch.setattr(prebuild.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess([], 128, b"", b""))
+    said: list[tuple[int, str]] = []
+    monkeypatch.setattr(
+        plugin_module,
+        "log",
+        SimpleNamespace(info=lambda m: said.append((20, m)), warning=lambda m: said.append((30, m))),
+    )
+    assert plugin_module.open_cache(root, QadocsConfig()) is None
+    assert [level for level, _ in said] == [20] and "the page cache is off" in said[0][1]

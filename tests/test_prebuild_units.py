@@ -62,10 +62,10 @@ def test_a_record_that_does_not_decode_is_a_miss(tmp_path: Path) -> None:
 def test_runs_are_kept_by_stamp(tmp_path: Path) -> None:
     cache = PageCache(tmp_path / "pages.sqlite", tmp_path)
     cache.put_run("generate", "s1", {"nav": [], "lines": [[20, "好"]]})
-    assert cache.get_run("generate", lambda: "s1") == {"nav": [], "lines": [[20, "好"]]}
-    assert cache.get_run("generate", lambda: "s2") is None
+    assert cache.get_run("generate", lambda kept: "s1") == {"nav": [], "lines": [[20, "好"]]}
+    assert cache.get_run("generate", lambda kept: "s2") is None
     asked: list[str] = []
-    assert cache.get_run("other", lambda: asked.append("x") or "s1") is None
+    assert cache.get_run("other", lambda kept: asked.append("x") or "s1") is None
     assert asked == []  # no run of that name is kept: its stamp is not worked out
     cache.close()
 
@@ -238,11 +238,24 @@ def test_tree_stamp_follows_links_inside_the_root_only(tmp_path: Path) -> None:
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "b.md").write_text("外", encoding="utf-8")
     (root / "content" / "out").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
-    first = tree_stamp(root / "content", root)
+    (root / "content" / "all").symlink_to(root, target_is_directory=True)  # the repository: no source
+    (root / ".hidden").mkdir()
+    (root / "content" / ".x").symlink_to(root / ".hidden", target_is_directory=True)
+    first, rootless = tree_stamp(root / "content", root), tree_stamp(root / "content")
     assert "b.md" not in first, "a folder outside the root is not walked"
+    assert "all/" not in first and "/.x" not in first, "nor a folder holding the content, nor a hidden one"
     os.utime(root / "shared" / "a.md", ns=(1, 1))
     assert tree_stamp(root / "content", root) != first, "the target of a link is stamped"
-    assert tree_stamp(root / "content") == tree_stamp(root / "content"), "without a root, links are not followed"
+    assert tree_stamp(root / "content") == rootless, "without a root, links are not followed"
+
+
+def test_a_cache_nobody_can_vouch_for_is_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".git").mkdir()  # a git work tree where git refuses to answer (another owner, say)
+    failed = subprocess.CompletedProcess([], 128, b"", b"fatal: detected dubious ownership")
+    monkeypatch.setattr(prebuild.subprocess, "run", lambda *a, **k: failed)
+    (tmp_path / "build" / "c").mkdir(parents=True)
+    with pytest.raises(prebuild.CacheUnvouched, match=r"safe\.directory"):
+        PageCache(tmp_path / "build" / "c" / "pages.sqlite", tmp_path)
 
 
 def test_a_vanished_record_is_built_again_not_dropped(tmp_path: Path) -> None:
@@ -279,12 +292,18 @@ def test_one_rule_for_every_fork(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_extension_code_covers_every_extension_or_says_it_cannot() -> None:
-    config: Any = SimpleNamespace(
-        markdown_extensions=["toc", "pymdownx.tilde", "qadocs.gfm", "markdown.extensions.tables:TableExtension"]
-    )
-    folders = {p.name for p in prebuild.extension_code(config)}
-    assert folders == {"markdown", "pymdownx", "qadocs"}
-    with pytest.raises(prebuild.UnknownCode, match="no_such_extension"):
-        prebuild.extension_code(SimpleNamespace(markdown_extensions=["no_such_extension"]))  # type: ignore[arg-type]
-    with pytest.raises(prebuild.UnknownCode, match="an object"):
-        prebuild.extension_code(SimpleNamespace(markdown_extensions=[object()]))  # type: ignore[arg-type]
+    from pymdownx import superfences
+
+    names = ["toc", "pymdownx.tilde", "qadocs.gfm", "markdown.extensions.tables:TableExtension"]
+    config: Any = SimpleNamespace(markdown_extensions=names, mdx_configs={})
+    assert {p.name for p in prebuild.extension_code(config)} == {"markdown", "pymdownx", "qadocs"}
+    # a function named in an extension's configuration (a custom fence's formatter) is code too
+    config.mdx_configs = {"toc": {"slugify": json.dumps}, "x": {"fences": [{"format": superfences.fence_code_format}]}}
+    assert {p.name for p in prebuild.extension_code(config)} == {"markdown", "pymdownx", "qadocs", "json"}
+    for names, said in (
+        (["no_such_extension"], "no_such_extension"),
+        ([object()], "an object"),
+        (["pymdownx.snippets"], "reads files"),
+    ):
+        with pytest.raises(prebuild.UnknownCode, match=said):
+            prebuild.extension_code(SimpleNamespace(markdown_extensions=names, mdx_configs={}))  # type: ignore[arg-type]

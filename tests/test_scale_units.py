@@ -400,3 +400,19 @@ def test_parse_blocks_goes_through_the_block_parser(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(parser, "parse", counted(seen, parser.parse))
     parse_blocks("# a\r\n")
     assert seen == ["# a \n"]
+
+
+def test_a_named_pipe_where_a_page_or_the_registry_goes_is_replaced_never_opened(tmp_path: Path) -> None:
+    from qadocs.write import write_atomic
+
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / MARKER).write_text("", encoding="utf-8")
+    os.mkfifo(out / "a.md")
+    plan = Plan(files={"a.md": "页"}, assets={}, nav=[], questions=[], diagnostics=[], registry_text="", changes=[])
+    stats = write_plan(plan, out)  # opening the pipe to write would block for ever
+    assert (out / "a.md").read_text(encoding="utf-8") == "页" and stats.written == 2
+    os.mkfifo(tmp_path / "registry.yml")
+    assert write_atomic(tmp_path / "registry.yml", "questions: []\n")
+    assert (tmp_path / "registry.yml").read_text(encoding="utf-8") == "questions: []\n"
+    assert not write_atomic(tmp_path / "registry.yml", "questions: []\n"), "the same bytes: not written"

@@ -30,6 +30,7 @@ class Result:
     stats: WriteStats | None
     seconds: float
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    registry_written: bool = False  # the registry file was rewritten (its bytes changed)
 
 
 Progress = Callable[[int, int], None]
@@ -134,17 +135,17 @@ def generate(
         raise ContentError(fatal)
     diags += reg_diags
     plan = plan_pages(sources, opts, registry)
-    stats = None
+    stats, written = None, False
     if out_dir is not None:
         stats = write_plan(plan, out_dir)
         registry_errors = any(
             d.code.startswith("registry-") and d.severity == "error" for d in reg_diags + plan.diagnostics
         )
         if write_registry and not registry_errors:  # a registry with errors is left for a person to fix
-            write_atomic(opts.content_dir / REGISTRY_NAME, plan.registry_text)
+            written = write_atomic(opts.content_dir / REGISTRY_NAME, plan.registry_text)
     unique = dict.fromkeys(diags + plan.diagnostics)  # each finding once
     all_diags = sorted(unique, key=lambda d: (d.path, d.line, d.col, d.code, d.message))
-    return Result(sources, plan, stats, time.perf_counter() - start, all_diags)
+    return Result(sources, plan, stats, time.perf_counter() - start, all_diags, written)
 
 
 def shown_from_root(diags: list[Diagnostic], opts: Options) -> list[Diagnostic]:

@@ -2,12 +2,14 @@
 build` beside `mkdocs serve`) would write the same generated folder, the same site dir and the
 same cache. A build holds an exclusive lock on a file in the cache folder from its configuration
 to its end; another build waits for it, saying so, and gives up after `WAIT_MAX` seconds with a
-clear error. The lock is the kernel's (`flock`): a build that dies releases it with its process.
-Plain Python, no MkDocs."""
+clear error. The lock is a POSIX record lock (`lockf`): the kernel releases it when the build's
+process ends, however it ends, and a forked page worker never holds it (record locks belong to a
+process and are not inherited). Plain Python, no MkDocs."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import time
@@ -41,8 +43,8 @@ class BuildLock:
         through a link or is no plain file."""
         if fcntl is None or self.fd is not None:
             return
-        self._make_folder()
         try:
+            self._make_folder()
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
         except OSError as exc:
             raise LockError(f"cannot open {self._shown()}: {exc.strerror}") from exc
@@ -53,9 +55,12 @@ class BuildLock:
         told = False
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
-            except BlockingIOError:
+            except OSError as exc:  # EACCES or EAGAIN: held by another process
+                if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                    os.close(fd)
+                    raise LockError(f"cannot lock {self._shown()}: {exc.strerror}") from exc
                 if time.monotonic() - start > wait_max:
                     os.close(fd)
                     raise LockError(

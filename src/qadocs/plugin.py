@@ -6,7 +6,7 @@ import hashlib
 import html
 import logging
 import os
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -29,11 +29,13 @@ from .prebuild import (
     TEMPLATE,
     TEMPLATES_DIR,
     CacheRefused,
+    CacheUnvouched,
     PageCache,
     Prebuilder,
     UnknownCode,
     config_fingerprint,
     engine_unknown,
+    followed,
     plain_search_json,
     tree_stamp,
     use_kept_entries,
@@ -154,12 +156,14 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
             if summary is not None and not failed:
                 log.info(summary)
         finally:
-            if self.cache is not None:
-                self.cache.close()
-            self.prebuilder = self.cache = None
-            if self.lock is not None:
-                self.lock.release()
-            self.lock = None
+            try:
+                if self.cache is not None:
+                    self.cache.close()
+            finally:
+                self.prebuilder = self.cache = None
+                if self.lock is not None:
+                    self.lock.release()
+                self.lock = None
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a source or an image changes (`watch_sources`)."""
@@ -311,8 +315,8 @@ def mark_nav_titles(nav: Navigation) -> None:
 
 
 def unknown_plugins(config: MkDocsConfig) -> list[str]:
-    """The plugins whose page events qadocs does not know (any of them turns the cache and
-    the kept site files off)."""
+    """The plugins whose page events qadocs does not know (any of them turns building ahead
+    and the page cache off)."""
     return sorted(set(config.plugins) - KNOWN_PLUGINS)
 
 
@@ -369,27 +373,28 @@ def watch_sources(server: Any, opts: Options, docs_dir: str) -> Any:
 
 def watched_folders(top: Path, root: Path) -> list[str] | None:
     """None when no link to a folder lies under `top` (it is watched whole); else every real
-    folder reached from `top`, links inside `root` followed, each once."""
+    folder a reading of sources reaches from `top` (`prebuild.followed`: links inside `root`
+    followed, never to a folder holding `top`, hidden folders left), each once."""
     real_root = os.path.realpath(root)
-    found: list[str] = []
-    seen: set[str] = set()
+    found: set[str] = set()
     linked = False
     stack = [str(top)]
     while stack:
         folder = os.path.realpath(stack.pop())
-        if folder in seen or os.path.commonpath([real_root, folder]) != real_root:
+        if folder in found:
             continue
-        seen.add(folder)
-        found.append(folder)
+        found.add(folder)
         try:
             entries = list(os.scandir(folder))
         except OSError:
             continue
         for entry in entries:
             try:
-                if entry.is_dir():
+                if followed(entry, real_root, str(top)) == "dir":
                     linked = linked or entry.is_symlink()
                     stack.append(entry.path)
+                elif entry.is_symlink():
+                    linked = linked or entry.is_dir()
             except OSError:  # a link that loops on itself
                 linked = True
     return sorted(found) if linked else None
@@ -417,7 +422,25 @@ def run_generate(opts: Options, out: Path, write_registry: bool) -> dict[str, An
         f"qadocs: {len(result.sources)} sources, {len(result.plan.questions)} questions "
         f"({stats.written} files written, {stats.removed} removed) in {result.seconds:.2f}s"
     )
-    return {"nav": result.plan.nav, "lines": [*lines, [logging.INFO, summary]]}
+    return {
+        "nav": result.plan.nav,
+        "lines": [*lines, [logging.INFO, summary]],
+        "files": copied_from_elsewhere(opts, result.plan.assets.values()),
+        "registry_written": result.registry_written,
+    }
+
+
+def copied_from_elsewhere(opts: Options, sources: Iterable[Path]) -> list[str]:
+    """The repository files among `sources` (what generation copied) outside the content and
+    images folders, which the input stamp does not cover: their paths from the repository."""
+    root = opts.repo_root.resolve()
+    inside = (opts.content_dir.resolve(), opts.imgs_dir.resolve())
+    found = set()
+    for source in sources:
+        real = Path(source).resolve()
+        if real.is_relative_to(root) and not any(real.is_relative_to(folder) for folder in inside):
+            found.add(real.relative_to(root).as_posix())
+    return sorted(found)
 
 
 def take_lock(root: Path, options: QadocsConfig) -> BuildLock:
@@ -441,21 +464,32 @@ def open_cache(root: Path, options: QadocsConfig) -> PageCache | None:
     folder = root / options.cache_dir
     try:
         return PageCache(folder / "pages.sqlite", root)
+    except CacheUnvouched as exc:
+        log.info(f"qadocs: the page cache is off: {exc}")
     except CacheRefused as exc:
         log.warning(f"qadocs: the page cache is off: {exc}")
-        return None
+    except OSError as exc:  # a folder that cannot be made, a file that cannot be opened
+        log.warning(f"qadocs: the page cache is off: {options.cache_dir}: {exc.strerror or exc}")
+    return None
 
 
 def generate_or_reuse(opts: Options, out: Path, cache: PageCache | None, write_registry: bool) -> list[Any]:
     """`run_generate`, or what its last run returned when nothing it reads or writes changed since:
     what it read as it was before that run read it (an edit saved while it ran is seen), and what
-    it wrote as it was once written. Logs its lines, returns the nav."""
-    before = input_stamp(opts, out, write_registry)
-    kept = cache.get_run("generate", lambda: before + output_stamp(opts, out)) if cache is not None else None
+    it wrote as it was once written. The registry is both: as it was before the run, unless the
+    run wrote it. Logs its lines, returns the nav."""
+    before, registry = input_stamp(opts, out, write_registry), opts.content_dir / REGISTRY_FILE
+    registry_before = tree_stamp(registry)
+
+    def stamp(kept: dict[str, Any], registry_now: str) -> str:
+        return before + registry_now + output_stamp(opts, out, kept.get("files") or [])
+
+    kept = cache.get_run("generate", lambda k: stamp(k, registry_before)) if cache is not None else None
     if kept is None:
         kept = run_generate(opts, out, write_registry)
         if cache is not None:
-            cache.put_run("generate", before + output_stamp(opts, out), kept)
+            written = kept.get("registry_written")
+            cache.put_run("generate", stamp(kept, tree_stamp(registry) if written else registry_before), kept)
     else:
         kept["lines"][-1][1] += ", at the last build; nothing changed since: not regenerated"
     for level, line in kept["lines"]:
@@ -464,8 +498,9 @@ def generate_or_reuse(opts: Options, out: Path, cache: PageCache | None, write_r
 
 
 def input_stamp(opts: Options, out: Path, write_registry: bool) -> str:
-    """What `generate` reads: the options, the sources and images (through links inside the
-    repository too), qadocs' code; not the registry, which it also writes (`output_stamp`)."""
+    """What `generate` reads, as it is before it reads it: the options, the sources and images
+    (as a reading of sources meets them: `prebuild.followed`), qadocs' code. The registry, which
+    it may also write, is stamped apart (`generate_or_reuse`)."""
     registry = str(opts.content_dir / REGISTRY_FILE) + "\0"
     parts = [repr(opts), str(out), str(write_registry), tree_stamp(Path(__file__).resolve().parent)]
     parts += (
@@ -475,9 +510,11 @@ def input_stamp(opts: Options, out: Path, write_registry: bool) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def output_stamp(opts: Options, out: Path) -> str:
-    """What `generate` writes: the generated folder and the registry."""
-    parts = [tree_stamp(out), tree_stamp(opts.content_dir / REGISTRY_FILE)]
+def output_stamp(opts: Options, out: Path, files: list[str]) -> str:
+    """What `generate` wrote (the generated folder), and the repository's files it copied from
+    outside the content and images folders (`files`: an image linked as `/x.png`, say)."""
+    parts = [tree_stamp(out)]
+    parts += (tree_stamp(opts.repo_root / name) if (opts.repo_root / name).is_file() else name for name in files)
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 

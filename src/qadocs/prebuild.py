@@ -26,6 +26,8 @@ pull request could have put there.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -35,9 +37,13 @@ import multiprocessing
 import os
 import posixpath
 import re
+import signal
 import sqlite3
 import stat
+import struct
 import subprocess
+import sys
+import tempfile
 import threading
 import time
 import zlib
@@ -81,7 +87,12 @@ SIDE_FILES = ("-journal", "-wal", "-shm")  # SQLite's files beside a database: a
 
 
 class CacheRefused(Exception):
-    """The cache file is not one this build may use (the page cache is then off)."""
+    """The cache file is not one this build may use (the page cache is then off, with a warning)."""
+
+
+class CacheUnvouched(CacheRefused):
+    """Nobody can say whether git tracks the cache (git missing, or refusing to answer in a
+    repository owned by another user): the page cache is off, said as information."""
 
 
 class PageCache:
@@ -102,7 +113,9 @@ class PageCache:
         self.path = path
         try:
             self.db = self._open()
-        except sqlite3.DatabaseError:
+        except sqlite3.OperationalError as exc:  # locked by another program, unreadable: not ours to drop
+            raise CacheRefused(f"{path.name}: {exc}") from exc
+        except sqlite3.DatabaseError:  # damaged, or not this cache's schema
             self._afresh()
 
     def _afresh(self) -> None:
@@ -128,17 +141,17 @@ class PageCache:
             raise
         return db
 
-    def get_run(self, name: str, stamp: Callable[[], str]) -> dict[str, Any] | None:
-        """What the last run of `name` kept, if its inputs had the stamp `stamp()` returns now
-        (asked only when a run is kept: a stamp costs a `stat` per file)."""
+    def get_run(self, name: str, stamp: Callable[[dict[str, Any]], str]) -> dict[str, Any] | None:
+        """What the last run of `name` kept, if its inputs have the stamp `stamp(kept)` returns
+        now (asked only when a run is kept: a stamp costs a `stat` per file)."""
         row = self.db.execute("SELECT stamp, value FROM runs WHERE name = ?", (name,)).fetchone()
-        if row is None or row[0] != stamp():
+        if row is None:
             return None
         try:
             value = json.loads(zlib.decompress(row[1]))
         except (zlib.error, ValueError):
             return None
-        return value if isinstance(value, dict) else None
+        return value if isinstance(value, dict) and row[0] == stamp(value) else None
 
     def put_run(self, name: str, stamp: str, value: dict[str, Any]) -> None:
         """Keep what a run of `name` produced from inputs with this `stamp` (replacing the last)."""
@@ -221,27 +234,34 @@ def check_cache_path(root: Path, path: Path) -> None:
             info = os.lstat(here)
         except FileNotFoundError:
             break
+        except OSError as exc:  # a file where a folder should be, say
+            raise CacheRefused(f"{here.relative_to(root)}: {exc.strerror}") from exc
         if stat.S_ISLNK(info.st_mode):
             raise CacheRefused(f"{here.relative_to(root)} is a symbolic link")
     for side in ("", *SIDE_FILES):
         try:
             info = os.lstat(f"{path}{side}")
-        except FileNotFoundError:
+        except OSError:
             continue
         if not stat.S_ISREG(info.st_mode) or info.st_nlink > 1:
             raise CacheRefused(f"{path.relative_to(root)}{side} is not a plain file")
     tracked = _tracked(root, path.parent.relative_to(root)) if os.path.lexists(path.parent) else None
+    if tracked == "":
+        raise CacheUnvouched(
+            f"git could not say whether it tracks {path.parent.relative_to(root).as_posix()} (is git installed, "
+            "and does this user own the repository? see git's safe.directory)"
+        )
     if tracked:
         raise CacheRefused(f"git tracks {tracked} (a build's cache is never part of the repository)")
 
 
 def _tracked(root: Path, folder: Path) -> str | None:
-    """The first file under `folder` that git tracks in the repository at `root` (None: none, or
-    no git repository). Inside a git work tree where git cannot answer, the folder counts as
-    tracked: a cache nobody could vouch for is not used."""
+    """The first file under `folder` that git tracks in the repository at `root`, submodules
+    included (None: none, or no git repository; "": inside a git work tree where git cannot
+    answer, so nobody can vouch for the folder)."""
     try:
         done = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--", folder.as_posix()],
+            ["git", "-C", str(root), "ls-files", "-z", "--recurse-submodules", "--", folder.as_posix()],
             capture_output=True,
             timeout=60,
             check=False,
@@ -249,8 +269,7 @@ def _tracked(root: Path, folder: Path) -> str | None:
     except (OSError, subprocess.SubprocessError):
         done = None
     if done is None or done.returncode != 0:
-        inside = any(os.path.lexists(p / ".git") for p in (root, *root.parents))
-        return f"{folder.as_posix()} (git could not be asked)" if inside else None
+        return "" if any(os.path.lexists(p / ".git") for p in (root, *root.parents)) else None
     first = done.stdout.split(b"\0", 1)[0]
     return first.decode("utf-8", "replace") if first else None
 
@@ -293,29 +312,59 @@ class UnknownCode(Exception):
     """Code that decides pages and that the cache key cannot cover (the cache is then off)."""
 
 
+FILE_READERS = ("pymdownx.snippets", "markdown_include.include", "mdx_include")  # extensions that read other files
+
+
 def extension_code(config: MkDocsConfig) -> list[Path]:
-    """The code of each Markdown extension `mkdocs.yml` names (and qadocs adds): the folder of
-    its top-level package, or its module's file, wherever it lives (a module of the project, an
-    installed package, an editable one). Raises `UnknownCode` for one given as an object, or
-    whose module is not found."""
+    """The code of each Markdown extension `mkdocs.yml` names (and qadocs adds), and of every
+    function or class named in their configuration (a custom fence's formatter, a slugify): the
+    folder of its top-level package, or its module's file, wherever it lives (a module of the
+    project, an installed package, an editable one). Raises `UnknownCode` for an extension given
+    as an object, one whose module is not found, or one that reads other files into pages."""
     points = {ep.name: ep.value for ep in importlib.metadata.entry_points(group="markdown.extensions")}
-    found: set[Path] = set()
+    modules: set[str] = set()
     for ext in config.markdown_extensions:
         if not isinstance(ext, str):
             raise UnknownCode(f"the Markdown extension {type(ext).__name__} is an object, not a name")
         module = points.get(ext, ext).split(":", 1)[0]
-        top = module.split(".", 1)[0]
-        try:
-            spec = importlib.util.find_spec(top)
-        except (ImportError, ValueError):
-            spec = None
-        if spec is None or not (spec.origin or spec.submodule_search_locations):
-            raise UnknownCode(f"the code of the Markdown extension {ext!r} was not found")
-        if spec.submodule_search_locations:
-            found.update(Path(p).resolve() for p in spec.submodule_search_locations)
-        elif spec.origin:
-            found.add(Path(spec.origin).resolve())
+        if module.startswith(FILE_READERS):
+            raise UnknownCode(f"the Markdown extension {ext!r} reads files the cache key does not see")
+        modules.add(module)
+    modules.update(_named_code(config.mdx_configs or {}))
+    found: set[Path] = set()
+    for module in sorted(modules):
+        found.update(_code_of(module))
     return sorted(found)
+
+
+def _named_code(value: Any, depth: int = 0) -> Iterator[str]:
+    """The modules of the functions and classes inside an extension's configuration."""
+    if depth > 20:
+        return
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _named_code(item, depth + 1)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _named_code(item, depth + 1)
+    elif callable(value):
+        module = getattr(value, "__module__", None)
+        if isinstance(module, str) and module != "builtins":
+            yield module
+
+
+def _code_of(module: str) -> list[Path]:
+    """The folder (or file) of `module`'s top-level package."""
+    top = module.split(".", 1)[0]
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not (spec.origin or spec.submodule_search_locations):
+        raise UnknownCode(f"the code of {module!r}, which renders pages, was not found")
+    if spec.submodule_search_locations:
+        return [Path(p).resolve() for p in spec.submodule_search_locations]
+    return [Path(str(spec.origin)).resolve()]
 
 
 _VOLATILE = {"nav", "site_dir", "docs_dir", "config_file_path", "watch", "dev_addr", "strict"}
@@ -342,40 +391,58 @@ def _describe(value: Any) -> Any:
 def tree_stamp(folder: Path, root: Path | None = None) -> str:
     """Names, sizes and modification times of the files under `folder` (templates, code, the
     sources and the pages generated from them), or of `folder` itself when it is a file. With
-    `root`, links to files and folders inside `root` are followed (a source reached through one
-    is read through it: its target's time is the source's), each folder once (a loop of links
-    ends); without, links are not."""
+    `root`, the files a reading of sources meets (`followed`); without, links are not followed."""
     if os.path.isfile(folder):
         info = os.stat(folder)
         return f"{folder}\0{info.st_size}\0{info.st_mtime_ns}"
     real_root = os.path.realpath(root) if root is not None else None
     parts: list[str] = []
     folders = [str(folder)]
-    seen: set[tuple[int, int]] = set()
+    seen: set[str] = set()
     while folders:
         top = folders.pop()
         try:
-            here = os.stat(top)
+            real = os.path.realpath(top)
             entries = sorted(os.scandir(top), key=lambda e: e.name)
         except OSError:
             continue
-        if (here.st_dev, here.st_ino) in seen:
+        if real in seen:
             continue
-        seen.add((here.st_dev, here.st_ino))
+        seen.add(real)
         for entry in entries:
             try:
-                follow = real_root is not None and entry.is_symlink()
-                if follow and not _inside(os.path.realpath(entry.path), real_root):
-                    continue  # read as outside the repository: never read, never stamped
-                if entry.is_dir(follow_symlinks=follow):
-                    if entry.name != "__pycache__":
-                        folders.append(entry.path)
-                elif entry.is_file(follow_symlinks=follow):
-                    info = entry.stat(follow_symlinks=follow)
+                kind = followed(entry, real_root, str(folder)) if real_root is not None else _plain(entry)
+                if kind == "dir":
+                    folders.append(entry.path)
+                elif kind == "file":
+                    info = entry.stat()
                     parts.append(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}")
             except OSError:  # a link that loops on itself, a file gone meanwhile
                 parts.append(f"{entry.path}\0gone")
     return "\1".join(parts)
+
+
+def _plain(entry: os.DirEntry[str]) -> str | None:
+    """What `tree_stamp` takes of an entry when links are not followed."""
+    if entry.is_dir(follow_symlinks=False):
+        return None if entry.name == "__pycache__" else "dir"
+    return "file" if entry.is_file(follow_symlinks=False) else None
+
+
+def followed(entry: os.DirEntry[str], real_root: str, top: str) -> str | None:
+    """Whether a walk from `top` that reads sources as qadocs reads them enters `entry` ("dir"),
+    takes it as a file ("file"), or leaves it (None): hidden names are left, and so are links
+    leading outside the repository (`real_root`) or to a folder that holds `top` (the repository
+    itself, say: the generated pages, the cache and `.git` are no source)."""
+    if entry.name.startswith("."):
+        return None
+    if entry.is_symlink():
+        target = os.path.realpath(entry.path)
+        if not _inside(target, real_root) or _inside(os.path.realpath(top), target):
+            return None
+    if entry.is_dir():
+        return "dir"
+    return "file" if entry.is_file() else None
 
 
 def _inside(path: str, root: str | None) -> bool:
@@ -461,6 +528,7 @@ class Job:
 
     def __init__(self, config: MkDocsConfig, files: Files, nav: Navigation, pages: list[Page]) -> None:
         self.config, self.files, self.nav, self.pages = config, files, nav, pages
+        self.spill: Path | None = None  # where workers write their records (the cache folder)
         self.doc_files = files.documentation_pages()
         self.env: Any = None
         self.md: markdown.Markdown | None = None
@@ -539,9 +607,9 @@ def _search_index(config: MkDocsConfig) -> Any:
     return getattr(plugin, "search_index", None)
 
 
-def _build_share(share: list[tuple[int, str]]) -> list[tuple[str, Packed | None]]:
-    """In a worker: build the pages at these indexes; (key, packed record), or None on an error
-    (that page is built again in the build's own process, which reports the error as MkDocs does)."""
+def _build_records(share: list[tuple[int, str]]) -> list[tuple[str, Packed | None]]:
+    """Build the pages at these indexes; (key, packed record), or None on an error (that page is
+    built again in the build's own process, which reports the error as MkDocs does)."""
     assert _JOB is not None
     done: list[tuple[str, Packed | None]] = []
     for number, key in share:
@@ -550,6 +618,54 @@ def _build_share(share: list[tuple[int, str]]) -> list[tuple[str, Packed | None]
         except Exception:
             done.append((key, None))
     return done
+
+
+SPILL_PREFIX = ".share-"  # a worker's records, in the cache folder, until the build keeps them
+_RECORD = struct.Struct(">IIII")  # the lengths of a spilled record's key, meta, body and output
+
+
+def _build_share(share: list[tuple[int, str]]) -> tuple[str, list[tuple[str, bool]]]:
+    """In a worker: build a share and write its records to a file of their own in the cache
+    folder; return the file's name and each key with whether its page was built. The message
+    stays far below a pipe's atomic write (`PIPE_BUF`): a worker killed at any moment never
+    leaves half a message for the pool to wait on for ever."""
+    assert _JOB is not None and _JOB.spill is not None
+    done = _build_records(share)
+    fd, name = tempfile.mkstemp(dir=_JOB.spill, prefix=SPILL_PREFIX)
+    with os.fdopen(fd, "wb") as f:
+        for key, packed in done:
+            if packed is not None:
+                parts = (key.encode("ascii"), *packed)
+                f.write(_RECORD.pack(*map(len, parts)))
+                f.writelines(parts)
+    return name, [(key, packed is not None) for key, packed in done]
+
+
+def _read_spill(name: str) -> list[tuple[str, bytes, bytes, bytes]]:
+    """The records a worker wrote (`_build_share`); the file is removed."""
+    with open(name, "rb") as f:
+        data = f.read()
+    os.unlink(name)
+    records, at = [], 0
+    while at < len(data):
+        sizes = _RECORD.unpack_from(data, at)
+        at += _RECORD.size
+        parts = []
+        for size in sizes:
+            parts.append(data[at : at + size])
+            at += size
+        records.append((parts[0].decode("ascii"), parts[1], parts[2], parts[3]))
+    return records
+
+
+def _worker_start(parent: int) -> None:
+    """First thing in a worker: die with the build (a build killed outright, by the kernel's
+    out-of-memory killer or a CI timeout, leaves no worker behind)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):  # PR_SET_PDEATHSIG: SIGKILL when the parent dies
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it died before that was asked
+        os._exit(1)
 
 
 def worker_count(jobs: int) -> int:
@@ -593,58 +709,75 @@ class Builds:
         self.built = 0
         self.pool: ProcessPoolExecutor | None = None
         self.refused = fork_refused(workers, serving) if len(missing) >= PREBUILD_MIN else "few pages to build"
-        self.shares: deque[Future[list[tuple[str, Packed | None]]]] = deque()
+        self.shares: deque[Future[tuple[str, list[tuple[str, bool]]]]] = deque()
         _JOB = job
         if self.refused is not None:
             self.workers = 1
-            self._keep(_build_share(missing))
+            done = _build_records(missing)
+            self._keep([(k, *p) for k, p in done if p is not None], [(k, p is not None) for k, p in done])
             return
-        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        job.spill = cache.path.parent
+        _remove_spills(job.spill)
+        self.pool = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start, initargs=(os.getpid(),)
+        )
         for i in range(0, len(missing), CHUNK):
             self.shares.append(self.pool.submit(_build_share, missing[i : i + CHUNK]))
 
     def wait(self, key: str) -> bool:
         """Take results until `key`'s has arrived; False when its worker failed on it."""
         while key in self.waiting and self.shares:
-            self._keep(self._result(self.shares.popleft()))
+            self._take(self.shares.popleft())
         return key not in self.failed and key not in self.waiting
 
-    def _result(self, share: Future[list[tuple[str, Packed | None]]]) -> list[tuple[str, Packed | None]]:
-        """A share's results. A worker that died (killed for memory, say) breaks the pool: that
-        stops the build, said plainly."""
+    def _take(self, share: Future[tuple[str, list[tuple[str, bool]]]]) -> None:
+        """Keep a share's records. A worker that died (killed for memory, say) breaks the pool:
+        that stops the build, said plainly."""
         try:
-            return share.result()
+            name, done = share.result()
         except BrokenProcessPool:
             raise PluginError(
                 "qadocs: a process building pages stopped (out of memory?); build again, or with `jobs: 1` or `cache: false`"
             ) from None
+        self._keep(_read_spill(name), done)
 
-    def _keep(self, done: list[tuple[str, Packed | None]]) -> None:
+    def _keep(self, kept: list[tuple[str, bytes, bytes, bytes]], done: list[tuple[str, bool]]) -> None:
         self.waiting.difference_update(k for k, _ in done)
-        self.failed.update(k for k, packed in done if packed is None)
-        kept = [(k, *packed) for k, packed in done if packed is not None]
+        self.failed.update(k for k, ok in done if not ok)
         self.built += len(kept)
         self.cache.put_many(kept, commit=not self.waiting or self.built % 256 < len(kept))
 
     def take_ready(self) -> None:
         """Keep the results that have arrived, without waiting (they are not held in memory)."""
         while self.shares and self.shares[0].done():
-            self._keep(self._result(self.shares.popleft()))
+            self._take(self.shares.popleft())
 
     def close(self) -> None:
-        """Stop the workers (the build is over, or failed: shares not started are cancelled, those
-        at work ended) and make every kept result last."""
+        """Stop the workers (the build is over, or failed: shares not started are cancelled, the
+        workers at work ended at once) and make every kept result last."""
         global _JOB
+        spill = _JOB.spill if _JOB is not None else None
         _JOB = None
         pool, self.pool = self.pool, None
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
-            if self.shares:  # the build failed: no worker is left to finish what nobody will read
-                for process in list((getattr(pool, "_processes", None) or {}).values()):
+            processes = list((getattr(pool, "_processes", None) or {}).values())  # before shutdown forgets them
+            if self.shares:  # the build failed: nobody will read what they are building
+                for process in processes:
                     process.terminate()
-            pool.shutdown(wait=True)
+            pool.shutdown(wait=True, cancel_futures=True)
         self.shares.clear()
+        if spill is not None:
+            _remove_spills(spill)
         self.cache.commit()
+
+
+def _remove_spills(folder: Path) -> None:
+    """Remove the records workers wrote and nobody kept (a failed build's, a killed one's)."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name.startswith(SPILL_PREFIX) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 SEGMENT_MEMO_MAX = 200  # texts up to this length have their jieba segmentation kept (titles)

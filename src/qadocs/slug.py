@@ -25,16 +25,6 @@ def _word(token: str) -> str:
     return token
 
 
-def slugs_ready() -> bool:
-    """Whether jieba's dictionary is loaded (the first slug loads it: 0.6 s)."""
-    return bool(jieba.dt.initialized)
-
-
-def prepare_slugs() -> None:
-    """Load jieba's dictionary now, before the first slug needs it."""
-    jieba.initialize()
-
-
 def slugify(text: str, max_len: int = MAX_SLUG, fallback: str = "page") -> str:
     """Readable ASCII slug of at most `max_len` characters, cut at a word boundary."""
     return _SLUGS((text, max_len, fallback))

@@ -381,7 +381,7 @@ def _survey_text(text: str) -> Survey:
     return _PREPARED(text).survey
 
 
-_SURVEYS: Memo[str, Survey] = Memo(_survey_text)  # small: kept, and sent back from a forked reading
+_SURVEYS: Memo[str, Survey] = Memo(_survey_text)  # small: kept
 
 
 def split_source(path: str, text: str, layout: Layout = None, near: Neighbours | None = None) -> Source:

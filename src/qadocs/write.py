@@ -78,16 +78,16 @@ def _copy(path: str, src: Path, stats: WriteStats, made: set[str]) -> None:
             _COPIED[path] = (before, _signature(os.lstat(path)))
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> bool:
     """Replace `path` with `text` in one step (temp file in the same folder, then rename), unless
-    it already holds exactly that. A kill at any moment leaves either the old file or the new
-    one, never a truncated one. A symlink at `path` is refused, never followed."""
+    it already holds exactly that; whether it wrote. A kill at any moment leaves either the old
+    file or the new one, never a truncated one. A symlink at `path` is refused, never followed."""
     data = text.encode("utf-8")
     if path.is_symlink():
         raise QadocsError(f"refusing to write {path}: it is a symbolic link")
     with contextlib.suppress(OSError):
         if stat.S_ISREG(os.lstat(path).st_mode) and path.read_bytes() == data:  # a pipe is never read
-            return
+            return False
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -99,6 +99,7 @@ def write_atomic(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return True
 
 
 def _check_paths(plan: Plan, out_dir: Path) -> None:
