@@ -437,6 +437,8 @@ def copied_from_elsewhere(opts: Options, sources: Iterable[Path]) -> list[str]:
     inside = (opts.content_dir.resolve(), opts.imgs_dir.resolve())
     found = set()
     for source in sources:
+        if any(Path(source).is_relative_to(folder) for folder in inside) and not Path(source).is_symlink():
+            continue  # most of them: stamped with their folder
         real = Path(source).resolve()
         if real.is_relative_to(root) and not any(real.is_relative_to(folder) for folder in inside):
             found.add(real.relative_to(root).as_posix())

@@ -402,13 +402,14 @@ def tree_stamp(folder: Path, root: Path | None = None) -> str:
     while folders:
         top = folders.pop()
         try:
-            real = os.path.realpath(top)
             entries = sorted(os.scandir(top), key=lambda e: e.name)
         except OSError:
             continue
-        if real in seen:
-            continue
-        seen.add(real)
+        if real_root is not None:  # links followed: each real folder once (a loop of links ends)
+            real = os.path.realpath(top)
+            if real in seen:
+                continue
+            seen.add(real)
         for entry in entries:
             try:
                 kind = followed(entry, real_root, str(folder)) if real_root is not None else _plain(entry)
