@@ -140,6 +140,19 @@ def test_missing_images_option_decides_strict(tmp_path: Path) -> None:
     assert results["error"].returncode == 1
 
 
+# `mkdocs` with Ctrl-C (SIGINT) as a terminal delivers it: a test run started in the background
+# of a shell without job control inherits SIGINT ignored, and so would the server.
+SERVE_CTRL_C = [
+    sys.executable,
+    "-c",
+    "import signal, sys\n"
+    "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+    "from mkdocs.__main__ import cli\n"
+    "sys.argv[0] = 'mkdocs'\n"
+    "cli()\n",
+]
+
+
 def test_serve_comes_up_and_stops_with_a_loop_of_folder_links(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     (root / "content" / "s").mkdir(parents=True)
@@ -152,7 +165,7 @@ def test_serve_comes_up_and_stops_with_a_loop_of_folder_links(tmp_path: Path) ->
     port = _free_port()
     log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
     proc = subprocess.Popen(
-        [str(MKDOCS), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [*SERVE_CTRL_C, "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=root,
         stdout=log,
         stderr=subprocess.STDOUT,
