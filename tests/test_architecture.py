@@ -53,6 +53,7 @@ UTILITIES = {
     "sanitize",
     "describe",
     "buildlock",
+    "compiled",
     "phrasing",
     "yamlread",
 }

@@ -307,3 +307,59 @@ def test_extension_code_covers_every_extension_or_says_it_cannot() -> None:
     ):
         with pytest.raises(prebuild.UnknownCode, match=said):
             prebuild.extension_code(SimpleNamespace(markdown_extensions=names, mdx_configs={}))  # type: ignore[arg-type]
+
+
+def _read_pages(root: Path) -> tuple[Any, list[Any]]:
+    """MkDocs' configuration and pages of the docs in `root/docs`, not read yet."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+    from mkdocs.structure.pages import Page
+
+    (root / "mkdocs.yml").write_text("site_name: t\n", encoding="utf-8")
+    config = load_config(str(root / "mkdocs.yml"))
+    return config, [Page(None, f, config) for f in get_files(config).documentation_pages()]
+
+
+def test_front_matter_read_by_an_earlier_build_is_not_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mkdocs.utils import meta as mkdocs_meta
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    texts = {
+        "plain.md": "---\ntitle: 题\nanchors:\n- a\n- b\norder: 3\nflag: true\n---\n\n\n# 题\n\n答\n",
+        "twin.md": "---\ntitle: 题\nanchors:\n- a\n- b\norder: 3\nflag: true\n---\n\n\n# 题\n\n答\n",
+        "dated.md": "---\ntitle: 日\nday: 2026-12-07\n---\n答\n",  # a date: JSON cannot hold it
+        "listed.md": "---\n- a\n- b\n---\n答\n",  # not a mapping: MkDocs keeps the text whole
+        "bare.md": "答\n",
+    }
+    for name, text in texts.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    cache = PageCache(tmp_path / "c" / "pages.sqlite", tmp_path)
+    expected = {name: mkdocs_meta.get_data(text) for name, text in texts.items()}
+
+    def read(dirty: bool = False) -> tuple[dict[str, Any], list[str]]:
+        parsed: list[str] = []
+        real = mkdocs_meta.get_data
+        monkeypatch.setattr(mkdocs_meta, "get_data", lambda doc: parsed.append(doc) or real(doc))
+        config, pages = _read_pages(tmp_path)
+        pages = [p for p in pages if not dirty or p.file.src_uri == "plain.md"]
+        prebuild.read_sources(config, pages, cache, dirty)
+        monkeypatch.setattr(mkdocs_meta, "get_data", real)
+        return {p.file.src_uri: p for p in pages}, parsed
+
+    _, parsed = read()
+    assert len(parsed) == 5
+    again, parsed = read()
+    for name, page in again.items():
+        assert (page.markdown, page.meta) == expected[name], name
+    # the twins have the same source: one takes the kept meta, the other is parsed (each its own dict)
+    assert sorted(parsed) == sorted([texts["twin.md"], texts["dated.md"], texts["listed.md"], texts["bare.md"]])
+    assert again["plain.md"].meta is not again["twin.md"].meta
+    (docs / "plain.md").write_text(texts["plain.md"].replace("order: 3", "order: 4"), encoding="utf-8")
+    edited, parsed = read(dirty=True)  # a dirty build reads the edited page alone, and keeps the others'
+    assert edited["plain.md"].meta["order"] == 4 and len(parsed) == 1
+    (docs / "plain.md").write_text(texts["plain.md"], encoding="utf-8")
+    _, parsed = read()  # the original text's meta outlived the dirty build: one of the twins takes it
+    assert sorted(parsed) == sorted([texts["twin.md"], texts["dated.md"], texts["listed.md"], texts["bare.md"]])

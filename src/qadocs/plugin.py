@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from .buildlock import BuildLock, LockError
+from .compiled import COMPILED
 from .config import QadocsConfig
 from .errors import ContentError, QadocsError
 from .options import Options
@@ -106,9 +107,13 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
     on_nav.mkdocs_priority = -100  # type: ignore[attr-defined]
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
-        """Templates do not change during a build: no check at every include. Adds `qadocs_page`."""
+        """Templates do not change during a build: no check at every include. Adds `qadocs_page`.
+        Templates compiled by an earlier environment of this process are taken as compiled
+        (`qadocs.compiled`: every rebuild of `mkdocs serve` would compile them again)."""
         env.auto_reload = False
         env.filters.update(FILTERS)
+        if env.bytecode_cache is None:
+            env.bytecode_cache = COMPILED
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -55,6 +55,8 @@ from pathlib import Path
 from typing import Any
 
 import markdown
+import yaml
+from mkdocs import __version__ as mkdocs_version
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -63,6 +65,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import meta as mkdocs_meta
 
 from .sidebar import view_fingerprint
 
@@ -807,9 +810,7 @@ class Prebuilder:
         pages = [f.page for f in files.documentation_pages() if f.page is not None]
         if dirty:
             pages = [page for page in pages if page.file.is_modified()]
-        for page in pages:
-            page.read_source(config)
-            page.read_source = _already_read  # type: ignore[method-assign]
+        read_sources(config, pages, self.cache, dirty)
         stamps: dict[int, str] = {}
         keys = [page_key(self.settings[0], page, files, stamps) for page in pages]
         have = self.cache.have(keys)
@@ -905,6 +906,55 @@ class Prebuilder:
 
 def _already_read(config: MkDocsConfig) -> None:
     """`Page.read_source` for a page qadocs read before the loop (the loop must not read it again)."""
+
+
+FRONT_MATTER_RUN = "front-matter"  # the `runs` entry of `read_sources`
+
+
+def read_sources(config: MkDocsConfig, pages: list[Page], cache: PageCache, dirty: bool) -> None:
+    """`Page.read_source` (MkDocs 1.6) for each page, before the loop, which then does not read
+    them again. Front matter is parsed with MkDocs' own `get_data` (a YAML parser: most of the
+    reading's time) unless the same source was read by an earlier build: then its meta is taken
+    from what that build kept, under the digest of the whole source. Only meta that JSON holds
+    exactly is kept (a YAML date is not: such a page is parsed every time). A dirty build reads
+    only the pages it rebuilds and keeps the others' too."""
+    stamp = f"{FRONT_MATTER_RUN} mkdocs {mkdocs_version} pyyaml {yaml.__version__}"
+    kept = cache.get_run(FRONT_MATTER_RUN, lambda _: stamp) or {}
+    now: dict[str, Any] = {}
+    parsed = 0
+    for page in pages:
+        source = config.plugins.on_page_read_source(page=page, config=config)
+        if source is None:
+            try:
+                source = page.file.content_string
+            except OSError:
+                mkdocs_pages.log.error(f"File not found: {page.file.src_path}")
+                raise
+            except ValueError:
+                mkdocs_pages.log.error(f"Encoding error reading file: {page.file.src_path}")
+                raise
+        digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+        found = kept.pop(digest, None)
+        matched = mkdocs_meta.YAML_RE.match(source)
+        if matched is not None and isinstance(found, dict) and found:
+            page.markdown, page.meta = source[matched.end() :].lstrip("\n"), found
+        else:
+            page.markdown, page.meta = mkdocs_meta.get_data(source)
+            parsed += 1
+        if matched is not None and page.meta and _json_exact(page.meta):
+            now[digest] = page.meta
+        page.read_source = _already_read  # type: ignore[method-assign]
+    if parsed or (kept and not dirty):  # something new was read, or (a full build) pages are gone
+        cache.put_run(FRONT_MATTER_RUN, stamp, {**kept, **now} if dirty else now)
+
+
+def _json_exact(value: dict[str, Any]) -> bool:
+    """Whether `value` comes back from JSON as it is (strings, numbers, lists, mappings with
+    string keys: what YAML gives for plain front matter)."""
+    try:
+        return bool(json.loads(json.dumps(value, ensure_ascii=False)) == value)
+    except (TypeError, ValueError):
+        return False
 
 
 def _restore(page: Page, record: dict[str, Any], files: Files) -> None:
