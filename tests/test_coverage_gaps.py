@@ -330,3 +330,28 @@ def test_a_cache_git_cannot_vouch_for_is_off_without_failing_a_strict_build(
     )
     assert plugin_module.open_cache(root, QadocsConfig()) is None
     assert [level for level, _ in said] == [20] and "the page cache is off" in said[0][1]
+
+
+def test_an_image_added_where_a_page_looked_for_it_outside_content_is_seen(tmp_path: Path) -> None:
+    root = _repo(tmp_path / "repo")
+    source = root / "content" / "基础" / "题库.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(
+        text.replace("答。", "答。\n\n![根图](/figs/根.png)\n\n![上图](../../figs/上.png)"), encoding="utf-8"
+    )
+    cache = PageCache(root / "build" / "c" / "pages.sqlite", root)
+    first = _generate(root, cache)
+    assert "根.png" in first and "上.png" in first  # both missing: placeholders, said so
+    assert "not regenerated" in _generate(root, cache)
+    (root / "figs").mkdir()
+    (root / "figs" / "根.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert "not regenerated" not in _generate(root, cache), "the image looked for at the root is there now"
+    assert (root / "build" / "docs" / "media" / "figs" / "根.png").is_file()
+    (root / "figs" / "上.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert "not regenerated" not in _generate(root, cache), "and the one looked for up the tree"
+    assert (root / "build" / "docs" / "media" / "figs" / "上.png").is_file()
+    assert "not regenerated" in _generate(root, cache)
+    (root / "figs" / "上.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)  # an edit of a copied image
+    assert "not regenerated" not in _generate(root, cache)
+    assert (root / "build" / "docs" / "media" / "figs" / "上.png").stat().st_size == 72
+    cache.close()

@@ -50,12 +50,14 @@ class Found:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     assets: dict[str, Path] = field(default_factory=dict)  # docs path -> repository file to copy
     dead_anchors: list[DeadAnchor] = field(default_factory=list)
+    looked: set[Path] = field(default_factory=set)  # every path looked for, found or not (`locate`)
 
     def merge(self, other: Found) -> None:
         """Add what `other` found after what this one did."""
         self.diagnostics += other.diagnostics
         self.assets.update(other.assets)
         self.dead_anchors += other.dead_anchors
+        self.looked |= other.looked
 
 
 @dataclass(slots=True, frozen=True)
@@ -68,10 +70,16 @@ class Collection:
     targets: Targets
 
 
-def locate(candidates: list[Path], repo_root: Path) -> Path | Literal["outside"] | None:
+def locate(
+    candidates: list[Path], repo_root: Path, looked: set[Path] | None = None
+) -> Path | Literal["outside"] | None:
     """The first candidate that is a file inside the repo, never one outside it: OUTSIDE when
     every candidate leaves the repository, or when one that does names an existing file (a link
-    or `..` path to something outside); None when there is no such file."""
+    or `..` path to something outside); None when there is no such file. Each candidate is added
+    to `looked`: what it is decides what generation writes, so a build that reuses the last
+    generation must find each one as it was."""
+    if looked is not None:
+        looked.update(candidates)
     real_root = Path(os.path.realpath(repo_root))
     inside: list[bool | None] = [None] * len(candidates)  # each candidate's real path, worked out when asked
 
@@ -147,7 +155,7 @@ def _rooted(target: str) -> str | None:
     return github_file_path(target)
 
 
-def find_rooted(coll: Collection, target: str) -> Path | Literal["outside"] | None:
+def find_rooted(coll: Collection, target: str, looked: set[Path] | None = None) -> Path | Literal["outside"] | None:
     """The repository file a root-relative path or a GitHub file URL names, looked for from the
     repository's root, then from the content folder's (a collection that was a repository of its
     own); None when the target is neither or no such file is here. A URL of a file that would
@@ -156,7 +164,7 @@ def find_rooted(coll: Collection, target: str) -> Path | Literal["outside"] | No
     if path is None:
         return None
     opts = coll.opts
-    found = locate([opts.repo_root / path, opts.content_dir / path], opts.repo_root)
+    found = locate([opts.repo_root / path, opts.content_dir / path], opts.repo_root, looked)
     if found == OUTSIDE and not target.startswith("/"):
         return None
     return found
@@ -218,7 +226,7 @@ class PageResolver(Resolver):
         return found
 
     def _locate(self, candidates: list[Path], shown: str, line: int, col: int) -> Path | Literal["outside"] | None:
-        return self._outside(locate(candidates, self.coll.opts.repo_root), shown, line, col)
+        return self._outside(locate(candidates, self.coll.opts.repo_root, self.found.looked), shown, line, col)
 
     def _copy(self, path: Path, what: str, line: int, col: int) -> str | None:
         """The URL of the repository file `path` copied into the site, or None when it may not be."""
@@ -232,7 +240,7 @@ class PageResolver(Resolver):
 
     def image(self, target: str, line: int, col: int = 1) -> Image:
         """A local image copied into the site, a remote or data URL kept, or missing (None)."""
-        rooted = self._outside(find_rooted(self.coll, target), target, line, col) if target else None
+        rooted = self._outside(find_rooted(self.coll, target, self.found.looked), target, line, col) if target else None
         if not target or rooted == OUTSIDE:
             return Image(None)
         if rooted is not None and (target.startswith("/") or refusal(rooted, self.coll.opts.repo_root) is None):
@@ -263,7 +271,7 @@ class PageResolver(Resolver):
         if not target:
             return target
         path, hash_mark, fragment = target.partition("#")
-        rooted = self._outside(find_rooted(self.coll, target), target, line, col)
+        rooted = self._outside(find_rooted(self.coll, target, self.found.looked), target, line, col)
         if rooted == OUTSIDE or (rooted is None and target.startswith("/") and not target.startswith("//")):
             if rooted is None:
                 self._diag(line, col, "warning", "link-missing", f"link target '{target}' is not in the repository")

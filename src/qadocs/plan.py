@@ -59,6 +59,7 @@ class Plan:
     diagnostics: list[Diagnostic]
     registry_text: str  # the registry as this build leaves it (written unless the build says otherwise)
     changes: list[Change]
+    looked: frozenset[Path] = frozenset()  # every repository path looked for, found or not
 
 
 def plan_site(sources: list[Source], opts: Options, registry: Registry | None = None) -> Planned:
@@ -126,4 +127,5 @@ def plan_pages(sources: list[Source], opts: Options, registry: Registry | None =
         diags,
         p.assigned.registry_text,
         list(p.assigned.changes),
+        frozenset(found.looked),
     )

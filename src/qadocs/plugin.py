@@ -430,19 +430,22 @@ def run_generate(opts: Options, out: Path, write_registry: bool) -> dict[str, An
     return {
         "nav": result.plan.nav,
         "lines": [*lines, [logging.INFO, summary]],
-        "files": copied_from_elsewhere(opts, result.plan.assets.values()),
+        "files": copied_from_elsewhere(opts, [*result.plan.assets.values(), *result.plan.looked]),
         "registry_written": result.registry_written,
     }
 
 
 def copied_from_elsewhere(opts: Options, sources: Iterable[Path]) -> list[str]:
-    """The repository files among `sources` (what generation copied) outside the content and
-    images folders, which the input stamp does not cover: their paths from the repository."""
+    """The repository paths among `sources` (what generation copied, and every path it looked
+    for, there or not) outside the content and images folders, which the input stamp does not
+    cover: their paths from the repository. An image added where one was looked for in vain is
+    then seen by the next build."""
     root = opts.repo_root.resolve()
     inside = (opts.content_dir.resolve(), opts.imgs_dir.resolve())
     found = set()
     for source in sources:
-        if any(Path(source).is_relative_to(folder) for folder in inside) and not Path(source).is_symlink():
+        written = Path(os.path.normpath(source))  # `content/a/../../figs/x.png` is not in content/
+        if any(written.is_relative_to(folder) for folder in inside) and not written.is_symlink():
             continue  # most of them: stamped with their folder
         real = Path(source).resolve()
         if real.is_relative_to(root) and not any(real.is_relative_to(folder) for folder in inside):
