@@ -363,3 +363,30 @@ def test_front_matter_read_by_an_earlier_build_is_not_parsed_again(
     (docs / "plain.md").write_text(texts["plain.md"], encoding="utf-8")
     _, parsed = read()  # the original text's meta outlived the dirty build: one of the twins takes it
     assert sorted(parsed) == sorted([texts["twin.md"], texts["dated.md"], texts["listed.md"], texts["bare.md"]])
+
+
+def _cgroups(root: Path, membership: str, files: dict[str, str]) -> Path:
+    (root / "proc" / "self").mkdir(parents=True)
+    (root / "proc" / "self" / "cgroup").write_text(membership, encoding="utf-8")
+    for name, text in files.items():
+        path = root / "sys" / "fs" / "cgroup" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_workers_follow_the_cpu_quota_of_the_control_group(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    v2 = _cgroups(tmp_path / "v2", "0::/ci/job\n", {"cpu.max": "max 100000\n", "ci/cpu.max": "250000 100000\n",
+                                                   "ci/job/cpu.max": "max 100000\n"})  # fmt: skip
+    assert prebuild.cgroup_cpus(v2) == 2.5 and prebuild.worker_count(0, v2) == 3
+    v1 = _cgroups(tmp_path / "v1", "4:memory:/x\n3:cpu,cpuacct:/docker/abc\n0::/\n",
+                  {"cpu,cpuacct/docker/abc/cpu.cfs_quota_us": "200000\n", "cpu,cpuacct/docker/abc/cpu.cfs_period_us": "100000\n",
+                   "cpu,cpuacct/cpu.cfs_quota_us": "-1\n", "cpu,cpuacct/cpu.cfs_period_us": "100000\n"})  # fmt: skip
+    assert prebuild.cgroup_cpus(v1) == 2.0 and prebuild.worker_count(0, v1) == 2
+    tiny = _cgroups(tmp_path / "tiny", "0::/\n", {"cpu.max": "10000 100000\n"})
+    assert prebuild.worker_count(0, tiny) == 1  # a tenth of a CPU: one process, never none
+    unlimited = _cgroups(tmp_path / "none", "0::/a\n", {"cpu.max": "max 100000\n", "a/cpu.max": "garbage\n"})
+    assert prebuild.cgroup_cpus(unlimited) is None and prebuild.worker_count(0, unlimited) == 64
+    assert prebuild.cgroup_cpus(tmp_path / "missing") is None
+    assert prebuild.worker_count(3, v1) == 3  # `jobs` as configured

@@ -33,6 +33,7 @@ import importlib.metadata
 import importlib.util
 import json
 import logging
+import math
 import multiprocessing
 import os
 import posixpath
@@ -672,14 +673,71 @@ def _worker_start(parent: int) -> None:
         os._exit(1)
 
 
-def worker_count(jobs: int) -> int:
-    """`jobs` from the configuration, or (0) the cores this process may use."""
+def worker_count(jobs: int, root: Path = Path("/")) -> int:
+    """`jobs` from the configuration, or (0) the cores this process may use: those it may run on,
+    no more than its control group's CPU quota allows (a container given 2 CPUs on a host of 64
+    runs 2 workers, not 64)."""
     if jobs > 0:
         return jobs
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    quota = cgroup_cpus(root)
+    return max(1, min(cores, math.ceil(quota))) if quota is not None else cores
+
+
+def cgroup_cpus(root: Path = Path("/")) -> float | None:
+    """The CPUs per second this process's control groups allow (the smallest quota on its way up
+    the hierarchy, cgroup v2 `cpu.max` or v1 `cpu.cfs_quota_us`), or None when none is set or
+    none can be read. `root` is the file system's root (tests give another)."""
+    try:
+        membership = (root / "proc/self/cgroup").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    mount = root / "sys/fs/cgroup"
+    found: list[float] = []
+    for line in membership:
+        fields = line.split(":", 2)
+        if len(fields) != 3:
+            continue
+        _, controllers, path = fields
+        if controllers == "":  # cgroup v2: one hierarchy
+            found += _quotas(mount, path, _v2_quota)
+        elif "cpu" in controllers.split(","):
+            for name in dict.fromkeys((controllers, "cpu")):
+                if (mount / name).is_dir():
+                    found += _quotas(mount / name, path, _v1_quota)
+                    break
+    return min(found) if found else None
+
+
+def _quotas(base: Path, path: str, read: Callable[[Path], float | None]) -> list[float]:
+    """The quotas set on the cgroup `path` under `base` and on each group above it."""
+    found = []
+    parts = [part for part in path.split("/") if part and part not in (".", "..")]
+    for depth in range(len(parts), -1, -1):
+        quota = read(base.joinpath(*parts[:depth]))
+        if quota is not None:
+            found.append(quota)
+    return found
+
+
+def _v2_quota(folder: Path) -> float | None:
+    try:
+        quota, period = (folder / "cpu.max").read_text(encoding="utf-8").split()[:2]
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError, UnicodeDecodeError, ZeroDivisionError):
+        return None
+
+
+def _v1_quota(folder: Path) -> float | None:
+    try:
+        quota = int((folder / "cpu.cfs_quota_us").read_text(encoding="utf-8"))
+        period = int((folder / "cpu.cfs_period_us").read_text(encoding="utf-8"))
+        return None if quota <= 0 or period <= 0 else quota / period
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
 
 
 def fork_refused(workers: int, serving: bool) -> str | None:
