@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qadocs.build import generate
-from qadocs.lex import LINK_WORK_MAX, PARAGRAPH_MAX, as_written, costly_paragraphs
+from qadocs.lex import LINK_WORK_MAX, PARAGRAPH_MAX, TAIL_WORK_MAX, as_written, costly_paragraphs, tail_work
 from qadocs.mathml import (
     ARGUMENT_REREAD_MAX,
     UnsupportedMath,
@@ -157,3 +157,54 @@ def test_check_and_pages_bound_costly_paragraphs(tmp_path: Path) -> None:
     shown = [p for p in pages if "qadocs-as-written" in p]
     assert len(shown) == 2
     assert any(html.unescape(p).count("[a](") == 8000 for p in shown)
+
+
+# Python's HTMLParser reads from each `<a` that no `>` follows to the end of the text, once for
+# each: 8,000 `<a ` took it 9 s.
+OPEN_TAGS = "<a " * 8000
+
+
+def _parser_reads(text: str) -> int:
+    """Characters HTMLParser reads from the tag starts of `text` that no `>` follows."""
+    return tail_work(text)[1]
+
+
+@pytest.mark.parametrize(
+    ("body", "blocks"),
+    [
+        ("前言。\n\n" + OPEN_TAGS + "\n", [(2, 3, 8000)]),  # one paragraph
+        ("前言。\n\n" + "<a\n\n" * 3000, [(2 + 2 * n, 3 + 2 * n, 1) for n in range(3000)]),  # many
+        ("- 项\n- " + OPEN_TAGS + "\n- 末\n", [(1, 2, 8000)]),  # in a list item: that item's paragraph
+        (OPEN_TAGS + "\n\n```\nx > y\n```\n", [(0, 1, 8000)]),  # a `>` in fenced code: the parser never sees it
+    ],
+)
+def test_tag_starts_no_angle_bracket_closes_are_bounded(body: str, blocks: list[tuple[int, int, int]]) -> None:
+    assert _parser_reads(body.split("\n```")[0]) > TAIL_WORK_MAX  # fenced code is set aside first
+    found = costly_paragraphs(body)
+    assert [(c.start, c.end, c.open_tags) for c in found] == blocks
+    shown = as_written(body)
+    assert shown.count("\n") == body.count("\n")
+    assert _parser_reads(shown) == 0  # what the parser reads now: nothing past the end
+
+
+def test_tags_that_close_or_sit_in_fenced_code_are_not_costly() -> None:
+    closed = "<b>粗</b> 与 <img src=x> 以及 a<b 和 a < b\n\n" * 2000  # each `<a` has a `>` after it
+    fenced = "前言。\n\n```html\n" + OPEN_TAGS + "\n```\n"  # set aside before the parser runs
+    few = "文字 <br\n" + "x" * 50_000  # one stray tag start: read once
+    for body in (closed, fenced, few):
+        assert costly_paragraphs(body) == [], body[:40]
+        assert as_written(body) is body
+
+
+def test_check_reports_open_tags_once_per_text(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (tmp_path / "imgs").mkdir()
+    text = "# 题库\n\n## 1. 什么是标签？\n\n好的。\n\n" + "<a\n\n" * 3000 + "## 2. 下一题？\n\n答。\n"
+    (content / "q.md").write_text(text, encoding="utf-8")
+    result = generate(Options(tmp_path, content, tmp_path / "imgs"), tmp_path / "out")
+    found = [d for d in result.diagnostics if d.code == "paragraph-too-costly"]
+    assert [(d.line, d.severity) for d in found] == [(7, "warning")], result.diagnostics
+    assert "3,000 `<`" in found[0].message and "3,000 block(s)" in found[0].message
+    page = next(p for p in (tmp_path / "out").rglob("index.md") if "什么是标签" in p.read_text(encoding="utf-8"))
+    assert _parser_reads(page.read_text(encoding="utf-8")) == 0

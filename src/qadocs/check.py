@@ -268,7 +268,22 @@ def check_costly_paragraphs(src: Source) -> Iterator[Diagnostic]:
     parts += [(c.intro, c.intro_line) for c in src.chapters]
     parts += [(q.body, q.body_line) for q in src.questions]
     for text, first_line in parts:
-        for c in costly_paragraphs(text):
+        costly = costly_paragraphs(text)
+        open_tags = [c for c in costly if c.open_tags]
+        if open_tags:
+            tags, blocks = sum(c.open_tags for c in open_tags), len(open_tags)
+            yield Diagnostic(
+                src.path,
+                first_line + open_tags[0].start,
+                "warning",
+                "paragraph-too-costly",
+                f"{tags:,} `<` open a tag that no `>` after them closes (in {blocks:,} block(s) from here on): "
+                f"Python's HTML parser would read on to the end of the text from each, for minutes; the page "
+                f"shows those blocks as written, as preformatted text: write `&lt;` for a `<` that is not a tag",
+            )
+        for c in costly:
+            if c.open_tags:
+                continue
             why = (
                 f"{c.size:,} characters (at most {PARAGRAPH_MAX:,})"
                 if c.size > PARAGRAPH_MAX

@@ -511,6 +511,14 @@ def is_link_line(line: str) -> bool:
 LINK_WORK_MAX = 10_000_000  # `[` of one paragraph × its characters
 PARAGRAPH_MAX = 100_000  # characters of one paragraph
 AS_WRITTEN_OPEN = '<pre class="qadocs-as-written">'
+# Python's HTMLParser, which Python-Markdown runs over a whole page, reads from each `<a` that no
+# `>` follows anywhere to the end of the text, again for each one: 8,000 `<a ` take it 9 s, and
+# twice as many four times as long. Each block holding such a tag start is shown as written when
+# the characters it would read in all (`tail_work`) exceed this; the nine reference collections
+# have none. `<` before a letter only (`</`, `<!`, `<?` are read in linear time). Fenced code is
+# set aside before that parser runs, and is not counted.
+TAIL_WORK_MAX = 2_000_000
+TAG_START_RE = re.compile(r"<[A-Za-z]")
 
 
 @dataclass(slots=True, frozen=True)
@@ -521,13 +529,19 @@ class Costly:
     end: int  # 0-based line after its last
     size: int  # characters
     brackets: int  # `[` in it
+    open_tags: int = 0  # tag starts in it that no `>` follows (`tail_work`)
 
 
 def costly_paragraphs(text: str) -> list[Costly]:
     """The paragraphs of `text` (a list item's and a quote's too) over `PARAGRAPH_MAX`
-    characters, or whose `[` × characters exceed `LINK_WORK_MAX`; none without parsing when the
-    whole text is within both."""
-    if len(text) <= PARAGRAPH_MAX and text.count("[") * len(text) <= LINK_WORK_MAX:
+    characters, or whose `[` × characters exceed `LINK_WORK_MAX`, and the blocks holding the tag
+    starts that make `tail_work` exceed `TAIL_WORK_MAX`; none without parsing when the whole
+    text is within all three."""
+    size = len(text)
+    links_fit = size <= PARAGRAPH_MAX and text.count("[") * size <= LINK_WORK_MAX
+    fenced = "```" in text or "~~~" in text  # a fence may hide the last `>` from the parser
+    tags_fit = text.count("<") * size <= TAIL_WORK_MAX or (not fenced and tail_work(text)[1] <= TAIL_WORK_MAX)
+    if links_fit and tags_fit:
         return []
     tokens = parse_blocks(text)
     found: list[Costly] = []
@@ -537,7 +551,47 @@ def costly_paragraphs(text: str) -> list[Costly]:
         size, brackets = len(inline.content), inline.content.count("[")
         if size > PARAGRAPH_MAX or size * brackets > LINK_WORK_MAX:
             found.append(Costly(opening.map[0], opening.map[1], size, brackets))
-    return found
+    taken = {c.start for c in found}
+    found += (c for c in _open_tag_blocks(text, tokens) if c.start not in taken)
+    return sorted(found, key=lambda c: c.start)
+
+
+def tail_work(text: str) -> tuple[list[int], int]:
+    """The tag starts of `text` that no `>` follows (their offsets), and the characters Python's
+    HTMLParser reads from them all: for each, to the end of the text."""
+    starts = [m.start() for m in TAG_START_RE.finditer(text, text.rfind(">") + 1)]
+    return starts, sum(len(text) - start for start in starts)
+
+
+def _open_tag_blocks(text: str, tokens: list[Token]) -> list[Costly]:
+    """The blocks holding tag starts that no `>` follows, when there are enough of them to
+    exceed `TAIL_WORK_MAX` (fenced code read as empty lines: the parser never sees it)."""
+    lines = text.replace("\r", " ").split("\n")
+    for token in tokens:
+        if token.type == "fence" and token.map is not None:
+            lines[token.map[0] : token.map[1]] = [""] * (token.map[1] - token.map[0])
+    starts, work = tail_work("\n".join(lines))
+    if work <= TAIL_WORK_MAX:
+        return []
+    line_ends, at = [], -1
+    for line in lines:
+        at += len(line) + 1
+        line_ends.append(at)
+    owner: list[tuple[int, int] | None] = [None] * len(lines)  # each line's innermost block
+    blocks = {(t.map[0], t.map[1]) for t in tokens if t.map is not None and t.nesting >= 0 and t.type != "fence"}
+    for first, end in sorted(blocks, key=lambda b: b[0] - b[1]):  # larger first, then those inside them
+        owner[first:end] = [(first, end)] * (end - first)
+    counted: dict[tuple[int, int], int] = {}
+    index = 0
+    for start in starts:
+        while line_ends[index] < start:
+            index += 1
+        block = owner[index] or (index, index + 1)
+        counted[block] = counted.get(block, 0) + 1
+    return [
+        Costly(first, end, sum(len(line) + 1 for line in lines[first:end]), 0, tags)
+        for (first, end), tags in sorted(counted.items())
+    ]
 
 
 def as_written(text: str) -> str:
