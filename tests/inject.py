@@ -3,7 +3,7 @@
     python tests/inject.py MODE ROOT [THREADS]
 
 MODE: `none`; `workers` (pages whose `_unlucky` test holds raise in forked workers only);
-`everywhere` (they raise in every process); `kill` (a worker building one of them dies, as the
+`everywhere` (they log a warning, then raise, inside their build, in every process); `kill` (a worker building one of them dies, as the
 kernel's out-of-memory killer would stop it); `slow` (as `everywhere`, and each page takes a
 worker 2 s); `hang` (a worker's page never ends; the worker touches `ROOT/worker-started`). THREADS: that many idle threads run in the process
 during the build (a fork is then refused). Prints one JSON line: the pages built in the build's
@@ -18,6 +18,7 @@ browser's, pytest's) that make a fork unsafe, which is exactly what qadocs refus
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 import os
 import subprocess
@@ -68,14 +69,24 @@ def main() -> None:
         if unlucky(page.file.src_uri):
             if mode == "kill" and os.getpid() != parent:
                 os._exit(9)
-            if mode in ("everywhere", "slow") or (mode == "workers" and os.getpid() != parent):
+            if mode == "slow" or (mode == "workers" and os.getpid() != parent):
                 failed.append(time.perf_counter())
                 raise RuntimeError(f"no page today: {page.file.src_uri}")
         if os.getpid() == parent:
             here.append(page.file.src_uri)
         return original(job, page)
 
+    render = prebuild._render
+
+    def fail_in_render(job: Any, page: Any) -> None:
+        if mode == "everywhere" and unlucky(page.file.src_uri):  # inside the page's build: it logged first
+            logging.getLogger("mkdocs.plugins.inject").warning(f"about to fail: {page.file.src_uri}")
+            failed.append(time.perf_counter())
+            raise RuntimeError(f"no page today: {page.file.src_uri}")
+        render(job, page)
+
     prebuild.build_page = build_page  # inherited by the forked workers
+    prebuild._render = fail_in_render
     stop = threading.Event()
     for _ in range(threads):
         threading.Thread(target=stop.wait, daemon=True).start()

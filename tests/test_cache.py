@@ -166,6 +166,8 @@ def test_a_page_that_fails_everywhere_fails_the_build_as_mkdocs_does(collection:
     shutil.rmtree(collection / "build" / ".qadocs-cache", ignore_errors=True)
     done = inject(collection, "everywhere", threads)
     assert done["error"] is not None and "no page today" in done["error"][1]
+    failed = done["error"][1].split("no page today: ")[1]
+    assert f"about to fail: {failed}" in done["stderr"], "what the page logged before it failed is shown"
     assert done["forked"] is (threads == 0), "workers are forked when no other thread runs, and only then"
     assert done["children"] == 0, "the workers were stopped"
 

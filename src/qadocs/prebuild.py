@@ -537,6 +537,7 @@ class Job:
         self.doc_files = files.documentation_pages()
         self.env: Any = None
         self.md: markdown.Markdown | None = None
+        self.logs: list[tuple[str, int, str]] = []  # what the last page's build logged (`build_page`)
 
 
 _JOB: Job | None = None  # set in the parent just before the fork
@@ -569,6 +570,7 @@ def build_page(job: Job, page: Page) -> dict[str, Any]:
         page.active = False
         config._current_page = None
         mkdocs_log.handlers = handlers
+        job.logs = capture.records
     entries = index.entries[before:] if index is not None else []
     if index is not None:
         del index.entries[before:]
@@ -932,7 +934,11 @@ class Prebuilder:
         try:
             page.read_source(config)
             record = build_page(self.job, page)
+        except BaseException:
+            _emit(self.job.logs)  # what it logged before it failed, as MkDocs' loop would have shown it
+            raise
         finally:
+            self.job.logs = []
             config._current_page = current
         parts = {
             "meta": {k: v for k, v in record.items() if k not in ("output", "entries")},
@@ -1024,7 +1030,12 @@ def _restore(page: Page, record: dict[str, Any], files: Files) -> None:
     page.present_anchor_ids = set(record.get("anchors") or ())
     linked = ((files.get_file_from_path(uri), anchors) for uri, anchors in (record.get("links") or {}).items())
     page.links_to_anchors = {file: anchors for file, anchors in linked if file is not None}
-    for name, level, message in record.get("logs") or ():
+    _emit(record.get("logs") or ())
+
+
+def _emit(logs: Iterable[tuple[str, int, str]]) -> None:
+    """Log again what a page's build logged (`_Capture`)."""
+    for name, level, message in logs:
         logging.getLogger(name).log(level, message)
 
 
