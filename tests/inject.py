@@ -62,7 +62,7 @@ def main() -> None:
     parent, original, here, forks, failed = os.getpid(), prebuild.build_page, [], [], []
     os.register_at_fork(before=lambda: forks.append(1))
 
-    def build_page(job: Any, page: Any) -> Any:
+    def build_page(job: Any, page: Any, logs: Any = None) -> Any:
         if os.getpid() != parent and mode in ("hang", "slow"):
             (root / "worker-started").touch()
             time.sleep(3600 if mode == "hang" else 2)
@@ -74,7 +74,7 @@ def main() -> None:
                 raise RuntimeError(f"no page today: {page.file.src_uri}")
         if os.getpid() == parent:
             here.append(page.file.src_uri)
-        return original(job, page)
+        return original(job, page, logs)
 
     render = prebuild._render
 

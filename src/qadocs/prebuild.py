@@ -537,16 +537,15 @@ class Job:
         self.doc_files = files.documentation_pages()
         self.env: Any = None
         self.md: markdown.Markdown | None = None
-        self.logs: list[tuple[str, int, str]] = []  # what the last page's build logged (`build_page`)
 
 
 _JOB: Job | None = None  # set in the parent just before the fork
 
 
-def build_page(job: Job, page: Page) -> dict[str, Any]:
+def build_page(job: Job, page: Page, logs: list[tuple[str, int, str]] | None = None) -> dict[str, Any]:
     """Build `page` as MkDocs' loop does (`_populate_page` then `_build_page`, without the write)
     and return what the loop needs later: the output, the title and anchors the render found,
-    the page's search entries and its log records."""
+    the page's search entries and its log records (also put in `logs`, failure or not)."""
     config, files, nav = job.config, job.files, job.nav
     if job.env is None:
         job.env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
@@ -570,7 +569,8 @@ def build_page(job: Job, page: Page) -> dict[str, Any]:
         page.active = False
         config._current_page = None
         mkdocs_log.handlers = handlers
-        job.logs = capture.records
+        if logs is not None:
+            logs += capture.records
     entries = index.entries[before:] if index is not None else []
     if index is not None:
         del index.entries[before:]
@@ -931,14 +931,14 @@ class Prebuilder:
         for stub in ("read_source", "render"):
             page.__dict__.pop(stub, None)
         config, current = self.job.config, self.job.config._current_page
+        logs: list[tuple[str, int, str]] = []
         try:
             page.read_source(config)
-            record = build_page(self.job, page)
+            record = build_page(self.job, page, logs)
         except BaseException:
-            _emit(self.job.logs)  # what it logged before it failed, as MkDocs' loop would have shown it
+            _emit(logs)  # what it logged before it failed, as MkDocs' loop would have shown it
             raise
         finally:
-            self.job.logs = []
             config._current_page = current
         parts = {
             "meta": {k: v for k, v in record.items() if k not in ("output", "entries")},
