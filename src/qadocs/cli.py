@@ -15,34 +15,36 @@ import yaml
 from .build import generate, layout_rules, load, shown_from_root
 from .errors import ContentError, QadocsError
 from .model import Diagnostic, Source
-from .options import Options
+from .options import DEFAULT_CONTENT, DEFAULT_IMGS, MISSING_IMAGES, Options
 from .roles import HEADING_KINDS
 from .split import Layout
 
-DEFAULT_CONTENT = "content"
 DEFAULT_OUT = "build/docs"
-DEFAULT_IMGS = "imgs"
 PROGRESS_MIN = 50  # sources from which `split` and `check` show progress
 
 
 def _shared_options() -> argparse.ArgumentParser:
     """The options `split` and `check` share: where the sources are and how they are read."""
     shared = argparse.ArgumentParser(add_help=False)
-    shared.add_argument("--content", default=DEFAULT_CONTENT, help=f"sources folder (default: {DEFAULT_CONTENT})")
-    shared.add_argument("--imgs", default=DEFAULT_IMGS, help=f"shared images folder (default: {DEFAULT_IMGS})")
+    shared.add_argument(
+        "--content",
+        help=f"sources folder (default: mkdocs.yml's `content_dir`, else {DEFAULT_CONTENT})",
+    )
+    shared.add_argument("--imgs", help=f"shared images folder (default: mkdocs.yml's `imgs_dir`, else {DEFAULT_IMGS})")
     shared.add_argument(
         "--root", default=".", help="repository root; no file outside it is ever read or copied (default: .)"
     )
     shared.add_argument(
         "--missing-images",
-        choices=["placeholder", "error"],
-        default="placeholder",
-        help="report missing images as warnings (default; pages show a placeholder) or as errors",
+        choices=MISSING_IMAGES,
+        help="report missing images as warnings (pages show a placeholder) or as errors "
+        f"(default: mkdocs.yml's `missing_images`, else {MISSING_IMAGES[0]})",
     )
     shared.add_argument(
         "--config",
         default="mkdocs.yml",
-        help="mkdocs.yml whose `plugins: - qadocs: layout:` rules apply, if it exists (default: mkdocs.yml in --root)",
+        help="mkdocs.yml whose `plugins: - qadocs:` options apply, as `mkdocs build` reads them, if it exists "
+        "(default: mkdocs.yml in --root); the command line wins over it",
     )
     return shared
 
@@ -112,14 +114,33 @@ def _read_config(path: Path) -> object:
         raise QadocsError(f"{path}: not readable YAML ({exc})") from exc
 
 
-def config_layout(path: Path) -> tuple[tuple[str, Layout], ...]:
-    """The `layout` rules of the qadocs plugin in mkdocs.yml at `path` (none if it does not exist)."""
+def config_plugin(path: Path) -> dict[str, object]:
+    """The options of the qadocs plugin in mkdocs.yml at `path` ({} if it has none or does not
+    exist). `plugins:` is a list of names or one-key mappings, or a mapping of names, as MkDocs
+    takes it."""
     config = _read_config(path)
     plugins = config.get("plugins") if isinstance(config, dict) else None
-    for entry in plugins if isinstance(plugins, list) else []:
+    entries = [plugins] if isinstance(plugins, dict) else plugins if isinstance(plugins, list) else []
+    for entry in entries:
         if isinstance(entry, dict) and isinstance(entry.get("qadocs"), dict):
-            return layout_rules(entry["qadocs"].get("layout"), f"{path.name}: plugins: qadocs: layout")
-    return ()
+            return dict(entry["qadocs"])
+    return {}
+
+
+def config_layout(path: Path) -> tuple[tuple[str, Layout], ...]:
+    """The `layout` rules of the qadocs plugin in mkdocs.yml at `path` (none if it does not exist)."""
+    return layout_rules(config_plugin(path).get("layout"), f"{path.name}: plugins: qadocs: layout")
+
+
+def _plugin_text(plugin: dict[str, object], name: str, default: str, where: Path) -> str:
+    """A text option of the plugin (`default` when it is not set); QadocsError when it is no text,
+    as `mkdocs build` would stop on it."""
+    value = plugin.get(name, default)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise QadocsError(f"{where.name}: plugins: qadocs: {name} must be text, not {type(value).__name__}")
+    return value
 
 
 def config_description(path: Path) -> str:
@@ -269,17 +290,29 @@ def _run(argv: Sequence[str] | None) -> int:
 
 
 def _options(args: argparse.Namespace) -> Options:
-    """The generation's options from the command line and mkdocs.yml's layout rules (QadocsError if unreadable)."""
+    """The generation's options: the command line's, else those mkdocs.yml gives the plugin (its
+    folders relative to mkdocs.yml, as `mkdocs build` reads them), else the defaults; QadocsError
+    when mkdocs.yml is unreadable or an option in it is unusable."""
     root = Path(args.root).resolve()
-    layout = config_layout(root / args.config)
+    config = root / args.config
+    plugin, base = config_plugin(config), config.parent
+    content = (
+        root / args.content
+        if args.content is not None
+        else base / _plugin_text(plugin, "content_dir", DEFAULT_CONTENT, config)
+    )
+    imgs = root / args.imgs if args.imgs is not None else base / _plugin_text(plugin, "imgs_dir", DEFAULT_IMGS, config)
+    missing = args.missing_images or _plugin_text(plugin, "missing_images", MISSING_IMAGES[0], config)
+    if missing not in MISSING_IMAGES:
+        raise QadocsError(f"{config.name}: plugins: qadocs: missing_images must be one of {', '.join(MISSING_IMAGES)}")
     return Options(
         repo_root=root,
-        content_dir=(root / args.content).resolve(),
-        imgs_dir=(root / args.imgs).resolve(),
+        content_dir=content.resolve(),
+        imgs_dir=imgs.resolve(),
         base_url=getattr(args, "base_url", "/"),
-        missing_images=args.missing_images,
-        layout=layout,
-        site_description=config_description(root / args.config),
+        missing_images=missing,  # type: ignore[arg-type]
+        layout=config_layout(config),
+        site_description=config_description(config),
     )
 
 

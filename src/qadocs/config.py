@@ -6,13 +6,15 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from .options import DEFAULT_CONTENT, DEFAULT_IMGS, MISSING_IMAGES
+
 
 class QadocsConfig(base.Config):
     """`plugins: - qadocs: {...}`; paths are relative to mkdocs.yml."""
 
-    content_dir = c.Type(str, default="content")
-    imgs_dir = c.Type(str, default="imgs")
-    missing_images = c.Choice(("placeholder", "error"), default="placeholder")
+    content_dir = c.Type(str, default=DEFAULT_CONTENT)
+    imgs_dir = c.Type(str, default=DEFAULT_IMGS)
+    missing_images = c.Choice(MISSING_IMAGES, default=MISSING_IMAGES[0])
     # {glob: heading level of the questions (1-6) or "page"}: for the files the rules read wrong.
     layout = c.Type(dict, default={})
     # Pages kept between builds (qadocs.prebuild), in a folder inside the repository (which also

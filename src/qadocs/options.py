@@ -12,6 +12,11 @@ if TYPE_CHECKING:  # the plugin imports options on every build, even when nothin
     from .split import Layout
 
 MissingImages = Literal["placeholder", "error"]
+MISSING_IMAGES: tuple[MissingImages, ...] = ("placeholder", "error")
+# The defaults of mkdocs.yml's `plugins: - qadocs:` options, which `qadocs check` and `qadocs split`
+# read from the same file (`cli._options`); paths are relative to mkdocs.yml's folder.
+DEFAULT_CONTENT = "content"
+DEFAULT_IMGS = "imgs"
 
 
 @dataclass(slots=True, frozen=True)
