@@ -49,6 +49,7 @@ SLOW_FIXTURES = frozenset(
         "browser",  # here
         "hostile",  # test_hostile.py: a real `mkdocs build` of the hostile repository
         "articles",  # test_safe_html.py: a real `mkdocs build` of the XSS fixture
+        "small_site",  # test_practice.py: a real `mkdocs build --strict` of one source under /qa/
     }
 )
 SLOW_MODULES = frozenset(
@@ -70,6 +71,7 @@ SUBPROCESS_TESTS = frozenset(
         "test_layout.py::test_plugin_refuses_a_bad_layout",
         "test_links_last.py::test_every_kind_of_edit_in_the_built_site",
         "test_site.py::test_links_resolve_without_directory_urls",
+        "test_site.py::test_local_images_resolve",
     }
 )
 SCALING_TESTS = frozenset(
@@ -170,8 +172,9 @@ _unmarked_slow: list[tuple[float, str]] = []
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.when == "call" and report.duration > UNMARKED_LIMIT and "slow" not in report.keywords:
-        _unmarked_slow.append((report.duration, report.nodeid))
+    # setup too: a fixture that builds a site is the test's cost as much as its body
+    if report.when in ("setup", "call") and report.duration > UNMARKED_LIMIT and "slow" not in report.keywords:
+        _unmarked_slow.append((report.duration, f"{report.nodeid} ({report.when})"))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

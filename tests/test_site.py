@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
@@ -14,7 +15,7 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import BuiltSite, run_mkdocs
+from conftest import REPO, BuiltSite, run_mkdocs
 from sitecheck import NAV_RELS, RESOURCE_RELS, broken_internal_links, is_remote, local_target
 
 EXPECTED_QUESTIONS = 131
@@ -129,10 +130,17 @@ def test_internal_links_resolve(site_dir: Path, html_files: list[Path]) -> None:
     _fail_listing("broken internal links", offenders)
 
 
-def test_local_images_resolve(site_dir: Path, html_files: list[Path]) -> None:
-    site = site_dir.resolve()
-    offenders: list[str] = []
-    for page in html_files:
+# A 1×1 PNG: the images of `test_local_images_resolve` are real files.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def _local_images(site: Path, pages: list[Path]) -> tuple[int, list[str]]:
+    """How many local `<img>` sources (src and srcset) the pages have, and those naming no file."""
+    checked, offenders = 0, []
+    for page in pages:
         for img in _soup(page).find_all("img"):
             srcs = [img.get("src")] if img.get("src") else []
             srcs += [c.split()[0] for c in str(img.get("srcset") or "").split(",") if c.strip()]
@@ -140,9 +148,39 @@ def test_local_images_resolve(site_dir: Path, html_files: list[Path]) -> None:
                 assert isinstance(src, str)
                 if is_remote(src) or src.startswith("data:"):
                     continue  # remote ones are reported by test_no_other_host
+                checked += 1
                 if local_target(site, page, src) is None:
                     offenders.append(f"{page.relative_to(site)}: <img src={src!r}> -> no such file")
+    return checked, offenders
+
+
+def test_local_images_resolve(tmp_path: Path) -> None:
+    """Images beside a source, in imgs/, at a root path and in raw HTML, on pages at every depth,
+    are copied and their `<img>` name the copies (the demo ships no image: a site of its own)."""
+    root = tmp_path / "repo"
+    folder = root / "content" / "主题"
+    folder.mkdir(parents=True)
+    (root / "imgs").mkdir()
+    (root / "figs").mkdir()
+    (root / "build" / "docs").mkdir(parents=True)
+    for path in (folder / "旁边.png", root / "imgs" / "共享.png", root / "figs" / "根 图.png"):
+        path.write_bytes(PNG)
+    text = (
+        "# 题库\n\n![前言图](imgs/共享.png)\n\n## 1. 图在哪里？\n\n![旁边](./旁边.png)\n\n![共享](imgs/共享.png)\n\n"
+        '![根](</figs/根 图.png>)\n\n<img src="imgs/共享.png" alt="原样">\n\n![缺](没有.png)\n'
+    )
+    (folder / "题.md").write_text(text, encoding="utf-8")
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    proc = run_mkdocs(root)  # not strict: the missing image is a warning
+    assert proc.returncode == 0, proc.stderr
+    site = root / "site"
+    pages = sorted(site.rglob("*.html"))
+    checked, offenders = _local_images(site, pages)
+    assert checked >= 5, checked  # the source page's, and the question page's four
     _fail_listing("images pointing at missing files", offenders)
+    assert sum(len(_soup(p).select("span.qadocs-missing-image")) for p in pages) >= 1
+    (site / "media" / "figs" / "根 图.png").unlink()  # the check finds a copy that is gone
+    assert _local_images(site, pages)[1]
 
 
 def test_missing_images_are_placeholders(site_dir: Path, html_files: list[Path]) -> None:
