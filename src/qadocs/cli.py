@@ -310,7 +310,7 @@ def _options(args: argparse.Namespace) -> Options:
         content_dir=content.resolve(),
         imgs_dir=imgs.resolve(),
         base_url=getattr(args, "base_url", "/"),
-        missing_images=missing,  # type: ignore[arg-type]
+        missing_images=missing,
         layout=config_layout(config),
         site_description=config_description(config),
     )

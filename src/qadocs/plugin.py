@@ -284,7 +284,7 @@ def plugin_options(config: MkDocsConfig, options: QadocsConfig) -> Options:
         content_dir=(root / options.content_dir).resolve(),
         imgs_dir=(root / options.imgs_dir).resolve(),
         base_url=urlsplit(config.site_url or "/").path or "/",
-        missing_images=options.missing_images,  # type: ignore[arg-type]
+        missing_images=options.missing_images,
         layout=_layout(options),
         site_description=config.site_description or "",
         jobs=options.jobs,
