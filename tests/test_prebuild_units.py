@@ -339,6 +339,10 @@ def test_front_matter_read_by_an_earlier_build_is_not_parsed_again(
     cache = PageCache(tmp_path / "c" / "pages.sqlite", tmp_path)
     expected = {name: mkdocs_meta.get_data(text) for name, text in texts.items()}
 
+    writes: list[int] = []
+    real_put = cache.put_run
+    monkeypatch.setattr(cache, "put_run", lambda *args: writes.append(1) or real_put(*args))
+
     def read(dirty: bool = False) -> tuple[dict[str, Any], list[str]]:
         parsed: list[str] = []
         real = mkdocs_meta.get_data
@@ -357,6 +361,7 @@ def test_front_matter_read_by_an_earlier_build_is_not_parsed_again(
     # the twins have the same source: one takes the kept meta, the other is parsed (each its own dict)
     assert sorted(parsed) == sorted([texts["twin.md"], texts["dated.md"], texts["listed.md"], texts["bare.md"]])
     assert again["plain.md"].meta is not again["twin.md"].meta
+    assert len(writes) == 1, "nothing new read the second time: the kept meta is not written again"
     (docs / "plain.md").write_text(texts["plain.md"].replace("order: 3", "order: 4"), encoding="utf-8")
     edited, parsed = read(dirty=True)  # a dirty build reads the edited page alone, and keeps the others'
     assert edited["plain.md"].meta["order"] == 4 and len(parsed) == 1

@@ -984,8 +984,8 @@ def read_sources(config: MkDocsConfig, pages: list[Page], cache: PageCache, dirt
     only the pages it rebuilds and keeps the others' too."""
     stamp = f"{FRONT_MATTER_RUN} mkdocs {mkdocs_version} pyyaml {yaml.__version__}"
     kept = cache.get_run(FRONT_MATTER_RUN, lambda _: stamp) or {}
+    loaded = set(kept)
     now: dict[str, Any] = {}
-    parsed = 0
     for page in pages:
         source = config.plugins.on_page_read_source(page=page, config=config)
         if source is None:
@@ -1002,13 +1002,14 @@ def read_sources(config: MkDocsConfig, pages: list[Page], cache: PageCache, dirt
         matched = mkdocs_meta.YAML_RE.match(source)
         if matched is not None and isinstance(found, dict) and found:
             page.markdown, page.meta = source[matched.end() :].lstrip("\n"), found
+            now[digest] = found
         else:
             page.markdown, page.meta = mkdocs_meta.get_data(source)
-            parsed += 1
-        if matched is not None and page.meta and _json_exact(page.meta):
-            now[digest] = page.meta
+            if matched is not None and page.meta and _json_exact(page.meta):
+                now[digest] = page.meta
         page.read_source = _already_read  # type: ignore[method-assign]
-    if parsed or (kept and not dirty):  # something new was read, or (a full build) pages are gone
+    # kept again only when it changes: a source new to it, or (a full build) a page gone
+    if not now.keys() <= loaded or (not dirty and now.keys() != loaded):
         cache.put_run(FRONT_MATTER_RUN, stamp, {**kept, **now} if dirty else now)
 
 
