@@ -13,6 +13,7 @@ import json
 import os
 import posixpath
 import random
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -30,6 +31,7 @@ from qadocs.lex import code_of, parse_blocks
 from qadocs.links import OUTSIDE, locate
 from qadocs.model import Memo, fingerprint, new_generation
 from qadocs.options import Options
+from qadocs.pages import with_heading_ids
 from qadocs.plan import Plan
 from qadocs.read import is_inside, read_sources
 from qadocs.registry import parse_registry
@@ -152,10 +154,78 @@ def test_the_next_generation_redoes_only_what_changed(tmp_path: Path, monkeypatc
     answer = edited.questions[-1].body
     token = random.Random().getrandbits(64)  # an answer no other test has seen
     path.write_text(path.read_text(encoding="utf-8").replace(answer, f"{answer}\n\n补充{token}。", 1), encoding="utf-8")
-    generate(opts, None)
+    now = next(s for s in generate(opts, None).sources if s.path == edited.path)
     assert calls.parsed[0] == path.read_text(encoding="utf-8").removesuffix("\n")  # that source
-    assert len(calls.parsed) <= 3  # and, if it has code marks, the answer (as written, and with its headings' ids)
+    # then answers of that source alone: the edited one (as written, and with its headings' ids),
+    # and others the checks read again (the checks of an unchanged source are not run again, so
+    # what they alone asked of an answer is not kept beyond the generation after)
+    answers = {q.body for q in now.questions} | {with_heading_ids(q.body, q.body_line, q.inner) for q in now.questions}
+    assert set(calls.parsed[1:]) <= answers and len(calls.parsed) == len(set(calls.parsed))
     assert (len(calls.hashed), calls.slugged) == (1, [])  # its fingerprint; no title changed
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _same_as_from_nothing(opts: Options, warm: Path, cold: Path) -> None:
+    """A generation with every memo of the earlier ones at hand, and one from nothing (as a new
+    process makes it), plan the same and leave the same docs dir."""
+    again = generate(opts, warm, write_registry=False)
+    model.forget_all()
+    shutil.rmtree(cold, ignore_errors=True)
+    fresh = generate(opts, cold, write_registry=False)
+    for name in ("files", "assets", "nav", "questions", "diagnostics", "registry_text", "changes", "looked"):
+        assert getattr(again.plan, name) == getattr(fresh.plan, name), name
+    assert again.diagnostics == fresh.diagnostics
+    assert _tree(warm) == _tree(cold)
+
+
+def test_what_a_generation_keeps_of_the_last_changes_nothing(tmp_path: Path) -> None:
+    """`serve` regenerates after each edit with the memos of the generations before (checks,
+    registry, front matter, anchor maps, URLs, the written files): after edits of every kind, its
+    result is the one a new process makes."""
+    make_collection(tmp_path, files=8, questions_per_file=5, seed=random.Random().getrandbits(32))
+    opts = Options(tmp_path, tmp_path / "content", tmp_path / "imgs")
+    warm, cold = tmp_path / "build" / "warm", tmp_path / "build" / "cold"
+    generate(opts, warm)  # writes the registry the later generations read
+    sources = generate(opts, None).sources
+    asking = [s for s in sources if s.questions and _plain_utf8(opts, s.path)]
+    first, second = asking[0], asking[-1]
+    path, other = opts.content_dir / first.path, opts.content_dir / second.path
+    lines = path.read_text(encoding="utf-8").split("\n")
+    q = next(q for q in reversed(first.questions) if q.title in lines[q.line - 1] and q.body)  # written as shown
+
+    def edit(old: str, new: str, where: Path = path) -> None:
+        text = where.read_text(encoding="utf-8")
+        assert old in text
+        where.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    _same_as_from_nothing(opts, warm, cold)
+    edit(q.body, "新的一行 </div>\n\n" + q.body)  # a finding, and lines added: the questions after it move down
+    _same_as_from_nothing(opts, warm, cold)
+    edit(q.title, q.title + "（改）")  # retitled: its page, its anchors, every link to it
+    _same_as_from_nothing(opts, warm, cold)
+    (opts.imgs_dir / "fig1.png").write_bytes(b"\x89PNG\r\n\x1a\n")  # an image that was missing
+    (opts.imgs_dir / "fig2.jpg").write_bytes(b"\xff\xd8\xff")
+    edit(q.body, q.body + '\n\n![图](imgs/fig1.png) <img src="imgs/fig2.jpg">\n')
+    _same_as_from_nothing(opts, warm, cold)
+    (opts.imgs_dir / "fig1.png").unlink()  # and gone again
+    _same_as_from_nothing(opts, warm, cold)
+    edit(q.body, q.body + f"\n\n[链接](<{second.path.rsplit('/', 1)[-1]}#{second.questions[0].anchor}>)\n")
+    other.write_text(other.read_text(encoding="utf-8") + "\n## 新题？\n\n新答案。\n", encoding="utf-8")
+    _same_as_from_nothing(opts, warm, cold)
+    twin = second.questions[0]  # the same question written in a third file: one page for both
+    (opts.content_dir / "twin.md").write_text(f"## {twin.title}\n\n{twin.body}\n", encoding="utf-8")
+    _same_as_from_nothing(opts, warm, cold)
+    registry_file = opts.content_dir / "qadocs-registry.yml"
+    lines = registry_file.read_text(encoding="utf-8").split("\n")
+    url = next(n for n, line in enumerate(lines) if line.startswith("  url: "))
+    lines[url] = lines[url] + "-renamed"  # a maintainer moves a URL by hand
+    registry_file.write_text("\n".join(lines), encoding="utf-8")
+    _same_as_from_nothing(opts, warm, cold)
+    (opts.content_dir / "twin.md").unlink()
+    _same_as_from_nothing(opts, warm, cold)
 
 
 def _plain_utf8(opts: Options, path: str) -> bool:
@@ -221,6 +291,27 @@ def test_copied_file_read_only_when_something_changed(tmp_path: Path, monkeypatc
     (out / "media" / "a.png").write_bytes(b"\x89PNG xxx")  # the copy edited in place
     assert write_plan(plan, out).written == 1 and (out / "media" / "a.png").read_bytes() == b"\x89PNG two"
     assert write_plan(plan, out).unchanged == 3
+
+
+def test_generated_file_read_only_when_something_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page this process wrote, unchanged since, is not read again to learn that it holds what
+    is planned; one changed in place is, however its times are set, and is written again."""
+    out = tmp_path / "out"
+    plan = _plan({"a/index.md": "页面一", "b/index.md": "页面二"}, {})
+    assert write_plan(plan, out).written == 3
+    opened: list[str] = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda f, *a, **k: (opened.append(str(f)), real_open(f, *a, **k))[1])
+    stats = write_plan(plan, out)
+    assert (stats.written, stats.unchanged, opened) == (0, 3, [])
+    page = out / "a" / "index.md"
+    before = page.stat()
+    page.write_bytes("页面三".encode())  # same size, times set back: the change time still moves
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert write_plan(plan, out).written == 1 and page.read_text(encoding="utf-8") == "页面一"
+    changed = _plan({"a/index.md": "页面四", "b/index.md": "页面二"}, {})  # a new plan, same size
+    assert write_plan(changed, out).written == 1 and page.read_text(encoding="utf-8") == "页面四"
+    assert write_plan(changed, out).unchanged == 3
 
 
 def test_stale_files_and_empty_folders_removed(tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from typing import Generic, TypeVar
 from urllib.parse import unquote
 
+from .model import Memo
+
 T = TypeVar("T")
 
 GITHUB_PREFIX = "user-content-"
@@ -28,7 +30,14 @@ def github_slug(text: str) -> str:
 
 def loose_key(text: str) -> str:
     """Letters and digits only, lower case: equal for every spelling of one anchor."""
+    return _LOOSE_KEYS(text)
+
+
+def _loose_key(text: str) -> str:
     return "".join(filter(str.isalnum, clean_fragment(text).lower()))
+
+
+_LOOSE_KEYS: Memo[str, str] = Memo(_loose_key)  # every anchor's, asked again by every generation
 
 
 def anchor_forms(anchor: str, heading_text: str) -> list[str]:

@@ -106,7 +106,18 @@ def load_registry(opts: Options) -> tuple[Registry | None, list[Diagnostic]]:
         return None, [unusable]
     if text is None:
         return None, []
-    return parse_registry(text, opts.registry_path)
+    registry, diags = _REGISTRIES((text, opts.registry_path))
+    return registry, list(diags)
+
+
+def _parse_registry(key: tuple[str, str]) -> tuple[Registry | None, tuple[Diagnostic, ...]]:
+    registry, diags = parse_registry(*key)
+    return registry, tuple(diags)
+
+
+# The registry as read from its text (`registry.assign` works on a copy): `serve` reads it again
+# only when the file changed.
+_REGISTRIES: Memo[tuple[str, str], tuple[Registry | None, tuple[Diagnostic, ...]]] = Memo(_parse_registry)
 
 
 Read = tuple[Registry | None, list[Diagnostic], list[Source], list[Diagnostic]]

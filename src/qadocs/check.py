@@ -18,7 +18,7 @@ from pypinyin import Style, pinyin
 from .gfm import MAX_HTML_NESTING, analyse, markdown_nesting
 from .lex import CONTAINER_TAG_RE, LINK_WORK_MAX, PARAGRAPH_MAX, code_of, costly_paragraphs, find_tags, mask
 from .mathml import UnsupportedMath, convert_tex, is_display_line
-from .model import EMPTY_ANSWER, Diagnostic, Memo, Question, Source, question_key
+from .model import EMPTY_ANSWER, Diagnostic, Memo, Question, Same, Source, question_key
 
 TEX_SHOWN = 60  # characters of a formula's TeX a `math-unsupported` message shows
 
@@ -491,20 +491,29 @@ def check_duplicates(sources: list[Source]) -> Iterator[Diagnostic]:
         yield diag
 
 
+SOURCE_CHECKS = (
+    check_duplicate_ids,
+    check_numbering,
+    check_empty_answers,
+    check_no_questions,
+    check_html_balance,
+    check_html_nesting,
+    check_math,
+    check_costly_paragraphs,
+)
+
+
+def _source_findings(src: Same[Source]) -> tuple[Diagnostic, ...]:
+    return tuple(diag for check in SOURCE_CHECKS for diag in check(src.held))
+
+
+# What the checks of one source find depends on that source alone: a file the splitter did not
+# read again (the same `Source`) is not checked again either.
+_SOURCE_FINDINGS: Memo[Same[Source], tuple[Diagnostic, ...]] = Memo(_source_findings)
+
+
 def check_sources(sources: list[Source]) -> list[Diagnostic]:
     """Every check above, over every source."""
-    found: list[Diagnostic] = []
-    for src in sources:
-        for check in (
-            check_duplicate_ids,
-            check_numbering,
-            check_empty_answers,
-            check_no_questions,
-            check_html_balance,
-            check_html_nesting,
-            check_math,
-            check_costly_paragraphs,
-        ):
-            found.extend(check(src))
+    found = [diag for src in sources for diag in _SOURCE_FINDINGS(Same(src))]
     found.extend(check_duplicates(sources))
     return found

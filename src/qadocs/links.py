@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 from urllib.parse import quote, unquote
 
 from .anchors import clean_fragment
-from .model import Diagnostic, Severity, Source
+from .model import Diagnostic, Memo, Severity, Source
 from .options import Options
-from .read import is_inside, is_inside_real
 from .resolve import Image, Resolver, relative_url, rewrite_markdown
 from .targets import Targets
 from .urls import MEDIA_DIR, WINDOWS_ABS_RE, github_file_path, is_external, is_remote
@@ -60,6 +59,27 @@ class Found:
         self.looked |= other.looked
 
 
+def real_path(path: Path) -> Path:
+    """`path` with every link followed (`os.path.realpath`)."""
+    return Path(os.path.realpath(path))
+
+
+class RealPaths:
+    """`real_path`, each path's worked out once: what one generation finds of the file system
+    (the repository's root and an image are asked for again and again; its links change the
+    next generation's, whose input stamp is taken before it reads anything)."""
+
+    def __init__(self) -> None:
+        self.known: dict[Path, Path] = {}
+
+    def __call__(self, path: Path) -> Path:
+        """The real path of `path`."""
+        found = self.known.get(path)
+        if found is None:
+            found = self.known[path] = real_path(path)
+        return found
+
+
 @dataclass(slots=True, frozen=True)
 class Collection:
     """What resolving a reference needs to know of the whole collection (read only)."""
@@ -68,24 +88,25 @@ class Collection:
     by_path: Mapping[str, Source]  # source path -> source
     source_dirs: Mapping[str, str]  # source path -> its page dir
     targets: Targets
+    real: Callable[[Path], Path] = field(default_factory=RealPaths)  # real paths, as this generation finds them
 
 
 def locate(
-    candidates: list[Path], repo_root: Path, looked: set[Path] | None = None
+    candidates: list[Path], repo_root: Path, looked: set[Path] | None = None, real: Callable[[Path], Path] = real_path
 ) -> Path | Literal["outside"] | None:
     """The first candidate that is a file inside the repo, never one outside it: OUTSIDE when
     every candidate leaves the repository, or when one that does names an existing file (a link
     or `..` path to something outside); None when there is no such file. Each candidate is added
     to `looked`: what it is decides what generation writes, so a build that reuses the last
-    generation must find each one as it was."""
+    generation must find each one as it was. `real`: how real paths are worked out."""
     if looked is not None:
         looked.update(candidates)
-    real_root = Path(os.path.realpath(repo_root))
+    real_root = real(repo_root)
     inside: list[bool | None] = [None] * len(candidates)  # each candidate's real path, worked out when asked
 
     def stays(k: int) -> bool:
         if inside[k] is None:
-            inside[k] = is_inside_real(candidates[k], real_root)
+            inside[k] = real(candidates[k]).is_relative_to(real_root)
         return bool(inside[k])
 
     for k, candidate in enumerate(candidates):
@@ -98,13 +119,13 @@ def locate(
     return None
 
 
-def refusal(path: Path, repo_root: Path) -> str | None:
+def refusal(path: Path, repo_root: Path, real_of: Callable[[Path], Path] = real_path) -> str | None:
     """Why the repository file `path` may not be copied into the site, or None when it may.
 
     Only raster images are copied, and nothing that is, or lies under, a dot-named file or
     folder (`.git/`, `.env`), neither as written nor where a symlink leads."""
-    root = repo_root.resolve()
-    real = path.resolve()
+    root = real_of(repo_root)
+    real = real_of(path)
     for shown in (Path(os.path.normpath(path.absolute())), real):  # as written (`..` folded), as linked
         try:
             parts = shown.relative_to(root).parts
@@ -121,9 +142,9 @@ def refusal(path: Path, repo_root: Path) -> str | None:
     return None
 
 
-def asset_path(path: Path, repo_root: Path) -> str:
+def asset_path(path: Path, repo_root: Path, real: Callable[[Path], Path] = real_path) -> str:
     """Docs-dir path under which the repository file `path` is copied (ask `refusal` first)."""
-    return f"{MEDIA_DIR}/{Path(path).resolve().relative_to(repo_root.resolve()).as_posix()}"
+    return f"{MEDIA_DIR}/{real(path).relative_to(real(repo_root)).as_posix()}"
 
 
 def target_url(from_dir: str, target: str, html: bool = True) -> str:
@@ -164,7 +185,7 @@ def find_rooted(coll: Collection, target: str, looked: set[Path] | None = None) 
     if path is None:
         return None
     opts = coll.opts
-    found = locate([opts.repo_root / path, opts.content_dir / path], opts.repo_root, looked)
+    found = locate([opts.repo_root / path, opts.content_dir / path], opts.repo_root, looked, coll.real)
     if found == OUTSIDE and not target.startswith("/"):
         return None
     return found
@@ -192,16 +213,15 @@ def anchor_target(coll: Collection, src: Source, fragment: str) -> str | None:
 
 def source_of(coll: Collection, found: Path) -> Source | None:
     """The source a markdown file of the repository is, or None (it lies outside content/)."""
-    content = coll.opts.content_dir
-    rel = found.resolve().relative_to(content.resolve()).as_posix() if is_inside(found, content) else ""
-    return coll.by_path.get(rel)
+    real, content = coll.real(found), coll.real(coll.opts.content_dir)
+    return coll.by_path.get(real.relative_to(content).as_posix()) if real.is_relative_to(content) else None
 
 
 def serves(coll: Collection, found: Path) -> bool:
     """Does the site show the repository file `found`: a source's page, or a copied image?"""
     if found.suffix.lower() == ".md":
         return source_of(coll, found) is not None
-    return refusal(found, coll.opts.repo_root) is None
+    return refusal(found, coll.opts.repo_root, coll.real) is None
 
 
 class PageResolver(Resolver):
@@ -226,15 +246,16 @@ class PageResolver(Resolver):
         return found
 
     def _locate(self, candidates: list[Path], shown: str, line: int, col: int) -> Path | Literal["outside"] | None:
-        return self._outside(locate(candidates, self.coll.opts.repo_root, self.found.looked), shown, line, col)
+        found = locate(candidates, self.coll.opts.repo_root, self.found.looked, self.coll.real)
+        return self._outside(found, shown, line, col)
 
     def _copy(self, path: Path, what: str, line: int, col: int) -> str | None:
         """The URL of the repository file `path` copied into the site, or None when it may not be."""
-        why = refusal(path, self.coll.opts.repo_root)
+        why = refusal(path, self.coll.opts.repo_root, self.coll.real)
         if why is not None:
             self._diag(line, col, "warning", "file-not-copied", f"{what} is not copied: {why}")
             return None
-        dest = asset_path(path, self.coll.opts.repo_root)
+        dest = asset_path(path, self.coll.opts.repo_root, self.coll.real)
         self.found.assets[dest] = path
         return relative_url(self.page_dir, dest)
 
@@ -243,7 +264,9 @@ class PageResolver(Resolver):
         rooted = self._outside(find_rooted(self.coll, target, self.found.looked), target, line, col) if target else None
         if not target or rooted == OUTSIDE:
             return Image(None)
-        if rooted is not None and (target.startswith("/") or refusal(rooted, self.coll.opts.repo_root) is None):
+        if rooted is not None and (
+            target.startswith("/") or refusal(rooted, self.coll.opts.repo_root, self.coll.real) is None
+        ):
             return Image(self._copy(rooted, f"image '{target}'", line, col))
         if is_remote(target):
             self._diag(line, col, "info", "remote-image", f"image '{target}' is loaded from another host")
@@ -320,9 +343,57 @@ class PageResolver(Resolver):
             self._diag(line, col, "warning", "link-missing", f"link target '{target}' is not a source")
         return None if other is None else (other, None)
 
-    def rewrite(self, text: str, first_line: int) -> str:
-        """The text with its links and images resolved for this page."""
-        return rewrite_markdown(text, first_line, self) if text else ""
+
+def rewrite_kept(resolver: PageResolver, text: str, first_line: int) -> str:
+    """The text with its links and images resolved for the resolver's page: what
+    `rewrite_markdown(text, first_line, resolver)` returns, the text read once in two generations.
+
+    What `rewrite_markdown` asks of a text is decided by the text alone, and what it makes of it
+    by the text and the answers alone. A text rewritten in the last two generations (`serve`,
+    after an edit elsewhere) is therefore not read again: its questions are asked again, in
+    order, and when every answer is the same, so is the text, and the resolver has found what
+    reading it would have found."""
+    if not text:
+        return ""
+    key = (text, first_line)
+    kept = _REWRITES.peek(key)
+    if kept is not None:
+        rewritten, asked = kept
+        if all(getattr(resolver, name)(*args) == answer for name, args, answer in asked):
+            _REWRITES.put(key, kept)
+            return rewritten
+        resolver.found = Found()  # an answer changed: what the questions asked so far found goes
+    recorder = _Recorder(resolver)
+    rewritten = rewrite_markdown(text, first_line, recorder)
+    _REWRITES.put(key, (rewritten, tuple(recorder.asked)))
+    return rewritten
+
+
+Asked = tuple[str, tuple[object, ...], object]  # the resolver's method, its arguments, its answer
+
+
+class _Recorder(Resolver):
+    """A resolver that answers as `resolver` does and writes down every question and answer."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+        self.asked: list[Asked] = []
+
+    def image(self, target: str, line: int, col: int = 1) -> Image:
+        """`resolver`'s answer, written down."""
+        found = self.resolver.image(target, line, col)
+        self.asked.append(("image", (target, line, col), found))
+        return found
+
+    def link(self, target: str, line: int, col: int = 1, html: bool = False) -> str | None:
+        """`resolver`'s answer, written down."""
+        href = self.resolver.link(target, line, col, html)
+        self.asked.append(("link", (target, line, col, html), href))
+        return href
+
+
+# Each text rewritten (with its first line) -> the rewritten text and what was asked to make it.
+_REWRITES: Memo[tuple[str, int], tuple[str, tuple[Asked, ...]]] = Memo()
 
 
 def dead_anchor_findings(dead: list[DeadAnchor], path: str) -> list[Diagnostic]:

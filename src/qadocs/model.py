@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Generic, Literal, TypeVar, cast
+from typing import Any, Generic, Literal, TypeVar, cast
 
 Severity = Literal["error", "warning", "info"]
 # Folders a source may lie in and keep them all as sections: the theme draws the navigation by
@@ -124,6 +124,7 @@ class Source:
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+T = TypeVar("T")
 MAX_MEMO = 1 << 20  # entries a memo holds when no generation is ever started (tests, scripts)
 _MEMOS: list[Memo[object, object]] = []  # every memo, for `new_generation`
 _MISSING = object()
@@ -138,8 +139,8 @@ class Memo(Generic[K, V]):
     the last two generations asked for, so each key is worked out once and memory follows the
     collection. Results are shared: they must never be changed."""
 
-    def __init__(self, compute: Callable[[K], V]) -> None:
-        self.compute = compute
+    def __init__(self, compute: Callable[[K], V] | None = None) -> None:
+        self.compute = compute if compute is not None else _asked_only
         self.now: dict[K, V] = {}
         self.before: dict[K, V] = {}
         _MEMOS.append(self)  # type: ignore[arg-type]
@@ -149,8 +150,28 @@ class Memo(Generic[K, V]):
         found = self.now.get(key, _MISSING)
         if found is not _MISSING:
             return cast(V, found)
-        found = self.before.get(key, _MISSING)
-        value = self.compute(key) if found is _MISSING else cast(V, found)
+        return self._keep(key, self.before.get(key, _MISSING), self.compute)
+
+    def ask(self, key: K, make: Callable[[], V]) -> V:
+        """`make()`, worked out on the first call of two generations with this `key`: for a
+        result that is a pure function of what `key` says of its inputs (its `repr`, say)."""
+        found = self.now.get(key, _MISSING)
+        if found is not _MISSING:
+            return cast(V, found)
+        return self._keep(key, self.before.get(key, _MISSING), lambda _: make())
+
+    def peek(self, key: K) -> V | None:
+        """What the last two generations kept for `key`, or None; nothing is worked out."""
+        found = self.now.get(key, _MISSING)
+        found = self.before.get(key) if found is _MISSING else found
+        return cast("V | None", found)
+
+    def put(self, key: K, value: V) -> None:
+        """Keep `value` for `key` (a result checked, or worked out, by the caller)."""
+        self._keep(key, value, self.compute)
+
+    def _keep(self, key: K, found: object, compute: Callable[[K], V]) -> V:
+        value = compute(key) if found is _MISSING else cast(V, found)
         if len(self.now) >= MAX_MEMO:
             self.new_generation()
         self.now[key] = value
@@ -161,10 +182,41 @@ class Memo(Generic[K, V]):
         self.before, self.now = self.now, {}
 
 
+class Same(Generic[T]):
+    """An object as a memo key by its identity. A memo's result (the `Source` the splitter keeps
+    for an unchanged file) is the very same object while its inputs are: what is worked out
+    from it alone may be kept with it. The key holds the object, so its id is never reused while
+    the memo keeps it."""
+
+    __slots__ = ("held",)
+
+    def __init__(self, held: T) -> None:
+        self.held = held
+
+    def __hash__(self) -> int:
+        """The identity of the object held."""
+        return id(self.held)
+
+    def __eq__(self, other: object) -> bool:
+        """Another key holding the very same object."""
+        return isinstance(other, Same) and other.held is self.held
+
+
+def _asked_only(key: object) -> Any:
+    raise TypeError("this memo has no function of its key: ask it with `Memo.ask`")
+
+
 def new_generation() -> None:
     """Start a generation (`build.generate`): keys of the last one stay at hand, older ones go."""
     for memo in _MEMOS:
         memo.new_generation()
+
+
+def forget_all() -> None:
+    """Forget everything every memo kept: the next generation works everything out, as the first
+    one of a process does (tests compare the two)."""
+    for memo in _MEMOS:
+        memo.now, memo.before = {}, {}
 
 
 def fingerprint(answer: str) -> str:

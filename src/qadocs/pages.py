@@ -19,8 +19,8 @@ from .anchors import clean_fragment, loose_key
 from .describe import page_description, shorten
 from .escape import html_meta, html_text, json_for_html, md_escape, yaml_text
 from .lex import as_written
-from .links import Collection, Found, PageResolver, target_url
-from .model import Chapter, Question, Source
+from .links import Collection, Found, PageResolver, rewrite_kept, target_url
+from .model import Chapter, Memo, Question, Source
 from .outline import HTML_HEADING_RE
 from .place import Assigned, Children, Places, QuestionPage
 from .resolve import relative_url
@@ -63,7 +63,13 @@ class Planned:
 def front_matter(meta: PageMeta | Mapping[str, Any]) -> str:
     """YAML front matter block; every string in it is HTML text (see escape.py), so engines that
     put `title` into `<title>`, the nav or the header unescaped show it as written, never run it."""
-    return "---\n" + yaml_text(html_meta(dict(meta))) + "---\n\n"
+    data = dict(meta)
+    return _FRONT_MATTER.ask(repr(data), lambda: "---\n" + yaml_text(html_meta(data)) + "---\n\n")
+
+
+# Front matter by the `repr` of its values (text, numbers, lists and mappings of them, whose
+# `repr` tells any two apart): `serve` writes only an edited page's again.
+_FRONT_MATTER: Memo[str, str] = Memo()
 
 
 def _number_value(number: str) -> Number:
@@ -122,7 +128,7 @@ def _rewrite(
     images resolved; and what resolving them found."""
     resolver = PageResolver(p.coll, src, page_dir)
     text = as_written(text)  # before links are read: what it shows stays as written
-    return resolver.rewrite(with_heading_ids(text, first_line, inner), first_line), resolver.found
+    return rewrite_kept(resolver, with_heading_ids(text, first_line, inner), first_line), resolver.found
 
 
 def question_file(p: Planned, page: QuestionPage) -> tuple[str, Found]:
@@ -211,6 +217,10 @@ def anchor_map(p: Planned, src: Source) -> str | None:
     if not anchors:
         return None
     page_dir = p.places.source_dirs[src.path]
+    return _ANCHOR_MAPS.ask((page_dir, tuple(anchors.items())), lambda: _anchor_map(page_dir, anchors))
+
+
+def _anchor_map(page_dir: str, anchors: Mapping[str, str]) -> str:
     exact: dict[str, str] = {}
     loose: dict[str, str | None] = {}
     for form, target in anchors.items():
@@ -221,6 +231,10 @@ def anchor_map(p: Planned, src: Source) -> str | None:
             loose[key] = url if loose.get(key, url) == url else None  # ambiguous keys are dropped
     data = {"exact": exact, "loose": {k: v for k, v in loose.items() if v is not None}}
     return json_for_html(data, sort_keys=True) + "\n"
+
+
+# anchors.json by the source's page and its anchors (form -> target, in order): one key per source.
+_ANCHOR_MAPS: Memo[tuple[str, tuple[tuple[str, str], ...]], str] = Memo()
 
 
 def _chapter_tree(p: Planned, src: Source, index: int) -> list[int]:

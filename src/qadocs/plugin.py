@@ -442,10 +442,11 @@ def copied_from_elsewhere(opts: Options, sources: Iterable[Path]) -> list[str]:
     then seen by the next build."""
     root = opts.repo_root.resolve()
     inside = (opts.content_dir.resolve(), opts.imgs_dir.resolve())
+    below = tuple(os.path.join(folder, "") for folder in inside)  # strings: thousands of paths, each once
     found = set()
     for source in sources:
-        written = Path(os.path.normpath(source))  # `content/a/../../figs/x.png` is not in content/
-        if any(written.is_relative_to(folder) for folder in inside) and not written.is_symlink():
+        written = os.path.normpath(source)  # `content/a/../../figs/x.png` is not in content/
+        if written.startswith(below) and not os.path.islink(written):
             continue  # most of them: stamped with their folder
         real = Path(source).resolve()
         if real.is_relative_to(root) and not any(real.is_relative_to(folder) for folder in inside):
@@ -494,7 +495,9 @@ def generate_or_reuse(opts: Options, out: Path, cache: PageCache | None, write_r
     def stamp(kept: dict[str, Any], registry_now: str) -> str:
         return before + registry_now + output_stamp(opts, out, kept.get("files") or [])
 
-    kept = cache.get_run("generate", lambda k: stamp(k, registry_before)) if cache is not None else None
+    kept = None
+    if cache is not None:
+        kept = cache.get_run("generate", lambda k: stamp(k, registry_before), before + registry_before)
     if kept is None:
         kept = run_generate(opts, out, write_registry)
         if cache is not None:

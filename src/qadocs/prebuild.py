@@ -145,11 +145,12 @@ class PageCache:
             raise
         return db
 
-    def get_run(self, name: str, stamp: Callable[[dict[str, Any]], str]) -> dict[str, Any] | None:
+    def get_run(self, name: str, stamp: Callable[[dict[str, Any]], str], head: str = "") -> dict[str, Any] | None:
         """What the last run of `name` kept, if its inputs have the stamp `stamp(kept)` returns
-        now (asked only when a run is kept: a stamp costs a `stat` per file)."""
+        now (asked only when a run is kept, and its stamp starts with `head`, the part known
+        without it: a stamp costs a `stat` per file)."""
         row = self.db.execute("SELECT stamp, value FROM runs WHERE name = ?", (name,)).fetchone()
-        if row is None:
+        if row is None or not str(row[0]).startswith(head):
             return None
         try:
             value = json.loads(zlib.decompress(row[1]))

@@ -36,7 +36,7 @@ from typing import Any
 import yaml
 
 from .escape import yaml_text
-from .model import EMPTY_ANSWER, Diagnostic
+from .model import EMPTY_ANSWER, Diagnostic, Memo
 from .similar import candidate_pairs
 from .urls import RESERVED_DIRS
 from .yamlread import ALIAS_REFUSED, construct
@@ -362,7 +362,15 @@ def validate(reg: Registry, path: str) -> list[Diagnostic]:
 
 def dump_registry(reg: Registry) -> str:
     """Registry text in a stable order (by URL), one small block per question."""
+    return _DUMPED.ask(repr(reg), lambda: _dump_registry(reg))
 
+
+# Registry text by the `repr` of the registry (text, numbers and lists of text only): under
+# `serve` an edit seldom changes it.
+_DUMPED: Memo[str, str] = Memo()
+
+
+def _dump_registry(reg: Registry) -> str:
     def row(e: Entry) -> dict[str, Any]:
         out: dict[str, Any] = {"id": e.id, "url": e.url, "title": e.title, "source": e.source}
         if e.chapter is not None:

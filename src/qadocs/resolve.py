@@ -26,6 +26,7 @@ from .lex import (
     parse_blocks,
     split_target,
 )
+from .model import Memo
 
 
 @dataclass(slots=True, frozen=True)
@@ -80,7 +81,14 @@ def relative_path(to_path: str, from_dir: str) -> str:
 
 def relative_url(from_dir: str, to_path: str) -> str:
     """Relative, percent-encoded URL from a page directory to a file in the docs dir."""
-    return quote(relative_path(to_path, from_dir), safe="/#")
+    return _RELATIVE_URLS((from_dir, to_path))
+
+
+def _relative_url(key: tuple[str, str]) -> str:
+    return quote(relative_path(key[1], key[0]), safe="/#")
+
+
+_RELATIVE_URLS: Memo[tuple[str, str], str] = Memo(_relative_url)  # the same pairs, generation after generation
 
 
 def rewrite_markdown(text: str, first_line: int, resolver: Resolver) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import posixpath
 import stat
@@ -27,31 +28,49 @@ class WriteStats:
 
 def _put(path: str, data: bytes, stats: WriteStats, made: set[str]) -> None:
     """Write `data` to `path` unless it holds exactly that already (a file of another size is not
-    read: it differs); a symlink, a named pipe or a device there is removed first. `made`:
-    folders known to exist."""
+    read: it differs; one this process wrote or read, unchanged since, is not read either); a
+    symlink, a named pipe or a device there is removed first. `made`: folders known to exist."""
     try:
         info = os.lstat(path)
     except OSError:
         info = None
+    digest = hashlib.blake2b(data, digest_size=16).digest()
     if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
         os.unlink(path)  # never write through a link planted in the generated folder, nor into a pipe
+    elif info is not None and _HELD.get(path) == (_signature(info), digest):
+        stats.unchanged += 1
+        return
     elif info is not None and info.st_size == len(data):
         with contextlib.suppress(OSError), open(path, "rb") as f:
             if f.read() == data:
                 stats.unchanged += 1
+                _hold(path, info, digest)
                 return
+    _HELD.pop(path, None)
     parent = os.path.dirname(path)
     if parent not in made:
         os.makedirs(parent, exist_ok=True)
         made.add(parent)
     with open(path, "wb") as f:
         f.write(data)
+        f.flush()
+        info = os.fstat(f.fileno())
+    _hold(path, info, digest)
     stats.written += 1
+
+
+def _hold(path: str, info: os.stat_result, digest: bytes) -> None:
+    """Remember that `path`, as `info` describes it, holds the bytes of `digest`. Its signature
+    is taken before the file is read (or as it is written) and moves with any later write."""
+    if stat.S_ISREG(info.st_mode):
+        _HELD[path] = (_signature(info), digest)
 
 
 Signature = tuple[int, int, int, int, int]
 # Copied files found identical to their source: docs path -> (the source's signature, the copy's).
 _COPIED: dict[str, tuple[Signature, Signature]] = {}
+# Generated files this process wrote or found as planned: path -> (its signature, the BLAKE2b of its bytes).
+_HELD: dict[str, tuple[Signature, bytes]] = {}
 
 
 def _signature(info: os.stat_result) -> Signature:
@@ -119,6 +138,7 @@ def _remove_stale(out_dir: Path, wanted: set[str], stats: WriteStats) -> None:
         for name in files:
             if prefix + name not in wanted:
                 os.unlink(os.path.join(root, name))
+                _HELD.pop(os.path.join(root, name), None)
                 stats.removed += 1
                 kept -= 1
         for name in dirs:
