@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from messy import make_collection
 from qadocs import lex, model, registry, slug
 from qadocs.build import generate
-from qadocs.escape import SAFE_DUMPER, json_for_html, yaml_text
+from qadocs.escape import SAFE_DUMPER, json_for_html, json_list_for_html, yaml_text
 from qadocs.lex import code_of, parse_blocks
 from qadocs.links import OUTSIDE, locate
 from qadocs.model import Memo, fingerprint, new_generation
@@ -460,6 +460,13 @@ def test_json_for_html_same_as_json_dumps(data: Any, indent: int) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=indent)
     expected = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     assert json_for_html(data, indent=indent) == expected.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+@settings(max_examples=100)
+@given(st.lists(JSON_VALUES, max_size=4), st.integers(0, 3))
+def test_json_list_for_html_same_as_json_for_html(items: list[Any], indent: int) -> None:
+    assert json_list_for_html(items, indent) == json_for_html(items, indent=indent)
+    assert json_list_for_html(items, indent) == json_for_html(items, indent=indent)  # the kept texts
 
 
 SEGMENT = st.sampled_from(["a", "b", "页", "..", ".", "", "a b", "%"])

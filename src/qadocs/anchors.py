@@ -17,10 +17,17 @@ GITHUB_DROP_RE = re.compile(r"[^\w\- ]", re.UNICODE)
 
 def clean_fragment(fragment: str) -> str:
     """Percent-decode a fragment and drop a leading `#` and GitHub's `user-content-` prefix."""
+    return _CLEAN_FRAGMENTS(fragment)
+
+
+def _clean_fragment(fragment: str) -> str:
     text = unquote(fragment.strip()).lstrip("#")
     if text.lower().startswith(GITHUB_PREFIX):
         text = text[len(GITHUB_PREFIX) :]
     return text
+
+
+_CLEAN_FRAGMENTS: Memo[str, str] = Memo(_clean_fragment)  # every anchor's forms, every generation
 
 
 def github_slug(text: str) -> str:

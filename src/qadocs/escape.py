@@ -10,6 +10,7 @@ registry) is written by `yaml_text`: what `yaml.dump` writes, without its cost p
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -18,6 +19,8 @@ from json.encoder import encode_basestring
 from typing import Any
 
 import yaml
+
+from .model import Memo
 
 MD_ESCAPE_RE = re.compile(r"([\\`*_\[\]#|])")
 JSON_HTML_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -52,6 +55,28 @@ def json_for_html(data: Any, *, indent: int | None = None, sort_keys: bool = Fal
     if text is None:
         text = json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=sort_keys)
     return JSON_HTML_RE.sub(lambda m: JSON_HTML_ESCAPES[m.group(0)], text)
+
+
+def json_list_for_html(items: list[Any], indent: int) -> str:
+    """`json_for_html(items, indent=indent)`, each item's text kept from the last two
+    generations under its `repr` (questions.json: an edit changes a few entries of thousands)."""
+    pad = " " * indent
+    inner = "\n" + pad
+    parts = []
+    for item in items:
+        text = _JSON_ITEMS.ask((repr(item), indent), functools.partial(_json_item, item, pad, inner))
+        if text is None:
+            return json_for_html(items, indent=indent)
+        parts.append(text)
+    return "[" + inner + ("," + inner).join(parts) + "\n]" if parts else "[]"
+
+
+def _json_item(item: Any, pad: str, inner: str) -> str | None:
+    text = _json_indented(item, pad, inner)
+    return None if text is None else JSON_HTML_RE.sub(lambda m: JSON_HTML_ESCAPES[m.group(0)], text)
+
+
+_JSON_ITEMS: Memo[tuple[str, int], str | None] = Memo()
 
 
 def _json_indented(value: Any, indent: str, newline: str) -> str | None:
@@ -117,11 +142,20 @@ def _implicit_tag(text: str) -> str:
 
 def _yaml_str(value: str) -> str | None:
     """Text as the emitter writes it in block context, or None to leave it to yaml."""
+    return _YAML_STRS(value)
+
+
+def _yaml_str_of(value: str) -> str | None:
     if len(value) > MAX_YAML_TEXT or _YAML_ODD_RE.search(value):
         return None
     if value and not _NOT_PLAIN_RE.search(value) and _implicit_tag(value) == _STR_TAG:
         return value
     return "'" + value.replace("'", "''") + "'"  # no break and no escape in it: single quotes
+
+
+# Titles, URLs, ids, fingerprints: the registry and every page's front matter write the same text
+# generation after generation.
+_YAML_STRS: Memo[str, str | None] = Memo(_yaml_str_of)
 
 
 def _yaml_scalar(value: object) -> str | None:

@@ -127,8 +127,16 @@ def _rewrite(
     """Text of `src` shown on the page in `page_dir`: sub-headings with GitHub's ids, links and
     images resolved; and what resolving them found."""
     resolver = PageResolver(p.coll, src, page_dir)
-    text = as_written(text)  # before links are read: what it shows stays as written
-    return rewrite_kept(resolver, with_heading_ids(text, first_line, inner), first_line), resolver.found
+    return rewrite_kept(resolver, _SHOWN((text, first_line, inner)), first_line), resolver.found
+
+
+def _shown(key: tuple[str, int, tuple[tuple[str, str, int], ...]]) -> str:
+    text, first_line, inner = key
+    return with_heading_ids(as_written(text), first_line, inner)  # as written first: before links are read
+
+
+# An answer as the page shows it before its links are resolved, kept from generation to generation.
+_SHOWN: Memo[tuple[str, int, tuple[tuple[str, str, int], ...]], str] = Memo(_shown)
 
 
 def question_file(p: Planned, page: QuestionPage) -> tuple[str, Found]:
