@@ -348,10 +348,12 @@ def rewrite_kept(resolver: PageResolver, text: str, first_line: int) -> str:
     """The text with its links and images resolved for the resolver's page: what
     `rewrite_markdown(text, first_line, resolver)` returns, the text read once in two generations.
 
-    What `rewrite_markdown` asks of a text is decided by the text alone, and what it makes of it
-    by the text and the answers alone. A text rewritten in the last two generations (`serve`,
-    after an edit elsewhere) is therefore not read again: its questions are asked again, in
-    order, and when every answer is the same, so is the text, and the resolver has found what
+    What `rewrite_markdown` asks of a text is decided by the text and the answers before (an
+    image found missing, say, has its alt text's links left alone), and what it makes of it by
+    the text and the answers alone. A text rewritten in the last two generations (`serve`, after
+    an edit elsewhere) is therefore not read again: its questions are asked again, in order, up
+    to the first answer that differs; when every answer is the same, each question was the one
+    a new reading would have asked, the text is the same, and the resolver has found what
     reading it would have found."""
     if not text:
         return ""

@@ -8,6 +8,7 @@ import os
 import posixpath
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,10 +61,21 @@ def _put(path: str, data: bytes, stats: WriteStats, made: set[str]) -> None:
 
 
 def _hold(path: str, info: os.stat_result, digest: bytes) -> None:
-    """Remember that `path`, as `info` describes it, holds the bytes of `digest`. Its signature
-    is taken before the file is read (or as it is written) and moves with any later write."""
-    if stat.S_ISREG(info.st_mode):
+    """Remember that `path`, as `info` describes it, holds the bytes of `digest`: when its
+    signature, taken before the file is read (or as it is written), is `_settled`."""
+    if stat.S_ISREG(info.st_mode) and _settled(info):
         _HELD[path] = (_signature(info), digest)
+
+
+SETTLED_NS = 3_000_000_000  # nanoseconds: above the coarsest time stamps a file system keeps (FAT: 2 s)
+
+
+def _settled(info: os.stat_result) -> bool:
+    """Whether a file last changed long enough ago that any later write gives it another change
+    time. A file system stamps times by ticks (a few milliseconds on Linux, 2 s on FAT): a
+    write in the same tick as the one `info` saw would leave every field of the signature as it
+    was. A file changed within `SETTLED_NS` is read again the next time instead."""
+    return time.time_ns() - info.st_ctime_ns > SETTLED_NS
 
 
 Signature = tuple[int, int, int, int, int]
@@ -74,27 +86,30 @@ _HELD: dict[str, tuple[Signature, bytes]] = {}
 
 
 def _signature(info: os.stat_result) -> Signature:
-    """What changes whenever a file's bytes do: any write moves the change time (`st_ctime_ns`),
-    which, unlike the modification time, cannot be set back."""
+    """What changes whenever a file's bytes do: any write in a later tick of the file system's
+    clock moves the change time (`st_ctime_ns`), which, unlike the modification time, cannot be
+    set back (only a `_settled` signature is trusted)."""
     return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
 def _copy(path: str, src: Path, stats: WriteStats, made: set[str]) -> None:
     """Copy the repository file `src` to `path` unless it holds the same bytes: known without
     reading either when neither has changed since they were last found equal in this process."""
-    before: Signature | None = None
+    before: os.stat_result | None = None
     known = False
     with contextlib.suppress(OSError):
-        before = _signature(os.stat(src))
-        known = _COPIED.get(path) == (before, _signature(os.lstat(path)))
+        before = os.stat(src)
+        known = _COPIED.get(path) == (_signature(before), _signature(os.lstat(path)))
     if known:
         stats.unchanged += 1
         return
     _COPIED.pop(path, None)
     _put(path, src.read_bytes(), stats, made)
-    if before is not None:  # the source as it was before it was read: a later change is seen
+    if before is not None and _settled(before):  # the source as it was before it was read
         with contextlib.suppress(OSError):
-            _COPIED[path] = (before, _signature(os.lstat(path)))
+            copy = os.lstat(path)
+            if _settled(copy):
+                _COPIED[path] = (_signature(before), _signature(copy))
 
 
 def write_atomic(path: Path, text: str) -> bool:
