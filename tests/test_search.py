@@ -4,6 +4,7 @@ no placeholder text and no page furniture (where a question sits)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator
@@ -16,8 +17,9 @@ from web import TIMEOUT_MS, Session, open_session, serve
 
 try:
     from playwright.sync_api import Browser, Page
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 except ImportError:  # pragma: no cover - the `browser` fixture skips (or fails under CI)
-    pass
+    PlaywrightTimeout = TimeoutError
 
 EXACT = "简要解释下什么是扩散模型？"
 PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -58,7 +60,17 @@ def _results(page: Page, query: str) -> list[str]:
     box.press("End")  # a key, as an input method's commit gives one: Material searches on keys
     items = page.locator(".md-search-result__item")
     items.first.wait_for(state="visible", timeout=TIMEOUT_MS)
-    page.wait_for_timeout(300)  # the last keystroke's results, reordered
+    # The last keystroke's results arrive from Material's worker, then assets/qadocs.js reorders
+    # them in the next frame: on a busy machine both come late. Wait (up to the timeout) for the
+    # first title to begin with the query; the caller's assertion says what was shown if not.
+    start = "".join(query.rstrip("？").split())
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            "q => { const h = document.querySelector('.md-search-result__item h1, .md-search-result__item h2');"
+            " return !!h && h.textContent.replace(/[\\s\\u200b]+/g, '').startsWith(q); }",
+            arg=start,
+            timeout=TIMEOUT_MS,
+        )
     return [" ".join(t.replace("\u200b", "").split()) for t in items.locator("h1, h2").all_inner_texts()]
 
 
