@@ -14,7 +14,7 @@ import functools
 import html
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -57,7 +57,7 @@ def json_for_html(data: Any, *, indent: int | None = None, sort_keys: bool = Fal
     return JSON_HTML_RE.sub(lambda m: JSON_HTML_ESCAPES[m.group(0)], text)
 
 
-def json_list_for_html(items: list[Any], indent: int) -> str:
+def json_list_for_html(items: Sequence[Any], indent: int) -> str:
     """`json_for_html(items, indent=indent)`, each item's text kept from the last two
     generations under its `repr` (questions.json: an edit changes a few entries of thousands)."""
     pad = " " * indent

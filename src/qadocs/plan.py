@@ -94,7 +94,7 @@ def render_files(p: Planned, questions: list[QuestionEntry]) -> tuple[dict[str, 
         found.merge(page_found)
     files["index.md"] = home_file(p)
     files[REVIEW_PAGE] = review_file()
-    files[QUESTIONS_JSON] = json_list_for_html(list(questions), indent=1) + "\n"
+    files[QUESTIONS_JSON] = json_list_for_html(questions, indent=1) + "\n"
     for asset in (CSS_PATH, JS_PATH):
         files[asset] = resources.files("qadocs").joinpath(asset).read_text(encoding="utf-8")
     for path, text in redirect_files(p).items():

@@ -365,8 +365,8 @@ def dump_registry(reg: Registry) -> str:
     return _DUMPED.ask(repr(reg), lambda: _dump_registry(reg))
 
 
-# Registry text by the `repr` of the registry (text, numbers and lists of text only): under
-# `serve` an edit seldom changes it.
+# Registry text by the `repr` of the registry (text, numbers and lists of text only): the same
+# after an edit that changed no title, place or answer (an answer's fingerprint is in it).
 _DUMPED: Memo[str, str] = Memo()
 
 
