@@ -137,7 +137,7 @@ def test_source_page_without_fragment_stays_and_lists_questions(
     [entry] = [q for q in questions if q["title"] == LEGACY_TITLE]
     page = session.page
     page.goto(base_url + quote(str(entry["source_url"])) + "#不存在的锚点", wait_until="load")
-    page.wait_for_timeout(500)
+    page.locator("html[data-qadocs-anchor=stay]").wait_for(state="attached")  # the map was read
     assert urlsplit(page.url).path == quote(str(entry["source_url"]))
     assert page.locator(f"article a:has-text('{LEGACY_TITLE}')").count() == 1
     session.assert_clean()

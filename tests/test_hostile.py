@@ -213,7 +213,7 @@ def test_2_anchor_map_cannot_be_forged(browser: Browser, hostile: tuple[Path, st
     source_url = str(_questions(site)[TITLE_1]["source_url"])
     with open_session(browser) as sess:
         sess.page.goto(f"{hostile_url}{source_url}#x", wait_until="load")
-        sess.page.wait_for_timeout(500)
+        sess.page.locator("html[data-qadocs-anchor=stay]").wait_for(state="attached")  # the map was read
         assert sess.page.url.endswith(source_url + "#x")  # stayed: "x" is in no real map
         sess.page.goto("about:blank")  # a fresh load: a hash change alone runs no script
         sess.page.goto(f"{hostile_url}{source_url}#2.b", wait_until="load")

@@ -10,20 +10,25 @@
   if (document.getElementById(name)) return;
   if (name.toLowerCase().indexOf("user-content-") === 0) name = name.slice("user-content-".length);
   var key = name.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+  // Once the map has been read and the anchor is in none of it, the page says so on <html>
+  // (data-qadocs-anchor="stay"), for whatever waits on the decision.
+  function stay() { document.documentElement.setAttribute("data-qadocs-anchor", "stay"); }
   // The page is <source>/ (or <source>/index.html): anchors.json sits beside it.
   fetch("anchors.json", { credentials: "same-origin" })
     .then(function (r) { return r.ok ? r.json() : null; })
     .then(function (data) {
-      if (!data) return;
+      if (!data) return stay();
       var own = Object.prototype.hasOwnProperty;
       var to = (data.exact && own.call(data.exact, name) && data.exact[name]) ||
                (data.loose && own.call(data.loose, key) && data.loose[key]);
       // Only relative paths inside the site: never a scheme, a host or an absolute path.
       if (typeof to === "string" && /^(\.\.\/)*[A-Za-z0-9%._\/-]*\/$/.test(to) && to.indexOf("//") < 0) {
         location.replace(to);
+      } else {
+        stay();
       }
     })
-    .catch(function () { /* no map: the page lists every question */ });
+    .catch(stay); // no map: the page lists every question
 })();
 
 // qadocs: share and practise. A question page gets a toolbar (复制链接, 练习模式, 已掌握, 待复习,
