@@ -42,7 +42,7 @@ def report(name: str, results: list[PageResult], seconds: float, listed: int) ->
         print(f"    {r.source}:{r.line} {r.title[:40]}  [{'; '.join(r.reasons)}]  {diff}")
 
 
-GFM_EXTENSIONS = ("qadocs.gfm", "footnotes", "pymdownx.tilde", "pymdownx.magiclink")
+GFM_EXTENSIONS = ("qadocs.extensions.gfm", "footnotes", "pymdownx.tilde", "pymdownx.magiclink")
 
 
 def options(messy_files: int) -> None:
@@ -56,8 +56,8 @@ def options(messy_files: int) -> None:
     from mdit_py_plugins.tasklists import tasklists_plugin
 
     from fidelity import github_html, in_process, site_markdown
-    from qadocs.build import load
-    from qadocs.plan import Options
+    from qadocs.core.build import load
+    from qadocs.core.plan.site import Options
 
     def bodies(repo: Path) -> list[str]:
         sources, _ = load(Options(repo, repo / "content", repo / "imgs"))
@@ -85,7 +85,7 @@ def options(messy_files: int) -> None:
 
     renderers = {
         "Python-Markdown, mkdocs.yml today": with_md(today),
-        "qadocs.gfm + Python-Markdown (chosen)": with_md(chosen),
+        "qadocs.extensions.gfm + Python-Markdown (chosen)": with_md(chosen),
         "markdown-it-py + mdit-py-plugins alone": mdit.render,
         "cmarkgfm alone (no math pass: `$$` shows)": github_html,
     }

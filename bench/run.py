@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from messy import make_big_source, make_collection  # noqa: E402
 from qadocs import cli  # noqa: E402
-from qadocs.build import generate  # noqa: E402
-from qadocs.plan import Options  # noqa: E402
+from qadocs.core.build import generate  # noqa: E402
+from qadocs.core.plan.site import Options  # noqa: E402
 
 
 def best_of(n: int, fn) -> float:  # type: ignore[no-untyped-def]

@@ -129,8 +129,8 @@ def setup(root: Path, files: int, corpus: str | None = None) -> None:
 
 def write_plain(root: Path) -> None:
     """plain.yml: the same config without qadocs, its own site_dir and the nav qadocs computes."""
-    from qadocs.build import generate
-    from qadocs.options import Options
+    from qadocs.core.build import generate
+    from qadocs.core.options import Options
 
     opts = Options(root, root / "content", root / "imgs", missing_images="placeholder")
     nav = generate(opts, root / "build" / "docs", write_registry=False).plan.nav

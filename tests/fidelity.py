@@ -10,7 +10,7 @@ signature, a Counter of features:
 - `pre`: code blocks; `table <cells>`: tables by cell count; `blockquote`; `alert`
   (GitHub's `> [!NOTE]` and the like; a Material admonition on the site); `h<n>`: sub-headings h2–h6;
 - `img`: images (a qadocs missing-image placeholder counts as one); `task [ ]|[x]`: task-list
-  checkboxes (the site's box glyphs, see qadocs.gfm); `del`: strikethrough; `autolink`: a link whose text is its URL;
+  checkboxes (the site's box glyphs, see qadocs.extensions.gfm); `del`: strikethrough; `autolink`: a link whose text is its URL;
 - `literal $$`: `$$` shown as text outside code on the site (GitHub renders it as math, so the
   expected count is always 0).
 
@@ -35,8 +35,8 @@ import cmarkgfm
 from bs4 import BeautifulSoup, NavigableString, Tag
 from cmarkgfm.cmark import Options as CmarkOptions
 
-from qadocs.build import load
-from qadocs.plan import Options
+from qadocs.core.build import load
+from qadocs.core.plan.site import Options
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -301,17 +301,20 @@ def site_markdown(extra: list[str] | None = None, without: tuple[str, ...] = ())
     import markdown
     import yaml
 
+    from qadocs.plugin.adapter import FORMER_NAMES
+
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.Loader)
     names: list[str] = []
     configs: dict[str, Any] = {}
     for entry in config["markdown_extensions"] + (extra or []):
         name, conf = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
+        name = FORMER_NAMES.get(name, name)  # mkdocs.yml names qadocs.gfm, as it did before
         if name in without:
             continue
         names.append(name)
         configs[name] = conf or {}
-    if "qadocs.sanitize" not in names:
-        names.append("qadocs.sanitize")
+    if "qadocs.extensions.sanitize" not in names:
+        names.append("qadocs.extensions.sanitize")
     return markdown.Markdown(extensions=names, extension_configs=configs)
 
 

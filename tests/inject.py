@@ -57,7 +57,7 @@ def main() -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from qadocs import prebuild
+    from qadocs.plugin import prebuild
 
     parent, original, here, forks, failed = os.getpid(), prebuild.build_page, [], [], []
     os.register_at_fork(before=lambda: forks.append(1))

@@ -1,7 +1,7 @@
 """The 'nothing lost' measure: every source line outside TOCs and front matter is in exactly the
 generated page whose source range holds it, and every page holds only its own range.
 
-A page starts at a head (`qadocs.outline`: a heading, a heading that opens a list item, a bold
+A page starts at a head (`qadocs.core.split.outline`: a heading, a heading that opens a list item, a bold
 question whose answer may go on on its line, a folded question whose `</details>` is left out).
 A page's front matter says where it comes from: a question or chapter page has `source` and
 `source_line` (its heading), a question page shared by two occurrences also `also_in`, a source's
@@ -31,11 +31,11 @@ from pathlib import Path
 
 import yaml
 
-from qadocs.lex import without_spaced_images
-from qadocs.outline import HTML_HEADING_RE, read_outline
-from qadocs.read import decode
-from qadocs.roles import neighbours
-from qadocs.split import split_source, survey_source
+from qadocs.core.split.outline import HTML_HEADING_RE, read_outline
+from qadocs.core.split.questions import split_source, survey_source
+from qadocs.core.split.read import decode
+from qadocs.core.split.roles import neighbours
+from qadocs.core.text.lex import without_spaced_images
 
 # A label may hold one level of brackets (`![[公式]](…)`, as GitHub reads it).
 _LABEL = r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from authors import Planted, PlantedFile, make_authors
 from nothing_lost import lost_lines
-from qadocs.build import generate
-from qadocs.plan import Options
-from qadocs.roles import Neighbours, neighbours
-from qadocs.split import split_source, survey_source
+from qadocs.core.build import generate
+from qadocs.core.plan.site import Options
+from qadocs.core.split.questions import split_source, survey_source
+from qadocs.core.split.roles import Neighbours, neighbours
 
 
 def _compare(rel: str, planted: PlantedFile, text: str, near: Neighbours) -> tuple[int, list[tuple[str, str]]]:

@@ -1,7 +1,7 @@
 """Real `mkdocs build` runs under faults a build meets in practice or a pull request can plant:
 pages that raise on a busy machine, two builds of one repository at once, special and
 future-dated files in the site dir, a cache file crafted or linked out of the repository, and an
-edited Markdown extension (`qadocs.prebuild`, `qadocs.buildlock`, `qadocs.plugin`)."""
+edited Markdown extension (`qadocs.plugin.prebuild`, `qadocs.plugin.buildlock`, `qadocs.plugin.adapter`)."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def _alive(marker: str) -> list[int]:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_a_build_killed_outright_leaves_no_worker_and_no_lock(tmp_path: Path) -> None:
-    from qadocs.buildlock import BuildLock
+    from qadocs.plugin.buildlock import BuildLock
 
     root = _repo(tmp_path / "repo", options="      jobs: 2\n")
     proc = subprocess.Popen([sys.executable, str(REPO / "tests" / "inject.py"), "hang", str(root)])

@@ -1,4 +1,4 @@
-"""Pages built ahead and kept between builds (`qadocs.prebuild`): the site is byte-identical to
+"""Pages built ahead and kept between builds (`qadocs.plugin.prebuild`): the site is byte-identical to
 MkDocs' own build with the cache off, a warm rebuild builds nothing, and whatever decides a page's
 bytes (its markdown, the configuration, its neighbours' titles) makes it be built again."""
 
@@ -16,7 +16,7 @@ from conftest import REPO, run_mkdocs
 from inject import inject
 from inject import unlucky as _unlucky
 from messy import make_collection
-from qadocs.prebuild import PREBUILD_MIN, worker_count
+from qadocs.plugin.prebuild import PREBUILD_MIN, worker_count
 
 BUILT = re.compile(r"qadocs: (\d+) pages built, (\d+) taken from the cache \((\d+) processes")
 

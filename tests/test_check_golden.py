@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from golden import GOLDEN, check_golden
-from qadocs.build import generate
 from qadocs.cli import main
-from qadocs.plan import Options
+from qadocs.core.build import generate
+from qadocs.core.plan.site import Options
 
 CASES = sorted(p for p in (GOLDEN / "check").iterdir() if p.is_dir())
 

@@ -10,9 +10,9 @@ import yaml
 from mkdocs.config import load_config
 
 from qadocs.cli import _options, _parser, main
-from qadocs.config import QadocsConfig
-from qadocs.errors import QadocsError
-from qadocs.plugin import plugin_options
+from qadocs.core.errors import QadocsError
+from qadocs.plugin.adapter import plugin_options
+from qadocs.plugin.config import QadocsConfig
 
 # None: what mkdocs.yml gives the plugin, else the plugin's own default (`cli._options`)
 SHARED = {"content": None, "imgs": None, "root": ".", "missing_images": None, "config": "mkdocs.yml"}

@@ -1,4 +1,4 @@
-"""Compiled templates kept in memory across environments (`qadocs.compiled`), with real Jinja."""
+"""Compiled templates kept in memory across environments (`qadocs.plugin.compiled`), with real Jinja."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from jinja2 import DictLoader, Environment, pass_context
 
-from qadocs.compiled import COMPILED, CompiledTemplates
-from qadocs.plugin import QadocsPlugin
+from qadocs.plugin.adapter import QadocsPlugin
+from qadocs.plugin.compiled import COMPILED, CompiledTemplates
 
 TEMPLATES = {
     "page.html": "{% extends 'base.html' %}{% block body %}{{ text | shout }}{% endblock %}",

@@ -22,17 +22,16 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
-from qadocs import plugin as plugin_module
-from qadocs.build import check_layout, layout_rules, shown_from_root
-from qadocs.buildlock import BuildLock, LockError
-from qadocs.config import QadocsConfig
-from qadocs.errors import QadocsError
-from qadocs.model import Diagnostic
-from qadocs.options import Options
-from qadocs.plugin import QadocsPlugin, generate_or_reuse, plugin_options
-from qadocs.prebuild import PageCache
-from qadocs.registry import REGISTRY_NAME
-from qadocs.similar import EXHAUSTIVE_PAIRS, bigrams, candidate_pairs
+from qadocs.core.build import check_layout, layout_rules, shown_from_root
+from qadocs.core.errors import QadocsError
+from qadocs.core.model import Diagnostic
+from qadocs.core.options import REGISTRY_NAME, Options
+from qadocs.core.text.similar import EXHAUSTIVE_PAIRS, bigrams, candidate_pairs
+from qadocs.plugin import adapter as plugin_module
+from qadocs.plugin.adapter import QadocsPlugin, generate_or_reuse, plugin_options
+from qadocs.plugin.buildlock import BuildLock, LockError
+from qadocs.plugin.config import QadocsConfig
+from qadocs.plugin.prebuild import PageCache
 
 REPO = Path(__file__).resolve().parent.parent
 TITLE = "什么是 a < b & c？"  # HTML specials: escaped once, shown as written
@@ -285,7 +284,7 @@ def test_serve_watches_folders_one_by_one_through_a_loop_of_links(tmp_path: Path
 HOLDER = """
 import sys
 from pathlib import Path
-from qadocs.buildlock import BuildLock
+from qadocs.plugin.buildlock import BuildLock
 lock = BuildLock(Path(sys.argv[1]), Path(sys.argv[1]) / "c")
 lock.acquire(print)
 print("held", flush=True)
@@ -317,7 +316,7 @@ def test_one_build_of_a_repository_at_a_time(tmp_path: Path) -> None:
 def test_a_cache_git_cannot_vouch_for_is_off_without_failing_a_strict_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qadocs import prebuild
+    from qadocs.plugin import prebuild
 
     root = _repo(tmp_path / "repo")
     (root / ".git").mkdir()

@@ -16,9 +16,9 @@ import time
 import pytest
 from pypinyin import Style, pinyin
 
-from qadocs.check import check_duplicates, is_placeholder, title_key
-from qadocs.model import EMPTY_ANSWER, Diagnostic, fingerprint
-from qadocs.split import split_source
+from qadocs.core.check import check_duplicates, is_placeholder, title_key
+from qadocs.core.model import EMPTY_ANSWER, Diagnostic, fingerprint
+from qadocs.core.split.questions import split_source
 
 
 def _source(questions: list[tuple[str, str]]) -> str:

@@ -94,7 +94,7 @@ def test_comparison_accepts_the_same_structure() -> None:
     ],
 )
 def test_site_renderer_matches_where_plain_python_markdown_does_not(markdown: str, feature: str) -> None:
-    """In-process: mkdocs.yml's extensions give GitHub's structure; without qadocs.gfm the harness
+    """In-process: mkdocs.yml's extensions give GitHub's structure; without qadocs.extensions.gfm the harness
     sees the difference (so a regression in the extension would fail the page tests above)."""
     from bs4 import BeautifulSoup
 
@@ -107,4 +107,4 @@ def test_site_renderer_matches_where_plain_python_markdown_does_not(markdown: st
     assert expected[feature] > 0
     assert difference(expected, sig(site_markdown())) == {}
     if feature in ("li d1 ol", "li d2 ul", "task [ ]"):  # alerts and tables: blockquote / Python-Markdown's own
-        assert difference(expected, sig(site_markdown(without=("qadocs.gfm",)))) != {}
+        assert difference(expected, sig(site_markdown(without=("qadocs.extensions.gfm",)))) != {}

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from qadocs.build import Result, generate
-from qadocs.check import check_sources
-from qadocs.model import Question, Source
-from qadocs.outline import read_outline
-from qadocs.plan import Options
-from qadocs.split import split_source
+from qadocs.core.build import Result, generate
+from qadocs.core.check import check_sources
+from qadocs.core.model import Question, Source
+from qadocs.core.plan.site import Options
+from qadocs.core.split.outline import read_outline
+from qadocs.core.split.questions import split_source
 
 FORMATS = Path(__file__).resolve().parent / "golden" / "formats"
 

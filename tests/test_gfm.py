@@ -1,4 +1,4 @@
-"""qadocs.gfm: each construct GitHub reads differently from Python-Markdown renders as on GitHub.
+"""qadocs.extensions.gfm: each construct GitHub reads differently from Python-Markdown renders as on GitHub.
 
 Each case is rendered with the site's Markdown setup (mkdocs.yml's extensions) and with
 cmark-gfm, and their structural signatures (tests/fidelity.py) must be equal; some cases also
@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from fidelity import difference, github_signature, signature, site_markdown
-from qadocs.gfm import normalise
+from qadocs.core.text.gfmblocks import normalise
 
 CASES = {
     "run-on list after a paragraph line": "整体流程如下：\n1. 第一步\n2. 第二步\n",
@@ -134,7 +134,7 @@ def _plugin_config(root: Any, extensions: list[Any] | None) -> Any:
     import yaml
     from mkdocs.config import load_config
 
-    from qadocs.plugin import QadocsPlugin
+    from qadocs.plugin.adapter import QadocsPlugin
 
     (root / "content").mkdir(parents=True)
     (root / "imgs").mkdir()
@@ -152,14 +152,14 @@ def _plugin_config(root: Any, extensions: list[Any] | None) -> Any:
 
 
 GFM_NAMES = [
-    "qadocs.gfm",
+    "qadocs.extensions.gfm",
     "admonition",
     "footnotes",
     "pymdownx.tilde",
     "pymdownx.magiclink",
     "pymdownx.arithmatex",
-    "qadocs.mathml",
-    "qadocs.sanitize",
+    "qadocs.extensions.mathml",
+    "qadocs.extensions.sanitize",
 ]
 GFM_PAGE = (
     "见 https://example.com/x 与 ~~旧~~，约 ~5 秒[^1]：\n- 一\n  - 甲 $x_T$\n- 二\n\n> [!NOTE]\n> 注意\n\n[^1]: 脚注\n"
@@ -171,9 +171,9 @@ def test_plugin_adds_the_gfm_extensions_a_bare_mkdocs_yml_lacks(tmp_path: Any) -
 
     config = _plugin_config(tmp_path, None)
     names = config.markdown_extensions
-    assert names[0] == "qadocs.gfm" and names[-1] == "qadocs.sanitize"
+    assert names[0] == "qadocs.extensions.gfm" and names[-1] == "qadocs.extensions.sanitize"
     assert all(names.count(n) == 1 for n in GFM_NAMES), names
-    assert names.index("pymdownx.arithmatex") < names.index("qadocs.mathml")
+    assert names.index("pymdownx.arithmatex") < names.index("qadocs.extensions.mathml")
     assert config.mdx_configs["pymdownx.tilde"] == {"subscript": False}
     assert config.mdx_configs["pymdownx.arithmatex"] == {"generic": True, "smart_dollar": False}
     html = markdown.Markdown(extensions=names, extension_configs=config.mdx_configs).convert(GFM_PAGE)
@@ -191,18 +191,19 @@ def test_plugin_keeps_what_the_user_configured(tmp_path: Any) -> None:
     config = _plugin_config(
         tmp_path,
         [
-            "qadocs.sanitize",  # not last: moved last
+            "qadocs.extensions.sanitize",  # not last: moved last
             {"pymdownx.tilde": {"subscript": True}},
             "markdown.extensions.footnotes",
             {"pymdownx.arithmatex": {"generic": False}},  # MathJax in the page: math left alone
-            "qadocs.gfm",
+            "qadocs.gfm",  # the former name, and today's: one stays
+            "qadocs.extensions.gfm",
         ],
     )
     names = config.markdown_extensions
-    assert names[-1] == "qadocs.sanitize" and names.count("qadocs.sanitize") == 1
-    assert names.count("qadocs.gfm") == 1 and names.count("pymdownx.tilde") == 1
+    assert names[-1] == "qadocs.extensions.sanitize" and names.count("qadocs.extensions.sanitize") == 1
+    assert names.count("qadocs.extensions.gfm") == 1 and names.count("pymdownx.tilde") == 1
     assert config.mdx_configs["pymdownx.tilde"] == {"subscript": True}
-    assert "footnotes" not in names and "qadocs.mathml" not in names
+    assert "footnotes" not in names and "qadocs.extensions.mathml" not in names
     assert config.mdx_configs["pymdownx.arithmatex"] == {"generic": False}
     assert {"admonition", "pymdownx.magiclink"} <= set(names)
 
@@ -212,12 +213,14 @@ def test_shipped_mkdocs_yml_needs_nothing_added() -> None:
 
     from mkdocs.config import load_config
 
-    from qadocs.plugin import ensure_extensions
+    from qadocs.plugin.adapter import FORMER_NAMES, ensure_extensions
 
     config = load_config(str(Path(__file__).resolve().parent.parent / "mkdocs.yml"))
     names, configs = list(config.markdown_extensions), dict(config.mdx_configs)
     ensure_extensions(names, configs)
-    assert names == config.markdown_extensions and configs == config.mdx_configs
+    assert any(name in FORMER_NAMES for name in config.markdown_extensions), "it names qadocs.gfm as before"
+    assert names == [FORMER_NAMES.get(n, n) for n in config.markdown_extensions]  # renamed, none added
+    assert configs == {FORMER_NAMES.get(k, k): v for k, v in config.mdx_configs.items()}
 
 
 def test_deeply_nested_quotes_render_without_recursion_error(md: Any) -> None:

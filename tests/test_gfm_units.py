@@ -1,8 +1,8 @@
-"""`qadocs.gfm`'s two stages on their own: reading the block map (`_Scan`), rewriting the lines."""
+"""`qadocs.extensions.gfm`'s two stages on their own: reading the block map (`_Scan`), rewriting the lines."""
 
 from __future__ import annotations
 
-from qadocs.gfm import MAX_NESTING, _Scan, analyse, normalise, normalise_lists
+from qadocs.core.text.gfmblocks import MAX_NESTING, _Scan, analyse, normalise, normalise_lists
 
 TEXT = "\n".join(
     [

@@ -22,11 +22,11 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from qadocs.build import generate
 from qadocs.cli import main
-from qadocs.errors import ContentError, QadocsError
-from qadocs.plan import Options
-from qadocs.registry import REGISTRY_NAME
+from qadocs.core.build import generate
+from qadocs.core.errors import ContentError, QadocsError
+from qadocs.core.options import REGISTRY_NAME
+from qadocs.core.plan.site import Options
 from web import open_session, serve
 
 try:
@@ -445,7 +445,7 @@ def test_10_cli_refuses_overlapping_folders(tmp_path: Path, out: str, capsys: py
 def test_11_serve_never_writes_the_registry(tmp_path: Path) -> None:
     from mkdocs.config import load_config
 
-    from qadocs.plugin import QadocsPlugin
+    from qadocs.plugin.adapter import QadocsPlugin
 
     opts = _small_repo(tmp_path / "repo")
     (opts.repo_root / "build" / "docs").mkdir(parents=True)
@@ -467,8 +467,8 @@ def test_11_serve_never_writes_the_registry(tmp_path: Path) -> None:
 @pytest.mark.parametrize("rel", ["../escape.md", "/abs.md", "a/../../b.md", "a//b.md", ".."])
 def test_5_writer_refuses_any_path_leaving_the_output(tmp_path: Path, rel: str) -> None:
     """Defence in depth: whatever the planner produced, the one writer checks every path."""
-    from qadocs.plan import Plan
-    from qadocs.write import write_plan
+    from qadocs.core.plan.site import Plan
+    from qadocs.core.write import write_plan
 
     plan = Plan(files={rel: "x"}, assets={}, nav=[], questions=[], diagnostics=[], registry_text="", changes=[])
     with pytest.raises(QadocsError):
@@ -477,8 +477,8 @@ def test_5_writer_refuses_any_path_leaving_the_output(tmp_path: Path, rel: str) 
 
 
 def test_5_writer_never_writes_through_a_planted_symlink(tmp_path: Path) -> None:
-    from qadocs.plan import Plan
-    from qadocs.write import MARKER, write_plan
+    from qadocs.core.plan.site import Plan
+    from qadocs.core.write import MARKER, write_plan
 
     out = tmp_path / "out"
     out.mkdir()

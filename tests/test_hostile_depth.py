@@ -13,12 +13,12 @@ import pytest
 
 from conftest import REPO, run_mkdocs
 from fidelity import site_markdown
-from qadocs.build import generate
-from qadocs.check import check_sources
-from qadocs.gfm import MAX_HTML_NESTING
-from qadocs.model import MAX_FOLDER_DEPTH
-from qadocs.plan import Options
-from qadocs.split import split_source
+from qadocs.core.build import generate
+from qadocs.core.check import check_sources
+from qadocs.core.model import MAX_FOLDER_DEPTH
+from qadocs.core.plan.site import Options
+from qadocs.core.split.questions import split_source
+from qadocs.core.text.gfmblocks import MAX_HTML_NESTING
 
 DEEP_DIVS = 350  # 340 exhausted Python's stack in md_in_html
 

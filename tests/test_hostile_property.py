@@ -21,10 +21,10 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qadocs.build import generate
-from qadocs.errors import ContentError
-from qadocs.plan import Options
-from qadocs.registry import REGISTRY_NAME
+from qadocs.core.build import generate
+from qadocs.core.errors import ContentError
+from qadocs.core.options import REGISTRY_NAME
+from qadocs.core.plan.site import Options
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).with_name("mkdocs")

@@ -14,12 +14,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qadocs.build import generate
 from qadocs.cli import main
-from qadocs.model import Diagnostic
-from qadocs.plan import Options
-from qadocs.read import decode
-from qadocs.split import split_source
+from qadocs.core.build import generate
+from qadocs.core.model import Diagnostic
+from qadocs.core.plan.site import Options
+from qadocs.core.split.questions import split_source
+from qadocs.core.split.read import decode
 
 needs_symlinks = pytest.mark.skipif(
     not hasattr(os, "symlink") or sys.platform == "win32", reason="needs POSIX symlinks"
@@ -222,7 +222,7 @@ def test_seven_digit_numbers_are_not_question_numbers() -> None:
 def test_number_regex_on_long_lines() -> None:
     """Lines that made the first number pattern backtrack for minutes give their answers (linear
     time is measured by bench/run.py, not asserted here: the machine may be loaded)."""
-    from qadocs.split import split_number
+    from qadocs.core.split.outline import split_number
 
     assert split_number("1." * 400_000) == (None, "1." * 400_000)  # no question number
     assert split_number("123456" + "." * 800_000) == ("123456", "." * 799_999)

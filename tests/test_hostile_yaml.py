@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from qadocs.build import generate
 from qadocs.cli import main
-from qadocs.plan import Options
-from qadocs.registry import REGISTRY_NAME, parse_registry
-from qadocs.split import split_source
-from qadocs.yamlread import MAX_YAML_DEPTH, SHOWN_MAX, shown
+from qadocs.core.build import generate
+from qadocs.core.options import REGISTRY_NAME
+from qadocs.core.plan.site import Options
+from qadocs.core.registry.entries import parse_registry
+from qadocs.core.split.questions import split_source
+from qadocs.core.text.yamlread import MAX_YAML_DEPTH, SHOWN_MAX, shown
 
 QUESTIONS = "## 1. 什么是扩散模型？\n\n逐步去噪。\n\n## 2. 什么是 VAE？\n\n变分自编码器。\n"
 # Values YAML's grammar accepts and the safe loader's constructors cannot build, each on line 3.

@@ -1,4 +1,4 @@
-"""The lexer (`qadocs.lex`) against GitHub: cmarkgfm, GitHub's own cmark-gfm, decides what is a
+"""The lexer (`qadocs.core.text.lex`) against GitHub: cmarkgfm, GitHub's own cmark-gfm, decides what is a
 code block, a code span, a link or an image, and a heading. Where the lexer knowingly reads
 otherwise, the case is listed with what GitHub does, so that the difference stays deliberate."""
 
@@ -14,8 +14,10 @@ from cmarkgfm.cmark import Options
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from qadocs.check import check_sources
-from qadocs.lex import (
+from qadocs.core.check import check_sources
+from qadocs.core.plan.resolve import Image, Resolver, rewrite_markdown
+from qadocs.core.split.questions import split_source
+from qadocs.core.text.lex import (
     NO_CODE,
     Ref,
     attr_value,
@@ -25,8 +27,6 @@ from qadocs.lex import (
     md_heading,
     split_target,
 )
-from qadocs.resolve import Image, Resolver, rewrite_markdown
-from qadocs.split import split_source
 
 GFM = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SOURCEPOS  # raw HTML kept, blocks with their lines
 VOID = frozenset({"img", "br", "hr", "input"})

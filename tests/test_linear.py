@@ -13,10 +13,13 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qadocs import describe
-from qadocs.anchors import AnchorIndex
-from qadocs.check import _unbalanced, check_sources
-from qadocs.lex import (
+from qadocs.core.check import _unbalanced, check_sources
+from qadocs.core.plan.resolve import Image, Resolver, rewrite_markdown
+from qadocs.core.split.outline import html_text, summary_text
+from qadocs.core.split.questions import split_source
+from qadocs.core.text import describe
+from qadocs.core.text.anchors import AnchorIndex
+from qadocs.core.text.lex import (
     ANY_TAG_RE,
     CONTAINER_TAG_RE,
     IMAGE_RE,
@@ -33,10 +36,7 @@ from qadocs.lex import (
     spaced_images,
     without_spaced_images,
 )
-from qadocs.mathml import is_display_line, math_spans
-from qadocs.outline import html_text, summary_text
-from qadocs.resolve import Image, Resolver, rewrite_markdown
-from qadocs.split import split_source
+from qadocs.core.text.tex import is_display_line, math_spans
 
 # The patterns the linear code replaces, kept here as the reference for what it must match.
 OLD_MD_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")

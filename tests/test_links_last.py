@@ -1,6 +1,6 @@
 """Links that last: after each kind of edit, every URL of the first build still lands right.
 
-Each scenario copies the demo content, generates the docs dir (`qadocs.build.generate`, what the
+Each scenario copies the demo content, generates the docs dir (`qadocs.core.build.generate`, what the
 plugin writes for MkDocs), edits the content (or the registry), generates again, and follows every
 URL of the first generation in the second: through the static redirect pages (meta refresh) the
 plan writes, to a page (`<url>/index.md`) whose title is the expected one. MkDocs copies those
@@ -25,10 +25,10 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import BuiltSite, run_mkdocs
-from qadocs.build import generate
-from qadocs.errors import ContentError
-from qadocs.plan import Options
-from qadocs.registry import REGISTRY_NAME
+from qadocs.core.build import generate
+from qadocs.core.errors import ContentError
+from qadocs.core.options import REGISTRY_NAME
+from qadocs.core.plan.site import Options
 
 REPO = Path(__file__).resolve().parent.parent
 BASICS = "AI视频基础/AI视频基础知识.md"

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from qadocs.build import generate
-from qadocs.check import find_math
-from qadocs.mathml import UnsupportedMath, convert_tex, tex_to_mathml
-from qadocs.plan import Options
+from qadocs.core.build import generate
+from qadocs.core.check import find_math
+from qadocs.core.plan.site import Options
+from qadocs.core.text.tex import UnsupportedMath, convert_tex, tex_to_mathml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -225,6 +225,6 @@ def test_check_reports_math_unsupported(tmp_path: Path) -> None:
     ],
 )
 def test_double_dollars_in_running_text_are_inline_math(line: str, expected: str) -> None:
-    from qadocs.mathml import inline_double_dollars
+    from qadocs.core.text.tex import inline_double_dollars
 
     assert inline_double_dollars(line) == expected

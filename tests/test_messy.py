@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from conftest import MessyBuild
 from messy import make_collection
 from nothing_lost import lost_lines
-from qadocs.build import generate
-from qadocs.plan import Options
-from qadocs.split import split_source
+from qadocs.core.build import generate
+from qadocs.core.plan.site import Options
+from qadocs.core.split.questions import split_source
 
 
 def test_large_messy_collection(tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_messy_collection_builds_with_mkdocs(messy_build: MessyBuild) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=400))
 def test_random_bytes_decode_and_split(data: bytes) -> None:
-    from qadocs.read import decode
+    from qadocs.core.split.read import decode
 
     diags: list = []
     text = decode(data, "x.md", diags)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from nothing_lost import lost_lines
-from qadocs.build import generate
-from qadocs.plan import Options
+from qadocs.core.build import generate
+from qadocs.core.plan.site import Options
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"

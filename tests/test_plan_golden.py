@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from golden import GOLDEN, check_golden
-from qadocs.build import generate
-from qadocs.plan import Options
+from qadocs.core.build import generate
+from qadocs.core.plan.site import Options
 
 CASES = sorted(p for p in (GOLDEN / "plan").iterdir() if (p / "repo").is_dir())
 

@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from markupsafe import Markup
 
 from conftest import BuiltSite, one_source_site, run_mkdocs
-from qadocs.plugin import TEMPLATES_DIR, add_templates, mark_html_text, note_missing_site_url, page_descriptor
+from qadocs.plugin.adapter import TEMPLATES_DIR, add_templates, mark_html_text, note_missing_site_url, page_descriptor
 from web import TIMEOUT_MS, QuietHandler, Session, open_session, serve
 
 try:

@@ -1,4 +1,4 @@
-"""The page cache's store and its helpers, without a build (`qadocs.prebuild`)."""
+"""The page cache's store and its helpers, without a build (`qadocs.plugin.prebuild`)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from qadocs import prebuild
-from qadocs.prebuild import CACHE_FORMAT, PageCache, pack, tree_stamp
+from qadocs.plugin import prebuild
+from qadocs.plugin.prebuild import CACHE_FORMAT, PageCache, pack, tree_stamp
 
 
 def _record(output: str = "<html>页</html>") -> dict[str, Any]:
@@ -294,7 +294,7 @@ def test_one_rule_for_every_fork(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_extension_code_covers_every_extension_or_says_it_cannot() -> None:
     from pymdownx import superfences
 
-    names = ["toc", "pymdownx.tilde", "qadocs.gfm", "markdown.extensions.tables:TableExtension"]
+    names = ["toc", "pymdownx.tilde", "qadocs.extensions.gfm", "markdown.extensions.tables:TableExtension"]
     config: Any = SimpleNamespace(markdown_extensions=names, mdx_configs={})
     assert {p.name for p in prebuild.extension_code(config)} == {"markdown", "pymdownx", "qadocs"}
     # a function named in an extension's configuration (a custom fence's formatter) is code too

@@ -10,11 +10,11 @@ from pathlib import Path
 import markdown
 import pytest
 
-from qadocs.build import generate
-from qadocs.check import check_duplicates, title_key
-from qadocs.lex import inline_refs, split_target
-from qadocs.plan import Options
-from qadocs.split import split_source
+from qadocs.core.build import generate
+from qadocs.core.check import check_duplicates, title_key
+from qadocs.core.plan.site import Options
+from qadocs.core.split.questions import split_source
+from qadocs.core.text.lex import inline_refs, split_target
 
 PLAIN = "什么是闭包？"
 LOOK_ALIKES = [

@@ -22,12 +22,12 @@ import pytest
 
 from golden import GOLDEN, check_golden
 from nothing_lost import lost_lines
-from qadocs.build import Result, generate, load
 from qadocs.cli import explain_source, main
-from qadocs.model import Source
-from qadocs.phrasing import asks
-from qadocs.plan import Options
-from qadocs.split import split_source
+from qadocs.core.build import Result, generate, load
+from qadocs.core.model import Source
+from qadocs.core.plan.site import Options
+from qadocs.core.split.questions import split_source
+from qadocs.core.text.phrasing import asks
 
 READING = GOLDEN / "reading"
 

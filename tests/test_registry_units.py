@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qadocs.model import EMPTY_ANSWER, fingerprint
-from qadocs.registry import (
+from qadocs.core.model import EMPTY_ANSWER, fingerprint
+from qadocs.core.registry.entries import (
     MAX_ID,
     MAX_NEW_ID,
     TITLE_THRESHOLD,
@@ -22,7 +22,7 @@ from qadocs.registry import (
     title_likeness,
     validate,
 )
-from qadocs.slug import MAX_SLUG
+from qadocs.core.text.slug import MAX_SLUG
 
 A1, A2, A3 = fingerprint("answer one"), fingerprint("answer two"), fingerprint("answer three")
 

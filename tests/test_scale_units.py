@@ -26,20 +26,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from messy import make_collection
-from qadocs import lex, model, registry, slug, write
-from qadocs.build import generate
-from qadocs.escape import SAFE_DUMPER, json_for_html, json_list_for_html, yaml_text
-from qadocs.lex import code_of, parse_blocks
-from qadocs.links import OUTSIDE, locate
-from qadocs.model import Memo, Question, Source, fingerprint, new_generation
-from qadocs.options import Options
-from qadocs.pages import with_heading_ids
-from qadocs.plan import Plan
-from qadocs.read import is_inside, read_sources
-from qadocs.registry import parse_registry
-from qadocs.resolve import relative_path
-from qadocs.urls import MEDIA_DIR
-from qadocs.write import MARKER, write_plan
+from qadocs.core import model, write
+from qadocs.core.build import generate
+from qadocs.core.model import Memo, Question, Source, fingerprint, new_generation
+from qadocs.core.options import Options
+from qadocs.core.plan.links import OUTSIDE, locate
+from qadocs.core.plan.pages import with_heading_ids
+from qadocs.core.plan.resolve import relative_path
+from qadocs.core.plan.site import Plan
+from qadocs.core.registry import entries as registry
+from qadocs.core.registry.entries import parse_registry
+from qadocs.core.split.read import is_inside, read_sources
+from qadocs.core.text import lex, slug
+from qadocs.core.text.escape import SAFE_DUMPER, json_for_html, json_list_for_html, yaml_text
+from qadocs.core.text.lex import code_of, parse_blocks
+from qadocs.core.text.urls import MEDIA_DIR
+from qadocs.core.write import MARKER, write_plan
 
 # -- Memo: what the last two generations asked for -------------------------------------------------
 
@@ -546,7 +548,7 @@ def test_parse_blocks_goes_through_the_block_parser(monkeypatch: pytest.MonkeyPa
 
 
 def test_a_named_pipe_where_a_page_or_the_registry_goes_is_replaced_never_opened(tmp_path: Path) -> None:
-    from qadocs.write import write_atomic
+    from qadocs.core.write import write_atomic
 
     out = tmp_path / "docs"
     out.mkdir()

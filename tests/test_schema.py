@@ -1,4 +1,4 @@
-"""The generated front matter and questions.json, read back and validated against `qadocs.schema`.
+"""The generated front matter and questions.json, read back and validated against `qadocs.core.text.schema`.
 
 The validator walks the TypedDicts themselves (required and optional keys, no unknown key,
 Literal, unions, lists, int that is not bool), so a renderer that drifts from the declared
@@ -17,11 +17,11 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints, is
 import pytest
 import yaml
 
-from qadocs.build import generate
 from qadocs.cli import config_description
-from qadocs.options import Options
-from qadocs.plan import QUESTIONS_JSON
-from qadocs.schema import META_BY_KIND, QuestionEntry, QuestionMeta
+from qadocs.core.build import generate
+from qadocs.core.options import Options
+from qadocs.core.plan.site import QUESTIONS_JSON
+from qadocs.core.text.schema import META_BY_KIND, QuestionEntry, QuestionMeta
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -15,17 +15,25 @@ import yaml
 from bs4 import BeautifulSoup
 from material.plugins.search.plugin import Parser
 
-from qadocs.build import generate
 from qadocs.cli import main
-from qadocs.describe import DESCRIPTION_MAX, FALLBACK, FALLBACK_OTHER, answer_text, page_description, shorten
-from qadocs.options import Options
-from qadocs.pages import as_sentence
-from qadocs.resolve import missing_image_html
-from qadocs.sanitize import sanitize_html
-from qadocs.urls import RESERVED_DIRS, REVIEW_DIR
+from qadocs.core.build import generate
+from qadocs.core.options import Options
+from qadocs.core.plan.pages import as_sentence
+from qadocs.core.plan.resolve import missing_image_html
+from qadocs.core.text.describe import DESCRIPTION_MAX, FALLBACK, FALLBACK_OTHER, answer_text, page_description, shorten
+from qadocs.core.text.urls import RESERVED_DIRS, REVIEW_DIR
+from qadocs.extensions.sanitize import sanitize_html
 
 # What mkdocs.yml renders pages with, minus the plugin (which only adds to it).
-EXTENSIONS = ["qadocs.gfm", "tables", "attr_list", "md_in_html", "toc", "pymdownx.superfences", "qadocs.sanitize"]
+EXTENSIONS = [
+    "qadocs.extensions.gfm",
+    "tables",
+    "attr_list",
+    "md_in_html",
+    "toc",
+    "pymdownx.superfences",
+    "qadocs.extensions.sanitize",
+]
 HOSTILE = '<script>alert(1)</script> *x* [a](javascript:alert(2)) " onmouseover="y'
 
 
@@ -259,8 +267,8 @@ def test_review_page_and_its_place_in_the_nav(tmp_path: Path) -> None:
 
 
 def test_the_review_dir_is_no_slug_and_no_registry_url() -> None:
-    from qadocs.registry import URL_RE
-    from qadocs.slug import NON_SLUG_RE
+    from qadocs.core.registry.entries import URL_RE
+    from qadocs.core.text.slug import NON_SLUG_RE
 
     assert REVIEW_DIR in RESERVED_DIRS
     assert not URL_RE.match(REVIEW_DIR) and NON_SLUG_RE.search(REVIEW_DIR)

@@ -1,4 +1,4 @@
-"""The sidebar each page gets (`qadocs.sidebar`): bounded whatever the collection's size, with the
+"""The sidebar each page gets (`qadocs.plugin.sidebar`): bounded whatever the collection's size, with the
 page's neighbours, and links to the full lists; on MkDocs' own navigation objects."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import get_files
 from mkdocs.structure.nav import Link, Navigation, Section, get_navigation
 
-from qadocs.sidebar import (
+from qadocs.plugin.sidebar import (
     MORE_TITLE,
     NAV_LEVEL_MAX,
     NAV_NEAR,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from qadocs.build import generate
-from qadocs.plan import Options
-from qadocs.slug import MAX_SLUG, slugify
+from qadocs.core.build import generate
+from qadocs.core.plan.site import Options
+from qadocs.core.text.slug import MAX_SLUG, slugify
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from golden import GOLDEN, check_golden
-from qadocs.outline import read_outline
-from qadocs.split import split_source
+from qadocs.core.split.outline import read_outline
+from qadocs.core.split.questions import split_source
 
 CASES = sorted((GOLDEN / "split").glob("*.md"))
 

@@ -15,9 +15,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qadocs.build import generate
-from qadocs.lex import LINK_WORK_MAX, PARAGRAPH_MAX, TAIL_WORK_MAX, as_written, costly_paragraphs, tail_work
-from qadocs.mathml import (
+from qadocs.core.build import generate
+from qadocs.core.plan.site import Options
+from qadocs.core.text.lex import LINK_WORK_MAX, PARAGRAPH_MAX, TAIL_WORK_MAX, as_written, costly_paragraphs, tail_work
+from qadocs.core.text.tex import (
     ARGUMENT_REREAD_MAX,
     UnsupportedMath,
     _brace_ends,
@@ -27,7 +28,6 @@ from qadocs.mathml import (
     convert_tex,
     expected_names,
 )
-from qadocs.plan import Options
 from test_math import site_markdown
 
 

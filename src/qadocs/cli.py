@@ -12,12 +12,11 @@ from pathlib import Path
 
 import yaml
 
-from .build import generate, layout_rules, load, shown_from_root
-from .errors import ContentError, QadocsError
-from .model import Diagnostic, Source
-from .options import DEFAULT_CONTENT, DEFAULT_IMGS, MISSING_IMAGES, Options
-from .roles import HEADING_KINDS
-from .split import Layout
+from qadocs.core.build import generate, layout_rules, load, shown_from_root
+from qadocs.core.errors import ContentError, QadocsError
+from qadocs.core.model import Diagnostic, Source
+from qadocs.core.options import DEFAULT_CONTENT, DEFAULT_IMGS, MISSING_IMAGES, Layout, Options
+from qadocs.core.split.roles import HEADING_KINDS
 
 DEFAULT_OUT = "build/docs"
 PROGRESS_MIN = 50  # sources from which `split` and `check` show progress

@@ -1,0 +1,625 @@
+"""The id registry: the committed record of every question URL, so shared links keep working.
+
+`content/qadocs-registry.yml` lists one entry per question page: its `id` (the URL slug, the one
+field a maintainer edits on purpose), the `url` it is published at, and what it is recognised by
+(`title`, `answer` fingerprint, `source`, `chapter`). Questions whose page changed URL keep their
+former ones in `old_urls`; deleted questions move to `deleted` and keep theirs too.
+
+A question finds its entry in this order, each entry used once:
+
+1. same title and same answer;
+2. same answer (the title was edited);
+3. same title (the answer was edited);
+4. titles at least `TITLE_THRESHOLD` similar (difflib ratio; a typo fix or a few added words),
+   best pairs first, then deleted entries the same way (a question that comes back revives).
+
+Anything left is new and gets a fresh slug; entries left over are deleted. `assign` runs these
+stages in order: `_apply_renames` (ids edited by hand), `match_entries`, `_NewIds` (new ids),
+`_left_over` (deleted entries), each returning its part of the entries and of the report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import gc
+import os
+import posixpath
+import re
+import stat
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qadocs.core.model import EMPTY_ANSWER, Diagnostic, Memo
+from qadocs.core.text.escape import yaml_text
+from qadocs.core.text.similar import candidate_pairs
+from qadocs.core.text.urls import RESERVED_DIRS
+from qadocs.core.text.yamlread import ALIAS_REFUSED, construct
+
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+TITLE_THRESHOLD = 0.8  # difflib ratio from which two titles are the same question (a typo, a few words)
+# Id lengths. A new id is a slug of at most slug.MAX_SLUG (48) characters, plus `-N` when taken;
+# MAX_NEW_ID (61 = 48 + 13) leaves room for a `-` and a 12-digit N before the slug has to be cut.
+# MAX_ID (64), the bound on an id edited by hand, is above it: every generated id passes that check.
+MAX_ID = 64
+MAX_NEW_ID = 61
+MAX_REGISTRY_BYTES = 64 * 1024 * 1024  # larger is refused unread (at ~330 bytes a question: ~200,000 questions)
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A page URL: up to 16 slug segments, each like an id; no dots, no empty segment, no `..`.
+URL_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*){0,15}$")
+MAX_URL = 512
+HEADER = """\
+# qadocs id registry: one entry per question page, kept by `qadocs split` and `mkdocs build`.
+# Commit it with the content. To give a question another URL on purpose, edit its `id`;
+# the former URL keeps working (it is kept in `old_urls` and redirects). Do not edit `url`.
+"""
+
+
+@dataclass(slots=True)
+class Entry:
+    """One registered question (live or deleted)."""
+
+    id: str
+    url: str
+    title: str
+    answer: str
+    source: str
+    chapter: str | None = None
+    old_urls: list[str] = field(default_factory=list)
+    line: int = 1  # where the entry starts in the registry file, for diagnostics
+
+    def all_urls(self) -> list[str]:
+        """The current URL and every former one."""
+        return [self.url, *self.old_urls]
+
+
+@dataclass(slots=True)
+class Registry:
+    """Live and deleted entries, as read from or written to the registry file."""
+
+    questions: list[Entry] = field(default_factory=list)
+    deleted: list[Entry] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Candidate:
+    """What the registry needs to know of one question page of this build."""
+
+    title: str
+    answer: str  # fingerprint
+    source: str
+    chapter: str | None
+    section_dir: str  # where a new URL goes
+
+
+@dataclass(slots=True)
+class Change:
+    """One line of the report: what happened to a question's URL or record."""
+
+    kind: str  # new, moved, retitled, renamed, deleted, revived
+    url: str
+    detail: str
+
+    def render(self) -> str:
+        """`kind url detail` for the report."""
+        return f"{self.kind:<9} /{self.url}/  {self.detail}"
+
+
+def _norm_title(title: str) -> str:
+    """`title` with its white space folded: what matching compares."""
+    return " ".join(title.split())
+
+
+class RegistryUnusable(ValueError):
+    """The registry file as a whole cannot be trusted (the message says why)."""
+
+
+def _text_field(raw: dict[str, Any], key: str, line: int, required: bool = False) -> str:
+    """`raw[key]` as text ('' when absent and not required); a list, mapping or bool is refused."""
+    value = raw.get(key)
+    if value is None and not required:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise RegistryUnusable(f"the entry at line {line} needs `{key}` to be text")
+    return str(value)
+
+
+def _entry(raw: Any, line: int) -> Entry:
+    """The entry a YAML mapping describes, or why the registry cannot be trusted."""
+    if not isinstance(raw, dict):
+        raise RegistryUnusable(f"the entry at line {line} must be a mapping")
+    for key in ("id", "url"):
+        if key not in raw:
+            raise RegistryUnusable(f"the entry at line {line} has no `{key}`")
+    old = raw.get("old_urls") or []
+    if not isinstance(old, list) or not all(isinstance(u, (str, int)) and not isinstance(u, bool) for u in old):
+        raise RegistryUnusable(f"the entry at line {line} needs `old_urls` to be a list of page paths")
+    return Entry(
+        id=_text_field(raw, "id", line, True),
+        url=_text_field(raw, "url", line, True),
+        title=_text_field(raw, "title", line),
+        answer=_text_field(raw, "answer", line),
+        source=_text_field(raw, "source", line),
+        chapter=None if raw.get("chapter") is None else _text_field(raw, "chapter", line),
+        old_urls=[str(u) for u in old],
+        line=line,
+    )
+
+
+def _entries(node: yaml.Node | None, data: dict[str, Any], key: str) -> list[Entry]:
+    """The entries under `key`, each with the line its mapping starts on."""
+    lines: list[int] = []
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == key and isinstance(value_node, yaml.SequenceNode):
+                lines = [item.start_mark.line + 1 for item in value_node.value]
+    raws = data.get(key) or []
+    if not isinstance(raws, list):
+        raise RegistryUnusable(f"`{key}` must be a list")
+    return [_entry(raw, lines[i] if i < len(lines) else 1) for i, raw in enumerate(raws)]
+
+
+def _load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """Parse with the safe loader; aliases are refused before anything is built (no alias bombs).
+
+    The text is composed once: an alias makes the node it names appear twice, which a walk of the
+    nodes finds before any data is built. When composing fails, the events up to the failure are
+    read for an alias first, so that an alias before an error is reported as before. Garbage
+    collection is paused meanwhile: composing builds one node per value and frees nothing, and
+    collections that rescan the growing tree would cost more than the parse."""
+    loader = SAFE_LOADER(text)
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        try:
+            node = loader.get_single_node()  # parsed once: the node gives lines, the data follows from it
+        except (yaml.YAMLError, RecursionError, MemoryError):
+            _refuse_aliases(text)
+            raise
+        if node is not None and _has_repeated_node(node):
+            raise RegistryUnusable(ALIAS_REFUSED)
+        return node, construct(loader, node) if node is not None else None
+    finally:
+        loader.dispose()
+        if paused:
+            gc.enable()
+
+
+def _refuse_aliases(text: str) -> None:
+    """Raise RegistryUnusable at the first alias event of `text` (a YAMLError where it stops parsing)."""
+    for event in yaml.parse(text, Loader=SAFE_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            raise RegistryUnusable(ALIAS_REFUSED)
+
+
+def _has_repeated_node(root: yaml.Node) -> bool:
+    """True when a node stands twice in the tree under `root`: what an alias makes."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack += node.value
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += (key, value)
+    return False
+
+
+def _unusable(shown: str, why: str) -> tuple[None, Diagnostic]:
+    """The `registry-invalid` error of a registry file that cannot be used at all."""
+    return None, Diagnostic(
+        shown,
+        1,
+        "error",
+        "registry-invalid",
+        f"registry {why}; nothing was built and the file was left untouched. "
+        "Restore it from git (`git checkout -- <path>`), or delete it to start afresh",
+    )
+
+
+def _file_problem(info: os.stat_result) -> str | None:
+    """Why the file `os.lstat` describes is no registry to read (a link, a folder, too large)."""
+    if stat.S_ISLNK(info.st_mode):
+        return "is a symbolic link, which is never followed"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file"
+    if info.st_size > MAX_REGISTRY_BYTES:
+        return f"is larger than {MAX_REGISTRY_BYTES // 2**20} MB"
+    return None
+
+
+def read_registry(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
+    """The registry file's text (None when there is none yet), or why it cannot be used.
+
+    Never follows a symlink; an empty, oversized, unreadable or non-UTF-8 file is unusable."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return _unusable(shown, f"cannot be read ({exc.strerror})")
+    problem = _file_problem(info)
+    if problem is not None:
+        return _unusable(shown, problem)
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_REGISTRY_BYTES + 1)
+    except OSError as exc:
+        return _unusable(shown, f"cannot be read ({exc.strerror})")
+    if not data.strip():
+        return _unusable(shown, "is empty (a build or merge was interrupted?)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return _unusable(shown, f"is not UTF-8 (byte {exc.start})")
+    return text.replace("\r\n", "\n"), None
+
+
+def parse_registry(text: str, path: str) -> tuple[Registry | None, list[Diagnostic]]:
+    """Read registry text; None (with a `registry-invalid` error) when it cannot be trusted."""
+    try:
+        node, data = _load_yaml(text)
+        if not isinstance(data, dict):
+            raise RegistryUnusable("must be a mapping with `questions` and `deleted`")
+        reg = Registry(_entries(node, data, "questions"), _entries(node, data, "deleted"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        return None, [
+            Diagnostic(
+                path,
+                line,
+                "error",
+                "registry-invalid",
+                f"registry is not valid YAML ({getattr(exc, 'problem', None) or exc}); "
+                "nothing was built and the file was left untouched. Fix it, e.g. from git history",
+            )
+        ]
+    except (RegistryUnusable, RecursionError, MemoryError) as exc:
+        why = str(exc) if isinstance(exc, RegistryUnusable) else "is nested too deeply or too large"
+        return None, [
+            Diagnostic(
+                path,
+                1,
+                "error",
+                "registry-invalid",
+                f"registry is malformed: {why}; nothing was built and the file was left untouched",
+            )
+        ]
+    return reg, validate(reg, path)
+
+
+def _url_problem(url: str) -> str | None:
+    """Why `url` cannot be a question page's path, or None."""
+    if len(url) > MAX_URL or not URL_RE.match(url):
+        return "is not a page path of lower-case slugs joined by '/' (e.g. 'ai-shipin/kuosan-moxing')"
+    if url.split("/", 1)[0] in RESERVED_DIRS:
+        return f"lies in /{url.split('/', 1)[0]}/, which the site itself uses"
+    return None
+
+
+def _drop_bad_urls(group: list[Entry], owner: dict[str, Entry], bad: Callable[[Entry, str], None]) -> None:
+    """Keep the entries of `group` whose `url` is a page path no earlier entry has; record them in `owner`."""
+    kept = []
+    for e in group:
+        url = e.url.strip("/")
+        problem = _url_problem(url) or (
+            f"is also the URL of the entry at line {owner[url].line}" if url in owner else None
+        )
+        if problem is not None:
+            bad(e, f"url '{e.url}' {problem}; this entry is ignored (fix it or restore it from git)")
+            continue
+        e.url = url
+        owner[url] = e
+        kept.append(e)
+    group[:] = kept
+
+
+def _drop_bad_old_urls(e: Entry, owner: dict[str, Entry], bad: Callable[[Entry, str], None]) -> None:
+    """Keep the `old_urls` of `e` that are page paths of no other entry, each once; record them in `owner`."""
+    old_urls = []
+    for old in e.old_urls:
+        url = old.strip("/")
+        problem = _url_problem(url) or (
+            f"is also a URL of the entry at line {owner[url].line}" if url in owner and owner[url] is not e else None
+        )
+        if problem is not None:
+            bad(e, f"old_urls item '{old}' {problem}; it is dropped (old_urls is a list of page paths)")
+            continue
+        if owner.get(url) is not e:  # its own current URL, or an item it already has: skipped
+            owner[url] = e
+            old_urls.append(url)
+    e.old_urls = old_urls
+
+
+def validate(reg: Registry, path: str) -> list[Diagnostic]:
+    """Check every URL of the registry as data; bad entries and URLs are dropped, each reported.
+
+    A `url` must be a normalised page path used by no other entry; otherwise the entry is ignored.
+    An `old_urls` item that is not such a path, or that another entry already uses, is dropped."""
+    diags: list[Diagnostic] = []
+    owner: dict[str, Entry] = {}  # every URL kept so far -> its entry
+
+    def bad(e: Entry, msg: str) -> None:
+        diags.append(Diagnostic(path, e.line, "error", "registry-bad-url", msg))
+
+    for group in (reg.questions, reg.deleted):
+        _drop_bad_urls(group, owner, bad)
+    for e in reg.questions + reg.deleted:
+        _drop_bad_old_urls(e, owner, bad)
+    return diags
+
+
+def dump_registry(reg: Registry) -> str:
+    """Registry text in a stable order (by URL), one small block per question."""
+    return _DUMPED.ask(repr(reg), lambda: _dump_registry(reg))
+
+
+# Registry text by the `repr` of the registry (text, numbers and lists of text only): the same
+# after an edit that changed no title, place or answer (an answer's fingerprint is in it).
+_DUMPED: Memo[str, str] = Memo()
+
+
+def _dump_registry(reg: Registry) -> str:
+    def row(e: Entry) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": e.id, "url": e.url, "title": e.title, "source": e.source}
+        if e.chapter is not None:
+            out["chapter"] = e.chapter
+        out["answer"] = e.answer
+        if e.old_urls:
+            out["old_urls"] = e.old_urls
+        return out
+
+    data = {
+        "questions": [row(e) for e in sorted(reg.questions, key=lambda e: e.url)],
+        "deleted": [row(e) for e in sorted(reg.deleted, key=lambda e: e.url)],
+    }
+    return HEADER + yaml_text(data)
+
+
+# -- hand-edited ids -------------------------------------------------------------------------------
+
+
+def _rename_problem(e: Entry, new_url: str, owner: Entry | None, taken: set[str]) -> str | None:
+    """Why `e` cannot move to `new_url` (its edited id), or None when it can."""
+    if not ID_RE.match(e.id) or len(e.id) > MAX_ID:
+        return "must be lower-case ASCII letters, digits and '-' (e.g. 'kuosan-moxing')"
+    if owner is not None and owner is not e:
+        return f"would reuse the URL /{new_url}/ of another question"
+    if owner is None and new_url in taken:
+        return f"would take the URL /{new_url}/ of another page of the site"
+    return None
+
+
+def _apply_renames(reg: Registry, path: str, taken: set[str]) -> tuple[list[Diagnostic], list[Change]]:
+    """An `id` edited by hand moves `url`; the former URL joins `old_urls`.
+
+    The new URL may be no other entry's (current or former) and no page the site already has
+    (`taken`: index pages, reserved folders). A refused id is reported and set back."""
+    owners = {url: e for e in reg.questions + reg.deleted for url in e.all_urls()}
+    diags: list[Diagnostic] = []
+    changes: list[Change] = []
+    for e in reg.questions:
+        current = posixpath.basename(e.url)
+        if e.id == current:
+            continue
+        new_url = posixpath.join(posixpath.dirname(e.url), e.id)
+        problem = _rename_problem(e, new_url, owners.get(new_url), taken)
+        if problem is not None:
+            diags.append(
+                Diagnostic(path, e.line, "error", "registry-bad-id", f"id '{e.id}' {problem}; keeping '{current}'")
+            )
+            e.id = current
+            continue
+        changes.append(Change("renamed", new_url, f"was /{e.url}/ (redirects)"))
+        e.old_urls = [u for u in [e.url, *e.old_urls] if u != new_url]
+        owners[new_url] = e
+        e.url = new_url
+    return diags, changes
+
+
+# -- matching candidates to entries ----------------------------------------------------------------
+
+Key = Callable[[Candidate | Entry], str | None]  # what a question is recognised by; None: by nothing
+
+
+def _both_key(x: Candidate | Entry) -> str | None:
+    """Title and answer together."""
+    return _norm_title(x.title) + "\0" + x.answer
+
+
+def _answer_key(x: Candidate | Entry) -> str | None:
+    """The answer's fingerprint; empty answers say nothing."""
+    return x.answer if x.answer != EMPTY_ANSWER else None
+
+
+def _title_key(x: Candidate | Entry) -> str | None:
+    """The title, white space folded."""
+    return _norm_title(x.title)
+
+
+MATCH_KEYS: tuple[Key, ...] = (_both_key, _answer_key, _title_key)  # tried in this order
+
+
+def _pairs_by_key(candidates: list[Candidate], open_: list[int], pool: list[Entry], key: Key) -> dict[int, Entry]:
+    """Candidate index -> the one entry of `pool` with the candidate's key.
+
+    A key that two entries share matches nothing (ambiguous); an entry goes to the first
+    candidate (in `open_` order) with its key."""
+    by_key: dict[str, list[Entry]] = defaultdict(list)
+    for e in pool:
+        k = key(e)
+        if k is not None:
+            by_key[k].append(e)
+    pairs: dict[int, Entry] = {}
+    for i in open_:
+        k = key(candidates[i])
+        hits = by_key.get(k, []) if k is not None else []
+        if len(hits) == 1:
+            pairs[i] = hits.pop()
+    return pairs
+
+
+def title_likeness(a: str, b: str) -> float | None:
+    """difflib's ratio of two titles when it is at least `TITLE_THRESHOLD`, else None.
+
+    The cheap upper bounds are asked first: most pairs stop there."""
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() < TITLE_THRESHOLD or matcher.quick_ratio() < TITLE_THRESHOLD:
+        return None
+    ratio = matcher.ratio()
+    return ratio if ratio >= TITLE_THRESHOLD else None
+
+
+def _pairs_by_likeness(candidates: list[Candidate], open_: list[int], pool: list[Entry]) -> dict[int, Entry]:
+    """Candidate index -> entry of `pool` with a title at least `TITLE_THRESHOLD` alike.
+
+    Best pairs first (ties: lower candidate index, then lower URL); each side used once."""
+    left = [_norm_title(candidates[i].title) for i in open_]
+    right = [_norm_title(e.title) for e in pool]
+    scored: list[tuple[float, int, str, Entry]] = []
+    for a, b in candidate_pairs(left, right):  # every pair when few, else those sharing bigrams
+        ratio = title_likeness(left[a], right[b])
+        if ratio is not None:
+            scored.append((-ratio, open_[a], pool[b].url, pool[b]))
+    pairs: dict[int, Entry] = {}
+    given: set[int] = set()  # id() of the entries handed out
+    for _, i, _, e in sorted(scored, key=lambda p: (p[0], p[1], p[2])):
+        if i not in pairs and id(e) not in given:
+            pairs[i] = e
+            given.add(id(e))
+    return pairs
+
+
+def _match_pool(candidates: list[Candidate], open_: list[int], pool: list[Entry]) -> dict[int, Entry]:
+    """Candidate index -> entry of `pool`, for the candidates in `open_`: by each of `MATCH_KEYS`
+    in turn, then by title likeness; each entry used once."""
+    matched: dict[int, Entry] = {}
+    for key in MATCH_KEYS:
+        pairs = _pairs_by_key(candidates, open_, pool, key)
+        matched.update(pairs)
+        given = {id(e) for e in pairs.values()}
+        open_ = [i for i in open_ if i not in pairs]
+        pool = [e for e in pool if id(e) not in given]
+    matched.update(_pairs_by_likeness(candidates, open_, pool))
+    return matched
+
+
+def match_entries(candidates: list[Candidate], reg: Registry) -> tuple[list[Entry | None], set[int]]:
+    """Each candidate's registered entry (None: a new question), and the indexes of the candidates
+    whose entry was a deleted one (revived). Live entries are tried first, then deleted ones."""
+    everyone = list(range(len(candidates)))
+    live = _match_pool(candidates, everyone, reg.questions)
+    revived = _match_pool(candidates, [i for i in everyone if i not in live], reg.deleted)
+    found = [live[i] if i in live else revived.get(i) for i in everyone]
+    return found, set(revived)
+
+
+# -- ids of new questions, the new registry, the report --------------------------------------------
+
+
+def _suffixed(slug: str, n: int) -> str:
+    """`slug-n`, the slug cut so that the id stays within `MAX_NEW_ID`."""
+    return f"{slug[: MAX_NEW_ID - 1 - len(str(n))]}-{n}"
+
+
+@dataclass(slots=True)
+class _NewIds:
+    """Hands out the ids of new questions: no registered id, no taken URL (both only grow)."""
+
+    new_slug: Callable[[str], str]
+    ids: set[str]
+    taken: set[str]
+    suffixes: dict[tuple[str, str], int] = field(default_factory=dict)  # last suffix per folder and slug
+
+    def entry(self, cand: Candidate) -> Entry:
+        """A new entry for `cand`: its slug, or `slug-2`, `-3`… in its section folder."""
+        slug = self.new_slug(cand.title)
+        key = (cand.section_dir, slug)
+        n = self.suffixes.get(key, 1)  # ids and taken only grow: resume where this slug stopped here
+        qid = slug if n == 1 else _suffixed(slug, n)
+        while qid in self.ids or posixpath.join(cand.section_dir, qid) in self.taken:
+            n += 1
+            qid = _suffixed(slug, n)
+        self.suffixes[key] = n
+        self.ids.add(qid)
+        url = posixpath.join(cand.section_dir, qid)
+        self.taken.add(url)
+        return Entry(qid, url, cand.title, cand.answer, cand.source, cand.chapter)
+
+
+def _kept_changes(cand: Candidate, found: Entry, revived: bool) -> list[Change]:
+    """What the report says of a question that kept (or got back) its entry."""
+    changes = []
+    if revived:
+        changes.append(Change("revived", found.url, cand.title))
+    if found.source != cand.source:
+        changes.append(Change("moved", found.url, f"{found.source} → {cand.source}"))
+    if _norm_title(found.title) != _norm_title(cand.title):
+        changes.append(Change("retitled", found.url, f"{found.title} → {cand.title}"))
+    return changes
+
+
+def _candidate_entries(
+    candidates: list[Candidate], found: list[Entry | None], revived: set[int], new_ids: _NewIds
+) -> tuple[list[Entry], list[Change]]:
+    """The entry of every candidate, in order: its found entry brought up to date, or a new one."""
+    entries: list[Entry] = []
+    changes: list[Change] = []
+    for i, (cand, old) in enumerate(zip(candidates, found, strict=True)):
+        if old is None:
+            entry = new_ids.entry(cand)
+            changes.append(Change("new", entry.url, cand.title))
+        else:
+            changes += _kept_changes(cand, old, i in revived)
+            entry = Entry(old.id, old.url, cand.title, cand.answer, cand.source, cand.chapter, old.old_urls)
+        entries.append(entry)
+    return entries, changes
+
+
+def _left_over(reg: Registry, found: list[Entry | None]) -> tuple[list[Entry], list[Change]]:
+    """The deleted entries: those still deleted, then the live ones no candidate found."""
+    used = {id(e) for e in found if e is not None}
+    gone = [e for e in reg.questions if id(e) not in used]
+    deleted = [e for e in reg.deleted if id(e) not in used] + gone
+    return deleted, [Change("deleted", e.url, f"{e.title} (redirects to its former chapter)") for e in gone]
+
+
+def _copy(reg: Registry) -> Registry:
+    """A copy of `reg` whose entries (and their URL lists) may be changed without touching it."""
+
+    def entry(e: Entry) -> Entry:
+        return dataclasses.replace(e, old_urls=list(e.old_urls))
+
+    return Registry([entry(e) for e in reg.questions], [entry(e) for e in reg.deleted])
+
+
+def assign(
+    candidates: list[Candidate], reg: Registry | None, taken: set[str], path: str, new_slug: Callable[[str], str]
+) -> tuple[list[Entry], Registry, list[Change], list[Diagnostic]]:
+    """Give every candidate its entry (found or new); return them, the new registry and the report.
+
+    `taken` holds the page paths already used (index pages); every registered URL, current or
+    former, is taken too, so no URL is ever handed to a second question. `new_slug(title)`
+    makes the slug of a new question. Stages: hand-edited ids, matching, new ids, left-overs.
+    Neither `reg` nor `taken` is changed: the stages work on copies.
+    """
+    reg = _copy(reg) if reg is not None else Registry()
+    taken = set(taken)
+    diags, renamed = _apply_renames(reg, path, taken)
+    for e in reg.questions + reg.deleted:
+        taken.update(e.all_urls())
+    found, revived = match_entries(candidates, reg)
+    new_ids = _NewIds(new_slug, {e.id for e in reg.questions + reg.deleted}, taken)
+    entries, kept = _candidate_entries(candidates, found, revived, new_ids)
+    deleted, dropped = _left_over(reg, found)
+    return entries, Registry(list(entries), deleted), renamed + kept + dropped, diags

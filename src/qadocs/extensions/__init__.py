@@ -1,0 +1,1 @@
+"""Python-Markdown extensions that render what GitHub renders: `gfm`, `mathml`, `sanitize`."""
