@@ -152,7 +152,7 @@ def test_the_checks_can_fail() -> None:
 
 def test_the_readme_describes_every_threshold_as_the_code_has_it() -> None:
     """Each row of README's "Limits and thresholds" names a constant of that module with that value."""
-    readme = (SRC.parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (SRC.parent.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
     section = readme.split("### Limits and thresholds", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"^\| `(\w+)` \| (\w+) \| ([0-9.]+) \|", section, re.MULTILINE)
     assert len(rows) >= 20
