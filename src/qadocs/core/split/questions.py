@@ -2,7 +2,7 @@
 
 The outline (`qadocs.core.split.outline`: heads as GitHub shows them) and the reading of every head
 (`qadocs.core.split.roles`: title, chapter, question, follow-up, part of an answer, article) decide; the
-README's "How a source is read" says the same for authors. This module finds what stands around
+docs/writing-content.md, "How a source is read", says the same for authors. This module finds what stands around
 the parts (front matter, `[TOC]` markers, the table of contents, the title) and cuts the file at
 its chapters and questions:
 
