@@ -11,7 +11,7 @@ import pytest
 from qadocs.cli import config_layout, main
 from qadocs.core.build import layout_rules
 from qadocs.core.errors import QadocsError
-from qadocs.core.split.questions import layout_for
+from qadocs.core.split.layout import layout_for
 
 # Level-3 headings under a topic, none numbered or asking: the rules read concept headings (the
 # topic a question with an answer of its own, the two under it its follow-ups); the layout says

@@ -5,23 +5,11 @@ from __future__ import annotations
 import pytest
 
 from qadocs.core.model import EMPTY_ANSWER, fingerprint
-from qadocs.core.registry.entries import (
-    MAX_ID,
-    MAX_NEW_ID,
-    TITLE_THRESHOLD,
-    Candidate,
-    Entry,
-    Registry,
-    _apply_renames,
-    _NewIds,
-    _pairs_by_key,
-    _suffixed,
-    _title_key,
-    assign,
-    match_entries,
-    title_likeness,
-    validate,
-)
+from qadocs.core.registry.assign import _NewIds, _suffixed, assign
+from qadocs.core.registry.entries import MAX_ID, MAX_NEW_ID, TITLE_THRESHOLD, validate
+from qadocs.core.registry.matching import _pairs_by_key, _title_key, match_entries, title_likeness
+from qadocs.core.registry.records import Candidate, Entry, Registry
+from qadocs.core.registry.renames import apply_renames
 from qadocs.core.text.slug import MAX_SLUG
 
 A1, A2, A3 = fingerprint("answer one"), fingerprint("answer two"), fingerprint("answer three")
@@ -129,7 +117,7 @@ def test_new_ids_skip_registered_ids_and_taken_urls_and_resume() -> None:
 def test_hand_edited_id_moves_the_url_and_keeps_the_old_one() -> None:
     e = entry("sec/old", "T")
     e.id, e.old_urls = "new", ["sec/older"]
-    diags, changes = _apply_renames(Registry([e]), "reg.yml", set())
+    diags, changes = apply_renames(Registry([e]), "reg.yml", set())
     assert diags == []
     assert [(c.kind, c.url, c.detail) for c in changes] == [("renamed", "sec/new", "was /sec/old/ (redirects)")]
     assert (e.id, e.url, e.old_urls) == ("new", "sec/new", ["sec/old", "sec/older"])
@@ -138,7 +126,7 @@ def test_hand_edited_id_moves_the_url_and_keeps_the_old_one() -> None:
 def test_hand_edited_id_back_to_a_former_url_drops_it_from_old_urls() -> None:
     e = entry("sec/now", "T")
     e.id, e.old_urls = "before", ["sec/before"]
-    _apply_renames(Registry([e]), "reg.yml", set())
+    apply_renames(Registry([e]), "reg.yml", set())
     assert (e.url, e.old_urls) == ("sec/before", ["sec/now"])
 
 
@@ -158,7 +146,7 @@ BAD_ID = "must be lower-case ASCII letters, digits and '-' (e.g. 'kuosan-moxing'
 def test_refused_ids_are_reported_at_their_line_and_set_back(new_id: str, taken: set[str], problem: str) -> None:
     e, other, gone = entry("sec/mine", "T", line=7), entry("sec/other", "O"), entry("sec/gone", "G")
     e.id = new_id
-    diags, changes = _apply_renames(Registry([e, other], [gone]), "reg.yml", taken)
+    diags, changes = apply_renames(Registry([e, other], [gone]), "reg.yml", taken)
     assert changes == []
     assert [(d.line, d.code) for d in diags] == [(7, "registry-bad-id")]
     assert diags[0].message == f"id '{new_id}' {problem}; keeping 'mine'"

@@ -14,8 +14,10 @@ from qadocs.core.errors import ContentError, QadocsError
 from qadocs.core.model import Diagnostic, Memo, Source, new_generation
 from qadocs.core.options import REGISTRY_NAME, Layout, Options
 from qadocs.core.plan.site import Plan, plan_pages
-from qadocs.core.registry.entries import Registry, parse_registry, read_registry
-from qadocs.core.split.questions import layout_for, layout_value, split_source, survey_source
+from qadocs.core.registry.entries import parse_registry, read_registry
+from qadocs.core.registry.records import Registry
+from qadocs.core.split.layout import layout_for, layout_value
+from qadocs.core.split.questions import split_source, survey_source
 from qadocs.core.split.read import is_inside, read_sources
 from qadocs.core.split.roles import Neighbours, neighbours
 from qadocs.core.write import WriteStats, write_atomic, write_plan

@@ -18,7 +18,7 @@ from typing import Any
 from qadocs.core.model import Chapter, Memo, Question, Source
 from qadocs.core.plan.links import Collection, Found, PageResolver, rewrite_kept, target_url
 from qadocs.core.plan.resolve import relative_url
-from qadocs.core.registry.place import Assigned, Children, Places, QuestionPage
+from qadocs.core.registry.records import Assigned, Children, Places, QuestionPage
 from qadocs.core.split.outline import HTML_HEADING_RE
 from qadocs.core.split.questions import md_heading
 from qadocs.core.text.anchors import clean_fragment, loose_key

@@ -35,8 +35,8 @@ from qadocs.core.plan.pages import (
     source_file,
 )
 from qadocs.core.plan.targets import index_targets
-from qadocs.core.registry.entries import Change, Registry
 from qadocs.core.registry.place import assign_pages, group_children, place
+from qadocs.core.registry.records import Change, Registry
 from qadocs.core.text.escape import json_list_for_html
 from qadocs.core.text.schema import QuestionEntry
 from qadocs.core.text.urls import MEDIA_DIR

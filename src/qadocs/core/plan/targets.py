@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from qadocs.core.model import Diagnostic, Source, TocLink
-from qadocs.core.registry.place import Assigned, Children, Places
+from qadocs.core.registry.records import Assigned, Children, Places
 from qadocs.core.split.outline import split_number
 from qadocs.core.text.anchors import AnchorIndex, anchor_forms, clean_fragment, github_slug, loose_key
 

@@ -13,31 +13,27 @@ A question finds its entry in this order, each entry used once:
 4. titles at least `TITLE_THRESHOLD` similar (difflib ratio; a typo fix or a few added words),
    best pairs first, then deleted entries the same way (a question that comes back revives).
 
-Anything left is new and gets a fresh slug; entries left over are deleted. `assign` runs these
-stages in order: `_apply_renames` (ids edited by hand), `match_entries`, `_NewIds` (new ids),
-`_left_over` (deleted entries), each returning its part of the entries and of the report.
+Anything left is new and gets a fresh slug; entries left over are deleted. This module reads,
+checks and writes the file; `assign.assign` runs the stages in order: `renames.apply_renames`
+(ids edited by hand), `matching.match_entries`, new ids and deleted entries, each returning its
+part of the entries and of the report.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
 import gc
 import os
-import posixpath
 import re
 import stat
-from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from qadocs.core.model import EMPTY_ANSWER, Diagnostic, Memo
+from qadocs.core.model import Diagnostic, Memo
+from qadocs.core.registry.records import Entry, Registry
 from qadocs.core.text.escape import yaml_text
-from qadocs.core.text.similar import candidate_pairs
 from qadocs.core.text.urls import RESERVED_DIRS
 from qadocs.core.text.yamlread import ALIAS_REFUSED, construct
 
@@ -60,57 +56,7 @@ HEADER = """\
 """
 
 
-@dataclass(slots=True)
-class Entry:
-    """One registered question (live or deleted)."""
-
-    id: str
-    url: str
-    title: str
-    answer: str
-    source: str
-    chapter: str | None = None
-    old_urls: list[str] = field(default_factory=list)
-    line: int = 1  # where the entry starts in the registry file, for diagnostics
-
-    def all_urls(self) -> list[str]:
-        """The current URL and every former one."""
-        return [self.url, *self.old_urls]
-
-
-@dataclass(slots=True)
-class Registry:
-    """Live and deleted entries, as read from or written to the registry file."""
-
-    questions: list[Entry] = field(default_factory=list)
-    deleted: list[Entry] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Candidate:
-    """What the registry needs to know of one question page of this build."""
-
-    title: str
-    answer: str  # fingerprint
-    source: str
-    chapter: str | None
-    section_dir: str  # where a new URL goes
-
-
-@dataclass(slots=True)
-class Change:
-    """One line of the report: what happened to a question's URL or record."""
-
-    kind: str  # new, moved, retitled, renamed, deleted, revived
-    url: str
-    detail: str
-
-    def render(self) -> str:
-        """`kind url detail` for the report."""
-        return f"{self.kind:<9} /{self.url}/  {self.detail}"
-
-
-def _norm_title(title: str) -> str:
+def norm_title(title: str) -> str:
     """`title` with its white space folded: what matching compares."""
     return " ".join(title.split())
 
@@ -384,242 +330,3 @@ def _dump_registry(reg: Registry) -> str:
         "deleted": [row(e) for e in sorted(reg.deleted, key=lambda e: e.url)],
     }
     return HEADER + yaml_text(data)
-
-
-# -- hand-edited ids -------------------------------------------------------------------------------
-
-
-def _rename_problem(e: Entry, new_url: str, owner: Entry | None, taken: set[str]) -> str | None:
-    """Why `e` cannot move to `new_url` (its edited id), or None when it can."""
-    if not ID_RE.match(e.id) or len(e.id) > MAX_ID:
-        return "must be lower-case ASCII letters, digits and '-' (e.g. 'kuosan-moxing')"
-    if owner is not None and owner is not e:
-        return f"would reuse the URL /{new_url}/ of another question"
-    if owner is None and new_url in taken:
-        return f"would take the URL /{new_url}/ of another page of the site"
-    return None
-
-
-def _apply_renames(reg: Registry, path: str, taken: set[str]) -> tuple[list[Diagnostic], list[Change]]:
-    """An `id` edited by hand moves `url`; the former URL joins `old_urls`.
-
-    The new URL may be no other entry's (current or former) and no page the site already has
-    (`taken`: index pages, reserved folders). A refused id is reported and set back."""
-    owners = {url: e for e in reg.questions + reg.deleted for url in e.all_urls()}
-    diags: list[Diagnostic] = []
-    changes: list[Change] = []
-    for e in reg.questions:
-        current = posixpath.basename(e.url)
-        if e.id == current:
-            continue
-        new_url = posixpath.join(posixpath.dirname(e.url), e.id)
-        problem = _rename_problem(e, new_url, owners.get(new_url), taken)
-        if problem is not None:
-            diags.append(
-                Diagnostic(path, e.line, "error", "registry-bad-id", f"id '{e.id}' {problem}; keeping '{current}'")
-            )
-            e.id = current
-            continue
-        changes.append(Change("renamed", new_url, f"was /{e.url}/ (redirects)"))
-        e.old_urls = [u for u in [e.url, *e.old_urls] if u != new_url]
-        owners[new_url] = e
-        e.url = new_url
-    return diags, changes
-
-
-# -- matching candidates to entries ----------------------------------------------------------------
-
-Key = Callable[[Candidate | Entry], str | None]  # what a question is recognised by; None: by nothing
-
-
-def _both_key(x: Candidate | Entry) -> str | None:
-    """Title and answer together."""
-    return _norm_title(x.title) + "\0" + x.answer
-
-
-def _answer_key(x: Candidate | Entry) -> str | None:
-    """The answer's fingerprint; empty answers say nothing."""
-    return x.answer if x.answer != EMPTY_ANSWER else None
-
-
-def _title_key(x: Candidate | Entry) -> str | None:
-    """The title, white space folded."""
-    return _norm_title(x.title)
-
-
-MATCH_KEYS: tuple[Key, ...] = (_both_key, _answer_key, _title_key)  # tried in this order
-
-
-def _pairs_by_key(candidates: list[Candidate], open_: list[int], pool: list[Entry], key: Key) -> dict[int, Entry]:
-    """Candidate index -> the one entry of `pool` with the candidate's key.
-
-    A key that two entries share matches nothing (ambiguous); an entry goes to the first
-    candidate (in `open_` order) with its key."""
-    by_key: dict[str, list[Entry]] = defaultdict(list)
-    for e in pool:
-        k = key(e)
-        if k is not None:
-            by_key[k].append(e)
-    pairs: dict[int, Entry] = {}
-    for i in open_:
-        k = key(candidates[i])
-        hits = by_key.get(k, []) if k is not None else []
-        if len(hits) == 1:
-            pairs[i] = hits.pop()
-    return pairs
-
-
-def title_likeness(a: str, b: str) -> float | None:
-    """difflib's ratio of two titles when it is at least `TITLE_THRESHOLD`, else None.
-
-    The cheap upper bounds are asked first: most pairs stop there."""
-    matcher = difflib.SequenceMatcher(None, a, b)
-    if matcher.real_quick_ratio() < TITLE_THRESHOLD or matcher.quick_ratio() < TITLE_THRESHOLD:
-        return None
-    ratio = matcher.ratio()
-    return ratio if ratio >= TITLE_THRESHOLD else None
-
-
-def _pairs_by_likeness(candidates: list[Candidate], open_: list[int], pool: list[Entry]) -> dict[int, Entry]:
-    """Candidate index -> entry of `pool` with a title at least `TITLE_THRESHOLD` alike.
-
-    Best pairs first (ties: lower candidate index, then lower URL); each side used once."""
-    left = [_norm_title(candidates[i].title) for i in open_]
-    right = [_norm_title(e.title) for e in pool]
-    scored: list[tuple[float, int, str, Entry]] = []
-    for a, b in candidate_pairs(left, right):  # every pair when few, else those sharing bigrams
-        ratio = title_likeness(left[a], right[b])
-        if ratio is not None:
-            scored.append((-ratio, open_[a], pool[b].url, pool[b]))
-    pairs: dict[int, Entry] = {}
-    given: set[int] = set()  # id() of the entries handed out
-    for _, i, _, e in sorted(scored, key=lambda p: (p[0], p[1], p[2])):
-        if i not in pairs and id(e) not in given:
-            pairs[i] = e
-            given.add(id(e))
-    return pairs
-
-
-def _match_pool(candidates: list[Candidate], open_: list[int], pool: list[Entry]) -> dict[int, Entry]:
-    """Candidate index -> entry of `pool`, for the candidates in `open_`: by each of `MATCH_KEYS`
-    in turn, then by title likeness; each entry used once."""
-    matched: dict[int, Entry] = {}
-    for key in MATCH_KEYS:
-        pairs = _pairs_by_key(candidates, open_, pool, key)
-        matched.update(pairs)
-        given = {id(e) for e in pairs.values()}
-        open_ = [i for i in open_ if i not in pairs]
-        pool = [e for e in pool if id(e) not in given]
-    matched.update(_pairs_by_likeness(candidates, open_, pool))
-    return matched
-
-
-def match_entries(candidates: list[Candidate], reg: Registry) -> tuple[list[Entry | None], set[int]]:
-    """Each candidate's registered entry (None: a new question), and the indexes of the candidates
-    whose entry was a deleted one (revived). Live entries are tried first, then deleted ones."""
-    everyone = list(range(len(candidates)))
-    live = _match_pool(candidates, everyone, reg.questions)
-    revived = _match_pool(candidates, [i for i in everyone if i not in live], reg.deleted)
-    found = [live[i] if i in live else revived.get(i) for i in everyone]
-    return found, set(revived)
-
-
-# -- ids of new questions, the new registry, the report --------------------------------------------
-
-
-def _suffixed(slug: str, n: int) -> str:
-    """`slug-n`, the slug cut so that the id stays within `MAX_NEW_ID`."""
-    return f"{slug[: MAX_NEW_ID - 1 - len(str(n))]}-{n}"
-
-
-@dataclass(slots=True)
-class _NewIds:
-    """Hands out the ids of new questions: no registered id, no taken URL (both only grow)."""
-
-    new_slug: Callable[[str], str]
-    ids: set[str]
-    taken: set[str]
-    suffixes: dict[tuple[str, str], int] = field(default_factory=dict)  # last suffix per folder and slug
-
-    def entry(self, cand: Candidate) -> Entry:
-        """A new entry for `cand`: its slug, or `slug-2`, `-3`… in its section folder."""
-        slug = self.new_slug(cand.title)
-        key = (cand.section_dir, slug)
-        n = self.suffixes.get(key, 1)  # ids and taken only grow: resume where this slug stopped here
-        qid = slug if n == 1 else _suffixed(slug, n)
-        while qid in self.ids or posixpath.join(cand.section_dir, qid) in self.taken:
-            n += 1
-            qid = _suffixed(slug, n)
-        self.suffixes[key] = n
-        self.ids.add(qid)
-        url = posixpath.join(cand.section_dir, qid)
-        self.taken.add(url)
-        return Entry(qid, url, cand.title, cand.answer, cand.source, cand.chapter)
-
-
-def _kept_changes(cand: Candidate, found: Entry, revived: bool) -> list[Change]:
-    """What the report says of a question that kept (or got back) its entry."""
-    changes = []
-    if revived:
-        changes.append(Change("revived", found.url, cand.title))
-    if found.source != cand.source:
-        changes.append(Change("moved", found.url, f"{found.source} → {cand.source}"))
-    if _norm_title(found.title) != _norm_title(cand.title):
-        changes.append(Change("retitled", found.url, f"{found.title} → {cand.title}"))
-    return changes
-
-
-def _candidate_entries(
-    candidates: list[Candidate], found: list[Entry | None], revived: set[int], new_ids: _NewIds
-) -> tuple[list[Entry], list[Change]]:
-    """The entry of every candidate, in order: its found entry brought up to date, or a new one."""
-    entries: list[Entry] = []
-    changes: list[Change] = []
-    for i, (cand, old) in enumerate(zip(candidates, found, strict=True)):
-        if old is None:
-            entry = new_ids.entry(cand)
-            changes.append(Change("new", entry.url, cand.title))
-        else:
-            changes += _kept_changes(cand, old, i in revived)
-            entry = Entry(old.id, old.url, cand.title, cand.answer, cand.source, cand.chapter, old.old_urls)
-        entries.append(entry)
-    return entries, changes
-
-
-def _left_over(reg: Registry, found: list[Entry | None]) -> tuple[list[Entry], list[Change]]:
-    """The deleted entries: those still deleted, then the live ones no candidate found."""
-    used = {id(e) for e in found if e is not None}
-    gone = [e for e in reg.questions if id(e) not in used]
-    deleted = [e for e in reg.deleted if id(e) not in used] + gone
-    return deleted, [Change("deleted", e.url, f"{e.title} (redirects to its former chapter)") for e in gone]
-
-
-def _copy(reg: Registry) -> Registry:
-    """A copy of `reg` whose entries (and their URL lists) may be changed without touching it."""
-
-    def entry(e: Entry) -> Entry:
-        return dataclasses.replace(e, old_urls=list(e.old_urls))
-
-    return Registry([entry(e) for e in reg.questions], [entry(e) for e in reg.deleted])
-
-
-def assign(
-    candidates: list[Candidate], reg: Registry | None, taken: set[str], path: str, new_slug: Callable[[str], str]
-) -> tuple[list[Entry], Registry, list[Change], list[Diagnostic]]:
-    """Give every candidate its entry (found or new); return them, the new registry and the report.
-
-    `taken` holds the page paths already used (index pages); every registered URL, current or
-    former, is taken too, so no URL is ever handed to a second question. `new_slug(title)`
-    makes the slug of a new question. Stages: hand-edited ids, matching, new ids, left-overs.
-    Neither `reg` nor `taken` is changed: the stages work on copies.
-    """
-    reg = _copy(reg) if reg is not None else Registry()
-    taken = set(taken)
-    diags, renamed = _apply_renames(reg, path, taken)
-    for e in reg.questions + reg.deleted:
-        taken.update(e.all_urls())
-    found, revived = match_entries(candidates, reg)
-    new_ids = _NewIds(new_slug, {e.id for e in reg.questions + reg.deleted}, taken)
-    entries, kept = _candidate_entries(candidates, found, revived, new_ids)
-    deleted, dropped = _left_over(reg, found)
-    return entries, Registry(list(entries), deleted), renamed + kept + dropped, diags

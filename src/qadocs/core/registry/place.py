@@ -9,25 +9,13 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from qadocs.core.model import Chapter, Diagnostic, Question, Source, fingerprint, question_key
-from qadocs.core.registry.entries import Candidate, Change, Entry, Registry, assign, dump_registry
+from qadocs.core.registry.assign import assign
+from qadocs.core.registry.entries import dump_registry
+from qadocs.core.registry.records import Assigned, Candidate, Children, Places, QuestionPage, Registry
 from qadocs.core.text.slug import slugify
 from qadocs.core.text.urls import RESERVED_DIRS
-
-
-@dataclass(slots=True, frozen=True)
-class Places:
-    """The folders of the index pages and the questions grouped into pages (no URLs yet)."""
-
-    section_dirs: Mapping[str, str]  # section (content folder) -> its dir
-    source_dirs: Mapping[str, str]  # source path -> its dir
-    chapter_dirs: Mapping[tuple[str, int], str]  # (source path, chapter index) -> its dir
-    groups: tuple[tuple[Question, ...], ...]  # the occurrences of each distinct question, page order
-    group_of: Mapping[tuple[str, int], int]  # (source path, heading line) -> index into groups
-    taken: frozenset[str]  # dirs handed out, reserved or registered: no question page may take one
-    diagnostics: tuple[Diagnostic, ...]
 
 
 class _Claims:
@@ -127,34 +115,6 @@ def place(sources: list[Source], registry: Registry | None) -> Places:
     )
 
 
-@dataclass(slots=True, frozen=True)
-class QuestionPage:
-    """A question's page and every occurrence of it (the first one is the canonical one)."""
-
-    id: str
-    dir: str
-    order: int  # 1-based position among the question pages
-    occurrences: tuple[Question, ...]
-
-    @property
-    def question(self) -> Question:
-        """The occurrence the page is made from."""
-        return self.occurrences[0]
-
-
-@dataclass(slots=True, frozen=True)
-class Assigned:
-    """The question pages with their permanent ids and URLs, and the registry as this build leaves it."""
-
-    pages: tuple[QuestionPage, ...]
-    page_of: Mapping[tuple[str, int], QuestionPage]  # (source path, heading line) -> its page
-    entries: Mapping[str, Entry]  # page dir -> registry entry
-    deleted: tuple[Entry, ...]  # entries of questions no longer in the content
-    registry_text: str
-    changes: tuple[Change, ...]
-    diagnostics: tuple[Diagnostic, ...]
-
-
 def _chapter_title(src: Source, chapter: int | None) -> str | None:
     return src.chapters[chapter].title if chapter is not None else None
 
@@ -192,20 +152,6 @@ def assign_pages(places: Places, sources: list[Source], registry: Registry | Non
         tuple(changes),
         tuple(diags),
     )
-
-
-@dataclass(slots=True, frozen=True)
-class Children:
-    """What each index page lists, grouped once, so that rendering every chapter and section page
-    is linear in the collection, not chapters × questions or sections × sources."""
-
-    questions: Mapping[tuple[str, int | None], list[Question]]  # (source, chapter or None) -> its questions
-    followups: Mapping[tuple[str, int], list[Question]]  # (source, line of a question) -> its follow-ups
-    counts: Mapping[tuple[str, int | None], int]  # (source, chapter or None) -> its questions, follow-ups included
-    chapters: Mapping[tuple[str, int], list[Chapter]]  # (source, chapter) -> its sub-chapters
-    sections: Mapping[str, list[tuple[str, str]]]  # section -> (sub-section, its dir)
-    sources: Mapping[str, list[Source]]  # section -> its sources
-    by_number: Mapping[tuple[str, str], list[Question]]  # (source, number) -> questions, for TOC repair
 
 
 def group_children(sources: list[Source], section_dirs: Mapping[str, str]) -> Children:

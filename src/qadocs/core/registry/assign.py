@@ -1,0 +1,115 @@
+"""This build's questions matched to the registry: kept ids, new ids for new questions, renames
+applied, and the registry this build leaves with the changes it reports."""
+
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from qadocs.core.model import Diagnostic
+from qadocs.core.registry.entries import MAX_NEW_ID, norm_title
+from qadocs.core.registry.matching import match_entries
+from qadocs.core.registry.records import Candidate, Change, Entry, Registry
+from qadocs.core.registry.renames import apply_renames
+
+# -- ids of new questions, the new registry, the report --------------------------------------------
+
+
+def _suffixed(slug: str, n: int) -> str:
+    """`slug-n`, the slug cut so that the id stays within `MAX_NEW_ID`."""
+    return f"{slug[: MAX_NEW_ID - 1 - len(str(n))]}-{n}"
+
+
+@dataclass(slots=True)
+class _NewIds:
+    """Hands out the ids of new questions: no registered id, no taken URL (both only grow)."""
+
+    new_slug: Callable[[str], str]
+    ids: set[str]
+    taken: set[str]
+    suffixes: dict[tuple[str, str], int] = field(default_factory=dict)  # last suffix per folder and slug
+
+    def entry(self, cand: Candidate) -> Entry:
+        """A new entry for `cand`: its slug, or `slug-2`, `-3`… in its section folder."""
+        slug = self.new_slug(cand.title)
+        key = (cand.section_dir, slug)
+        n = self.suffixes.get(key, 1)  # ids and taken only grow: resume where this slug stopped here
+        qid = slug if n == 1 else _suffixed(slug, n)
+        while qid in self.ids or posixpath.join(cand.section_dir, qid) in self.taken:
+            n += 1
+            qid = _suffixed(slug, n)
+        self.suffixes[key] = n
+        self.ids.add(qid)
+        url = posixpath.join(cand.section_dir, qid)
+        self.taken.add(url)
+        return Entry(qid, url, cand.title, cand.answer, cand.source, cand.chapter)
+
+
+def _kept_changes(cand: Candidate, found: Entry, revived: bool) -> list[Change]:
+    """What the report says of a question that kept (or got back) its entry."""
+    changes = []
+    if revived:
+        changes.append(Change("revived", found.url, cand.title))
+    if found.source != cand.source:
+        changes.append(Change("moved", found.url, f"{found.source} → {cand.source}"))
+    if norm_title(found.title) != norm_title(cand.title):
+        changes.append(Change("retitled", found.url, f"{found.title} → {cand.title}"))
+    return changes
+
+
+def _candidate_entries(
+    candidates: list[Candidate], found: list[Entry | None], revived: set[int], new_ids: _NewIds
+) -> tuple[list[Entry], list[Change]]:
+    """The entry of every candidate, in order: its found entry brought up to date, or a new one."""
+    entries: list[Entry] = []
+    changes: list[Change] = []
+    for i, (cand, old) in enumerate(zip(candidates, found, strict=True)):
+        if old is None:
+            entry = new_ids.entry(cand)
+            changes.append(Change("new", entry.url, cand.title))
+        else:
+            changes += _kept_changes(cand, old, i in revived)
+            entry = Entry(old.id, old.url, cand.title, cand.answer, cand.source, cand.chapter, old.old_urls)
+        entries.append(entry)
+    return entries, changes
+
+
+def _left_over(reg: Registry, found: list[Entry | None]) -> tuple[list[Entry], list[Change]]:
+    """The deleted entries: those still deleted, then the live ones no candidate found."""
+    used = {id(e) for e in found if e is not None}
+    gone = [e for e in reg.questions if id(e) not in used]
+    deleted = [e for e in reg.deleted if id(e) not in used] + gone
+    return deleted, [Change("deleted", e.url, f"{e.title} (redirects to its former chapter)") for e in gone]
+
+
+def _copy(reg: Registry) -> Registry:
+    """A copy of `reg` whose entries (and their URL lists) may be changed without touching it."""
+
+    def entry(e: Entry) -> Entry:
+        return dataclasses.replace(e, old_urls=list(e.old_urls))
+
+    return Registry([entry(e) for e in reg.questions], [entry(e) for e in reg.deleted])
+
+
+def assign(
+    candidates: list[Candidate], reg: Registry | None, taken: set[str], path: str, new_slug: Callable[[str], str]
+) -> tuple[list[Entry], Registry, list[Change], list[Diagnostic]]:
+    """Give every candidate its entry (found or new); return them, the new registry and the report.
+
+    `taken` holds the page paths already used (index pages); every registered URL, current or
+    former, is taken too, so no URL is ever handed to a second question. `new_slug(title)`
+    makes the slug of a new question. Stages: hand-edited ids, matching, new ids, left-overs.
+    Neither `reg` nor `taken` is changed: the stages work on copies.
+    """
+    reg = _copy(reg) if reg is not None else Registry()
+    taken = set(taken)
+    diags, renamed = apply_renames(reg, path, taken)
+    for e in reg.questions + reg.deleted:
+        taken.update(e.all_urls())
+    found, revived = match_entries(candidates, reg)
+    new_ids = _NewIds(new_slug, {e.id for e in reg.questions + reg.deleted}, taken)
+    entries, kept = _candidate_entries(candidates, found, revived, new_ids)
+    deleted, dropped = _left_over(reg, found)
+    return entries, Registry(list(entries), deleted), renamed + kept + dropped, diags

@@ -1,0 +1,109 @@
+"""Which registered entry each of this build's questions is: by answer and title, then answer,
+then title, then titles alike enough (a typo, a few words)."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Callable
+
+from qadocs.core.model import EMPTY_ANSWER
+from qadocs.core.registry.entries import TITLE_THRESHOLD, norm_title
+from qadocs.core.registry.records import Candidate, Entry, Registry
+from qadocs.core.text.similar import candidate_pairs
+
+# -- matching candidates to entries ----------------------------------------------------------------
+
+Key = Callable[[Candidate | Entry], str | None]  # what a question is recognised by; None: by nothing
+
+
+def _both_key(x: Candidate | Entry) -> str | None:
+    """Title and answer together."""
+    return norm_title(x.title) + "\0" + x.answer
+
+
+def _answer_key(x: Candidate | Entry) -> str | None:
+    """The answer's fingerprint; empty answers say nothing."""
+    return x.answer if x.answer != EMPTY_ANSWER else None
+
+
+def _title_key(x: Candidate | Entry) -> str | None:
+    """The title, white space folded."""
+    return norm_title(x.title)
+
+
+MATCH_KEYS: tuple[Key, ...] = (_both_key, _answer_key, _title_key)  # tried in this order
+
+
+def _pairs_by_key(candidates: list[Candidate], open_: list[int], pool: list[Entry], key: Key) -> dict[int, Entry]:
+    """Candidate index -> the one entry of `pool` with the candidate's key.
+
+    A key that two entries share matches nothing (ambiguous); an entry goes to the first
+    candidate (in `open_` order) with its key."""
+    by_key: dict[str, list[Entry]] = defaultdict(list)
+    for e in pool:
+        k = key(e)
+        if k is not None:
+            by_key[k].append(e)
+    pairs: dict[int, Entry] = {}
+    for i in open_:
+        k = key(candidates[i])
+        hits = by_key.get(k, []) if k is not None else []
+        if len(hits) == 1:
+            pairs[i] = hits.pop()
+    return pairs
+
+
+def title_likeness(a: str, b: str) -> float | None:
+    """difflib's ratio of two titles when it is at least `TITLE_THRESHOLD`, else None.
+
+    The cheap upper bounds are asked first: most pairs stop there."""
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() < TITLE_THRESHOLD or matcher.quick_ratio() < TITLE_THRESHOLD:
+        return None
+    ratio = matcher.ratio()
+    return ratio if ratio >= TITLE_THRESHOLD else None
+
+
+def _pairs_by_likeness(candidates: list[Candidate], open_: list[int], pool: list[Entry]) -> dict[int, Entry]:
+    """Candidate index -> entry of `pool` with a title at least `TITLE_THRESHOLD` alike.
+
+    Best pairs first (ties: lower candidate index, then lower URL); each side used once."""
+    left = [norm_title(candidates[i].title) for i in open_]
+    right = [norm_title(e.title) for e in pool]
+    scored: list[tuple[float, int, str, Entry]] = []
+    for a, b in candidate_pairs(left, right):  # every pair when few, else those sharing bigrams
+        ratio = title_likeness(left[a], right[b])
+        if ratio is not None:
+            scored.append((-ratio, open_[a], pool[b].url, pool[b]))
+    pairs: dict[int, Entry] = {}
+    given: set[int] = set()  # id() of the entries handed out
+    for _, i, _, e in sorted(scored, key=lambda p: (p[0], p[1], p[2])):
+        if i not in pairs and id(e) not in given:
+            pairs[i] = e
+            given.add(id(e))
+    return pairs
+
+
+def _match_pool(candidates: list[Candidate], open_: list[int], pool: list[Entry]) -> dict[int, Entry]:
+    """Candidate index -> entry of `pool`, for the candidates in `open_`: by each of `MATCH_KEYS`
+    in turn, then by title likeness; each entry used once."""
+    matched: dict[int, Entry] = {}
+    for key in MATCH_KEYS:
+        pairs = _pairs_by_key(candidates, open_, pool, key)
+        matched.update(pairs)
+        given = {id(e) for e in pairs.values()}
+        open_ = [i for i in open_ if i not in pairs]
+        pool = [e for e in pool if id(e) not in given]
+    matched.update(_pairs_by_likeness(candidates, open_, pool))
+    return matched
+
+
+def match_entries(candidates: list[Candidate], reg: Registry) -> tuple[list[Entry | None], set[int]]:
+    """Each candidate's registered entry (None: a new question), and the indexes of the candidates
+    whose entry was a deleted one (revived). Live entries are tried first, then deleted ones."""
+    everyone = list(range(len(candidates)))
+    live = _match_pool(candidates, everyone, reg.questions)
+    revived = _match_pool(candidates, [i for i in everyone if i not in live], reg.deleted)
+    found = [live[i] if i in live else revived.get(i) for i in everyone]
+    return found, set(revived)
