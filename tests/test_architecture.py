@@ -235,3 +235,31 @@ def test_the_architecture_doc_gives_every_threshold_as_the_code_has_it() -> None
         if getattr(importlib.import_module(f"qadocs.{module}"), name, None) != float(value)
     ]
     assert wrong == []
+
+
+# A rule written once: how each is spelled, and the one module that may spell it.
+ONE_HOME = {
+    "core.text.chinese": (r"\\u4e00", r"\\u3400", "一二三", "零一二", "壹贰"),  # Han characters, numerals
+    "core.text.lex": (r"[-*+]", r"[-+*]", r"[*+-]", r"\d{1,9}[.)]"),  # list items' markers
+    "core.text.similar": ("quick_ratio",),  # difflib's cheap bounds, then its ratio
+}
+
+
+def _spelled_elsewhere(sources: dict[str, str]) -> list[str]:
+    return [
+        f"{name} spells {spelling!r}, whose home is {home}"
+        for home, spellings in ONE_HOME.items()
+        for spelling in spellings
+        for name, text in sources.items()
+        if name != home and spelling in text
+    ]
+
+
+def test_each_rule_has_one_home() -> None:
+    sources = {
+        ".".join(p.relative_to(SRC).with_suffix("").parts): p.read_text(encoding="utf-8") for p in SRC.rglob("*.py")
+    }
+    assert all(any(s in sources[home] for s in spellings) for home, spellings in ONE_HOME.items())
+    assert _spelled_elsewhere(sources) == []
+    made_up = {**sources, "core.check": 'NUMERALS = set("〇一二三")'}
+    assert _spelled_elsewhere(made_up) == ["core.check spells '一二三', whose home is core.text.chinese"]

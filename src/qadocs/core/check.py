@@ -15,11 +15,13 @@ from collections.abc import Iterator
 
 from pypinyin import Style, pinyin
 
-from qadocs.core.model import EMPTY_ANSWER, Diagnostic, Memo, Question, Same, Source, question_key
+from qadocs.core.model import EMPTY_ANSWER, Diagnostic, Memo, Question, Same, Source, folded, question_key
+from qadocs.core.text.chinese import CN_NUMERALS, is_han
 from qadocs.core.text.gfmblocks import MAX_HTML_NESTING, analyse, markdown_nesting
 from qadocs.core.text.lex import (
     CONTAINER_TAG_RE,
     LINK_WORK_MAX,
+    LIST_MARKER,
     PARAGRAPH_MAX,
     code_of,
     costly_paragraphs,
@@ -318,8 +320,6 @@ IGNORED_PHRASES = ("请问", "以及", "一下", "请")  # removed first, longes
 IGNORED_CHARS = "的地得了呢吗吧啊呀嘛哦" + "和与及"  # particles, then conjunctions
 KEPT_PUNCTUATION = "#%"  # C# is not C; 50% is not 50
 TYPO_MIN_KEY, TYPO_MAX_KEY = 8, 100  # a homophone typo is looked for in keys of this many characters
-NUMERALS = set("零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")  # a changed number is never a typo
-CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _DROP_CHARS = str.maketrans("", "", IGNORED_CHARS)
 
 # Placeholder answers (`- [ ] TODO`, `待补充`, `（待完善）`, `...`) share one fingerprint across
@@ -332,7 +332,9 @@ _LAYOUT_TAG_RE = re.compile(
     r"</?(?!(?:img|video|audio|iframe|svg|math|object|embed|picture|source)\b)"
     r"[a-zA-Z][^<>]*>"
 )
-_MARKER_RE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d+[.)、])(?=\s|$))?\s*(?:\[[ xX]?\](?=\s|$))?", re.MULTILINE)
+_MARKER_RE = re.compile(  # a list item's marker, or `1、` as Chinese authors number items
+    f"^[ \\t>]*(?:(?:{LIST_MARKER}|\\d{{1,9}}、)(?=\\s|$))?\\s*(?:\\[[ xX]?\\](?=\\s|$))?", re.MULTILINE
+)
 _PLACEHOLDER_WORD_RE = re.compile(  # removed left to right: linear, no backtracking over the residue
     r"todo|tbd|tba|tbc|fixme|wip|x{3,}|placeholder|comingsoon|none|null|na"
     r"|待(?:补充|完善|更新|整理|添加|回答|解答|完成|编辑|修改|确认|补|续|定|写)中?"
@@ -400,7 +402,7 @@ def _typo_pairs(keys: list[str]) -> Iterator[tuple[int, int]]:
             rest: dict[str, list[int]] = defaultdict(list)
             for n in members:
                 ch = keys[n][i]
-                if CJK_RE.match(ch) and ch not in NUMERALS:
+                if is_han(ch) and ch not in CN_NUMERALS:  # a changed number is never a typo
                     rest[keys[n][lo:i] + keys[n][i + 1 : hi]].append(n)
             for alike in rest.values():  # these differ in position i only
                 if len(alike) < 2:
@@ -423,7 +425,7 @@ def _title_message_of(key: tuple[str, str, str, str]) -> str:
     """`_title_message` of (title, the other title, where the other stands, why), worked out
     (difflib, for each near-duplicate found)."""
     title, other_title, where, why = key
-    a, b = " ".join(other_title.split()), " ".join(title.split())
+    a, b = folded(other_title), folded(title)
     if len(a) + len(b) > 2 * TYPO_MAX_KEY:  # difflib is quadratic: no detail for paragraph-long titles
         return (
             f"title is {where} once spacing, punctuation and particles are set aside{why}; "

@@ -236,7 +236,13 @@ _FINGERPRINTS: Memo[str, str] = Memo(_fingerprint)
 EMPTY_ANSWER = fingerprint("")
 
 
+def folded(title: str) -> str:
+    """A title as compared everywhere it must match exactly (one page per question, the
+    registry's entries): each run of white space one space, none at the ends."""
+    return " ".join(title.split())
+
+
 def question_key(q: Question) -> tuple[str, str]:
-    """What makes two questions the same one (one page for both): the title with its spacing
-    normalised, and the answer's fingerprint."""
-    return " ".join(q.title.split()), fingerprint(q.body)
+    """What makes two questions the same one (one page for both): the title folded, and the
+    answer's fingerprint."""
+    return folded(q.title), fingerprint(q.body)

@@ -17,6 +17,7 @@ from qadocs.core.model import Diagnostic, Source, TocLink
 from qadocs.core.registry.records import Assigned, Children, Places
 from qadocs.core.split.outline import split_number
 from qadocs.core.text.anchors import AnchorIndex, anchor_forms, clean_fragment, github_slug, loose_key
+from qadocs.core.text.similar import ratio_at_least
 
 REPAIR_MAX_CANDIDATES = 100  # a TOC link whose number more questions carry is not repaired (no guess)
 REPAIR_MIN_RATIO = 0.6  # a TOC link's title and a question's must be at least this alike (difflib ratio)
@@ -97,11 +98,10 @@ def _repair(src: Source, text: str, fragment: str, children: Children, assigned:
     matcher = difflib.SequenceMatcher(None, "", title)  # the title's index is built once
     for q in candidates:
         matcher.set_seq1(q.title)
-        floor = REPAIR_MIN_RATIO if best is None else best[0]
-        if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
-            continue  # upper bounds of ratio(): it can neither win nor tie
-        ratio = matcher.ratio()
-        if ratio >= REPAIR_MIN_RATIO and (best is None or ratio > best[0]):
+        ratio = ratio_at_least(matcher, REPAIR_MIN_RATIO if best is None else best[0])
+        if ratio is None:
+            continue  # it can neither win nor tie
+        if best is None or ratio > best[0]:
             best, tie = (ratio, assigned.page_of[(src.path, q.line)].dir), False
         elif best is not None and ratio == best[0]:
             tie = True

@@ -8,8 +8,8 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from qadocs.core.model import Diagnostic
-from qadocs.core.registry.entries import MAX_NEW_ID, norm_title
+from qadocs.core.model import Diagnostic, folded
+from qadocs.core.registry.entries import MAX_NEW_ID
 from qadocs.core.registry.matching import match_entries
 from qadocs.core.registry.records import Candidate, Change, Entry, Registry
 from qadocs.core.registry.renames import apply_renames
@@ -54,7 +54,7 @@ def _kept_changes(cand: Candidate, found: Entry, revived: bool) -> list[Change]:
         changes.append(Change("revived", found.url, cand.title))
     if found.source != cand.source:
         changes.append(Change("moved", found.url, f"{found.source} → {cand.source}"))
-    if norm_title(found.title) != norm_title(cand.title):
+    if folded(found.title) != folded(cand.title):
         changes.append(Change("retitled", found.url, f"{found.title} → {cand.title}"))
     return changes
 

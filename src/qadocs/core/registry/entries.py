@@ -56,11 +56,6 @@ HEADER = """\
 """
 
 
-def norm_title(title: str) -> str:
-    """`title` with its white space folded: what matching compares."""
-    return " ".join(title.split())
-
-
 class RegistryUnusable(ValueError):
     """The registry file as a whole cannot be trusted (the message says why)."""
 

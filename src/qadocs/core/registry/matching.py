@@ -7,10 +7,10 @@ import difflib
 from collections import defaultdict
 from collections.abc import Callable
 
-from qadocs.core.model import EMPTY_ANSWER
-from qadocs.core.registry.entries import TITLE_THRESHOLD, norm_title
+from qadocs.core.model import EMPTY_ANSWER, folded
+from qadocs.core.registry.entries import TITLE_THRESHOLD
 from qadocs.core.registry.records import Candidate, Entry, Registry
-from qadocs.core.text.similar import candidate_pairs
+from qadocs.core.text.similar import candidate_pairs, ratio_at_least
 
 # -- matching candidates to entries ----------------------------------------------------------------
 
@@ -19,7 +19,7 @@ Key = Callable[[Candidate | Entry], str | None]  # what a question is recognised
 
 def _both_key(x: Candidate | Entry) -> str | None:
     """Title and answer together."""
-    return norm_title(x.title) + "\0" + x.answer
+    return folded(x.title) + "\0" + x.answer
 
 
 def _answer_key(x: Candidate | Entry) -> str | None:
@@ -29,7 +29,7 @@ def _answer_key(x: Candidate | Entry) -> str | None:
 
 def _title_key(x: Candidate | Entry) -> str | None:
     """The title, white space folded."""
-    return norm_title(x.title)
+    return folded(x.title)
 
 
 MATCH_KEYS: tuple[Key, ...] = (_both_key, _answer_key, _title_key)  # tried in this order
@@ -58,19 +58,15 @@ def title_likeness(a: str, b: str) -> float | None:
     """difflib's ratio of two titles when it is at least `TITLE_THRESHOLD`, else None.
 
     The cheap upper bounds are asked first: most pairs stop there."""
-    matcher = difflib.SequenceMatcher(None, a, b)
-    if matcher.real_quick_ratio() < TITLE_THRESHOLD or matcher.quick_ratio() < TITLE_THRESHOLD:
-        return None
-    ratio = matcher.ratio()
-    return ratio if ratio >= TITLE_THRESHOLD else None
+    return ratio_at_least(difflib.SequenceMatcher(None, a, b), TITLE_THRESHOLD)
 
 
 def _pairs_by_likeness(candidates: list[Candidate], open_: list[int], pool: list[Entry]) -> dict[int, Entry]:
     """Candidate index -> entry of `pool` with a title at least `TITLE_THRESHOLD` alike.
 
     Best pairs first (ties: lower candidate index, then lower URL); each side used once."""
-    left = [norm_title(candidates[i].title) for i in open_]
-    right = [norm_title(e.title) for e in pool]
+    left = [folded(candidates[i].title) for i in open_]
+    right = [folded(e.title) for e in pool]
     scored: list[tuple[float, int, str, Entry]] = []
     for a, b in candidate_pairs(left, right):  # every pair when few, else those sharing bigrams
         ratio = title_likeness(left[a], right[b])

@@ -26,6 +26,7 @@ from typing import Any, Literal
 from markdown_it.token import Token
 
 from qadocs.core.text.anchors import github_slug
+from qadocs.core.text.chinese import CN_DIGITS, cn_value, is_han
 from qadocs.core.text.lex import (
     CODE_BLOCKS,
     CONTAINER_TAG_RE,
@@ -55,8 +56,7 @@ ARABIC_RE = re.compile(
     r"(\d{1,6}(?:[.．]\d{1,4})*(?:-\d{1,4})*)"
 )
 SEPARATORS = ".、．:：)）"
-CN_DIGITS = "零〇一二三四五六七八九十百两"
-CN_RE = re.compile(r"([（(])?([零〇一二三四五六七八九十百两]{1,5})(?(1)[)）]|[、.．:：)）])\s*")
+CN_RE = re.compile(f"([（(])?([{CN_DIGITS}]{{1,5}})(?(1)[)）]|[、.．:：)）])\\s*")
 PAREN_RE = re.compile(r"[（(](\d{1,3})[)）]\s*")  # `（1）`, `(2)`: an item of a list numbered afresh
 # After digits glued to a title these make a quantity, not a number: 2019年, 3个, 1.5倍.
 UNITS = frozenset(
@@ -138,14 +138,14 @@ def parse_number(text: str) -> tuple[Number | None, str, bool]:
                 return number, title, False
         elif rest[:1].isspace():
             return number, rest.strip(), False
-        elif rest[:1] and (rest[0] in OPENERS or _is_cjk(rest[0])):
+        elif rest[:1] and (rest[0] in OPENERS or is_han(rest[0])):
             if rest[0] not in UNITS:
                 return number, rest.strip(), False
             return None, text, False
         return None, text, bool(rest[:1]) and rest[0].isascii() and rest[0].isalpha()
     m = CN_RE.match(text)
     if m and text[m.end() :].strip():
-        return Number("cn", m.group(2), (_cn_value(m.group(2)),)), text[m.end() :].strip(), False
+        return Number("cn", m.group(2), (cn_value(m.group(2)),)), text[m.end() :].strip(), False
     m = PAREN_RE.match(text)
     if m and text[m.end() :].strip():
         return Number("paren", m.group(1), (int(m.group(1)),)), text[m.end() :].strip(), False
@@ -156,26 +156,6 @@ def split_number(text: str) -> tuple[str | None, str]:
     """Split `5.什么是扩散模型？` into ('5', '什么是扩散模型？'); (None, text) if unnumbered."""
     number, title, _ = parse_number(text)
     return (number.text, title) if number is not None else (None, text)
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-
-
-def _cn_value(numeral: str) -> int:
-    """一 → 1, 十一 → 11, 二十三 → 23, 一百零五 → 105 (0 when it is no number)."""
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-    total, current = 0, 0
-    for ch in numeral:
-        if ch in digits:
-            current = current * 10 + digits[ch] if current and ch in "零〇" else digits[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
-    return total + current
 
 
 def html_text(fragment: str) -> str:

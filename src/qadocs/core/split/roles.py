@@ -43,7 +43,7 @@ from typing import Literal
 
 from qadocs.core.options import Layout
 from qadocs.core.split.outline import Heading, Number
-from qadocs.core.text.lex import is_link_line, md_heading
+from qadocs.core.text.lex import ORDINAL, is_link_line, md_heading
 from qadocs.core.text.phrasing import (
     asks,
     bare_title,
@@ -75,7 +75,7 @@ BOLD_GROUP_MIN = 3  # bold questions right under a heading with no text of its o
 TOPIC_QUESTIONS_MIN = 8  # questions that ask under a topic that make it their chapter, whatever its text
 LABEL_ANSWER_WITHIN = 4  # heads after a file's labelled question among which its answer's heading stands
 INTRO_MAX = 100  # characters: sentences this short under a topic over questions introduce them, they answer nothing
-PROSE_NOT_RE = re.compile(r"[-*+>|<!$`~]|\d{1,9}[.)]")  # how a line that is no sentence of an introduction starts
+PROSE_NOT_RE = re.compile(f"[-*+>|<!$`~]|{ORDINAL}")  # how a line that is no sentence of an introduction starts
 HEADING_KINDS = ("md", "html", "item")  # heads that are headings (not bold lines, not folded questions)
 
 

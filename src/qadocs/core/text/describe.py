@@ -24,7 +24,17 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from qadocs.core.model import Memo
-from qadocs.core.text.lex import TABLE_RULE_RE, Code, Span, code_of, inline_parser, mask, without_spaced_images
+from qadocs.core.text.chinese import EAST_ASIAN
+from qadocs.core.text.lex import (
+    LIST_MARKER,
+    TABLE_RULE_RE,
+    Code,
+    Span,
+    code_of,
+    inline_parser,
+    mask,
+    without_spaced_images,
+)
 
 DESCRIPTION_MAX = 120  # characters of a description, its closing "…" included
 DESCRIBE_FIRST = 400  # characters of an answer read first: most show enough text in them
@@ -33,14 +43,13 @@ FALLBACK = "{title} — 面试题与答案"  # the description of a page whose a
 FALLBACK_OTHER = "面试题：{title}"  # the same, when the first one is the site's own description
 MATH_SHOWN = "[公式]"  # what inline math that is not plain text shows as
 
-_CJK = "\u2e80-\u303f\u3040-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
-CJK_BREAK_RE = re.compile(f"(?<=[{_CJK}])[ \t]*\n\\s*(?=[{_CJK}])")  # a line break between Chinese text
+CJK_BREAK_RE = re.compile(f"(?<=[{EAST_ASIAN}])[ \t]*\n\\s*(?=[{EAST_ASIAN}])")  # a line break between Chinese text
 PLAIN_MATH_RE = re.compile(r"[A-Za-z0-9 .,+\-=<>()/]+")  # inline math that reads as text as written
 HIDDEN_TAG_RE = re.compile(r"<(/?)(script|style)\b", re.IGNORECASE)  # inline HTML whose content is no text
 BREAK_TAG_RE = re.compile(r"<(?:br|/?p|/?div|/?li|/?td|/?th|/?tr|/?h\d)\b", re.IGNORECASE)  # a tag between words
 # Block marks at the start of a line: a quote's `>`, a list item's bullet or number, then a task
 # box or an alert label; a heading's `#`s (and its closing ones).
-CONTAINER_RE = re.compile(r" {0,3}(?:>[ \t]?|[-+*](?:[ \t]+|\Z)|\d{1,9}[.)](?:[ \t]+|\Z))")
+CONTAINER_RE = re.compile(f" {{0,3}}(?:>[ \t]?|{LIST_MARKER}(?:[ \t]+|\\Z))")
 ITEM_MARK_RE = re.compile(r"\[(?: |x|X|!\w+)\][ \t]*")
 HEADING_MARK_RE = re.compile(r" {0,3}#{1,6}(?:[ \t]+|\Z)")
 HEADING_END_RE = re.compile(r"[ \t]#+\Z")  # closing `#`s, on a line with no white space after them

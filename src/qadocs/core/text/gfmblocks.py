@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from qadocs.core.text.lex import closes_fence, find_tags, render_parser
+from qadocs.core.text.lex import LIST_MARKER, closes_fence, find_tags, render_parser
 
 TAB = 4  # Python-Markdown's tab_length
 MAX_NESTING = 20  # markdown-it's own limit (its `maxNesting`): quotes deeper than it are left as written
@@ -18,7 +18,7 @@ MAX_NESTING = 20  # markdown-it's own limit (its `maxNesting`): quotes deeper th
 # recurses per tag, and 340 of them exhaust Python's stack. Past this, a page's HTML blocks are read
 # as GitHub reads them, the `markdown` attribute ignored.
 MAX_HTML_NESTING = 32
-MARKER_RE = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> *)")
+MARKER_RE = re.compile(f"^(?P<indent> *)(?P<marker>{LIST_MARKER})(?P<space> *)")
 ALERT_RE = re.compile(r"^ {0,3}> ?\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\] *$", re.I)
 QUOTE_PREFIX_RE = re.compile(r"^ {0,3}> ?")
 # The tags of an HTML block, to find a `markdown` attribute (`<p class="…" markdown>`: md_in_html

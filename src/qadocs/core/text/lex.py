@@ -73,6 +73,10 @@ def parse_blocks(text: str) -> list[Token]:
 
 
 # -- code ------------------------------------------------------------------------------------------
+# List items' markers as GitHub's parser reads them: a bullet, or up to 9 digits and `.` or `)`.
+BULLET = r"[-*+]"
+ORDINAL = r"\d{1,9}[.)]"
+LIST_MARKER = f"(?:{BULLET}|{ORDINAL})"
 CODE_BLOCKS = frozenset({"fence", "code_block"})  # the block tokens that are code
 MATH_BLOCKS = frozenset({"math_block", "math_block_label"})  # `$$` blocks: no markdown inside either
 BACKTICKS_RE = re.compile("`+")
@@ -346,7 +350,7 @@ def without_spaced_images(text: str) -> str:
 
 
 LINK_RE = re.compile(r"(?<![!\\])" + _INLINE)  # groups: text, target as written, title with its spaces
-LINK_LINE_START_RE = re.compile(r"\s*(?:(?:[-*+]|\d+[.)])\s+)?\[")  # the start of `is_link_line`
+LINK_LINE_START_RE = re.compile(f"\\s*(?:{LIST_MARKER}\\s+)?\\[")  # the start of `is_link_line`
 RefKind = Literal["image", "link", "img", "a", "tail", "image_tail"]  # tail: `](target)` of a link begun above
 
 

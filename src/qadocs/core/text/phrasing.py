@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from qadocs.core.text.chinese import CN_DIGITS
+
 # -- asking ---------------------------------------------------------------------------------------
 QUESTION_END_RE = re.compile(r"[？?][\s*_`:：)）\]】」』\"'”’.。]*$")
 ASK_WORDS_RE = re.compile(
@@ -163,7 +165,7 @@ def is_reference_title(title: str) -> bool:
 
 # -- chapters -------------------------------------------------------------------------------------
 CHAPTER_TITLE_RE = re.compile(
-    r"^\s*(第\s*[0-9一二三四五六七八九十百零〇两]{1,6}\s*(?:[章部篇节節卷編编讲講]|部分|单元|單元)|"
+    rf"^\s*(第\s*[0-9{CN_DIGITS}]{{1,6}}\s*(?:[章部篇节節卷編编讲講]|部分|单元|單元)|"
     r"(?:part|chapter|section|unit|lecture)\s+[0-9ivxlc]+\b)",
     re.IGNORECASE,
 )

@@ -10,10 +10,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from difflib import SequenceMatcher
 
 SHARED_BIGRAMS = 0.6  # a pair is compared when it shares this share of the smaller title's bigrams
 COMMON_BIGRAM = 300  # a bigram in more titles than this is skipped
 EXHAUSTIVE_PAIRS = 200_000  # up to this many pairs, every pair is compared (exact, and cheap enough)
+
+
+def ratio_at_least(matcher: SequenceMatcher[str], floor: float) -> float | None:
+    """difflib's ratio of `matcher`'s two texts when it is at least `floor`, else None. Its cheap
+    upper bounds are asked first: most pairs stop there."""
+    if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+        return None
+    ratio = matcher.ratio()
+    return ratio if ratio >= floor else None
 
 
 def bigrams(title: str) -> set[str]:

@@ -10,17 +10,17 @@ import jieba
 from pypinyin import lazy_pinyin
 
 from qadocs.core.model import Memo
+from qadocs.core.text.chinese import HAN_RE
 
 MAX_SLUG = 48
 NON_SLUG_RE = re.compile(r"[^a-z0-9]+")
-CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 jieba.setLogLevel(logging.WARNING)
 
 
 @cache
 def _word(token: str) -> str:
-    if CJK_RE.search(token):
+    if HAN_RE.search(token):
         return "".join(lazy_pinyin(token))
     return token
 
