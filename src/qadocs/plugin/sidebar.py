@@ -27,10 +27,12 @@ from markupsafe import Markup
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
+from qadocs.core.text import words
+
 NAV_LEVEL_MAX = 40  # a list of more items than this is shown as a window around the page
 NAV_NEAR = 8  # items shown before and after the page's own in such a window
 NAV_OUTER_MAX = 6  # a list further out than the page's chapter, longer than this, shows its path only
-MORE_TITLE = "…（共 {count} 项）"  # the link to the full list on the section's index page
+MORE_TITLE = words.MORE  # the link to the full list on the section's index page
 # Material features that render sections off the page's path with their children.
 EXPANDING = {"navigation.expand", "navigation.sections", "navigation.tabs"}
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape as html_escape
+from importlib import resources
 from typing import Any
 
 from qadocs.core.model import Chapter, Memo, Question, Source
@@ -21,6 +23,7 @@ from qadocs.core.plan.resolve import relative_url
 from qadocs.core.registry.records import Assigned, Children, Places, QuestionPage
 from qadocs.core.split.outline import HTML_HEADING_RE
 from qadocs.core.split.questions import md_heading
+from qadocs.core.text import words
 from qadocs.core.text.anchors import clean_fragment, loose_key
 from qadocs.core.text.describe import page_description, shorten
 from qadocs.core.text.escape import html_meta, html_text, json_for_html, md_escape, yaml_text
@@ -43,10 +46,10 @@ ANCHORS_JSON = "anchors.json"  # beside each source's index page: old GitHub anc
 REVIEW_PAGE = REVIEW_DIR + "/index.md"
 # The links assets/qadocs.js knows: a random question of the page's scope (the href, a fixed
 # question of that scope, is where the link goes without JavaScript), and the search box.
-RANDOM_LINK = "[随机一题](<{url}>){{: .qadocs-random }}"
-SEARCH_LINK = '<a class="qadocs-search" href="?q=">搜索题目</a>'  # Material opens its search for `?q=`
+RANDOM_LINK = "[" + words.RANDOM + "](<{url}>){{: .qadocs-random }}"
+SEARCH_LINK = f'<a class="qadocs-search" href="?q=">{words.SEARCH}</a>'  # Material opens its search for `?q=`
 # Over the list of a question's follow-ups, after its answer.
-FOLLOWUPS_TITLE = '\n<p class="qadocs-followups" data-search-exclude>追问</p>\n\n'
+FOLLOWUPS_TITLE = f'\n<p class="qadocs-followups" data-search-exclude>{words.FOLLOWUPS}</p>\n\n'
 
 
 @dataclass(slots=True, frozen=True)
@@ -116,9 +119,10 @@ def _also_in(p: Planned, page_dir: str, q: Question) -> str:
     src = p.coll.by_path[q.source]
     chapter = None if q.chapter is None else p.places.chapter_dirs[(src.path, q.chapter)]
     target = chapter or p.places.source_dirs[src.path]
-    number = f"第 {md_escape(q.number)} 题" if q.number else ""
+    number = words.QUESTION_NUMBER.format(number=md_escape(q.number)) if q.number else ""
     url = relative_url(page_dir, target + "/index.md")
-    return f'<p class="qadocs-also-in" data-search-exclude markdown>也见于[《{md_escape(src.title)}》{number}](<{url}>)</p>\n\n'
+    also = words.ALSO_IN.format(source=md_escape(src.title), number=number, url=url)
+    return f'<p class="qadocs-also-in" data-search-exclude markdown>{also}</p>\n\n'
 
 
 def _rewrite(
@@ -165,7 +169,7 @@ def question_file(p: Planned, page: QuestionPage) -> tuple[str, Found]:
         meta["follows"] = p.assigned.page_of[(src.path, parent.line)].id
         where.append(f"[{md_escape(parent.title)}](<{_question_url(p, page.dir, parent)}>)")
     body, found = _rewrite(p, src, page.dir, q.body, q.body_line, q.inner)
-    number = f" · 第 {md_escape(q.number)} 题" if q.number else ""
+    number = " · " + words.QUESTION_NUMBER.format(number=md_escape(q.number)) if q.number else ""
     followups = _link_list(p, page.dir, p.children.followups.get((src.path, q.line), []), src)
     return (
         front_matter(meta)
@@ -263,7 +267,7 @@ def _scope(p: Planned, src: Source, chapters: list[int]) -> tuple[Question | Non
 
 
 def _count(n: int) -> str:
-    return f"共 {n} 道面试题与答案"
+    return words.COUNT.format(n=n)
 
 
 def chapter_file(p: Planned, src: Source, ch: Chapter) -> tuple[str, Found]:
@@ -317,7 +321,7 @@ def source_file(p: Planned, src: Source) -> tuple[str, Found]:
         if own:
             parts.append("\n".join(_link_list(p, src_dir, own, src)) + "\n")
     if not src.questions:
-        parts.append('<p class="qadocs-empty">这个文件里没有题目。</p>\n')
+        parts.append(f'<p class="qadocs-empty">{words.EMPTY_SOURCE}</p>\n')
     if p.coll.targets.source_anchors.get(src.path):  # tells assets/qadocs.js to look for anchors.json here
         parts.append('<div class="qadocs-anchors" hidden></div>\n')
     return "\n".join(parts), found
@@ -343,9 +347,9 @@ def _first_question(sources: list[Source]) -> Question | None:
 def _source_item(p: Planned, from_dir: str, src: Source) -> str:
     """A source in a list: its page, its question count and a link to its first question."""
     url = relative_url(from_dir, p.places.source_dirs[src.path] + "/index.md")
-    item = f"- [{md_escape(src.title)}](<{url}>)（{len(src.questions)} 题）"
+    item = f"- [{md_escape(src.title)}](<{url}>)" + words.QUESTIONS_OF.format(n=len(src.questions))
     if src.questions:
-        item += f" · [从第一题开始](<{_question_url(p, from_dir, src.questions[0])}>)"
+        item += f" · [{words.FROM_FIRST}](<{_question_url(p, from_dir, src.questions[0])}>)"
     return item
 
 
@@ -358,14 +362,14 @@ def section_file(p: Planned, section: str) -> str:
     meta: SectionMeta = {
         "title": title,
         "kind": "section",
-        "description": shorten(f"{title}：{len(sources)} 个文件，{_count(count)}"),
+        "description": shorten(words.SECTION_SUMMARY.format(title=title, files=len(sources), count=_count(count))),
         "section": section,
     }
     lines = [front_matter(meta) + f"# {md_escape(title)}\n" + _actions(p, sec_dir, _first_question(sources))]
     for sub, sub_dir in p.children.sections.get(section, []):
         n = _question_count(p, _section_sources(p, sub))
         name = md_escape(sub.rsplit("/", 1)[-1])
-        lines.append(f"- [{name}](<{relative_url(sec_dir, sub_dir + '/index.md')}>)（{n} 题）")
+        lines.append(f"- [{name}](<{relative_url(sec_dir, sub_dir + '/index.md')}>)" + words.QUESTIONS_OF.format(n=n))
     lines += [_source_item(p, sec_dir, src) for src in p.children.sources.get(section, [])]
     return "\n".join(lines) + "\n"
 
@@ -379,7 +383,8 @@ def _home_sections(p: Planned, section: str, depth: int) -> list[str]:
     for sub, sub_dir in p.children.sections.get(section, []):
         n = _question_count(p, _section_sources(p, sub))
         name = md_escape(sub.rsplit("/", 1)[-1])
-        lines.append(f"{'#' * min(6, depth)} [{name}](<{relative_url('', sub_dir + '/index.md')}>)（{n} 题）\n")
+        link = f"[{name}](<{relative_url('', sub_dir + '/index.md')}>)"
+        lines.append(f"{'#' * min(6, depth)} {link}{words.QUESTIONS_OF.format(n=n)}\n")
         lines += _home_sections(p, sub, depth + 1)
     return lines
 
@@ -387,15 +392,17 @@ def _home_sections(p: Planned, section: str, depth: int) -> list[str]:
 def home_file(p: Planned) -> str:
     """The home page: the counts, a random question, search and the review page, then every
     section and source with its question count and a link to its first question."""
-    meta: HomeMeta = {"title": "首页", "kind": "home"}
-    sections = f"、{len(p.places.section_dirs)} 个分区" if p.places.section_dirs else ""
-    actions = [SEARCH_LINK, f"[待复习](<{REVIEW_PAGE}>)"]
+    meta: HomeMeta = {"title": words.HOME, "kind": "home"}
+    sections = words.HOME_SECTIONS.format(n=len(p.places.section_dirs)) if p.places.section_dirs else ""
+    actions = [SEARCH_LINK, f"[{words.REVIEW}](<{REVIEW_PAGE}>)"]
     if p.assigned.pages:
         first = posixpath.join(p.assigned.pages[0].dir, "index.md")
         actions.insert(0, RANDOM_LINK.format(url=relative_url("", first)))
     lines = [
-        front_matter(meta) + "# 题库目录\n",
-        f'<p class="qadocs-summary" data-search-exclude>共 {len(p.assigned.pages)} 道题：{len(p.sources)} 个文件{sections}。</p>\n',
+        front_matter(meta) + f"# {words.HOME_TITLE}\n",
+        '<p class="qadocs-summary" data-search-exclude>'
+        + words.HOME_SUMMARY.format(pages=len(p.assigned.pages), files=len(p.sources), sections=sections)
+        + "</p>\n",
         f'<p class="qadocs-actions" data-search-exclude markdown>{" · ".join(actions)}</p>\n',
         *_home_sections(p, "", 2),
     ]
@@ -405,14 +412,14 @@ def home_file(p: Planned) -> str:
 def review_file() -> str:
     """The 待复习 page: what the reader marked on question pages, listed by assets/qadocs.js from
     the browser's storage and questions.json into the empty `.qadocs-review` container."""
-    meta: ReviewMeta = {"title": "待复习", "kind": "review", "description": "你在这个浏览器里标记为待复习的题目。"}
+    meta: ReviewMeta = {"title": words.REVIEW, "kind": "review", "description": words.REVIEW_DESCRIPTION}
     return (
         front_matter(meta)
-        + "# 待复习\n\n"
-        + "在题目页上标记“待复习”的题目列在这里，方便集中复习。"
-        + "标记只保存在这个浏览器里，不会上传，换设备或清除浏览器数据后就没有了。\n\n"
+        + f"# {words.REVIEW}\n\n"
+        + words.REVIEW_INTRO
+        + "\n\n"
         + '<div class="qadocs-review"></div>\n\n'
-        + '<p class="qadocs-nojs">这个列表要用 JavaScript 从浏览器里读出：请允许本站运行 JavaScript 后刷新。</p>\n'
+        + f'<p class="qadocs-nojs">{words.REVIEW_NO_SCRIPT}</p>\n'
     )
 
 
@@ -445,7 +452,7 @@ def _source_nav(p: Planned, src: Source) -> list[Any]:
 def nav_tree(p: Planned) -> list[Any]:
     """MkDocs nav: the home and review pages, then section → source → chapter → question, in
     source order; titles are HTML text."""
-    nav: list[Any] = [{"首页": "index.md"}, {"待复习": REVIEW_PAGE}]
+    nav: list[Any] = [{words.HOME: "index.md"}, {words.REVIEW: REVIEW_PAGE}]
     section_nodes: dict[str, list[Any]] = {"": nav}
 
     def section_node(section: str) -> list[Any]:
@@ -462,38 +469,11 @@ def nav_tree(p: Planned) -> list[Any]:
 
 
 # Redirect and deleted-question pages are no MkDocs pages: they carry their own small style, in
-# the site's colours (Material's defaults, its dark scheme when the system asks for one).
-REDIRECT_HTML = """<!doctype html>
-<html lang="zh">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<title>{title}</title>
-<meta name="robots" content="noindex">
-<meta http-equiv="refresh" content="{delay}; url={url}">
-<link rel="canonical" href="{url}">
-<style>
-:root {{ color-scheme: light dark; }}
-body {{ margin: 0; padding: 3rem 1.25rem; background: #fff; color: rgba(0, 0, 0, .87);
-  font: 1.0625rem/1.7 -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-  "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif; }}
-main {{ max-width: 36rem; margin: 0 auto; overflow-wrap: anywhere; }}
-a {{ color: #4051b5; }}
-@media (prefers-color-scheme: dark) {{
-  body {{ background: #1e2129; color: rgba(226, 228, 233, .82); }}
-  a {{ color: #5488e8; }}
-}}
-</style>
-<script>setTimeout(function () {{ location.replace({url_js} + location.hash); }}, {delay_ms});</script>
-</head>
-<body>
-<main>
-<p>{notice}</p>
-<p><a href="{url}">{link}</a></p>
-</main>
-</body>
-</html>
-"""
+# the site's colours (Material's defaults, its dark scheme when the system asks for one). The page is
+# templates/qadocs-redirect.html, a `string.Template` (`${name}` fields), not a Jinja one.
+REDIRECT_HTML = string.Template(
+    resources.files("qadocs").joinpath("templates", "qadocs-redirect.html").read_text(encoding="utf-8")
+)
 SENTENCE_END_RE = re.compile(r"[？?！!。.…][\s\"'”’」』）)》】]*\Z")  # a sentence mark, then closing quotes or brackets
 
 
@@ -507,7 +487,7 @@ def as_sentence(text: str) -> str:
 def _redirect_html(from_dir: str, to_dir: str, title: str, notice: str, link: str, delay: int) -> str:
     url = relative_url(from_dir, to_dir or ".") + "/"
     esc = html_escape
-    return REDIRECT_HTML.format(
+    return REDIRECT_HTML.substitute(
         title=esc(title),
         delay=delay,
         url=esc(url),
@@ -527,8 +507,8 @@ def redirect_files(p: Planned) -> dict[str, str]:
                 old,
                 page.dir,
                 page.question.title,
-                as_sentence(f"这道题的地址已更改：{page.question.title}"),
-                "前往新地址",
+                as_sentence(words.MOVED.format(title=page.question.title)),
+                words.MOVED_LINK,
                 0,
             )
     chapters = {
@@ -541,8 +521,8 @@ def redirect_files(p: Planned) -> dict[str, str]:
                 old,
                 target,
                 entry.title,
-                as_sentence(f"这道题已从题库删除：{entry.title}") + "正在前往它原来所在的章节。",
-                "前往原来的章节",
+                as_sentence(words.DELETED.format(title=entry.title)) + words.DELETED_GOING,
+                words.DELETED_LINK,
                 3,
             )
     return files

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from qadocs.core.model import Memo
+from qadocs.core.text import words
 from qadocs.core.text.lex import (
     ALT_ATTR_RE,
     OpenBrackets,
@@ -52,13 +53,17 @@ class Resolver:
 def missing_image_html(target: str, alt: str) -> str:
     """The visible placeholder for an image that is not in the repository; the search index
     leaves it out (Material's search skips an element with `data-search-exclude`)."""
-    label = html.escape(f"图片缺失：{target}" + (f"（{alt}）" if alt else ""))
+    label = html.escape(
+        words.MISSING_IMAGE.format(target=target) + (words.MISSING_IMAGE_ALT.format(alt=alt) if alt else "")
+    )
     return f'<span class="qadocs-missing-image" role="img" aria-label="{label}" data-search-exclude>{label}</span>'
 
 
 def broken_link_html(text: str, target: str) -> str:
     """A link whose target is nowhere keeps its text, marked, instead of a dead href."""
-    return f'<span class="qadocs-broken-link" title="{html.escape("链接失效：" + target)}">{text}</span>'
+    return (
+        f'<span class="qadocs-broken-link" title="{html.escape(words.BROKEN_LINK.format(target=target))}">{text}</span>'
+    )
 
 
 _ODD_PARTS = frozenset({"", ".", ".."})  # path parts `relative_path` leaves to posixpath

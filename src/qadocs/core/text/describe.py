@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from qadocs.core.model import Memo
+from qadocs.core.text import words
 from qadocs.core.text.chinese import EAST_ASIAN
 from qadocs.core.text.lex import (
     LIST_MARKER,
@@ -39,9 +40,9 @@ from qadocs.core.text.lex import (
 DESCRIPTION_MAX = 120  # characters of a description, its closing "…" included
 DESCRIBE_FIRST = 400  # characters of an answer read first: most show enough text in them
 DESCRIBE_CHARS = 3000  # characters from the start of an answer read at most for its description
-FALLBACK = "{title} — 面试题与答案"  # the description of a page whose answer shows no text
-FALLBACK_OTHER = "面试题：{title}"  # the same, when the first one is the site's own description
-MATH_SHOWN = "[公式]"  # what inline math that is not plain text shows as
+FALLBACK = words.DESCRIPTION_FALLBACK  # the description of a page whose answer shows no text
+FALLBACK_OTHER = words.DESCRIPTION_FALLBACK_OTHER  # the same, when the first one is the site's own
+MATH_SHOWN = words.MATH_SHOWN  # what inline math that is not plain text shows as
 
 CJK_BREAK_RE = re.compile(f"(?<=[{EAST_ASIAN}])[ \t]*\n\\s*(?=[{EAST_ASIAN}])")  # a line break between Chinese text
 PLAIN_MATH_RE = re.compile(r"[A-Za-z0-9 .,+\-=<>()/]+")  # inline math that reads as text as written
