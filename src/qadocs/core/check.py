@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from pypinyin import Style, pinyin
 
@@ -101,8 +102,34 @@ def check_no_questions(src: Source) -> Iterator[Diagnostic]:
         )
 
 
-def _unbalanced(text: str, first_line: int) -> Iterator[tuple[int, str, str]]:
-    """(line, tag, problem) for container tags left open or closed without opening, outside code."""
+class Unbalanced(NamedTuple):
+    """A container tag left open, or closed without opening (`problem`: "open" or "closed")."""
+
+    line: int
+    tag: str
+    problem: str
+
+
+class Part(NamedTuple):
+    """A piece of a source's text checked on its own: an intro or an answer, where it starts,
+    and how a message names it."""
+
+    text: str
+    first_line: int
+    where: str
+
+
+class Formula(NamedTuple):
+    """A formula as the site renders it: where its TeX starts, the TeX, and whether it is a block."""
+
+    line: int
+    col: int
+    tex: str
+    display: bool
+
+
+def _unbalanced(text: str, first_line: int) -> Iterator[Unbalanced]:
+    """Container tags left open or closed without opening, outside code."""
     stack: list[tuple[str, int]] = []
     open_count: dict[str, int] = defaultdict(int)  # name -> times on the stack: no scan per closing tag
     code = code_of(text)
@@ -123,17 +150,22 @@ def _unbalanced(text: str, first_line: int) -> Iterator[tuple[int, str, str]]:
                     if open_name == name:
                         break
             else:
-                yield first_line + offset, name, "closed"
+                yield Unbalanced(first_line + offset, name, "closed")
     for open_name, open_line in stack:
-        yield open_line, open_name, "open"
+        yield Unbalanced(open_line, open_name, "open")
+
+
+def _parts(src: Source) -> list[Part]:
+    """The source's intro, its chapters' intros and its answers, in that order."""
+    parts = [Part(src.intro, src.intro_line, "the intro")]
+    parts += [Part(c.intro, c.intro_line, f"chapter '{c.title}'") for c in src.chapters]
+    parts += [Part(q.body, q.body_line, f"question '{q.title}'") for q in src.questions]
+    return parts
 
 
 def check_html_balance(src: Source) -> Iterator[Diagnostic]:
     """HTML opened in one question (or intro) and not closed before the next heading."""
-    parts: list[tuple[str, int, str]] = [(src.intro, src.intro_line, "the intro")]
-    parts += [(c.intro, c.intro_line, f"chapter '{c.title}'") for c in src.chapters]
-    parts += [(q.body, q.body_line, f"question '{q.title}'") for q in src.questions]
-    for text, first_line, where in parts:
+    for text, first_line, where in _parts(src):
         if not text:
             continue
         for line, name, problem in _unbalanced(text, first_line):
@@ -155,9 +187,7 @@ def check_html_balance(src: Source) -> Iterator[Diagnostic]:
 def check_html_nesting(src: Source) -> Iterator[Diagnostic]:
     """`markdown` HTML blocks nested past what md_in_html can render (its recursion): the page reads
     them as GitHub does."""
-    parts = [(src.intro, src.intro_line), *((c.intro, c.intro_line) for c in src.chapters)]
-    parts += [(q.body, q.body_line) for q in src.questions]
-    for text, first_line in parts:
+    for text, first_line, _ in _parts(src):
         if text.count("<") <= MAX_HTML_NESTING or "markdown" not in text.lower():
             continue  # too few tags, or none with a `markdown` attribute: no markdown-it parse
         deepest, at = markdown_nesting(analyse(text)[0])
@@ -207,8 +237,8 @@ def _inline_math(line: str) -> Iterator[tuple[int, str]]:
         i += 1
 
 
-def find_math(text: str, first_line: int) -> Iterator[tuple[int, int, str, bool]]:
-    r"""(line, col, TeX, display) of each formula of `text` (a body or intro starting at
+def find_math(text: str, first_line: int) -> Iterator[Formula]:
+    r"""Each formula of `text` (a body or intro starting at
     `first_line`) as the site renders it: `$…$` and `\(…\)` inline, `$$…$$` and `\[…\]`
     blocks (one line or several, any indent), never inside code blocks or code spans (`lex.code_of`)."""
     code = code_of(text)
@@ -224,7 +254,7 @@ def find_math(text: str, first_line: int) -> Iterator[tuple[int, int, str, bool]
             end = line.find(closer)
             if end >= 0:
                 block = None
-                yield start_line, start_col, "\n".join([*parts, line[:end]]), True
+                yield Formula(start_line, start_col, "\n".join([*parts, line[:end]]), True)
             elif not stripped:
                 block = None  # a blank line ends the paragraph: it was no formula
             else:
@@ -235,13 +265,13 @@ def find_math(text: str, first_line: int) -> Iterator[tuple[int, int, str, bool]
             block = ("$$" if stripped == "$$" else "\\]", number, col + 1, [])
             continue
         if is_display_line(line):
-            yield number, col + 1, stripped[2:-2], True
+            yield Formula(number, col + 1, stripped[2:-2], True)
             continue
         if stripped.startswith("\\[") and stripped.endswith("\\]") and len(stripped) > 4:
-            yield number, col + 1, stripped[2:-2], True
+            yield Formula(number, col + 1, stripped[2:-2], True)
             continue
         for index, tex in _inline_math(mask(line, code.spans_on(offset))):
-            yield number, index + 1, tex, False
+            yield Formula(number, index + 1, tex, False)
 
 
 def check_math(src: Source) -> Iterator[Diagnostic]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar, cast
+from typing import Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 Severity = Literal["error", "warning", "info"]
 # Folders a source may lie in and keep them all as sections: the theme draws the navigation by
@@ -40,6 +40,16 @@ class TocLink:
     line: int
 
 
+class InnerAnchor(NamedTuple):
+    """An anchor inside an intro or an answer: a sub-heading's GitHub anchor or an HTML `id` or
+    `name`, with the heading line that carries it as written and its line number ("" and 0 for
+    an anchor that is no heading's)."""
+
+    name: str
+    heading: str
+    line: int
+
+
 @dataclass(slots=True)
 class Chapter:
     """A grouping heading inside a source (markdown chapter, `<h1>` part, numbered section)."""
@@ -53,7 +63,7 @@ class Chapter:
     intro_line: int = 0
     index: int = 0  # position among the source's chapters
     parent: int | None = None  # index of the enclosing chapter
-    inner: tuple[tuple[str, str, int], ...] = ()  # anchors inside the intro: (name, heading line or '', line no.)
+    inner: tuple[InnerAnchor, ...] = ()  # anchors inside the intro
 
 
 @dataclass(slots=True)
@@ -69,7 +79,7 @@ class Question:
     chapter: int | None  # index into Source.chapters, None when outside any chapter
     body: str
     body_line: int  # line of the first body line (0 when the body is empty)
-    inner: tuple[tuple[str, str, int], ...] = ()  # anchors inside the answer: (name, heading line or '', line no.)
+    inner: tuple[InnerAnchor, ...] = ()  # anchors inside the answer
     parent: int | None = None  # index into Source.questions of the question this one follows up
     form: str = "md"  # how its head is written: md, html, item (`1. ### Q`), bold, fold (`<details>`)
 
@@ -101,9 +111,7 @@ class Source:
     toc_links: list[TocLink] = field(default_factory=list)
     toc_lines: list[int] = field(default_factory=list)
     meta_lines: list[int] = field(default_factory=list)  # front matter lines: no content either
-    intro_anchors: tuple[
-        tuple[str, str, int], ...
-    ] = ()  # anchors inside the intro: (name, heading line or '', line no.)
+    intro_anchors: tuple[InnerAnchor, ...] = ()  # anchors inside the intro
     diagnostics: list[Diagnostic] = field(default_factory=list)
     page_anchors: tuple[str, ...] = ()  # GitHub anchors of its title and TOC headings: its own page
     kind: str = "questions"  # how it reads as a whole: questions, file (one question), article, page

@@ -53,7 +53,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import markdown
 import yaml
@@ -195,7 +195,7 @@ class PageCache:
             rows = self.db.execute("SELECT pages.key FROM pages JOIN wanted ON pages.key = wanted.key").fetchall()
         return {row[0] for row in rows}
 
-    def put_many(self, items: Iterable[tuple[str, bytes, bytes, bytes]], commit: bool = True) -> None:
+    def put_many(self, items: Iterable[KeptPage], commit: bool = True) -> None:
         """Keep each (key, meta, body, output) as `pack` made them; without `commit`, in the open
         transaction (this connection reads them at once; `commit` makes them last)."""
         self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", items)
@@ -280,15 +280,39 @@ def _tracked(root: Path, folder: Path) -> str | None:
     return first.decode("utf-8", "replace") if first else None
 
 
-Packed = tuple[bytes, bytes, bytes]
+class Packed(NamedTuple):
+    """A page's record as stored: meta as compact JSON, the body (search entries) and the output
+    (UTF-8) compressed fast."""
+
+    meta: bytes
+    body: bytes
+    output: bytes
+
+
+class KeptPage(NamedTuple):
+    """A row of the cache: a page's key and its packed record."""
+
+    key: str
+    meta: bytes
+    body: bytes
+    output: bytes
+
+
+class LogLine(NamedTuple):
+    """What a page's build logged, to log again whenever the page is used."""
+
+    logger: str
+    level: int
+    message: str
 
 
 def pack(record: dict[str, Any]) -> Packed:
-    """A record as stored: (meta, body, output); meta compact JSON, the body (search entries) and
-    the output (UTF-8) compressed fast."""
+    """A record as stored (see `Packed`)."""
     output = record.pop("output")
     body = {"entries": record.pop("entries")}
-    return _json(record), zlib.compress(_json(body), 1), zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
+    return Packed(
+        _json(record), zlib.compress(_json(body), 1), zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
+    )
 
 
 def _json(value: Any) -> bytes:
@@ -524,10 +548,10 @@ class _Capture(logging.Handler):
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
-        self.records: list[tuple[str, int, str]] = []
+        self.records: list[LogLine] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append((record.name, record.levelno, record.getMessage()))
+        self.records.append(LogLine(record.name, record.levelno, record.getMessage()))
 
 
 class Job:
@@ -544,7 +568,7 @@ class Job:
 _JOB: Job | None = None  # set in the parent just before the fork
 
 
-def build_page(job: Job, page: Page, logs: list[tuple[str, int, str]] | None = None) -> dict[str, Any]:
+def build_page(job: Job, page: Page, logs: list[LogLine] | None = None) -> dict[str, Any]:
     """Build `page` as MkDocs' loop does (`_populate_page` then `_build_page`, without the write)
     and return what the loop needs later: the output, the title and anchors the render found,
     the page's search entries and its log records (also put in `logs`, failure or not)."""
@@ -650,7 +674,7 @@ def _build_share(share: list[tuple[int, str]]) -> tuple[str, list[tuple[str, boo
     return name, [(key, packed is not None) for key, packed in done]
 
 
-def _read_spill(name: str) -> list[tuple[str, bytes, bytes, bytes]]:
+def _read_spill(name: str) -> list[KeptPage]:
     """The records a worker wrote (`_build_share`); the file is removed."""
     with open(name, "rb") as f:
         data = f.read()
@@ -663,7 +687,7 @@ def _read_spill(name: str) -> list[tuple[str, bytes, bytes, bytes]]:
         for size in sizes:
             parts.append(data[at : at + size])
             at += size
-        records.append((parts[0].decode("ascii"), parts[1], parts[2], parts[3]))
+        records.append(KeptPage(parts[0].decode("ascii"), parts[1], parts[2], parts[3]))
     return records
 
 
@@ -780,7 +804,7 @@ class Builds:
         if self.refused is not None:
             self.workers = 1
             done = _build_records(missing)
-            self._keep([(k, *p) for k, p in done if p is not None], [(k, p is not None) for k, p in done])
+            self._keep([KeptPage(k, *p) for k, p in done if p is not None], [(k, p is not None) for k, p in done])
             return
         job.spill = cache.path.parent
         _remove_spills(job.spill)
@@ -807,7 +831,7 @@ class Builds:
             ) from None
         self._keep(_read_spill(name), done)
 
-    def _keep(self, kept: list[tuple[str, bytes, bytes, bytes]], done: list[tuple[str, bool]]) -> None:
+    def _keep(self, kept: list[KeptPage], done: list[tuple[str, bool]]) -> None:
         self.waiting.difference_update(k for k, _ in done)
         self.failed.update(k for k, ok in done if not ok)
         self.built += len(kept)
@@ -933,7 +957,7 @@ class Prebuilder:
         for stub in ("read_source", "render"):
             page.__dict__.pop(stub, None)
         config, current = self.job.config, self.job.config._current_page
-        logs: list[tuple[str, int, str]] = []
+        logs: list[LogLine] = []
         try:
             page.read_source(config)
             record = build_page(self.job, page, logs)
@@ -946,7 +970,7 @@ class Prebuilder:
             "meta": {k: v for k, v in record.items() if k not in ("output", "entries")},
             "body": {"entries": record["entries"], "output": record["output"]},
         }
-        self.cache.put_many([(key, *pack(record))])
+        self.cache.put_many([KeptPage(key, *pack(record))])
         self.builds.failed.discard(key)
         self.builds.built += 1
         self.keys[uri] = key
@@ -1036,9 +1060,9 @@ def _restore(page: Page, record: dict[str, Any], files: Files) -> None:
     _emit(record.get("logs") or ())
 
 
-def _emit(logs: Iterable[tuple[str, int, str]]) -> None:
+def _emit(logs: Iterable[LogLine | list[Any]]) -> None:
     """Log again what a page's build logged (`_Capture`)."""
-    for name, level, message in logs:
+    for name, level, message in logs:  # a kept record's come back from JSON as lists
         logging.getLogger(name).log(level, message)
 
 

@@ -17,7 +17,7 @@ from html import escape as html_escape
 from importlib import resources
 from typing import Any
 
-from qadocs.core.model import Chapter, Memo, Question, Source
+from qadocs.core.model import Chapter, InnerAnchor, Memo, Question, Source
 from qadocs.core.plan.links import Collection, Found, PageResolver, rewrite_kept, target_url
 from qadocs.core.plan.resolve import relative_url
 from qadocs.core.registry.records import Assigned, Children, Places, QuestionPage
@@ -126,7 +126,7 @@ def _also_in(p: Planned, page_dir: str, q: Question) -> str:
 
 
 def _rewrite(
-    p: Planned, src: Source, page_dir: str, text: str, first_line: int, inner: tuple[tuple[str, str, int], ...]
+    p: Planned, src: Source, page_dir: str, text: str, first_line: int, inner: tuple[InnerAnchor, ...]
 ) -> tuple[str, Found]:
     """Text of `src` shown on the page in `page_dir`: sub-headings with GitHub's ids, links and
     images resolved; and what resolving them found."""
@@ -134,13 +134,13 @@ def _rewrite(
     return rewrite_kept(resolver, _SHOWN((text, first_line, inner)), first_line), resolver.found
 
 
-def _shown(key: tuple[str, int, tuple[tuple[str, str, int], ...]]) -> str:
+def _shown(key: tuple[str, int, tuple[InnerAnchor, ...]]) -> str:
     text, first_line, inner = key
     return with_heading_ids(as_written(text), first_line, inner)  # as written first: before links are read
 
 
 # An answer as the page shows it before its links are resolved, kept from generation to generation.
-_SHOWN: Memo[tuple[str, int, tuple[tuple[str, str, int], ...]], str] = Memo(_shown)
+_SHOWN: Memo[tuple[str, int, tuple[InnerAnchor, ...]], str] = Memo(_shown)
 
 
 def question_file(p: Planned, page: QuestionPage) -> tuple[str, Found]:
@@ -181,7 +181,7 @@ def question_file(p: Planned, page: QuestionPage) -> tuple[str, Found]:
     ), found
 
 
-def with_heading_ids(text: str, first_line: int, inner: tuple[tuple[str, str, int], ...]) -> str:
+def with_heading_ids(text: str, first_line: int, inner: tuple[InnerAnchor, ...]) -> str:
     """`text` (whose first line is source line `first_line`) with each heading the splitter found
     in it given its anchor as its id (`### 标题 {#标题}`, read by attr_list): GitHub's for a
     markdown heading, so that a link written for GitHub to a sub-heading of an answer lands on it

@@ -25,7 +25,7 @@ import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from qadocs.core.model import Chapter, Diagnostic, Explained, Memo, Question, Severity, Source, TocLink
+from qadocs.core.model import Chapter, Diagnostic, Explained, InnerAnchor, Memo, Question, Severity, Source, TocLink
 from qadocs.core.options import Layout
 from qadocs.core.split.layout import file_layout
 from qadocs.core.split.outline import (
@@ -301,7 +301,7 @@ class _Reader:
         headings = self.outline.headings
         self.slugs = dict(zip((h.index for h in headings), github_slugs(headings), strict=True))
 
-    def anchors(self, start: int, stop: int) -> tuple[tuple[str, str, int], ...]:
+    def anchors(self, start: int, stop: int) -> tuple[InnerAnchor, ...]:
         """The anchors inside lines [start, stop) (see `_inner_anchors`)."""
         return _inner_anchors(self.lines, start, stop, self.outline, self.slugs, self.skip)
 
@@ -389,22 +389,22 @@ class _Reader:
 
 def _inner_anchors(
     lines: list[str], start: int, stop: int, outline: Outline, slugs: dict[int, str], skip: set[int]
-) -> tuple[tuple[str, str, int], ...]:
-    """(name, heading line or '', its line number or 0) of every anchor inside lines [start, stop): GitHub's slug of each
+) -> tuple[InnerAnchor, ...]:
+    """Every anchor inside lines [start, stop): GitHub's slug of each
     markdown sub-heading and the `id` of each one-line `<hN id>` (with the line it stands on, to
     give the page the same id), and each HTML `id` / `name`. Its cost is that of the lines (the
     headings are found by bisection)."""
-    found: list[tuple[str, str, int]] = []
+    found: list[InnerAnchor] = []
     headings = outline.headings
     k = bisect.bisect_left(outline.heading_lines, start)
     while k < len(headings) and headings[k].index < stop:
         h = headings[k]
         if h.index not in skip and slugs.get(h.index):
-            found.append((slugs[h.index], lines[h.index], h.index + 1))
+            found.append(InnerAnchor(slugs[h.index], lines[h.index], h.index + 1))
         elif h.index not in skip and h.kind == "html" and h.anchor:
-            found.append((h.anchor, lines[h.index], h.index + 1))  # shown as a heading with this id
+            found.append(InnerAnchor(h.anchor, lines[h.index], h.index + 1))  # shown as a heading with this id
         k += 1
-    found.extend((name, "", 0) for name in _names(lines, start, stop, outline.code, skip))
+    found.extend(InnerAnchor(name, "", 0) for name in _names(lines, start, stop, outline.code, skip))
     return tuple(found)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from typing import NamedTuple
 
 from latex2mathml.commands import FUNCTIONS, LIMIT, MATRICES
 from latex2mathml.converter import convert
@@ -22,11 +23,21 @@ log = logging.getLogger("mkdocs.plugins.qadocs.mathml")
 MATH_OPEN_RE = re.compile(r'<(span|div) class="arithmatex">\\([(\[])')
 
 
-def math_spans(text: str) -> list[tuple[int, int, str, bool]]:
-    """(start, end, TeX as written, display) of each `<span|div class="arithmatex">\\(…\\)</…>` or
+class MathSpan(NamedTuple):
+    """Where a formula stands in rendered HTML (`start`, `end`), its TeX as written, and whether
+    it is shown as a block."""
+
+    start: int
+    end: int
+    tex: str
+    display: bool
+
+
+def math_spans(text: str) -> list[MathSpan]:
+    """Each `<span|div class="arithmatex">\\(…\\)</…>` or
     `\\[…\\]` wrapper, left to right, each ending at the first closer of its kind. Linear: a kind
     whose closer is not found is never looked for again, since none follows."""
-    found: list[tuple[int, int, str, bool]] = []
+    found: list[MathSpan] = []
     missing: set[tuple[str, str]] = set()
     pos = 0
     while (m := MATH_OPEN_RE.search(text, pos)) is not None:
@@ -37,7 +48,7 @@ def math_spans(text: str) -> list[tuple[int, int, str, bool]]:
             missing.add((tag, bracket))
             pos = m.start() + 1
             continue
-        found.append((m.start(), end + len(closer), text[m.end() : end], bracket == "["))
+        found.append(MathSpan(m.start(), end + len(closer), text[m.end() : end], bracket == "["))
         pos = end + len(closer)
     return found
 
