@@ -59,15 +59,17 @@ REGISTRY_FILE = "qadocs-registry.yml"  # `registry.REGISTRY_NAME`, named here wi
 class QadocsPlugin(BasePlugin[QadocsConfig]):
     """Runs qadocs on `content_dir` and writes the pages into MkDocs' `docs_dir`."""
 
-    cache: PageCache | None = None  # open from `on_config` to the end of the build
-    prebuilder: Prebuilder | None = None  # from `on_nav` to the end of the build
-    lock: BuildLock | None = None  # held from `on_config` to the end of the build (`qadocs.plugin.buildlock`)
+    def __init__(self) -> None:
+        super().__init__()
+        self.cache: PageCache | None = None  # open from `on_config` to the end of the build
+        self.prebuilder: Prebuilder | None = None  # from `on_nav` to the end of the build
+        self.lock: BuildLock | None = None  # held from `on_config` to the end of the build (`plugin/buildlock.py`)
+        self.command, self.dirty = "build", False  # until `on_startup` says (MkDocs < 1.4 never calls it)
+        self.views: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command (`serve` never writes the registry, nor forks) and whether builds are dirty."""
-        self.command = command
-        self.dirty = dirty
-        self.views: dict[str, str] = {}
+        self.command, self.dirty = command, dirty
 
     # Priority 100: generate before other plugins look at the config or nav.
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -90,19 +92,18 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
     on_config.mkdocs_priority = 100  # type: ignore[attr-defined]
 
     def _writes_registry(self) -> bool:
-        return getattr(self, "command", "build") != "serve"
+        return self.command != "serve"
 
     # Priority -100: last, once the navigation is final; pages are built ahead from it.
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         """Mark the nav's titles as HTML text (`mark_nav_titles`); build pages ahead (`qadocs.plugin.prebuild`)."""
         mark_nav_titles(nav)
         mark_positions(nav)
-        dirty = getattr(self, "dirty", False)
-        if dirty:
+        if self.dirty:
             self.views = touch_changed_views(nav, self.views)
         self.prebuilder = make_prebuilder(config, self.cache, self.config.jobs, serving=not self._writes_registry())
         if self.prebuilder is not None:
-            build_ahead(self.prebuilder, config, files, nav, dirty)
+            build_ahead(self.prebuilder, config, files, nav, self.dirty)
         return nav
 
     on_nav.mkdocs_priority = -100  # type: ignore[attr-defined]
@@ -144,7 +145,7 @@ class QadocsPlugin(BasePlugin[QadocsConfig]):
     # Priority -100: last, once the search index and the sitemap are written.
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Keep the cache to this site's pages (not on dirty builds); let the next build go."""
-        self._close(complete=not getattr(self, "dirty", False))
+        self._close(complete=not self.dirty)
 
     on_post_build.mkdocs_priority = -100  # type: ignore[attr-defined]
 
