@@ -54,13 +54,20 @@ def busy() -> Iterator[None]:
 
 
 def test_twenty_builds_whose_page_raises_end_with_the_error_on_a_busy_machine(tmp_path: Path, busy: None) -> None:
+    """Each build ends with the page's error within 30 s; where the machine is so loaded (one
+    core, shared with the spinners and other work) that a whole build of the same repository
+    without a fault takes longer than 15 s, within twice that build's time: a failing build stops
+    at its first failure, so it never takes longer than building everything; a hang never ends."""
     root = _repo(tmp_path / "repo", options="      jobs: 2\n")
+    shutil.rmtree(root / "build" / ".qadocs-cache", ignore_errors=True)
+    whole = inject(root, "none", 3, timeout=600)["seconds"]  # in one process, every page, as busy
+    bound = max(30.0, 2 * whole)
     for round_ in range(20):
         threads = 3 if round_ % 2 else 0  # threads alive in the process: no fork
         shutil.rmtree(root / "build" / ".qadocs-cache", ignore_errors=True)
-        done = inject(root, "everywhere", threads, timeout=120)
+        done = inject(root, "everywhere", threads, timeout=int(bound) + 60)
         assert done["error"] is not None and "no page today" in done["error"][1], (round_, done["stderr"][-2000:])
-        assert done["seconds"] < 30, (round_, done["seconds"])
+        assert done["seconds"] < bound, (round_, done["seconds"], "a whole build took", whole)
         assert done["forked"] is (threads == 0), round_
         assert done["children"] == 0, round_
 
