@@ -67,8 +67,8 @@ SUBPROCESS_TESTS = frozenset(
         "test_hostile.py::test_10_plugin_refuses_overlapping_folders",
         "test_hostile_depth.py::test_deep_blocks_and_folders_build_with_mkdocs",
         "test_hostile_property.py::test_random_titles_never_reach_the_built_html",
-        "test_layout.py::test_plugin_reads_layout",
-        "test_layout.py::test_plugin_refuses_a_bad_layout",
+        "test_layout_option.py::test_plugin_reads_layout",
+        "test_layout_option.py::test_plugin_refuses_a_bad_layout",
         "test_links_last.py::test_every_kind_of_edit_in_the_built_site",
         "test_site.py::test_links_resolve_without_directory_urls",
         "test_site.py::test_local_images_resolve",
@@ -91,7 +91,7 @@ SCALING_TESTS = frozenset(
     }
 )
 SLOW_TESTS = SUBPROCESS_TESTS | {
-    "test_coverage_gaps.py::test_plugin_hooks_in_a_real_build",  # a `mkdocs build` in process
+    "test_adapter.py::test_plugin_hooks_in_a_real_build",  # a `mkdocs build` in process
     # scenarios over the whole demo content at the generate() level (two generations each)
     "test_links_last.py::test_every_url_lands_after_an_edit",
     "test_links_last.py::test_landing_fails_on_a_lost_url",

@@ -14,8 +14,8 @@ from bs4 import BeautifulSoup
 
 from qadocs.extensions.sanitize import sanitize_html
 
-REPO = Path(__file__).resolve().parent.parent
-FIXTURE = Path(__file__).parent / "fixtures" / "xss"
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "xss"
 DANGEROUS_TAGS = [
     "script",
     "iframe",

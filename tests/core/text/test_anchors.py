@@ -19,7 +19,7 @@ from qadocs.core.plan.site import Options, front_matter
 from qadocs.core.text.anchors import AnchorIndex, anchor_forms, github_slug
 from qadocs.core.text.slug import MAX_SLUG, slugify
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 
 
 def test_core_imports_without_mkdocs() -> None:

@@ -29,7 +29,7 @@ try:
 except ImportError:  # pragma: no cover - the `browser` fixture skips (or fails under CI)
     pass
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PHONE: dict[str, Any] = {
     "viewport": {"width": 390, "height": 844},
     "is_mobile": True,

@@ -26,7 +26,7 @@ from qadocs.core.errors import ContentError
 from qadocs.core.options import REGISTRY_NAME
 from qadocs.core.plan.site import Options
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 PAYLOAD = "<x-evil onclick=alert(1)>"  # an element no page may ever contain
 SPECIALS = [*list("<>&\"'`/\\=:#*_[]()!|{}%;"), "&lt;", "&amp;", "&#x3c;", "</h2>", "<!--", "-->", "\u2028"]

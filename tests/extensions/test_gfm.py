@@ -215,7 +215,7 @@ def test_shipped_mkdocs_yml_needs_nothing_added() -> None:
 
     from qadocs.plugin.adapter import FORMER_NAMES, ensure_extensions
 
-    config = load_config(str(Path(__file__).resolve().parent.parent / "mkdocs.yml"))
+    config = load_config(str(Path(__file__).resolve().parents[2] / "mkdocs.yml"))
     names, configs = list(config.markdown_extensions), dict(config.mdx_configs)
     ensure_extensions(names, configs)
     assert any(name in FORMER_NAMES for name in config.markdown_extensions), "it names qadocs.gfm as before"

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fidelity import site_markdown
 from qadocs.core.build import generate
 from qadocs.core.plan.site import Options
 from qadocs.core.text.lex import LINK_WORK_MAX, PARAGRAPH_MAX, TAIL_WORK_MAX, as_written, costly_paragraphs, tail_work
@@ -28,7 +29,6 @@ from qadocs.core.text.tex import (
     convert_tex,
     expected_names,
 )
-from test_math import site_markdown
 
 
 class CountingStr(str):

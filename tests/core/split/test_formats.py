@@ -25,7 +25,7 @@ from qadocs.core.plan.site import Options
 from qadocs.core.split.outline import read_outline
 from qadocs.core.split.questions import split_source
 
-FORMATS = Path(__file__).resolve().parent / "golden" / "formats"
+FORMATS = Path(__file__).resolve().parents[2] / "golden" / "formats"
 
 # The diagnostics issue 9 adds: any of them not listed for a fixture is a failure.
 NEW_CODES = ("answer-has-questions", "no-questions-found", "number-unclear", "heading-empty", "link-anchors-missing")

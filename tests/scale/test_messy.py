@@ -82,7 +82,7 @@ def test_messy_collection_builds_with_mkdocs(messy_build: MessyBuild) -> None:
     """A real MkDocs build of a messy collection: only qadocs' own findings warn, every link resolves."""
     import re
 
-    from test_site import broken_internal_links
+    from sitecheck import broken_internal_links
 
     assert messy_build.returncode == 0, messy_build.stderr
     warnings = [line for line in messy_build.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]

@@ -12,8 +12,8 @@ from nothing_lost import lost_lines
 from qadocs.core.build import generate
 from qadocs.core.plan.site import Options
 
-REPO = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).parent / "golden"
+REPO = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 DIFFUSION = "qing-jianshu-shipin-kuosan-moxing-de-qu-zao"  # 请简述视频扩散模型的去噪过程？
 MARKOV = "这个逆向过程也是一个马尔可夫链。"  # one line of that answer (AI视频基础知识.md:400)
 

@@ -123,7 +123,7 @@ def test_authors_collection_builds_with_mkdocs(tmp_path: Path) -> None:
     import subprocess
 
     from conftest import MKDOCS, REPO
-    from test_site import broken_internal_links
+    from sitecheck import broken_internal_links
 
     make_authors(tmp_path, files=60, seed=5)
     shutil.copy2(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")

@@ -303,7 +303,7 @@ def test_links_resolve_without_directory_urls(tmp_path: Path) -> None:
     """Every page is an index.md, so links hold under `use_directory_urls: false` too."""
     import shutil
 
-    repo = Path(__file__).resolve().parent.parent
+    repo = Path(__file__).resolve().parents[2]
     root = tmp_path / "repo"
     shutil.copytree(repo / "content", root / "content")
     (root / "imgs").mkdir()

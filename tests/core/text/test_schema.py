@@ -23,7 +23,7 @@ from qadocs.core.options import Options
 from qadocs.core.plan.site import QUESTIONS_JSON
 from qadocs.core.text.schema import META_BY_KIND, QuestionEntry, QuestionMeta
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 
 
 def problems(value: Any, tp: Any, where: str = "$") -> list[str]:

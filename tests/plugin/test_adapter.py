@@ -33,7 +33,7 @@ from qadocs.plugin.buildlock import BuildLock, LockError
 from qadocs.plugin.config import QadocsConfig
 from qadocs.plugin.prebuild import PageCache
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 TITLE = "什么是 a < b & c？"  # HTML specials: escaped once, shown as written
 ANSWER = "答案：见下。\n\n### __config\n\n子标题占用了主题的 id。\n"
 

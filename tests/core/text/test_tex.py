@@ -18,7 +18,7 @@ from qadocs.core.check import find_math
 from qadocs.core.plan.site import Options
 from qadocs.core.text.tex import UnsupportedMath, convert_tex, tex_to_mathml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def site_markdown() -> Any:

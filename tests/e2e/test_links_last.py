@@ -30,7 +30,7 @@ from qadocs.core.errors import ContentError
 from qadocs.core.options import REGISTRY_NAME
 from qadocs.core.plan.site import Options
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 BASICS = "AI视频基础/AI视频基础知识.md"
 VIDEO_UNDERSTANDING = "AI视频基础/视频理解典型模型与架构.md"
 VIDEO_MODELS = "AI视频基础/视频生成典型模型与架构.md"
