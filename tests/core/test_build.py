@@ -1,91 +1,48 @@
-"""A generation costs in proportion to the collection, and the next one to what changed (issue 11).
-
-Counts, never timings: each text is parsed once per generation (whatever the number of bodies),
-a generation of unchanged content parses, cuts and hashes nothing again, the registry is read in
-one pass, a copied file that did not change is not read. The fast writers (`escape.yaml_text`,
-`escape.json_for_html`, `resolve.relative_path`) against what they stand in for, byte for byte;
-`links.locate` and the writer against the plain versions they replace. Speed: bench/.
-"""
+"""`qadocs.core.build`: a generation costs in proportion to the collection, and the next one to what
+changed (issue 11; counted, never timed: speed is measured by bench/); what a generation keeps of
+the last changes nothing; the one path rule; diagnostics shown from the repository's root."""
 
 from __future__ import annotations
 
 import functools
-import json
-import os
-import posixpath
 import random
 import shutil
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
 
 import pytest
-import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
+from counting import counted
 from messy import make_collection
-from qadocs.core import model, write
-from qadocs.core.build import generate
-from qadocs.core.model import Memo, Question, Source, fingerprint, new_generation
+from qadocs.core import model
+from qadocs.core.build import check_layout, generate, layout_rules, shown_from_root
+from qadocs.core.errors import QadocsError
+from qadocs.core.model import Diagnostic, Question, Source
 from qadocs.core.options import Options
-from qadocs.core.plan.links import OUTSIDE, locate
 from qadocs.core.plan.pages import with_heading_ids
-from qadocs.core.plan.resolve import relative_path
 from qadocs.core.plan.site import Plan
-from qadocs.core.registry import entries as registry
-from qadocs.core.registry.entries import parse_registry
-from qadocs.core.split.read import is_inside, read_sources
 from qadocs.core.text import lex, slug
-from qadocs.core.text.escape import SAFE_DUMPER, json_for_html, json_list_for_html, yaml_text
-from qadocs.core.text.lex import code_of, parse_blocks
 from qadocs.core.text.urls import MEDIA_DIR
-from qadocs.core.write import MARKER, write_plan
-
-# -- Memo: what the last two generations asked for -------------------------------------------------
 
 
-def counted(seen: list[Any], compute: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def compute_and_count(key: Any) -> Any:
-        seen.append(key)
-        return compute(key)
-
-    return compute_and_count
+def test_layout_rules_without_a_layout() -> None:
+    assert layout_rules(None) == ()
+    assert layout_rules({"a/*.md": 3, "b.md": "page"}) == (("a/*.md", 3), ("b.md", "page"))
 
 
-def test_memo_keeps_two_generations() -> None:
-    seen: list[int] = []
-    memo: Memo[int, int] = Memo(counted(seen, lambda k: k * k))
-    assert [memo(k) for k in (1, 2, 1)] == [1, 4, 1]
-    memo.new_generation()
-    assert memo(2) == 4  # asked in the generation before: kept
-    memo.new_generation()
-    assert memo(2) == 4 and memo(1) == 1  # 2 was asked again last time; 1 two generations ago: gone
-    assert seen == [1, 2, 1]
+def test_images_folder_outside_the_repository_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "content").mkdir(parents=True)
+    (tmp_path / "imgs").mkdir()
+    opts = Options(root, root / "content", tmp_path / "imgs")
+    with pytest.raises(QadocsError, match=r"images folder .* is outside the repository"):
+        check_layout(opts, None)
+    check_layout(Options(root, root / "content", root / "imgs"), None)  # a check writes nothing: no output rule
 
 
-def test_memo_is_bounded_without_generations(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(model, "MAX_MEMO", 4)
-    memo: Memo[int, int] = Memo(lambda k: k)
-    for k in range(100):
-        memo(k)
-    assert len(memo.now) + len(memo.before) <= 8
-
-
-def test_code_of_reads_each_body_once_whatever_their_number(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The checks read every body, then the resolver does, in the same order: an LRU of 4,096
-    entries worked out each of 5,000 bodies twice. Each is worked out once now, and once only in
-    the next generation too."""
-    seen: list[str] = []
-    monkeypatch.setattr(lex._CODE, "compute", counted(seen, lex._CODE.compute))
-    tag = random.Random().getrandbits(64)  # texts no other test has read
-    bodies = [f"答案 {tag} {n} `code` and\n\n    indented code\n" for n in range(5_000)]
-    for _ in range(2):  # the checks, then the resolver
-        assert all(code_of(body).is_block(2) for body in bodies)
-    new_generation()  # `mkdocs serve`, after an edit
-    assert all(code_of(body).spans_on(0) for body in bodies)
-    assert len(seen) == len(bodies)
+def test_diagnostics_shown_from_the_root(tmp_path: Path) -> None:
+    diag = Diagnostic("a.md", 3, "warning", "empty-answer", "x")
+    assert shown_from_root([diag], Options(tmp_path, tmp_path / "content", tmp_path / "imgs"))[0].path == "content/a.md"
+    assert shown_from_root([diag], Options(tmp_path, tmp_path, tmp_path / "imgs")) == [diag]  # content is the root
 
 
 # -- a generation parses each text once; the next one, only what changed ----------------------------
@@ -269,295 +226,3 @@ def _plain_utf8(opts: Options, path: str) -> bool:
     except UnicodeDecodeError:
         return False
     return not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data
-
-
-# -- the registry: one pass ------------------------------------------------------------------------
-
-REGISTRY = "questions:\n- id: a\n  url: a\n  title: '**粗体** 与 *斜体*'\n  source: s.md\ndeleted: []\n"
-
-
-def test_registry_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    scans: list[str] = []
-    monkeypatch.setattr(registry.yaml, "parse", counted(scans, yaml.parse))
-    reg, diags = parse_registry(REGISTRY, "r.yml")
-    assert reg is not None and diags == [] and reg.questions[0].title == "**粗体** 与 *斜体*"
-    assert scans == []  # no separate pass over the events looking for aliases
-
-
-@pytest.mark.parametrize(
-    ("text", "problem"),
-    [
-        ("a: &a [x]\nquestions: [*a]\n", "alias"),
-        ("questions: &q [*q]\n", "alias"),  # a node that holds itself
-        ("a: &a [x]\nb: *a\nquestions: [\n", "alias"),  # an alias before the error is what is said
-        ("questions: [\na: &a x\nb: *a\n", "not valid YAML"),  # an error before the alias
-        ("questions: [*nope]\n", "alias"),
-    ],
-)
-def test_registry_aliases_refused(text: str, problem: str) -> None:
-    reg, [diag] = parse_registry(text, "r.yml")
-    assert reg is None and diag.code == "registry-invalid" and problem in diag.message
-
-
-# -- the writer: a copied file that did not change is not read ------------------------------------
-
-
-def _plan(files: dict[str, str], assets: dict[str, Path]) -> Plan:
-    return Plan(files=files, assets=assets, nav=[], questions=[], diagnostics=[], registry_text="", changes=[])
-
-
-# What the writer trusts must be older than a time stamp's tick: the tests shorten that to 20 ms
-# and wait 50 ms, longer than any Linux tick, where they need a file to have settled.
-SETTLE_SECONDS = 0.05
-
-
-def test_copied_file_read_only_when_something_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(write, "SETTLED_NS", 20_000_000)
-    image = tmp_path / "imgs" / "a.png"
-    image.parent.mkdir()
-    image.write_bytes(b"\x89PNG one")
-    time.sleep(SETTLE_SECONDS)
-    reads: list[Path] = []
-    read_bytes = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: (reads.append(self), read_bytes(self))[1])
-    out = tmp_path / "out"
-    plan = _plan({"index.md": "x"}, {"media/a.png": image})
-    assert write_plan(plan, out).written == 3 and reads == [image]
-    time.sleep(SETTLE_SECONDS)
-    assert write_plan(plan, out).unchanged == 3 and reads == [image, image]  # the copy was too new to trust
-    stats = write_plan(plan, out)
-    assert (stats.written, stats.unchanged, reads) == (0, 3, [image, image])  # neither the image nor its copy read
-    before = image.stat()
-    image.write_bytes(b"\x89PNG two")  # same size, same modification time: the change time still moves
-    os.utime(image, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert write_plan(plan, out).written == 1 and (out / "media" / "a.png").read_bytes() == b"\x89PNG two"
-    (out / "media" / "a.png").write_bytes(b"\x89PNG xxx")  # the copy edited in place, in the same tick maybe
-    assert write_plan(plan, out).written == 1 and (out / "media" / "a.png").read_bytes() == b"\x89PNG two"
-    assert write_plan(plan, out).unchanged == 3
-
-
-def test_generated_file_read_only_when_something_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A page this process wrote, unchanged since, is not read again to learn that it holds what
-    is planned; one changed in place is, however its times are set, and is written again."""
-    monkeypatch.setattr(write, "SETTLED_NS", 20_000_000)
-    out = tmp_path / "out"
-    plan = _plan({"a/index.md": "页面一", "b/index.md": "页面二"}, {})
-    assert write_plan(plan, out).written == 3
-    time.sleep(SETTLE_SECONDS)
-    opened: list[str] = []
-    real_open = open
-    monkeypatch.setattr("builtins.open", lambda f, *a, **k: (opened.append(str(f)), real_open(f, *a, **k))[1])
-    assert write_plan(plan, out).unchanged == 3 and len(opened) == 3  # too new to trust when written: read back
-    opened.clear()
-    stats = write_plan(plan, out)
-    assert (stats.written, stats.unchanged, opened) == (0, 3, [])
-    page = out / "a" / "index.md"
-    before = page.stat()
-    page.write_bytes("页面三".encode())  # same size, times set back: the change time still moves
-    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert write_plan(plan, out).written == 1 and page.read_text(encoding="utf-8") == "页面一"
-    changed = _plan({"a/index.md": "页面四", "b/index.md": "页面二"}, {})  # a new plan, same size
-    assert write_plan(changed, out).written == 1 and page.read_text(encoding="utf-8") == "页面四"
-    assert write_plan(changed, out).unchanged == 3
-
-
-def test_stale_files_and_empty_folders_removed(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    write_plan(_plan({"a/b/index.md": "x", "a/c/index.md": "y"}, {}), out)
-    (out / "old" / "deep" / "er").mkdir(parents=True)
-    (out / "old" / "deep" / "page.md").write_text("z", encoding="utf-8")
-    (out / "empty").mkdir()
-    stats = write_plan(_plan({"a/b/index.md": "x"}, {}), out)
-    assert (stats.written, stats.unchanged, stats.removed) == (0, 2, 2)
-    left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
-    assert left == [MARKER, "a", "a/b", "a/b/index.md"]
-
-
-# -- folder links: followed in path order, from a heap (no sort per link) -----------------------------
-
-
-def test_folder_links_followed_in_path_order(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    content.mkdir()
-    for folder in ("shared", "other"):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / f"{folder}.md").write_text("## 1. 题目？\n\n答案\n", encoding="utf-8")
-    for n in range(300):  # three hundred links to one folder: the first by path reads it
-        os.symlink("../shared", content / f"l{n:03d}")
-    os.symlink("../other", tmp_path / "shared" / "inner")  # met while following l000: before l001
-    os.symlink("../other", content / "zz")
-    sources, diags = read_sources(content, tmp_path)
-    assert [s.path for s in sources] == ["l000/inner/other.md", "l000/shared.md"]
-    repeated = {d.path: d.message for d in diags if d.code == "folder-repeated"}
-    assert len(repeated) == 300 and "'l000'" in repeated["l299"] and "'l000/inner'" in repeated["zz"]
-
-
-# -- locate: the first candidate inside the repository, each real path worked out when needed ------
-
-
-def locate_reference(candidates: list[Path], repo_root: Path) -> Path | Literal["outside"] | None:
-    """The plain version: every candidate's real path first."""
-    leaving = [c for c in candidates if not is_inside(c, repo_root)]
-    for candidate in candidates:
-        if candidate not in leaving and candidate.is_file():
-            return candidate
-    if leaving and (len(leaving) == len(candidates) or any(c.exists() for c in leaving)):
-        return OUTSIDE
-    return None
-
-
-@pytest.fixture(scope="module")
-def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    base = tmp_path_factory.mktemp("locate")
-    repo, outside = base / "repo", base / "outside"
-    (repo / "imgs").mkdir(parents=True)
-    outside.mkdir()
-    (repo / "imgs" / "in.png").write_bytes(b"x")
-    (outside / "out.png").write_bytes(b"x")
-    os.symlink(outside / "out.png", repo / "imgs" / "link.png")
-    return {
-        "repo": repo,
-        "file": repo / "imgs" / "in.png",
-        "missing": repo / "imgs" / "none.png",
-        "folder": repo / "imgs",
-        "link-out": repo / "imgs" / "link.png",
-        "outside-file": repo / ".." / "outside" / "out.png",
-        "outside-missing": repo / ".." / "outside" / "none.png",
-    }
-
-
-KINDS = ["file", "missing", "folder", "link-out", "outside-file", "outside-missing"]
-
-
-@given(st.lists(st.sampled_from(KINDS), max_size=4))
-def test_locate_same_as_reference(places: dict[str, Path], kinds: list[str]) -> None:
-    candidates = [places[k] for k in kinds]
-    assert locate(candidates, places["repo"]) == locate_reference(candidates, places["repo"])
-
-
-def test_locate_stops_at_the_first_file_inside(places: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    resolved: list[str] = []
-    monkeypatch.setattr(os.path, "realpath", counted(resolved, os.path.realpath))
-    candidates = [places["missing"], places["file"], places["link-out"], places["outside-file"]]
-    assert locate(candidates, places["repo"]) == places["file"]
-    assert len(resolved) == 2  # the repository, then the one candidate that is a file
-
-
-# -- the fast writers, byte for byte against what they stand in for ---------------------------------
-
-PIECES = [*"ab -?:#,[]{}&*!|>'\"%@`.~<=+0129eEyYnNtTfFoO_/\\显？：&;", "---", "...", "null", "true", "0x1f", "1.5"]
-ODD = ["\t", "\n", "\r", "\x85", "\u2028", "\xa0", "\ufeff", "\U0001f600", "\x00", "é"]
-TEXT = st.lists(st.sampled_from(PIECES), max_size=8).map("".join)
-ODD_TEXT = st.lists(st.sampled_from(PIECES + ODD), max_size=8).map("".join)
-
-
-def yaml_values(text: st.SearchStrategy[str]) -> st.SearchStrategy[Any]:
-    scalar = st.one_of(text, st.integers(-(10**20), 10**20), st.none(), st.booleans(), st.floats(allow_nan=False))
-    return st.recursive(
-        st.one_of(scalar, st.lists(scalar, max_size=3)),
-        lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(text, inner, max_size=3)),
-        max_leaves=8,
-    )
-
-
-def dumped(data: Any) -> str:
-    return yaml.dump(data, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
-
-
-@settings(max_examples=100)
-@given(st.dictionaries(TEXT, yaml_values(TEXT), max_size=5))
-def test_yaml_text_same_as_yaml_dump(data: dict[str, Any]) -> None:
-    assert yaml_text(data) == dumped(data)
-
-
-@settings(max_examples=100)
-@given(st.dictionaries(ODD_TEXT, yaml_values(ODD_TEXT), max_size=4))
-def test_yaml_text_same_as_yaml_dump_for_odd_text(data: dict[str, Any]) -> None:
-    assert yaml_text(data) == dumped(data)
-
-
-def test_yaml_text_cases() -> None:
-    shared = ["x"]
-    cases: list[dict[str, Any]] = [
-        {"id": "a", "title": "显存 RAG是什么？", "number": 8, "chapter": None, "anchors": ["8-x", "- y", "#z", ""]},
-        {"also_in": [{"source": "a.md", "source_line": 3}], "old_urls": [], "meta": {}, "n": {"a": "8"}},
-        {"a": shared, "b": shared},  # one list twice: yaml writes an anchor and an alias
-        {"k" * 200: 1, "": 2},  # keys no emitter writes plain
-        {"long": "字 " * 6000},  # long enough to be folded
-    ]
-    for data in cases:
-        assert yaml_text(data) == dumped(data)
-
-
-JSON_TEXT = st.text(alphabet=st.sampled_from([*'ab"\\\n\t\x00\x1f<>&\u2028\u2029显 é', "\U0001f600"]), max_size=6)
-JSON_VALUES = st.recursive(
-    st.one_of(JSON_TEXT, st.integers(-(10**30), 10**30), st.none(), st.booleans(), st.floats(allow_nan=False)),
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3),
-        st.lists(inner, max_size=3).map(tuple),
-        st.dictionaries(JSON_TEXT, inner, max_size=3),
-    ),
-    max_leaves=12,
-)
-
-
-@settings(max_examples=100)
-@given(JSON_VALUES, st.integers(0, 3))
-def test_json_for_html_same_as_json_dumps(data: Any, indent: int) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=indent)
-    expected = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    assert json_for_html(data, indent=indent) == expected.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-@settings(max_examples=100)
-@given(st.lists(JSON_VALUES, max_size=4), st.integers(0, 3))
-def test_json_list_for_html_same_as_json_for_html(items: list[Any], indent: int) -> None:
-    assert json_list_for_html(items, indent) == json_for_html(items, indent=indent)
-    assert json_list_for_html(items, indent) == json_for_html(items, indent=indent)  # the kept texts
-
-
-SEGMENT = st.sampled_from(["a", "b", "页", "..", ".", "", "a b", "%"])
-DOCS_PATH = st.one_of(st.just("."), st.lists(SEGMENT, max_size=4).map("/".join))
-
-
-@given(DOCS_PATH, DOCS_PATH)
-def test_relative_path_same_as_relpath(to_path: str, from_dir: str) -> None:
-    try:
-        expected = posixpath.relpath(to_path, from_dir or ".")
-    except ValueError:
-        with pytest.raises(ValueError):
-            relative_path(to_path, from_dir)
-        return
-    assert relative_path(to_path, from_dir) == expected
-
-
-def test_fingerprint_unchanged() -> None:
-    assert fingerprint("") == "da39a3ee5e6b"  # sha1 of nothing
-    assert fingerprint("答案  \n\n第二行\n") == fingerprint("答案\n第二行")
-
-
-# -- parse_blocks is what the count above counts ---------------------------------------------------
-
-
-def test_parse_blocks_goes_through_the_block_parser(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[str] = []
-    parser = lex.block_parser()
-    monkeypatch.setattr(parser, "parse", counted(seen, parser.parse))
-    parse_blocks("# a\r\n")
-    assert seen == ["# a \n"]
-
-
-def test_a_named_pipe_where_a_page_or_the_registry_goes_is_replaced_never_opened(tmp_path: Path) -> None:
-    from qadocs.core.write import write_atomic
-
-    out = tmp_path / "docs"
-    out.mkdir()
-    (out / MARKER).write_text("", encoding="utf-8")
-    os.mkfifo(out / "a.md")
-    plan = Plan(files={"a.md": "页"}, assets={}, nav=[], questions=[], diagnostics=[], registry_text="", changes=[])
-    stats = write_plan(plan, out)  # opening the pipe to write would block for ever
-    assert (out / "a.md").read_text(encoding="utf-8") == "页" and stats.written == 2
-    os.mkfifo(tmp_path / "registry.yml")
-    assert write_atomic(tmp_path / "registry.yml", "questions: []\n")
-    assert (tmp_path / "registry.yml").read_text(encoding="utf-8") == "questions: []\n"
-    assert not write_atomic(tmp_path / "registry.yml", "questions: []\n"), "the same bytes: not written"

@@ -55,7 +55,10 @@ DIFFERENT = [
     ("正数是什么？", "整数是什么？"),  # homophones, but too short to call it a typo
     ("C# 有哪些特点？", "C++ 有哪些特点？"),
 ]
+
+
 FORMERLY_REPORTED = {pair for pair in DIFFERENT if difflib.SequenceMatcher(None, *pair).ratio() >= 0.9}
+
 
 # The same question written twice.
 SAME = [
@@ -78,6 +81,7 @@ SAME = [
         "视频扩散模型在处理视频编辑时如何平衡编辑能力和时间一执性？",
     ),  # 致 → 执
 ]
+
 
 PLACEHOLDERS = [
     "- [ ] TODO",
@@ -252,3 +256,31 @@ def test_hostile_input_stays_cheap() -> None:
     by_line = {d.line: d.message for d in found}
     assert "once spacing, punctuation and particles are set aside" in by_line[5]  # the long title's copy
     assert "same answer as '甲'" in by_line[13]  # a long answer is content, even if it is only markup
+
+
+PLAIN = "什么是闭包？"
+
+
+LOOK_ALIKES = [
+    "什么是\u200b闭包？",  # zero-width space
+    "什么是闭\u00ad包？",  # soft hyphen
+    "什么是\u2066闭包\u2069？",  # bidi isolate
+    "什么\u200d是闭包？",  # zero-width joiner
+    "\ufeff什么是闭包？",  # BOM
+    "什么是\u200e闭包？",  # left-to-right mark
+]
+
+
+@pytest.mark.parametrize("title", LOOK_ALIKES)
+def test_invisible_characters_leave_the_title_key(title: str) -> None:
+    assert title_key(title) == title_key(PLAIN)
+
+
+def test_look_alike_titles_are_reported_with_what_differs() -> None:
+    titles = [PLAIN, "什么是闭包?", *LOOK_ALIKES]
+    text = "".join(f"## {n}. {t}\n\n第 {n} 个回答，内容各不相同。\n\n" for n, t in enumerate(titles, 1))
+    src = split_source("q.md", text)
+    assert len(src.questions) == len(titles)
+    found = [d for d in check_duplicates([src]) if d.code == "near-duplicate"]
+    assert [d.line for d in found] == [q.line for q in src.questions[1:]]
+    assert "'' → '<U+200B>'" in found[1].message  # the invisible difference is written out

@@ -85,6 +85,8 @@ EXIT_CODES: dict[str, tuple[int, int]] = {  # case: (check, check --strict)
     "unclosed_html": (0, 1),  # 2 warnings, 1 info
     "unnumbered_heading": (0, 1),  # 1 warning
 }
+
+
 SUMMARY_RE = re.compile(r"^qadocs check: \d+ files, \d+ questions: (\d+) errors, (\d+) warnings, (\d+) info$")
 
 

@@ -4,14 +4,11 @@ content is kept, and the build goes through."""
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import REPO, run_mkdocs
 from fidelity import site_markdown
 from qadocs.core.build import generate
 from qadocs.core.check import check_sources
@@ -19,17 +16,9 @@ from qadocs.core.model import MAX_FOLDER_DEPTH
 from qadocs.core.plan.site import Options
 from qadocs.core.split.questions import split_source
 from qadocs.core.text.gfmblocks import MAX_HTML_NESTING
-
-DEEP_DIVS = 350  # 340 exhausted Python's stack in md_in_html
-
-
-def nested_divs(depth: int, inner: str = "深处的文字") -> str:
-    """`depth` `<div markdown="1">` blocks in one another, each on its own paragraph, `inner` inside."""
-    return '<div markdown="1">\n\n' * depth + inner + "\n\n" + "</div>\n\n" * depth
-
-
-def _source(depth: int) -> str:
-    return f"## 1. 什么是深嵌套？\n\n{nested_divs(depth)}## 2. 什么是浅问题？\n\n答案。\n"
+from repos import DEEP_DIVS, nested_divs
+from repos import deep_repo as _deep_repo
+from repos import deep_source as _source
 
 
 @pytest.fixture(scope="module")
@@ -63,19 +52,6 @@ def test_check_reports_markdown_blocks_nested_deep() -> None:
     assert not [d for d in check_sources([within]) if d.code == "html-nested-deep"]
 
 
-def _deep_repo(root: Path) -> Path:
-    """A repository with a source 240 folders deep and one exactly MAX_FOLDER_DEPTH deep; the first's folder."""
-    deep = root / "content" / Path(*(f"d{k}" for k in range(240)))
-    edge = root / "content" / Path(*(f"e{k}" for k in range(MAX_FOLDER_DEPTH)))
-    for folder, name in ((deep, "深处"), (edge, "边缘")):
-        folder.mkdir(parents=True)
-        (folder / "题.md").write_text(
-            f"# {name}\n\n## 1. 什么是{name}甲？\n\n甲。\n\n## 2. 什么是{name}乙？\n\n乙。\n", encoding="utf-8"
-        )
-    (root / "imgs").mkdir()
-    return deep
-
-
 def _nav_depth(nav: list[Any]) -> int:
     """How many lists deep the nav nests."""
     children = [v for item in nav if isinstance(item, dict) for v in item.values() if isinstance(v, list)]
@@ -95,19 +71,3 @@ def test_source_too_deep_is_placed_in_its_deepest_allowed_folder(tmp_path: Path)
     assert titles["什么是深处甲？"].startswith("/" + "/".join(f"d{k}" for k in range(MAX_FOLDER_DEPTH)) + "/")
     assert titles["什么是边缘甲？"].startswith("/" + "/".join(f"e{k}" for k in range(MAX_FOLDER_DEPTH)) + "/")
     assert _nav_depth(result.plan.nav) <= MAX_FOLDER_DEPTH + 3  # folders, then the source and its questions
-
-
-def test_deep_blocks_and_folders_build_with_mkdocs(tmp_path: Path) -> None:
-    """A real `mkdocs build --strict` with the project's mkdocs.yml (Material's recursive nav)."""
-    _deep_repo(tmp_path)
-    (tmp_path / "content" / "嵌套.md").write_text(_source(DEEP_DIVS), encoding="utf-8")
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    (tmp_path / "build" / "docs").mkdir(parents=True)
-    (tmp_path / "build" / "docs" / ".qadocs-generated").touch()
-    proc = run_mkdocs(tmp_path, "--strict")
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "RecursionError" not in proc.stderr
-    questions = json.loads((tmp_path / "site" / "questions.json").read_text(encoding="utf-8"))
-    assert len(questions) == 6
-    deep_page = next(q for q in questions if q["title"] == "什么是深嵌套？")["url"].strip("/")
-    assert "<p>深处的文字</p>" in (tmp_path / "site" / deep_page / "index.html").read_text(encoding="utf-8")

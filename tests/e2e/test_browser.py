@@ -21,7 +21,10 @@ try:
 except ImportError:  # pragma: no cover - the `browser` fixture skips (or fails under CI)
     pass
 
+
 MATH_TITLE = "请简述视频扩散模型的去噪过程？"
+
+
 SEARCH_QUERY = "扩散模型"
 
 
@@ -104,6 +107,8 @@ def test_palette_toggle_switches_color_scheme(session: Session, base_url: str) -
 
 
 LEGACY_TITLE = "简要解释下什么是扩散模型？"
+
+
 LEGACY_ID = "5.简要解释下什么是扩散模型？"
 
 
@@ -159,7 +164,11 @@ def test_legacy_chapter_anchor_lands_on_chapter_page(session: Session, base_url:
 # --- a phone: a nested list and math inside list items --------------------------------------------
 
 PHONE = {"width": 390, "height": 844}
+
+
 PHONE_TITLE = "扩散模型的训练分几步？"
+
+
 PHONE_SOURCE = f"""# 手机测试
 
 <h2 id="1.训练">1.{PHONE_TITLE}</h2>

@@ -22,11 +22,6 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from qadocs.cli import main
-from qadocs.core.build import generate
-from qadocs.core.errors import ContentError, QadocsError
-from qadocs.core.options import REGISTRY_NAME
-from qadocs.core.plan.site import Options
 from web import open_session, serve
 
 try:
@@ -34,19 +29,39 @@ try:
 except ImportError:  # pragma: no cover - the `browser` fixture skips (or fails under CI)
     pass
 
+
 REPO = Path(__file__).resolve().parents[2]
+
+
 MKDOCS = Path(sys.executable).with_name("mkdocs")
+
+
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
     b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
 )
+
+
 EVIL_DIR = "<img src=x onerror=alert('folder')>"
+
+
 EVIL_FILE = "<img src=x onerror=alert('file')>.md"
+
+
 TITLE_1 = "<img src=x onerror=alert('title')>"
+
+
 TITLE_2 = "第二题 a < b && c > d"
+
+
 SOURCE_TITLE = "<img src=x onerror=alert('h1')>"
+
+
 CHAPTER_TITLE = "<img src=x onerror=alert('chapter')> 第一章"
+
+
 SECRET = "SECRET-TOKEN-12345"
+
 
 HOSTILE_SOURCE = f"""\
 # {html.escape(SOURCE_TITLE, quote=False)}
@@ -237,167 +252,6 @@ def test_3_content_ids_cannot_clobber_the_theme(browser: Browser, hostile: tuple
         sess.assert_clean()
 
 
-# -- 5, 8, 9, 14. the registry as data --------------------------------------------------------------
-
-
-def _small_repo(root: Path) -> Options:
-    (root / "content" / "题库").mkdir(parents=True)
-    (root / "imgs").mkdir()
-    (root / "content" / "题库" / "基础.md").write_text(
-        "## 第一章\n\n第一章的介绍。\n\n"
-        '<h2 id="1.a">1.什么是扩散模型？</h2>\n\n逐步去噪。\n\n<h2 id="2.b">2.什么是 VAE？</h2>\n\n变分自编码器。\n',
-        encoding="utf-8",
-    )
-    return Options(root, root / "content", root / "imgs")
-
-
-def _outside_snapshot(root: Path, out: Path) -> set[str]:
-    return {p.relative_to(root.parent).as_posix() for p in root.parent.rglob("*") if out not in p.parents and p != out}
-
-
-def _registry(opts: Options) -> Path:
-    return opts.content_dir / REGISTRY_NAME
-
-
-def _built(tmp_path: Path) -> tuple[Options, Path, dict[str, object]]:
-    opts = _small_repo(tmp_path / "repo")
-    out = tmp_path / "repo" / "out"
-    generate(opts, out)
-    return opts, out, yaml.safe_load(_registry(opts).read_text(encoding="utf-8"))
-
-
-@pytest.mark.parametrize(
-    "bad_url",
-    ["../../../../tmp/x", "/", "", "questions.json", "s//x", "a/./b", "media/x", "A/B", "x/../../y", "题库/x"],
-)
-def test_5_8_bad_registry_url_is_reported_and_ignored(tmp_path: Path, bad_url: str) -> None:
-    opts, out, data = _built(tmp_path)
-    entries = data["questions"]  # type: ignore[index]
-    good = entries[0]["url"]  # type: ignore[index]
-    entries[0]["url"] = bad_url  # type: ignore[index]
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    _registry(opts).write_text(text, encoding="utf-8")
-    before = _outside_snapshot(opts.repo_root, out)
-    result = generate(opts, out)
-    assert _outside_snapshot(opts.repo_root, out) == before  # nothing written outside the output
-    bad = [d for d in result.diagnostics if d.code == "registry-bad-url"]
-    assert len(bad) == 1 and bad[0].line == 2 and bad[0].severity == "error", result.diagnostics
-    assert _registry(opts).read_text(encoding="utf-8") == text  # left for a person to fix
-    assert len(result.plan.questions) == 2  # nothing lost
-    assert {q["url"] for q in result.plan.questions} >= {f"/{good}/"}  # the question keeps a page
-
-
-def test_5_old_urls_that_are_not_a_list_are_refused(tmp_path: Path) -> None:
-    opts, out, data = _built(tmp_path)
-    for value in ("abc", 5, {"a": 1}):
-        data["questions"][0]["old_urls"] = value  # type: ignore[index]
-        _registry(opts).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-        with pytest.raises(ContentError) as exc:
-            generate(opts, out)
-        assert exc.value.diagnostic.code == "registry-invalid" and "old_urls" in exc.value.diagnostic.message
-        checked = generate(opts, None)  # a check reports it and goes on
-        assert [d.code for d in checked.diagnostics] == ["registry-invalid"]
-
-
-def test_8_two_entries_with_one_url_lose_no_question(tmp_path: Path) -> None:
-    opts, out, data = _built(tmp_path)
-    entries = data["questions"]  # type: ignore[index]
-    entries[1]["url"] = entries[0]["url"]  # type: ignore[index]
-    _registry(opts).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    result = generate(opts, out)
-    assert len(result.plan.questions) == 2 and len({q["url"] for q in result.plan.questions}) == 2
-    assert [d.code for d in result.diagnostics if d.severity == "error"] == ["registry-bad-url"]
-    for q in result.plan.questions:
-        assert (out / str(q["url"]).strip("/") / "index.md").is_file()
-
-
-def test_9_renaming_onto_an_index_page_is_refused(tmp_path: Path) -> None:
-    opts, out, data = _built(tmp_path)
-    source_page = (out / "tiku" / "jichu" / "index.md").read_text(encoding="utf-8")
-    data["questions"][0]["id"] = "jichu"  # type: ignore[index]  # the source page is tiku/jichu/
-    _registry(opts).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    result = generate(opts, out)
-    [bad] = [d for d in result.diagnostics if d.code == "registry-bad-id"]
-    assert "another page of the site" in bad.message
-    assert (out / "tiku" / "jichu" / "index.md").read_text(encoding="utf-8") == source_page
-
-
-@pytest.mark.parametrize(
-    ("name", "data"),
-    [
-        ("empty", b""),
-        ("blank", b"  \n\n"),
-        ("utf16", "questions: []\n".encode("utf-16")),
-        ("latin1", "questions:\n- id: caf\xe9\n".encode("latin-1")),
-        ("not-yaml", b"questions: [\n"),
-        ("conflict", b"questions:\n<<<<<<< HEAD\n- id: a\n=======\n- id: b\n>>>>>>> x\n"),
-        ("scalar", b"just text\n"),
-        (
-            "alias-bomb",
-            b"a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
-            b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
-            b"e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
-            b"g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
-            b"questions: [*h]\n",
-        ),
-        ("deep", b"questions: " + b"[" * 5000 + b"]" * 5000 + b"\n"),
-        ("bad-date", b"questions:\n- id: a\n  url: a/a\n  title: 2024-13-45\n"),
-        ("bad-float", b"questions:\n- id: a\n  url: a/a\n  title: !!float abc\n"),
-        ("bad-offset", b"questions:\n- id: a\n  url: a/a\n  title: 2024-01-01 10:00:00+99:00\n"),
-    ],
-)
-def test_7_14_unusable_registry_stops_the_build_untouched(
-    tmp_path: Path, name: str, data: bytes, capsys: pytest.CaptureFixture[str]
-) -> None:
-    opts = _small_repo(tmp_path / "repo")
-    _registry(opts).write_bytes(data)
-    with pytest.raises(ContentError) as exc:
-        generate(opts, opts.repo_root / "out")
-    assert exc.value.diagnostic.code == "registry-invalid"
-    assert not (opts.repo_root / "out").exists()  # nothing was built
-    assert _registry(opts).read_bytes() == data  # and the registry was left untouched
-    assert main(["split", "--root", str(opts.repo_root), "--out", "out"]) == 1
-    err = capsys.readouterr().err
-    assert f"content/{REGISTRY_NAME}:" in err and "registry-invalid" in err and "Traceback" not in err
-    assert main(["check", "--root", str(opts.repo_root)]) == 1
-    assert "registry-invalid" in capsys.readouterr().out
-    preview = generate(opts, opts.repo_root / "out", write_registry=False)  # `mkdocs serve` keeps serving
-    assert "registry-invalid" in [d.code for d in preview.diagnostics] and len(preview.plan.questions) == 2
-    assert _registry(opts).read_bytes() == data
-
-
-def test_6_symlinked_registry_is_never_followed(tmp_path: Path) -> None:
-    opts = _small_repo(tmp_path / "repo")
-    elsewhere = tmp_path / "elsewhere.yml"
-    elsewhere.write_text("questions: []\ndeleted: []\n", encoding="utf-8")
-    os.symlink(elsewhere, _registry(opts))
-    with pytest.raises(ContentError) as exc:
-        generate(opts, opts.repo_root / "out")
-    assert "symbolic link" in exc.value.diagnostic.message
-    assert elsewhere.read_text(encoding="utf-8") == "questions: []\ndeleted: []\n"
-    assert _registry(opts).is_symlink()
-
-
-def test_7_registry_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    opts, out, _ = _built(tmp_path)
-    before = _registry(opts).read_text(encoding="utf-8")
-    (opts.content_dir / "题库" / "基础.md").write_text(
-        '<h2 id="1.a">1.全新的题目</h2>\n\n全新的答案。\n', encoding="utf-8"
-    )
-
-    def killed(src: str, dst: str) -> None:
-        raise KeyboardInterrupt  # the process dies between writing the temp file and the rename
-
-    monkeypatch.setattr(os, "replace", killed)
-    with pytest.raises(KeyboardInterrupt):
-        generate(opts, out)
-    monkeypatch.undo()
-    assert _registry(opts).read_text(encoding="utf-8") == before
-    assert sorted(p.name for p in opts.content_dir.iterdir()) == [REGISTRY_NAME, "题库"]  # no temp file left
-    generate(opts, out)
-    assert "全新的题目" in _registry(opts).read_text(encoding="utf-8")
-
-
 # -- 10. one path rule for the CLI and the plugin ---------------------------------------------------
 
 
@@ -427,68 +281,3 @@ def test_10_plugin_refuses_overlapping_folders(tmp_path: Path, content_dir: str,
     assert proc.returncode != 0 and "Traceback" not in proc.stdout
     assert "qadocs:" in proc.stdout and ("apart" in proc.stdout or "outside the repository" in proc.stdout)
     assert source.read_text(encoding="utf-8") == '<h2 id="1.a">1.a</h2>\n\n答。\n'
-
-
-@pytest.mark.parametrize("out", ["content/gen", "content", ".", "../x"])
-def test_10_cli_refuses_overlapping_folders(tmp_path: Path, out: str, capsys: pytest.CaptureFixture[str]) -> None:
-    opts = _small_repo(tmp_path / "repo")
-    assert main(["split", "--root", str(opts.repo_root), "--out", out]) == 2
-    assert "qadocs:" in capsys.readouterr().err
-    assert sorted(p.name for p in opts.content_dir.rglob("*")) == ["基础.md", "题库"]
-    with pytest.raises(QadocsError):
-        generate(opts, (opts.repo_root / out).resolve())
-
-
-# -- 11. `mkdocs serve` never writes the registry -----------------------------------------------------
-
-
-def test_11_serve_never_writes_the_registry(tmp_path: Path) -> None:
-    from mkdocs.config import load_config
-
-    from qadocs.plugin.adapter import QadocsPlugin
-
-    opts = _small_repo(tmp_path / "repo")
-    (opts.repo_root / "build" / "docs").mkdir(parents=True)
-    (opts.repo_root / "mkdocs.yml").write_text(
-        yaml.safe_dump({"site_name": "t", "docs_dir": "build/docs", "plugins": [{"qadocs": {}}]}), encoding="utf-8"
-    )
-    config = load_config(str(opts.repo_root / "mkdocs.yml"))
-    plugin = config.plugins["qadocs"]
-    assert isinstance(plugin, QadocsPlugin)
-    plugin.on_startup(command="serve", dirty=False)
-    plugin.on_config(config)
-    assert not _registry(opts).exists()  # a draft seen by serve leaves no trace in the registry
-    assert (opts.repo_root / "build" / "docs" / "questions.json").is_file()
-    plugin.on_startup(command="build", dirty=False)
-    plugin.on_config(config)
-    assert _registry(opts).is_file()
-
-
-@pytest.mark.parametrize("rel", ["../escape.md", "/abs.md", "a/../../b.md", "a//b.md", ".."])
-def test_5_writer_refuses_any_path_leaving_the_output(tmp_path: Path, rel: str) -> None:
-    """Defence in depth: whatever the planner produced, the one writer checks every path."""
-    from qadocs.core.plan.site import Plan
-    from qadocs.core.write import write_plan
-
-    plan = Plan(files={rel: "x"}, assets={}, nav=[], questions=[], diagnostics=[], registry_text="", changes=[])
-    with pytest.raises(QadocsError):
-        write_plan(plan, tmp_path / "out")
-    assert sorted(p.name for p in tmp_path.rglob("*.md")) == []
-
-
-def test_5_writer_never_writes_through_a_planted_symlink(tmp_path: Path) -> None:
-    from qadocs.core.plan.site import Plan
-    from qadocs.core.write import MARKER, write_plan
-
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / MARKER).write_text("", encoding="utf-8")
-    victim = tmp_path / "victim.txt"
-    victim.write_text("keep", encoding="utf-8")
-    os.symlink(victim, out / "index.md")
-    plan = Plan(
-        files={"index.md": "new"}, assets={}, nav=[], questions=[], diagnostics=[], registry_text="", changes=[]
-    )
-    write_plan(plan, out)
-    assert victim.read_text(encoding="utf-8") == "keep"
-    assert not (out / "index.md").is_symlink() and (out / "index.md").read_text(encoding="utf-8") == "new"

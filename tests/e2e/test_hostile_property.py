@@ -27,10 +27,20 @@ from qadocs.core.options import REGISTRY_NAME
 from qadocs.core.plan.site import Options
 
 REPO = Path(__file__).resolve().parents[2]
+
+
 MKDOCS = Path(sys.executable).with_name("mkdocs")
+
+
 PAYLOAD = "<x-evil onclick=alert(1)>"  # an element no page may ever contain
+
+
 SPECIALS = [*list("<>&\"'`/\\=:#*_[]()!|{}%;"), "&lt;", "&amp;", "&#x3c;", "</h2>", "<!--", "-->", "\u2028"]
+
+
 piece = st.one_of(st.sampled_from(SPECIALS), st.text(alphabet="ab 题目x1.", min_size=1, max_size=4))
+
+
 hostile_text = st.lists(piece, min_size=1, max_size=8).map("".join)
 
 

@@ -26,22 +26,41 @@ from bs4 import BeautifulSoup
 
 from conftest import BuiltSite, run_mkdocs
 from qadocs.core.build import generate
-from qadocs.core.errors import ContentError
 from qadocs.core.options import REGISTRY_NAME
 from qadocs.core.plan.site import Options
 
 REPO = Path(__file__).resolve().parents[2]
+
+
 BASICS = "AI视频基础/AI视频基础知识.md"
+
+
 VIDEO_UNDERSTANDING = "AI视频基础/视频理解典型模型与架构.md"
+
+
 VIDEO_MODELS = "AI视频基础/视频生成典型模型与架构.md"
+
+
 REFRESH_RE = re.compile(r"^\s*\d+\s*;\s*url=(.+)$", re.IGNORECASE)
 
+
 MOVED_ANCHOR = "5.VideoGPT+中的视觉适配器模块是如何促进图像和视频特征集成的？"
+
+
 TYPO, FIXED = "请介绍下ViT，以及在视频扩散模型中的作用？", "请介绍一下ViT，以及在视频扩散模型中的作用？"
+
+
 DELETED_ANCHOR = "13.ViT在图像分类中的具体应用案例有哪些？"
+
+
 DELETED = DELETED_ANCHOR.split(".", 1)[1]
+
+
 DELETED_CHAPTER = "第一章：「视频生成」核心基础知识高频考点"
+
+
 RENAMED = "什么DiT模型？"
+
 
 Questions = list[dict[str, object]]
 
@@ -228,7 +247,11 @@ def after_rename(first: Questions, second: Questions, notices: dict[str, list[st
 
 
 Edit = Callable[[Path], dict[str, str]]
+
+
 After = Callable[[Questions, Questions, dict[str, list[str]], str], None]
+
+
 SCENARIOS: dict[str, tuple[Edit, After]] = {
     "a-renumber-every-question-of-a-source": (renumber, after_renumber),
     "b-move-a-question-to-another-source": (move, after_move),
@@ -322,110 +345,3 @@ def test_generation_is_deterministic(tmp_path: Path) -> None:
         registries.append(first_registry)
     assert trees[0] == trees[1] and len(trees[0]) > 140
     assert registries[0] == registries[1]
-
-
-def test_committed_registry_matches_the_content(tmp_path: Path) -> None:
-    root = tmp_path / "repo"
-    shutil.copytree(REPO / "content", root / "content")
-    (root / "imgs").mkdir()
-    result = generate(Options(root, root / "content", root / "imgs"), root / "out")
-    assert result.plan.changes == [], "content/qadocs-registry.yml is stale: run `make split` and commit it"
-    assert (root / "content" / REGISTRY_NAME).read_bytes() == (REPO / "content" / REGISTRY_NAME).read_bytes()
-
-
-def test_same_title_in_two_sources_gets_two_ids(tmp_path: Path) -> None:
-    root = tmp_path / "repo"
-    (root / "content" / "甲").mkdir(parents=True)
-    (root / "content" / "乙").mkdir(parents=True)
-    (root / "imgs").mkdir()
-    (root / "content" / "甲" / "a.md").write_text('<h2 id="1.什么是RAG？">1.什么是RAG？</h2>\n\n检索。\n', "utf-8")
-    (root / "content" / "乙" / "b.md").write_text('<h2 id="1.什么是RAG？">1.什么是RAG？</h2>\n\n生成。\n', "utf-8")
-    result = generate(Options(root, root / "content", root / "imgs"), root / "out")
-    ids = [q["id"] for q in result.plan.questions]
-    assert len(ids) == 2 and len(set(ids)) == 2
-
-
-@pytest.mark.parametrize("bad", ["questions: [", "questions:\n- title: no id\n"])
-def test_broken_registry_is_reported_and_left_alone(tmp_path: Path, bad: str) -> None:
-    root = tmp_path / "repo"
-    (root / "content").mkdir(parents=True)
-    (root / "imgs").mkdir()
-    (root / "content" / "a.md").write_text('<h2 id="1.题">1.题</h2>\n\n答。\n', encoding="utf-8")
-    (root / "content" / REGISTRY_NAME).write_text(bad, encoding="utf-8")
-    opts = Options(root, root / "content", root / "imgs")
-    with pytest.raises(ContentError) as exc:  # a build would hand out fresh URLs: it stops instead
-        generate(opts, root / "out")
-    assert exc.value.diagnostic.code == "registry-invalid" and not (root / "out").exists()
-    result = generate(opts, None)  # a check reports it and goes on
-    assert [d.code for d in result.diagnostics] == ["registry-invalid"]
-    assert result.diagnostics[0].path == REGISTRY_NAME and result.diagnostics[0].line >= 1
-    assert (root / "content" / REGISTRY_NAME).read_text(encoding="utf-8") == bad
-    assert len(result.plan.questions) == 1
-
-
-def _one(root: Path, title: str, answer: str) -> str:
-    (root / "content" / "a.md").write_text(f'<h2 id="1.{title}">1.{title}</h2>\n\n{answer}\n', encoding="utf-8")
-    result = generate(Options(root, root / "content", root / "imgs"), root / "out")
-    [entry] = result.plan.questions
-    return str(entry["url"])
-
-
-@pytest.mark.parametrize(
-    ("title", "answer", "same"),
-    [
-        ("什么是扩散模型的反向过程？", "反向过程逐步去噪，得到样本。", True),  # unchanged
-        ("什么是扩散模型的逆向过程？", "反向过程逐步去噪，得到样本。", True),  # title edited, same answer
-        ("什么是扩散模型的反向过程？", "完全重写的答案。", True),  # same title, new answer
-        ("什么是扩散模型的反向过程呢？", "完全重写的答案。", True),  # both edited, title ≥ 80 %
-        ("如何评价 Sora？", "完全重写的答案。", False),  # a different question
-    ],
-)
-def test_registry_recognises_edited_questions(tmp_path: Path, title: str, answer: str, same: bool) -> None:
-    (tmp_path / "content").mkdir()
-    (tmp_path / "imgs").mkdir()
-    first = _one(tmp_path, "什么是扩散模型的反向过程？", "反向过程逐步去噪，得到样本。")
-    assert (_one(tmp_path, title, answer) == first) is same
-
-
-def test_deleted_question_that_comes_back_gets_its_url(tmp_path: Path) -> None:
-    (tmp_path / "content").mkdir()
-    (tmp_path / "imgs").mkdir()
-    first = _one(tmp_path, "什么是LoRA？", "低秩适配。")
-    _one(tmp_path, "完全不同的问题", "别的答案。")
-    assert _one(tmp_path, "什么是LoRA？", "低秩适配。") == first
-
-
-def test_bad_hand_edited_id_is_reported_at_its_line_and_kept(tmp_path: Path) -> None:
-    (tmp_path / "content").mkdir()
-    (tmp_path / "imgs").mkdir()
-    first = _one(tmp_path, "什么是LoRA？", "低秩适配。")
-    path = tmp_path / "content" / REGISTRY_NAME
-    text = path.read_text(encoding="utf-8")
-    line = text.split("\n").index(f"- id: {first.strip('/').rsplit('/', 1)[-1]}") + 1
-    path.write_text(text.replace("- id: ", "- id: Not An Id ", 1), encoding="utf-8")
-    result = generate(Options(tmp_path, tmp_path / "content", tmp_path / "imgs"), tmp_path / "out")
-    assert [(d.code, d.line) for d in result.diagnostics] == [("registry-bad-id", line)]
-    assert result.plan.questions[0]["url"] == first
-
-
-def test_retitled_and_rewritten_questions_keep_urls_at_scale(tmp_path: Path) -> None:
-    """Past the all-pairs size the similar-title step finds pairs through shared bigrams: a typo
-    fix plus a new answer still keeps every URL, and the planner never compares all pairs."""
-    root = tmp_path / "repo"
-    (root / "content").mkdir(parents=True)
-    (root / "imgs").mkdir()
-    topics = ["扩散模型", "注意力机制", "视频生成", "时序建模", "多模态对齐", "数据清洗", "模型蒸馏", "位置编码"]
-    titles = [f"请比较{topics[n % 8]}在第{n}类场景中的表现与{topics[(n * 3) % 8]}的取舍" for n in range(600)]
-
-    def write(edit: bool) -> list[dict[str, object]]:
-        parts = []
-        for n, title in enumerate(titles, start=1):
-            shown = title.replace("表现", "表现情况") if edit else title
-            parts.append(f'<h2 id="{n}.q">{n}.{shown}</h2>\n\n{"新" if edit else "旧"}答案 {n}。\n')
-        (root / "content" / "a.md").write_text("\n".join(parts), encoding="utf-8")
-        return generate(Options(root, root / "content", root / "imgs"), root / "out").plan.questions
-
-    first = {q["title"]: q["url"] for q in write(False)}
-    second = write(True)
-    assert len(second) == 600
-    assert [first[str(q["title"]).replace("表现情况", "表现")] for q in second] == [q["url"] for q in second]

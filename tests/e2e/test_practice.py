@@ -7,21 +7,17 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from markupsafe import Markup
 
 from conftest import BuiltSite, one_source_site, run_mkdocs
-from qadocs.plugin.adapter import TEMPLATES_DIR, add_templates, mark_html_text, note_missing_site_url, page_descriptor
 from web import TIMEOUT_MS, QuietHandler, Session, open_session, serve
 
 try:
@@ -29,7 +25,10 @@ try:
 except ImportError:  # pragma: no cover - the `browser` fixture skips (or fails under CI)
     pass
 
+
 REPO = Path(__file__).resolve().parents[2]
+
+
 PHONE: dict[str, Any] = {
     "viewport": {"width": 390, "height": 844},
     "is_mobile": True,
@@ -37,8 +36,14 @@ PHONE: dict[str, Any] = {
     "device_scale_factor": 2,
     "permissions": ["clipboard-read", "clipboard-write"],
 }
+
+
 HOSTILE = "<script>\"&'是什么？"
+
+
 SUB = "qa"  # the sub-path the small site is published under
+
+
 SMALL_SOURCE = f"""# 练习测试
 
 ## 第一章 基础
@@ -141,72 +146,6 @@ def _page_file(site: Path, url: str, prefix: str = "/") -> Path:
 
 def _descriptor(page: Page) -> dict[str, Any]:
     return dict(page.evaluate("JSON.parse(document.getElementById('qadocs-page').textContent)"))
-
-
-# --- no browser: plugin helpers -------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("custom", [None, "/repo/overrides"])
-def test_templates_go_before_the_theme_and_after_custom_dir(custom: str | None) -> None:
-    theme = "/venv/material/templates"
-    dirs = [*([custom] if custom else []), theme, "/venv/mkdocs/templates"]
-    add_templates(dirs, custom)
-    add_templates(dirs, custom)  # twice (mkdocs serve): still once
-    expected = [*([custom] if custom else []), str(TEMPLATES_DIR), theme, "/venv/mkdocs/templates"]
-    assert dirs == expected
-
-
-def test_missing_site_url_is_one_info_line(caplog: pytest.LogCaptureFixture) -> None:
-    class Config(dict[str, Any]):
-        site_url: str | None = None
-
-    with caplog.at_level(logging.DEBUG, logger="mkdocs.plugins.qadocs"):
-        note_missing_site_url(Config())  # type: ignore[arg-type]
-    [record] = caplog.records
-    assert record.levelno == logging.INFO
-    assert "site_url" in record.getMessage() and "canonical" in record.getMessage()
-    assert "og:url" in record.getMessage() and "sitemap" in record.getMessage()
-    caplog.clear()
-    with_url = Config()
-    with_url.site_url = "https://example.org/"
-    note_missing_site_url(with_url)  # type: ignore[arg-type]
-    assert caplog.records == []
-
-
-def test_descriptor_is_plain_text_of_the_front_matter() -> None:
-    page = SimpleNamespace(
-        meta={
-            "id": "a-b",
-            "title": Markup("&lt;b&gt; &amp; c"),
-            "source": "A &amp; B/x.md",
-            "chapter": ["A &amp; B", "x"],
-        }
-    )
-
-    class Config:
-        site_url = "https://example.org/sub/"
-
-    data = page_descriptor(page, Config())  # type: ignore[arg-type]
-    assert data == {
-        "kind": "question",
-        "id": "a-b",
-        "title": "<b> & c",
-        "source": "A & B/x.md",
-        "chapter": ["A & B", "x"],
-        "section": None,
-        "base": "/sub/",
-    }
-    Config.site_url = ""
-    assert page_descriptor(None, Config())["kind"] == "page"  # type: ignore[arg-type]
-    assert page_descriptor(None, Config())["base"] == "/"  # type: ignore[arg-type]
-
-
-def test_title_and_description_are_marked_html_text() -> None:
-    meta: dict[str, Any] = {"title": "a &amp; b", "description": "c &lt; d", "source": "x"}
-    mark_html_text(meta)
-    assert isinstance(meta["title"], Markup) and isinstance(meta["description"], Markup)
-    assert not isinstance(meta["source"], Markup)
-    assert str(Markup("{}").format(meta["title"])) == "a &amp; b"  # escaped once, never twice
 
 
 # --- no browser: the built pages' head ------------------------------------------------------------

@@ -19,7 +19,10 @@ try:
 except ImportError:  # pragma: no cover - the `browser` fixture skips (or fails under CI)
     pass
 
+
 EXACT = "简要解释下什么是扩散模型？"
+
+
 PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 

@@ -13,10 +13,20 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+
+
 MKDOCS = Path(sys.executable).with_name("mkdocs")
+
+
 PAGE = "ai-shipin-jichu/qing-jianshu-shipin-kuosan-moxing-de-qu-zao/"
+
+
 NEIGHBOUR_TITLE = "视频扩散模型在处理时间动态方面有哪些主要方法"  # the next question: in PAGE's sidebar and footer
+
+
 FORKED = "QADOCS-TEST-FORKED"
+
+
 # `mkdocs` run by this Python, saying on stderr whenever the process forks (`os.register_at_fork`:
 # a fork from Python, as `multiprocessing` makes; not the fork-and-exec of `subprocess`).
 SERVE_TELLING_FORKS = [

@@ -1,92 +1,44 @@
-"""Code the other tests reach only where coverage does not look: the MkDocs plugin (the other
-builds run `mkdocs` in a subprocess), run in this process: its hooks on a real build, its
-refusals, what `mkdocs serve` watches; and the bigram pairing of similar titles (otherwise run
-only by the unmeasured scaling test of 600 retitled questions)."""
+"""The MkDocs plugin (`qadocs.plugin.adapter`) run in this process: its refusals, what `mkdocs
+serve` watches, a generation reused or done again (edits, links, images), the page cache it opens,
+the Markdown extensions it adds, the registry under `serve`, and its helpers for the templates
+and the page's head."""
 
 from __future__ import annotations
 
-import html
-import itertools
 import logging
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import yaml
-from mkdocs.commands.build import build
+from bs4 import BeautifulSoup
+from markupsafe import Markup
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
-from qadocs.core.build import check_layout, layout_rules, shown_from_root
-from qadocs.core.errors import QadocsError
-from qadocs.core.model import Diagnostic
-from qadocs.core.options import REGISTRY_NAME, Options
-from qadocs.core.text.similar import EXHAUSTIVE_PAIRS, bigrams, candidate_pairs
+from fidelity import difference, github_signature, signature
+from qadocs.core.options import REGISTRY_NAME
 from qadocs.plugin import adapter as plugin_module
-from qadocs.plugin.adapter import QadocsPlugin, generate_or_reuse, plugin_options
-from qadocs.plugin.buildlock import BuildLock, LockError
+from qadocs.plugin.adapter import (
+    TEMPLATES_DIR,
+    QadocsPlugin,
+    add_templates,
+    generate_or_reuse,
+    mark_html_text,
+    note_missing_site_url,
+    page_descriptor,
+    plugin_options,
+)
 from qadocs.plugin.config import QadocsConfig
 from qadocs.plugin.prebuild import PageCache
-
-REPO = Path(__file__).resolve().parents[2]
-TITLE = "什么是 a < b & c？"  # HTML specials: escaped once, shown as written
-ANSWER = "答案：见下。\n\n### __config\n\n子标题占用了主题的 id。\n"
-
-
-def _repo(root: Path, config: dict[str, Any] | None = None) -> Path:
-    (root / "content" / "基础").mkdir(parents=True)
-    (root / "imgs").mkdir()
-    (root / "build" / "docs").mkdir(parents=True)
-    (root / "content" / "基础" / "题库.md").write_text(
-        f"## 1. {TITLE}\n\n{ANSWER}\n## 2. 第二题？\n\n答。\n", encoding="utf-8"
-    )
-    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    if config is not None:
-        text = yaml.safe_dump(
-            {
-                "site_name": "t",
-                "docs_dir": "build/docs",
-                "theme": {"name": "material"},
-                "plugins": [{"qadocs": config}],
-            },
-            allow_unicode=True,
-        )
-    (root / "mkdocs.yml").write_text(text, encoding="utf-8")
-    return root
-
-
-def _plugin(root: Path, command: str = "build") -> tuple[Any, QadocsPlugin]:
-    config = load_config(str(root / "mkdocs.yml"))
-    plugin = config.plugins["qadocs"]
-    assert isinstance(plugin, QadocsPlugin)
-    plugin.on_startup(command=command, dirty=False)
-    return config, plugin
-
-
-def test_plugin_hooks_in_a_real_build(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    """A whole `mkdocs build` in process: the title is escaped once in <title>, <h1> and the nav;
-    the sub-heading's id and the page TOC's link both moved to `user-content-__config`."""
-    root = _repo(tmp_path / "repo")
-    config, _ = _plugin(root)
-    with caplog.at_level(logging.INFO, logger="mkdocs"):
-        build(config)
-    assert re.search(r"qadocs: 1 sources, 2 questions \(\d+ files written, 0 removed\)", caplog.text)
-    assert "qadocs registry: new" in caplog.text
-    page = (root / "site" / "jichu" / "shenme-shi-a-b-c" / "index.html").read_text(encoding="utf-8")
-    shown = html.escape(TITLE, quote=False)  # what the browser shows as `什么是 a < b & c？`
-    assert f"<title>{shown} - " in page
-    assert re.search(r"<h1[^>]*>" + re.escape(shown) + "<", page)
-    assert len(re.findall(r">\s*1\. " + re.escape(shown) + r"\s*<", page)) == 2  # nav labels (both navs)
-    assert "&amp;lt;" not in page and "&amp;amp;" not in page  # never escaped twice
-    assert '<h3 id="user-content-__config">__config<' in page
-    assert page.count('id="__config"') == 1 and '<script id="__config"' in page  # the theme's keeps its id
-    assert page.count('<a href="#user-content-__config" class="md-nav__link">') == 2  # the page TOC followed
-    assert (root / "content" / REGISTRY_NAME).is_file()  # a build writes the registry
+from repos import loaded_plugin as _plugin
+from repos import plugin_repo as _repo
+from repos import registry_path as _registry
+from repos import small_repo as _small_repo
 
 
 def test_serve_watches_content_and_imgs_not_the_generated_pages(tmp_path: Path) -> None:
@@ -142,72 +94,6 @@ def test_plugin_stops_on_an_unusable_registry(tmp_path: Path) -> None:
     config, plugin = _plugin(root, "serve")  # the preview reports it and goes on without it
     plugin.on_config(config)
     assert (root / "build" / "docs" / "questions.json").is_file()
-
-
-def test_layout_rules_without_a_layout() -> None:
-    assert layout_rules(None) == ()
-    assert layout_rules({"a/*.md": 3, "b.md": "page"}) == (("a/*.md", 3), ("b.md", "page"))
-
-
-def test_images_folder_outside_the_repository_is_refused(tmp_path: Path) -> None:
-    root = tmp_path / "repo"
-    (root / "content").mkdir(parents=True)
-    (tmp_path / "imgs").mkdir()
-    opts = Options(root, root / "content", tmp_path / "imgs")
-    with pytest.raises(QadocsError, match=r"images folder .* is outside the repository"):
-        check_layout(opts, None)
-    check_layout(Options(root, root / "content", root / "imgs"), None)  # a check writes nothing: no output rule
-
-
-def test_diagnostics_shown_from_the_root(tmp_path: Path) -> None:
-    diag = Diagnostic("a.md", 3, "warning", "empty-answer", "x")
-    assert shown_from_root([diag], Options(tmp_path, tmp_path / "content", tmp_path / "imgs"))[0].path == "content/a.md"
-    assert shown_from_root([diag], Options(tmp_path, tmp_path, tmp_path / "imgs")) == [diag]  # content is the root
-
-
-# --- similar.py: which title pairs the registry compares -----------------------------------------
-
-
-def test_small_inputs_compare_every_pair() -> None:
-    assert list(candidate_pairs(["a", "b"], ["c"])) == [(0, 0), (1, 0)]
-    assert bigrams("Ab c") == {"ab", "bc"} and bigrams("x") == {"x"}
-
-
-def test_large_inputs_compare_only_titles_sharing_bigrams() -> None:
-    """Past EXHAUSTIVE_PAIRS the pairs come from shared bigrams: each retitled question meets its
-    former title, an unrelated title meets none, and far fewer pairs than all are compared."""
-    words = [
-        "扩散模型",
-        "注意力机制",
-        "视频生成",
-        "时序建模",
-        "多模态对齐",
-        "数据清洗",
-        "模型蒸馏",
-        "位置编码",
-        "向量检索",
-        "提示工程",
-        "强化学习",
-        "图像分割",
-        "语音识别",
-        "知识图谱",
-        "联邦学习",
-        "量化部署",
-        "混合专家",
-        "长文本",
-        "检索增强",
-        "对比学习",
-        "归一化",
-        "残差连接",
-    ]
-    right = [f"请比较{a}与{b}的取舍" for a, b in itertools.permutations(words, 2)][:460]
-    left = [t.replace("取舍", "优劣") for t in right] + ["毫不相干的一句话"]
-    assert len(left) * len(right) > EXHAUSTIVE_PAIRS
-    pairs = list(candidate_pairs(left, right))
-    assert {(i, i) for i in range(len(right))} <= set(pairs)
-    assert not any(i == len(right) for i, _ in pairs)  # the unrelated title
-    assert len(pairs) < 0.01 * len(left) * len(right)
-    assert pairs == sorted(pairs) == list(candidate_pairs(left, right))  # deterministic order
 
 
 def _generate(root: Path, cache: PageCache) -> str:
@@ -281,38 +167,6 @@ def test_serve_watches_folders_one_by_one_through_a_loop_of_links(tmp_path: Path
     assert watched == [(content, False), (str(folder.resolve()), False), (str((root / "imgs").resolve()), True)]
 
 
-HOLDER = """
-import sys
-from pathlib import Path
-from qadocs.plugin.buildlock import BuildLock
-lock = BuildLock(Path(sys.argv[1]), Path(sys.argv[1]) / "c")
-lock.acquire(print)
-print("held", flush=True)
-sys.stdin.read()
-"""
-
-
-def test_one_build_of_a_repository_at_a_time(tmp_path: Path) -> None:
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(tmp_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-        said: list[str] = []
-        second = BuildLock(tmp_path, tmp_path / "c")
-        with pytest.raises(LockError, match=re.escape("another build of this repository has held c/build.lock")):
-            second.acquire(said.append, wait_max=0.5)
-        assert len(said) == 1 and "waiting for another build" in said[0]
-    finally:
-        holder.kill()  # however a build ends, its lock goes with it
-        holder.wait()
-    second.acquire(said.append, wait_max=5)
-    second.release()
-    (tmp_path / "d").symlink_to(tmp_path / "c", target_is_directory=True)
-    with pytest.raises(LockError, match="d is a symbolic link"):
-        BuildLock(tmp_path, tmp_path / "d").acquire(said.append)
-
-
 def test_a_cache_git_cannot_vouch_for_is_off_without_failing_a_strict_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -354,3 +208,190 @@ def test_an_image_added_where_a_page_looked_for_it_outside_content_is_seen(tmp_p
     assert "not regenerated" not in _generate(root, cache)
     assert (root / "build" / "docs" / "media" / "figs" / "上.png").stat().st_size == 72
     cache.close()
+
+
+# --- the plugin adds the GFM extensions a user's mkdocs.yml lacks -------------------------------
+
+
+def _plugin_config(root: Any, extensions: list[Any] | None) -> Any:
+    """A minimal repo under `root` with `markdown_extensions: extensions` (None: the key is absent),
+    loaded with mkdocs.config.load_config, after the qadocs plugin's on_config."""
+    import yaml
+    from mkdocs.config import load_config
+
+    (root / "content").mkdir(parents=True)
+    (root / "imgs").mkdir()
+    (root / "content" / "a.md").write_text('<h2 id="1.a">1.问题</h2>\n\n答案。\n', encoding="utf-8")
+    (root / "build" / "docs").mkdir(parents=True)
+    conf: dict[str, Any] = {"site_name": "t", "docs_dir": "build/docs", "plugins": [{"qadocs": {}}]}
+    if extensions is not None:
+        conf["markdown_extensions"] = extensions
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(conf, allow_unicode=True), encoding="utf-8")
+    config = load_config(str(root / "mkdocs.yml"))
+    plugin = config.plugins["qadocs"]
+    assert isinstance(plugin, QadocsPlugin)
+    plugin.on_startup(command="build", dirty=False)
+    return plugin.on_config(config)
+
+
+GFM_NAMES = [
+    "qadocs.extensions.gfm",
+    "admonition",
+    "footnotes",
+    "pymdownx.tilde",
+    "pymdownx.magiclink",
+    "pymdownx.arithmatex",
+    "qadocs.extensions.mathml",
+    "qadocs.extensions.sanitize",
+]
+
+
+GFM_PAGE = (
+    "见 https://example.com/x 与 ~~旧~~，约 ~5 秒[^1]：\n- 一\n  - 甲 $x_T$\n- 二\n\n> [!NOTE]\n> 注意\n\n[^1]: 脚注\n"
+)
+
+
+def test_plugin_adds_the_gfm_extensions_a_bare_mkdocs_yml_lacks(tmp_path: Any) -> None:
+    import markdown
+
+    config = _plugin_config(tmp_path, None)
+    names = config.markdown_extensions
+    assert names[0] == "qadocs.extensions.gfm" and names[-1] == "qadocs.extensions.sanitize"
+    assert all(names.count(n) == 1 for n in GFM_NAMES), names
+    assert names.index("pymdownx.arithmatex") < names.index("qadocs.extensions.mathml")
+    assert config.mdx_configs["pymdownx.tilde"] == {"subscript": False}
+    assert config.mdx_configs["pymdownx.arithmatex"] == {"generic": True, "smart_dollar": False}
+    html = markdown.Markdown(extensions=names, extension_configs=config.mdx_configs).convert(GFM_PAGE)
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select("ul > li > ul > li math"), html  # nested as on GitHub, math in the sub-item
+    assert soup.select("del") and "约 ~5 秒" in soup.get_text()  # a lone `~` stays text
+    assert soup.select('a[href="https://example.com/x"]')
+    assert soup.select("div.admonition.note") and soup.select("div.footnote")
+    assert difference(github_signature(GFM_PAGE), signature(soup, site=True)) == {}
+    again = config.plugins["qadocs"].on_config(config)  # serve calls it on every rebuild
+    assert again.markdown_extensions == names  # nothing duplicated
+
+
+def test_plugin_keeps_what_the_user_configured(tmp_path: Any) -> None:
+    config = _plugin_config(
+        tmp_path,
+        [
+            "qadocs.extensions.sanitize",  # not last: moved last
+            {"pymdownx.tilde": {"subscript": True}},
+            "markdown.extensions.footnotes",
+            {"pymdownx.arithmatex": {"generic": False}},  # MathJax in the page: math left alone
+            "qadocs.gfm",  # the former name, and today's: one stays
+            "qadocs.extensions.gfm",
+        ],
+    )
+    names = config.markdown_extensions
+    assert names[-1] == "qadocs.extensions.sanitize" and names.count("qadocs.extensions.sanitize") == 1
+    assert names.count("qadocs.extensions.gfm") == 1 and names.count("pymdownx.tilde") == 1
+    assert config.mdx_configs["pymdownx.tilde"] == {"subscript": True}
+    assert "footnotes" not in names and "qadocs.extensions.mathml" not in names
+    assert config.mdx_configs["pymdownx.arithmatex"] == {"generic": False}
+    assert {"admonition", "pymdownx.magiclink"} <= set(names)
+
+
+def test_shipped_mkdocs_yml_needs_nothing_added() -> None:
+    from pathlib import Path
+
+    from mkdocs.config import load_config
+
+    from qadocs.plugin.adapter import FORMER_NAMES, ensure_extensions
+
+    config = load_config(str(Path(__file__).resolve().parents[2] / "mkdocs.yml"))
+    names, configs = list(config.markdown_extensions), dict(config.mdx_configs)
+    ensure_extensions(names, configs)
+    assert any(name in FORMER_NAMES for name in config.markdown_extensions), "it names qadocs.gfm as before"
+    assert names == [FORMER_NAMES.get(n, n) for n in config.markdown_extensions]  # renamed, none added
+    assert configs == {FORMER_NAMES.get(k, k): v for k, v in config.mdx_configs.items()}
+
+
+# -- 11. `mkdocs serve` never writes the registry -----------------------------------------------------
+
+
+def test_11_serve_never_writes_the_registry(tmp_path: Path) -> None:
+    from mkdocs.config import load_config
+
+    opts = _small_repo(tmp_path / "repo")
+    (opts.repo_root / "build" / "docs").mkdir(parents=True)
+    (opts.repo_root / "mkdocs.yml").write_text(
+        yaml.safe_dump({"site_name": "t", "docs_dir": "build/docs", "plugins": [{"qadocs": {}}]}), encoding="utf-8"
+    )
+    config = load_config(str(opts.repo_root / "mkdocs.yml"))
+    plugin = config.plugins["qadocs"]
+    assert isinstance(plugin, QadocsPlugin)
+    plugin.on_startup(command="serve", dirty=False)
+    plugin.on_config(config)
+    assert not _registry(opts).exists()  # a draft seen by serve leaves no trace in the registry
+    assert (opts.repo_root / "build" / "docs" / "questions.json").is_file()
+    plugin.on_startup(command="build", dirty=False)
+    plugin.on_config(config)
+    assert _registry(opts).is_file()
+
+
+# --- no browser: plugin helpers -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("custom", [None, "/repo/overrides"])
+def test_templates_go_before_the_theme_and_after_custom_dir(custom: str | None) -> None:
+    theme = "/venv/material/templates"
+    dirs = [*([custom] if custom else []), theme, "/venv/mkdocs/templates"]
+    add_templates(dirs, custom)
+    add_templates(dirs, custom)  # twice (mkdocs serve): still once
+    expected = [*([custom] if custom else []), str(TEMPLATES_DIR), theme, "/venv/mkdocs/templates"]
+    assert dirs == expected
+
+
+def test_missing_site_url_is_one_info_line(caplog: pytest.LogCaptureFixture) -> None:
+    class Config(dict[str, Any]):
+        site_url: str | None = None
+
+    with caplog.at_level(logging.DEBUG, logger="mkdocs.plugins.qadocs"):
+        note_missing_site_url(Config())  # type: ignore[arg-type]
+    [record] = caplog.records
+    assert record.levelno == logging.INFO
+    assert "site_url" in record.getMessage() and "canonical" in record.getMessage()
+    assert "og:url" in record.getMessage() and "sitemap" in record.getMessage()
+    caplog.clear()
+    with_url = Config()
+    with_url.site_url = "https://example.org/"
+    note_missing_site_url(with_url)  # type: ignore[arg-type]
+    assert caplog.records == []
+
+
+def test_descriptor_is_plain_text_of_the_front_matter() -> None:
+    page = SimpleNamespace(
+        meta={
+            "id": "a-b",
+            "title": Markup("&lt;b&gt; &amp; c"),
+            "source": "A &amp; B/x.md",
+            "chapter": ["A &amp; B", "x"],
+        }
+    )
+
+    class Config:
+        site_url = "https://example.org/sub/"
+
+    data = page_descriptor(page, Config())  # type: ignore[arg-type]
+    assert data == {
+        "kind": "question",
+        "id": "a-b",
+        "title": "<b> & c",
+        "source": "A & B/x.md",
+        "chapter": ["A & B", "x"],
+        "section": None,
+        "base": "/sub/",
+    }
+    Config.site_url = ""
+    assert page_descriptor(None, Config())["kind"] == "page"  # type: ignore[arg-type]
+    assert page_descriptor(None, Config())["base"] == "/"  # type: ignore[arg-type]
+
+
+def test_title_and_description_are_marked_html_text() -> None:
+    meta: dict[str, Any] = {"title": "a &amp; b", "description": "c &lt; d", "source": "x"}
+    mark_html_text(meta)
+    assert isinstance(meta["title"], Markup) and isinstance(meta["description"], Markup)
+    assert not isinstance(meta["source"], Markup)
+    assert str(Markup("{}").format(meta["title"])) == "a &amp; b"  # escaped once, never twice

@@ -8,7 +8,6 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MessyBuild
 from messy import make_collection
 from nothing_lost import lost_lines
 from qadocs.core.build import generate
@@ -76,30 +75,3 @@ def test_random_sources_never_raise_and_lose_nothing(tmp_path: Path, lines: list
     generate(Options(root, root / "content", root / "imgs"), out)
     _, lost = lost_lines(root / "content", out)
     assert lost == []
-
-
-def test_messy_collection_builds_with_mkdocs(messy_build: MessyBuild) -> None:
-    """A real MkDocs build of a messy collection: only qadocs' own findings warn, every link resolves."""
-    import re
-
-    from sitecheck import broken_internal_links
-
-    assert messy_build.returncode == 0, messy_build.stderr
-    warnings = [line for line in messy_build.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
-    own = re.compile(r"^WARNING -  \S+\.md:\d+:\d+: error [a-z0-9-]+ ")
-    assert warnings and all(own.match(line) for line in warnings), "\n".join(w for w in warnings if not own.match(w))
-    pages = sorted(messy_build.site.rglob("*.html"))
-    checked, offenders = broken_internal_links(messy_build.site, pages)
-    assert checked > 1000
-    assert offenders == []
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.binary(max_size=400))
-def test_random_bytes_decode_and_split(data: bytes) -> None:
-    from qadocs.core.split.read import decode
-
-    diags: list = []
-    text = decode(data, "x.md", diags)
-    assert "\x00" not in text and "\r" not in text
-    split_source("x.md", text)

@@ -1,28 +1,26 @@
-"""Share and practise, the generated side: page descriptions, "also in" lines for questions
-written in two sources, the home page's counts and entry points, the 待复习 page at a reserved
-dir, redirect pages that read well on a phone, and missing-image placeholders kept out of search."""
+"""The pages the plan renders (`qadocs.core.plan.pages`): descriptions in front matter, "also in"
+lines for questions written in two sources, the home page's counts and entry points, index pages'
+random question, the 待复习 page at a reserved dir, and redirect pages that read well on a
+phone."""
 
 from __future__ import annotations
 
 import html
 import re
 from pathlib import Path
-from typing import Any
 
 import markdown
 import pytest
-import yaml
 from bs4 import BeautifulSoup
-from material.plugins.search.plugin import Parser
 
-from qadocs.cli import main
 from qadocs.core.build import generate
 from qadocs.core.options import Options
 from qadocs.core.plan.pages import as_sentence
-from qadocs.core.plan.resolve import missing_image_html
-from qadocs.core.text.describe import DESCRIPTION_MAX, FALLBACK, FALLBACK_OTHER, answer_text, page_description, shorten
-from qadocs.core.text.urls import RESERVED_DIRS, REVIEW_DIR
+from qadocs.core.text.urls import REVIEW_DIR
 from qadocs.extensions.sanitize import sanitize_html
+from repos import generated_pages as _generate
+from repos import page_body as _body
+from repos import page_meta as _meta
 
 # What mkdocs.yml renders pages with, minus the plugin (which only adds to it).
 EXTENSIONS = [
@@ -34,119 +32,13 @@ EXTENSIONS = [
     "pymdownx.superfences",
     "qadocs.extensions.sanitize",
 ]
+
+
 HOSTILE = '<script>alert(1)</script> *x* [a](javascript:alert(2)) " onmouseover="y'
-
-
-def _generate(tmp_path: Path, files: dict[str, str], **options: Any) -> dict[str, str]:
-    """Write `files` under content/ and return the generated docs dir as {path: text}."""
-    for rel, text in files.items():
-        path = tmp_path / "content" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    (tmp_path / "imgs").mkdir(exist_ok=True)
-    out = tmp_path / "out"
-    generate(Options(tmp_path, tmp_path / "content", tmp_path / "imgs", **options), out)
-    return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file()}
-
-
-def _meta(text: str) -> dict[str, Any]:
-    head = text[4:].partition("\n---\n")[0]
-    meta = yaml.safe_load(head)
-    assert isinstance(meta, dict)
-    return meta
-
-
-def _body(text: str) -> str:
-    return text[4:].partition("\n---\n")[2]
 
 
 def _render(text: str) -> str:
     return markdown.markdown(_body(text), extensions=EXTENSIONS)
-
-
-# -- descriptions ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("answer", "text"),
-    [
-        ("**DiT** 是一种 *扩散* 模型，见[论文](https://x.org/a)。", "DiT 是一种 扩散 模型，见论文。"),
-        ("![架构图](imgs/a.png)\n\n扩散模型逐步去噪。", "扩散模型逐步去噪。"),
-        ('<div align="center"><img src="a.png" alt="图"></div>\n\n<b>粗</b>体&amp;实体&lt;x&gt;', "粗体&实体<x>"),
-        ("第一行\n第二行\nEnglish line\nnext", "第一行第二行 English line next"),  # a line break in Chinese is no space
-        ("- 数据层面：\n  - 增强\n- 模型层面", "数据层面： 增强 模型层面"),  # each list item stays apart
-        ("1. 第一步\n2) 第二步", "第一步 第二步"),
-        ("> [!NOTE]\n> 注意显存。", "注意显存。"),
-        ("- [ ] 未完成\n- [x] 已完成", "未完成 已完成"),
-        ("### 小结 ###\n\n结论。", "小结 结论。"),
-        ("| 模型 | 参数 |\n|---|:-:|\n| A | 1B |", "模型 参数 A 1B"),
-        ("```python\nx = 1\n```\n\n    indented code\n\n代码之后。", "代码之后。"),
-        ("$$\nx^2 + y^2\n$$\n\n公式之后。", "公式之后。"),
-        ("$$ E = mc^2 $$\n\n一行公式之后。", "一行公式之后。"),
-        ("步数 $T$ 与 $\\beta_t$ 的关系", "步数 T 与 [公式] 的关系"),
-        ("用 `torch.no_grad()` 关闭梯度", "用 torch.no_grad() 关闭梯度"),
-        ("前<!-- 注释 -->后", "前后"),
-        ("前\n<!-- 多行\n\n注释 -->\n后", "前 后"),
-        ("`<!--` 不是注释，后面还在", "<!-- 不是注释，后面还在"),
-        ("文字<script>alert(1)</script>之后<style>p{}</style>完", "文字之后完"),
-        ("[1]: https://x.org\n\n正文。\n\n---\n\n分隔线后。", "正文。 分隔线后。"),
-        ("换行<br>之后", "换行 之后"),
-        ("", ""),
-        ("```\n只有代码\n```", ""),
-    ],
-)
-def test_answer_text_is_what_a_reader_sees(answer: str, text: str) -> None:
-    assert answer_text(answer) == text
-
-
-def test_description_is_cut_cleanly_at_a_mark() -> None:
-    sentence = "扩散模型通过逐步去噪生成数据。"  # 15 characters
-    long = sentence * 20
-    got = page_description("题", long)
-    assert len(got) <= DESCRIPTION_MAX and got.endswith("…")
-    assert got == sentence * 6 + sentence[:-1] + "…"  # cut after the last 。 that fits, the 。 dropped for "…"
-    clause = "第一，" * 60
-    assert shorten(clause) == clause[:116] + "…"  # cut after a "，", which "…" replaces
-    words = "word " * 40
-    cut = shorten(words)
-    assert cut.endswith("word…") and len(cut) <= DESCRIPTION_MAX
-    latin = "a" * 100 + " " + "b" * 100
-    assert shorten(latin) == "a" * 100 + "…"  # the long word after it is not split
-    exact = "字" * DESCRIPTION_MAX
-    assert shorten(exact) == exact and shorten(exact + "字") == "字" * (DESCRIPTION_MAX - 1) + "…"
-
-
-def test_description_is_never_empty_nor_the_site_description() -> None:
-    assert page_description("什么是 VAE？", "") == FALLBACK.format(title="什么是 VAE？")
-    assert page_description("什么是 VAE？", "```\ncode\n```") == "什么是 VAE？ — 面试题与答案"
-    site = "按章节浏览、可搜索的面试题与答案"
-    assert page_description("题", site, avoid=site) == "题 — 面试题与答案"
-    assert page_description("题", "", avoid="题 — 面试题与答案") == "面试题：题"
-    assert page_description("题", "", avoid="面试题：题").startswith("题 — ")
-    long_title = "很长的标题" * 40
-    assert len(page_description(long_title, "")) <= DESCRIPTION_MAX
-    echo = "面试题：" * 40  # cut to 120 characters, both fallbacks read the same
-    same = page_description(echo, "")
-    assert shorten(FALLBACK_OTHER.format(title=echo)) == same
-    assert page_description(echo, "", avoid=same) not in ("", same)
-
-
-def test_split_reads_the_site_description_from_mkdocs_yml(tmp_path: Path) -> None:
-    (tmp_path / "content").mkdir()
-    (tmp_path / "imgs").mkdir()
-    (tmp_path / "mkdocs.yml").write_text("site_name: x\nsite_description: 去噪。\n", encoding="utf-8")
-    (tmp_path / "content" / "a.md").write_text("## 1. 扩散？\n\n去噪。\n\n## 2. 别的？\n\n别的。\n", encoding="utf-8")
-    assert main(["split", "--root", str(tmp_path), "--quiet"]) == 0
-    pages = [_meta(p.read_text(encoding="utf-8")) for p in (tmp_path / "build" / "docs").rglob("index.md")]
-    described = {html.unescape(m["title"]): html.unescape(m["description"]) for m in pages if "id" in m}
-    assert described == {"扩散？": "扩散？ — 面试题与答案", "别的？": "别的。"}
-
-
-def test_description_reads_only_the_start_of_a_long_answer() -> None:
-    body = "开头的一句话。\n\n" + ("很长的答案。" * 50 + "\n\n") * 2000  # 600 KB
-    assert len(body) > 500_000
-    got = page_description("题", body)
-    assert got.startswith("开头的一句话。") and got.endswith("…") and len(got) <= DESCRIPTION_MAX
 
 
 def test_question_pages_carry_their_description_escaped(tmp_path: Path) -> None:
@@ -266,14 +158,6 @@ def test_review_page_and_its_place_in_the_nav(tmp_path: Path) -> None:
     assert result.plan.nav[:2] == [{"首页": "index.md"}, {"待复习": f"{REVIEW_DIR}/index.md"}]
 
 
-def test_the_review_dir_is_no_slug_and_no_registry_url() -> None:
-    from qadocs.core.registry.entries import URL_RE
-    from qadocs.core.text.slug import NON_SLUG_RE
-
-    assert REVIEW_DIR in RESERVED_DIRS
-    assert not URL_RE.match(REVIEW_DIR) and NON_SLUG_RE.search(REVIEW_DIR)
-
-
 def test_content_named_review_keeps_its_urls(tmp_path: Path) -> None:
     files = _generate(
         tmp_path,
@@ -343,18 +227,3 @@ def test_deleted_and_moved_question_pages_read_well(tmp_path: Path) -> None:
         assert "<script>alert" not in page and 'onmouseover="y' not in page
     hostile = next(t for t in pages if "扩散" not in t)
     assert hostile.count("&quot; onmouseover=&quot;y") == 2  # in <title> and the notice, as text
-
-
-# -- missing images are no search text ------------------------------------------------------------
-
-
-def test_missing_image_placeholder_stays_out_of_the_search_index() -> None:
-    placeholder = missing_image_html('imgs/"a<b>.png', "图")
-    assert "data-search-exclude" in placeholder and "<b>" not in placeholder
-    page = sanitize_html(f'<h1 id="t">题</h1><p>前文 {placeholder} 后文</p>')
-    assert 'data-search-exclude=""' in page  # the allow-list keeps it
-    parser = Parser()
-    parser.feed(page)
-    parser.close()
-    indexed = "".join(part for section in parser.data for part in section.text)
-    assert "前文" in indexed and "后文" in indexed and "图片缺失" not in indexed

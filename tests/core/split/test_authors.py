@@ -3,14 +3,10 @@ topics become chapters, placeholders and answer parts stay text, and nothing is 
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from authors import Planted, PlantedFile, make_authors
-from nothing_lost import lost_lines
-from qadocs.core.build import generate
-from qadocs.core.plan.site import Options
 from qadocs.core.split.questions import split_source, survey_source
 from qadocs.core.split.roles import Neighbours, neighbours
 
@@ -90,57 +86,3 @@ def test_every_planted_question_gets_its_page(tmp_path: Path) -> None:
     print(report)
     assert not any(bad.values()), report
     assert sum(right.values()) == planted.questions
-
-
-def test_authors_collection_loses_nothing(tmp_path: Path) -> None:
-    planted = make_authors(tmp_path)
-    out = tmp_path / "build" / "docs"
-    generate(Options(tmp_path, planted.content, tmp_path / "imgs"), out)
-    questions = json.loads((out / "questions.json").read_text(encoding="utf-8"))
-    checked, lost = lost_lines(planted.content, out)
-    print(
-        f"authors: {len(planted.files)} files, {planted.questions} questions and {planted.sections} "
-        f"sections/topics planted, {len(questions)} question pages, {checked} lines checked, {len(lost)} lost"
-    )
-    assert lost == [], f"{len(lost)} lines lost, first ones:\n" + "\n".join(lost[:20])
-    assert checked > 10000
-    want = {(rel, q.line) for rel, f in planted.files.items() for q in f.questions}
-    found = {(q["source"], q["source_line"]) for q in questions}
-    missing = sorted(want - found)
-    assert not missing, f"{len(missing)} planted questions have no page, first ones:\n" + "\n".join(
-        f"{rel}:{line}" for rel, line in missing[:20]
-    )
-    assert len(questions) == planted.questions
-
-
-def test_authors_collection_builds_with_mkdocs(tmp_path: Path) -> None:
-    """A real `mkdocs build` of 60 other-authors files: every internal link and `#anchor` of the
-    site lands (links to `<a name>`, `id`s and sub-headings of answers included), and the only
-    warnings are qadocs' own findings."""
-    import os
-    import re
-    import shutil
-    import subprocess
-
-    from conftest import MKDOCS, REPO
-    from sitecheck import broken_internal_links
-
-    make_authors(tmp_path, files=60, seed=5)
-    shutil.copy2(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    (tmp_path / "build" / "docs").mkdir(parents=True)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
-    proc = subprocess.run([str(MKDOCS), "build"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    warnings = [line for line in proc.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
-    own = re.compile(r"^WARNING -  \S+\.md:\d+:\d+: error [a-z0-9-]+ ")
-    assert all(own.match(line) for line in warnings), "\n".join(w for w in warnings if not own.match(w))
-    pages = sorted((tmp_path / "site").rglob("*.html"))
-    checked, offenders = broken_internal_links(tmp_path / "site", pages)
-    to_anchor = re.compile(r'href="[^"#:]+/#[^"]+"')  # a link to an anchor inside another page
-    anchored = sum(len(to_anchor.findall(p.read_text(encoding="utf-8"))) for p in pages)
-    print(
-        f"authors build: {len(pages)} pages, {checked} internal links checked ({anchored} into another "
-        f"page's anchor), {len(offenders)} broken"
-    )
-    assert checked > 1000 and anchored > 10
-    assert offenders == []

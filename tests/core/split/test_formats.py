@@ -27,8 +27,10 @@ from qadocs.core.split.questions import split_source
 
 FORMATS = Path(__file__).resolve().parents[2] / "golden" / "formats"
 
+
 # The diagnostics issue 9 adds: any of them not listed for a fixture is a failure.
 NEW_CODES = ("answer-has-questions", "no-questions-found", "number-unclear", "heading-empty", "link-anchors-missing")
+
 
 Q = tuple[str, str, tuple[str, ...] | None, int]
 
@@ -61,24 +63,61 @@ def chapter_shape(src: Source) -> list[tuple[tuple[str, ...], int]]:
 # --- the expectations, fixture by fixture ----------------------------------------------------
 
 L2_31 = ("3.1 基本概念",)
+
+
 L2_32 = ("3.2 训练技巧",)
+
+
 L2_33 = ("3.3 模型评估",)
+
+
 L1_TF = ("12.1 TensorFlow",)
+
+
 L1_PT = ("12.2 PyTorch",)
+
+
 LR = ("逻辑回归",)
+
+
 DT = ("决策树",)
+
+
 PIAN_1 = ("一、基础篇",)
+
+
 PIAN_HMM = ("一、基础篇", "3.1 隐马尔科夫算法介绍篇")
+
+
 PIAN_CRF = ("一、基础篇", "3.2 条件随机场篇")
+
+
 PIAN_2 = ("二、进阶篇",)
+
+
 PIAN_TF = ("二、进阶篇", "4.1 Transformer 篇")
+
+
 AUTUMN = ("2019年秋招真题",)
+
+
 WORDVEC = ("1. 词向量",)
+
+
 PRETRAIN = ("2. 预训练模型",)
+
+
 CLASSIC = ("第一章 经典结构",)
+
+
 LIGHT = ("第二章 轻量网络",)
+
+
 RECALL = ("召回",)
+
+
 RANK = ("排序",)
+
 
 CASES: dict[str, Case] = {
     "dotted_sections_level2.md": Case(
@@ -298,6 +337,7 @@ CASES: dict[str, Case] = {
         diagnostics=[("no-questions-found", (1, 3))],  # "line 1 or the first such heading"
     ),
 }
+
 
 NAMES = sorted(CASES)
 

@@ -26,10 +26,9 @@ from qadocs.cli import explain_source, main
 from qadocs.core.build import Result, generate, load
 from qadocs.core.model import Source
 from qadocs.core.plan.site import Options
-from qadocs.core.split.questions import split_source
-from qadocs.core.text.phrasing import asks
 
 READING = GOLDEN / "reading"
+
 
 Q = tuple[str, int, int | None]  # (title, line, line of the question it follows up, or None)
 
@@ -398,91 +397,7 @@ def test_check_explain_on_the_command_line(tmp_path: Path, capsys: pytest.Captur
     assert "is no source" in capsys.readouterr().err
 
 
-# 9. Images and links as their author wrote them for GitHub ------------------------------------------
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
-GITHUB_ANSWERS = """# 模型
-
-## 1. 什么是 Mask R-CNN？
-
-![结构图](./imgs/Mask R-CNN 01.png)
-
-![仓库里的图](https://github.com/someone/repo/blob/main/content/基础/imgs/a.png)
-
-![原始链接](https://raw.githubusercontent.com/someone/repo/main/基础/imgs/a.png)
-
-![别处的图](https://github.com/someone/repo/blob/main/nowhere/b.png)
-
-另见[第二题](/content/基础/模型.md#2-什么是-roi-align)和[进阶](/进阶.md)。
-
-<h3 id="struct">网络结构</h3>
-
-两阶段检测加一个分割分支。
-
-## 2. 什么是 RoI Align？
-
-双线性插值代替取整。
-"""
-
-
-def test_images_and_links_written_for_github(tmp_path: Path) -> None:
-    """An image path with spaces, a GitHub URL of a file of this repository (blob or raw, from the
-    repository's root or the content folder's), a root-relative link: all lead to what is here;
-    a GitHub URL of a file that is not here stays remote; an `<hN id>` sub-heading is a heading of
-    the page's table of contents with its own id."""
-    content = tmp_path / "content"
-    (content / "基础" / "imgs").mkdir(parents=True)
-    (content / "基础" / "imgs" / "Mask R-CNN 01.png").write_bytes(PNG)
-    (content / "基础" / "imgs" / "a.png").write_bytes(PNG)
-    (content / "基础" / "模型.md").write_text(GITHUB_ANSWERS, encoding="utf-8")
-    (content / "进阶.md").write_text(
-        "# 进阶\n\n## 1. 什么是 FPN？\n\n特征金字塔。\n\n## 2. 什么是 NMS？\n\n非极大值抑制。\n", encoding="utf-8"
-    )
-    (tmp_path / "imgs").mkdir()
-    result = generate(Options(tmp_path, content, tmp_path / "imgs"), tmp_path / "build" / "docs")
-    assert sorted(result.plan.assets) == ["media/content/基础/imgs/Mask R-CNN 01.png", "media/content/基础/imgs/a.png"]
-    entries = {e["title"]: e for e in result.plan.questions}
-    page = result.plan.files[entries["什么是 Mask R-CNN？"]["url"].strip("/") + "/index.md"]
-    base = "../../media/content/%E5%9F%BA%E7%A1%80/imgs/"
-    assert page.count(f"](<{base}a.png>)") == 2
-    assert f"![结构图](<{base}Mask%20R-CNN%2001.png>)" in page
-    assert "description: 另见第二题和进阶。" in page  # the image with spaces is no text of the answer
-    assert "![别处的图](<https://github.com/someone/repo/blob/main/nowhere/b.png>)" in page  # stays remote
-    roi = entries["什么是 RoI Align？"]["url"].strip("/").split("/")[-1]
-    assert f"[第二题](<../{roi}/index.md>)" in page  # `/content/…`: from the repository's root
-    assert "[进阶](<../../jinjie/index.md>)" in page  # `/进阶.md`: from the content folder's
-    assert "\n### 网络结构 {#struct}\n" in page
-    codes = {d.code for d in result.diagnostics if d.path == "基础/模型.md"}
-    assert not codes & {"image-missing", "link-missing", "path-absolute", "link-anchor-missing"}, codes
-
-
-@pytest.mark.parametrize(
-    ("title", "asking"),
-    [
-        ("请简述 TCP 的三次握手", True),  # 请 asks for something
-        ("请求首部字段", False),  # 请求 is a request
-        ("請求頭", False),
-        ("Ways to spot overfitting? 👶", True),  # a mark of difficulty after the question mark
-        ("Bias and variance in one sentence? ⭐️🚀", True),
-        ("Precision-recall trade-off ⭐️", False),
-        ("题目：什么是索引", True),  # a question label
-    ],
-)
-def test_what_asks(title: str, asking: bool) -> None:
-    assert asks(title) is asking
-
-
 def test_an_index_of_question_links_is_no_doubt(tmp_path: Path) -> None:
     """Headings that are links to questions elsewhere make an index: nothing to warn about."""
     readme = _sources("label_files", tmp_path)["README.md"]
     assert readme.kind == "page" and [d.code for d in readme.diagnostics] == []
-
-
-def test_explain_writes_control_characters_out() -> None:
-    """A title cannot drive the terminal `--explain` prints to."""
-    text = "## 什么是\x1b[31mX？\n\n答\n\n## 为什么\x9bY？\n\n答\n"
-    out = "\n".join(explain_source(split_source("a.md", text), text))
-    assert "\x1b" not in out and "\x9b" not in out
-    assert "什么是\\x1b[31mX？" in out and "为什么\\x9bY？" in out

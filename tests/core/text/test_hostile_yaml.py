@@ -16,6 +16,8 @@ from qadocs.core.split.questions import split_source
 from qadocs.core.text.yamlread import MAX_YAML_DEPTH, SHOWN_MAX, shown
 
 QUESTIONS = "## 1. 什么是扩散模型？\n\n逐步去噪。\n\n## 2. 什么是 VAE？\n\n变分自编码器。\n"
+
+
 # Values YAML's grammar accepts and the safe loader's constructors cannot build, each on line 3.
 UNBUILDABLE = {
     "month-13": "date: 2024-13-45",

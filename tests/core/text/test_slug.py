@@ -79,3 +79,10 @@ def test_question_urls_by_value(tmp_path: Path) -> None:
     }
     for _, url, _ in got.values():  # each URL is a page of the generated docs dir (base_url aside)
         assert (tmp_path / "out" / url.removeprefix("/repo/") / "index.md").is_file()
+
+
+def test_slug_is_ascii_short_and_stable() -> None:
+    title = "在视频生成模型训练中，LoRA(Low-Rank-Adaptation)相比全参数微调有哪些优势？"
+    # pinyin word by word, latin words kept, cut at a word boundary within MAX_SLUG characters
+    assert slugify(title) == "zai-shipin-shengcheng-moxing-xunlian-zhong-lora"
+    assert len(slugify(title)) <= MAX_SLUG

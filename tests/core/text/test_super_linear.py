@@ -109,7 +109,11 @@ def test_argument_rereads_of_real_formulas_stay_within_their_length(tex: str) ->
 
 
 LINK_OPENERS = "答案 " + "[a](" * 8000  # one paragraph: Python-Markdown re-reads it from each `[`
+
+
 RICH_LINES = "这是 **粗体** 和 `代码` 和 [链接](x.md) 以及 *斜体*。\n" * 1000  # one paragraph: 60 s upstream
+
+
 BIG_PARAGRAPH = ("一段很长的文字，没有空行。" * 500 + "\n") * 20  # 130,000 characters
 
 
