@@ -451,7 +451,7 @@ def test_code_of_reads_each_body_once_whatever_their_number(monkeypatch: pytest.
     assert len(seen) == len(bodies)
 
 
-# -- parse_blocks is what the count above counts ---------------------------------------------------
+# -- parse_blocks is what tests/core/test_build.py counts (a generation parses each text once) -----
 
 
 def test_parse_blocks_goes_through_the_block_parser(monkeypatch: pytest.MonkeyPatch) -> None:
