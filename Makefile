@@ -33,9 +33,10 @@ split: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest --cov --cov-report=term --cov-fail-under=90
 
-# Seconds, not minutes: ruff, then every test not marked `slow` (see tests/conftest.py) on two
-# processes (pytest-xdist; `make check N=0` runs them in this one). Their temp dirs go to a folder
-# of their own, so a check does not spend its time deleting what an earlier full run left.
+# Seconds, not minutes: ruff, then every test outside tests/e2e/ and tests/scale/ (those are
+# `slow`, see tests/conftest.py) on two processes (pytest-xdist; `make check N=0` runs them in this
+# one). Their temp dirs go to a folder of their own, so a check does not spend its time deleting
+# what an earlier full run left.
 N ?= 2
 check: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,5 +1,5 @@
 """Shared fixtures (one strict MkDocs build of the real demo content, done in a temp dir) and the
-test tiers: every test that runs MkDocs, a browser or a big collection is marked `slow` here, so
+test tiers: every test under tests/e2e/ and tests/scale/ is marked `slow` here, so
 `pytest -m "not slow"` (`make check`) runs the unit and golden tests alone."""
 
 from __future__ import annotations
@@ -31,83 +31,40 @@ MKDOCS = Path(sys.executable).with_name("mkdocs")
 
 
 # --- tiers ---------------------------------------------------------------------------------------
-# A test is `slow` when it uses one of these fixtures (each runs MkDocs or a browser), lives in one
-# of these modules, or is named below. Marked here, by collection hook, so no test file needs a
-# decorator; `make check` deselects them. A test that is not marked and takes longer than
-# UNMARKED_LIMIT seconds is named at the end of the run, so the fast tier stays fast.
+# The folder decides. Every test under tests/e2e/ (a real MkDocs build, `mkdocs serve`, a build in a
+# subprocess, chromium, the linters over the package) and under tests/scale/ (big inputs, property
+# tests over many examples, bounds on work) is `slow`; nothing else is. Marked here, by collection
+# hook, so no test file needs a decorator; `make check` deselects them. So that the folders cannot
+# drift, a test outside them that uses one of SLOW_FIXTURES (each runs MkDocs or a browser) is an
+# error at collection, and a test outside them that takes longer than UNMARKED_LIMIT seconds is
+# named at the end of the run.
 #
-# Tests whose own work is reading what a MkDocs subprocess or a browser produced, and scaling
-# tests (100,000 questions, a 1.5 MB source, 300-file collections, timing bounds), also run without
-# coverage measurement (pytest-cov's `no_cover`): subprocesses are not measured anyway, tracing
-# would double the time of the rest and skew the timing bounds, and the code the scaling tests run
-# is covered by the small tests. Everything else, the in-process plugin build included, is measured.
+# The slow tests also run without coverage measurement (pytest-cov's `no_cover`): their work
+# happens in a subprocess or a browser, where coverage does not look, or is a scaling test whose
+# code the small tests cover, and tracing would double its time. The exceptions are the modules of
+# MEASURED, whose tests run MkDocs or generations in this process so that coverage sees the
+# plugin's hooks and the registry's scenarios (a test of theirs that uses a SLOW_FIXTURE is still
+# unmeasured).
+TESTS = Path(__file__).resolve().parent
+SLOW_FOLDERS = ("e2e", "scale")
 SLOW_FIXTURES = frozenset(
     {
         "built_site",
         "site_dir",
         "messy_build",
         "browser",  # here
-        "hostile",  # test_hostile.py: a real `mkdocs build` of the hostile repository
-        "articles",  # test_safe_html.py: a real `mkdocs build` of the XSS fixture
-        "small_site",  # test_practice.py: a real `mkdocs build --strict` of one source under /qa/
+        "hostile",  # e2e/test_hostile.py: a real `mkdocs build` of the hostile repository
+        "articles",  # e2e/test_safe_html.py: a real `mkdocs build` of the XSS fixture
+        "small_site",  # e2e/test_practice.py: a real `mkdocs build --strict` of one source under /qa/
     }
 )
-SLOW_MODULES = frozenset(
+MEASURED = frozenset(
     {
-        "test_serve.py",  # `mkdocs serve` and `mkdocs build` subprocesses
-        "test_cache.py",  # `mkdocs build` subprocesses, cached and not
-        "test_build_faults.py",  # `mkdocs build` subprocesses under faults
-        "test_lint.py",  # ruff and mypy --strict over the package (mypy alone takes seconds)
-        "test_browser.py",  # chromium (through the `browser` fixture too)
+        "test_adapter_hooks.py",  # e2e/: a whole `mkdocs build` in process
+        "test_links_last.py",  # e2e/: every URL followed after each kind of edit, at the generate() level
+        "test_unusable_registry.py",  # scale/: registries that cannot be used, through generate() and the CLI
     }
 )
-SUBPROCESS_TESTS = frozenset(
-    {  # module::function (every parameter of it): a `mkdocs build` subprocess
-        "test_authors.py::test_authors_collection_builds_with_mkdocs",
-        "test_hostile.py::test_10_plugin_refuses_overlapping_folders",
-        "test_hostile_depth.py::test_deep_blocks_and_folders_build_with_mkdocs",
-        "test_hostile_property.py::test_random_titles_never_reach_the_built_html",
-        "test_layout.py::test_plugin_reads_layout",
-        "test_layout.py::test_plugin_refuses_a_bad_layout",
-        "test_links_last.py::test_every_kind_of_edit_in_the_built_site",
-        "test_site.py::test_links_resolve_without_directory_urls",
-        "test_site.py::test_local_images_resolve",
-    }
-)
-SCALING_TESTS = frozenset(
-    {  # big inputs, many generations, timing bounds
-        "test_authors.py::test_authors_collection_loses_nothing",
-        "test_hostile_property.py::test_random_names_and_titles_stay_text_in_the_plan",  # hypothesis:
-        "test_hostile_property.py::test_random_registry_values_never_write_outside",  # unmeasured, the
-        "test_messy.py::test_random_sources_never_raise_and_lose_nothing",  # figure does not vary by run
-        "test_hostile_read.py::test_number_regex_on_long_lines",
-        "test_linear.py::test_100000_markdown_questions",
-        "test_linear.py::test_100000_html_questions",
-        "test_linear.py::test_long_blank_run_trimmed",
-        "test_linear.py::test_anchor_index_many_targets_one_key",
-        "test_links_last.py::test_retitled_and_rewritten_questions_keep_urls_at_scale",
-        "test_messy.py::test_large_messy_collection",
-        "test_nothing_lost.py::test_big_source_loses_nothing",
-    }
-)
-SLOW_TESTS = SUBPROCESS_TESTS | {
-    "test_coverage_gaps.py::test_plugin_hooks_in_a_real_build",  # a `mkdocs build` in process
-    # scenarios over the whole demo content at the generate() level (two generations each)
-    "test_links_last.py::test_every_url_lands_after_an_edit",
-    "test_links_last.py::test_landing_fails_on_a_lost_url",
-    "test_links_last.py::test_generation_is_deterministic",
-    # each over a second: scaling, collection-wide and property tests
-    "test_authors.py::test_authors_collection_loses_nothing",
-    "test_hostile.py::test_7_14_unusable_registry_stops_the_build_untouched",
-    "test_hostile_property.py::test_random_names_and_titles_stay_text_in_the_plan",
-    "test_hostile_property.py::test_random_registry_values_never_write_outside",
-    "test_linear.py::test_100000_markdown_questions",
-    "test_linear.py::test_100000_html_questions",
-    "test_links_last.py::test_retitled_and_rewritten_questions_keep_urls_at_scale",
-    "test_messy.py::test_large_messy_collection",
-    "test_messy.py::test_random_sources_never_raise_and_lose_nothing",
-    "test_nothing_lost.py::test_big_source_loses_nothing",
-}
 UNMARKED_LIMIT = 1.0  # seconds (call phase) a test outside the slow tier may take
 
 
@@ -142,30 +99,39 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _key(item: pytest.Item) -> str:
-    return f"{item.path.name}::{getattr(item, 'originalname', item.name)}"
+def is_slow(item: pytest.Item | pytest.Collector) -> bool:
+    """Whether `item` belongs to the slow tier: it lives under one of SLOW_FOLDERS."""
+    parts = item.path.relative_to(TESTS).parts
+    return len(parts) > 1 and parts[0] in SLOW_FOLDERS
 
 
-def _outside(item: pytest.Item) -> bool:
-    """Whether `item`'s own work happens outside this process (MkDocs, a browser, a linter)."""
-    return (
-        item.path.name in SLOW_MODULES
-        or _key(item) in SUBPROCESS_TESTS
-        or not SLOW_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
-    )
+def _uses_slow_fixtures(item: pytest.Item) -> bool:
+    return not SLOW_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
 
 
-def is_slow(item: pytest.Item) -> bool:
-    """Whether `item` belongs to the slow tier (see SLOW_FIXTURES, SLOW_MODULES, SLOW_TESTS)."""
-    return _outside(item) or _key(item) in SLOW_TESTS
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[pytest.CollectReport]:
+    """A test outside SLOW_FOLDERS that uses a fixture of SLOW_FIXTURES fails its module's collection,
+    named (an error under `make check` and `make test` alike, on one process or several)."""
+    report: pytest.CollectReport = yield
+    if report.passed and not is_slow(collector):
+        misplaced = [i.nodeid for i in report.result if isinstance(i, pytest.Item) and _uses_slow_fixtures(i)]
+        if misplaced:
+            report.outcome = "failed"
+            report.longrepr = (
+                "these tests run MkDocs or a browser (a fixture of conftest.SLOW_FIXTURES) outside "
+                "tests/e2e/ and tests/scale/; move them to tests/e2e/:\n  " + "\n  ".join(misplaced)
+            )
+            report.result = []
+    return report
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if is_slow(item):
             item.add_marker(pytest.mark.slow)
-        if _outside(item) or _key(item) in SCALING_TESTS:
-            item.add_marker(pytest.mark.no_cover)
+            if item.path.name not in MEASURED or _uses_slow_fixtures(item):
+                item.add_marker(pytest.mark.no_cover)
 
 
 _unmarked_slow: list[tuple[float, str]] = []
@@ -181,7 +147,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if getattr(terminalreporter.config.option, "cov_source", None):
         return  # under coverage every test runs slower: the tier's timing is what `make check` sees
     if _unmarked_slow:
-        terminalreporter.section("tests outside the slow tier taking over a second (add them to conftest.SLOW_TESTS)")
+        terminalreporter.section(
+            "tests outside the slow tier taking over a second (move them to tests/e2e/ or tests/scale/)"
+        )
         for seconds, nodeid in sorted(_unmarked_slow, reverse=True):
             terminalreporter.write_line(f"{seconds:6.2f}s {nodeid}")
 
@@ -251,7 +219,7 @@ class MessyBuild:
 @pytest.fixture(scope="session")
 def messy_build(tmp_path_factory: pytest.TempPathFactory) -> MessyBuild:
     """A generated messy collection (60 files, seed 11) built with a real `mkdocs build` (not
-    strict: its sources are broken on purpose), shared by test_messy.py and test_fidelity.py."""
+    strict: its sources are broken on purpose), shared by e2e/test_messy_site.py and e2e/test_site_fidelity.py."""
     from messy import make_collection
 
     root = tmp_path_factory.mktemp("messy-build")

@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from qadocs.core.build import generate
+from qadocs.core.options import Options
 from qadocs.core.split.outline import HTML_HEADING_RE, read_outline
 from qadocs.core.split.questions import split_source, survey_source
 from qadocs.core.split.read import decode
@@ -237,3 +240,13 @@ def lost_lines(content_dir: Path, out_dir: Path) -> tuple[int, list[str]]:
     for page in pages.values():
         lost += _strays(page)
     return checked, lost
+
+
+def generated_repo(content: Path, tmp_path: Path) -> Path:
+    """A repository at `tmp_path`/repo holding a copy of `content`, generated into build/docs."""
+    repo = tmp_path / "repo"
+    shutil.copytree(content, repo / "content")
+    (repo / "imgs").mkdir()
+    out = repo / "build" / "docs"
+    generate(Options(repo, repo / "content", repo / "imgs"), out)
+    return repo

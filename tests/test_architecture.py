@@ -6,18 +6,31 @@ from __future__ import annotations
 import ast
 import importlib
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "qadocs"
+
+
 MAX_FUNCTION_LINES = 50
+
+
 MAX_CLASS_LINES = 120
+
+
 MAX_CLASS_ATTRIBUTES = 8
+
 
 # The three parts, by folder: core/ (sources in, pages out: what `qadocs split` runs alone),
 # extensions/ (Python-Markdown extensions), plugin/ (the MkDocs adapter). At the top: the
 # package, the command line, and a module per extension under the name mkdocs.yml files use.
 PARTS = ("core", "extensions", "plugin")
+
+
 TOP = {"__init__", "cli"}
+
+
 # Inside core/, stages in the order data flows; each is a folder or a module directly in core/.
 # A module imports its own stage or an earlier one, never a later one.
 CORE_STAGES = [
@@ -31,6 +44,8 @@ CORE_STAGES = [
     {"build"},  # a whole generation
     {"__init__"},
 ]
+
+
 # Outside libraries each part may not import. Only the plugin imports mkdocs (and Jinja, and
 # starts processes); the extensions are Python-Markdown's, the core is neither.
 FORBIDDEN = {
@@ -38,6 +53,8 @@ FORBIDDEN = {
     "extensions": {"mkdocs", "jinja2", "multiprocessing", "concurrent"},
     "cli": {"mkdocs", "markdown", "pymdownx", "jinja2", "multiprocessing", "concurrent"},
 }
+
+
 # The qadocs parts each part may import.
 MAY_IMPORT = {
     "core": {"core"},
@@ -45,6 +62,8 @@ MAY_IMPORT = {
     "plugin": {"core", "extensions", "plugin"},
     "cli": {"core"},
 }
+
+
 IMPORT_LEVELS_MAX = 9  # the longest chain of qadocs modules importing one another (12 before issue 22)
 
 
@@ -263,3 +282,17 @@ def test_each_rule_has_one_home() -> None:
     assert _spelled_elsewhere(sources) == []
     made_up = {**sources, "core.check": 'NUMERALS = set("〇一二三")'}
     assert _spelled_elsewhere(made_up) == ["core.check spells '一二三', whose home is core.text.chinese"]
+
+
+def test_core_imports_without_mkdocs() -> None:
+    """Every module of qadocs.core, and the command line, imported in a fresh interpreter: none of
+    them brings in mkdocs, Python-Markdown, Jinja or multiprocessing."""
+    code = (
+        "import sys, pkgutil, importlib, qadocs.core, qadocs.cli;"
+        "[importlib.import_module(m.name) for m in pkgutil.walk_packages(qadocs.core.__path__, 'qadocs.core.')];"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in"
+        " {'mkdocs', 'markdown', 'pymdownx', 'jinja2', 'multiprocessing'});"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -10,7 +10,7 @@
 * ATX heading lines (`md_heading`) and lines that are only a link (`is_link_line`).
 
 Every offset returned is one into the text as written, so a column reported from it is the
-column in the source. Every pattern is linear in the line it reads (tests/test_linear.py).
+column in the source. Every pattern is linear in the line it reads (tests/core/text/test_linear.py).
 """
 
 from __future__ import annotations

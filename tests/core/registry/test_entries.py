@@ -1,0 +1,71 @@
+"""The registry file (`qadocs.core.registry.entries`): id lengths as documented, bad and shared URLs
+dropped, read in one pass, aliases refused."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from counting import counted
+from qadocs.core.registry import entries as registry
+from qadocs.core.registry.assign import _suffixed
+from qadocs.core.registry.entries import MAX_ID, MAX_NEW_ID, parse_registry, validate
+from qadocs.core.registry.records import Registry
+from qadocs.core.text.slug import MAX_SLUG
+from records import entry
+
+# -- constants --------------------------------------------------------------------------------------
+
+
+def test_id_lengths_relate_as_documented() -> None:
+    assert MAX_SLUG < MAX_NEW_ID < MAX_ID
+    assert len("-") + 12 == MAX_NEW_ID - MAX_SLUG  # a 12-digit suffix fits a full-length slug uncut
+    assert _suffixed("a" * MAX_SLUG, 10**11) == "a" * MAX_SLUG + "-" + str(10**11)
+    assert len(_suffixed("a" * MAX_SLUG, 10**12)) == MAX_NEW_ID  # beyond, the slug is cut
+
+
+# -- validation -------------------------------------------------------------------------------------
+
+
+def test_validate_drops_bad_and_shared_urls() -> None:
+    first, dup, bad = entry("/sec/a/", "A", line=2), entry("sec/a", "Dup", line=5), entry("Sec/X", "Bad", line=8)
+    first.old_urls = ["sec/old", "sec/a", "sec/old", "../x"]
+    reg = Registry([first, dup], [bad])
+    diags = validate(reg, "reg.yml")
+    assert reg.questions == [first] and reg.deleted == []
+    assert first.url == "sec/a" and first.old_urls == ["sec/old"]
+    assert [(d.line, d.code) for d in diags] == [
+        (5, "registry-bad-url"),
+        (8, "registry-bad-url"),
+        (2, "registry-bad-url"),
+    ]
+    assert "is also the URL of the entry at line 2" in diags[0].message
+    assert "old_urls item '../x'" in diags[2].message
+
+
+# -- the registry: one pass ------------------------------------------------------------------------
+
+REGISTRY = "questions:\n- id: a\n  url: a\n  title: '**粗体** 与 *斜体*'\n  source: s.md\ndeleted: []\n"
+
+
+def test_registry_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    scans: list[str] = []
+    monkeypatch.setattr(registry.yaml, "parse", counted(scans, yaml.parse))
+    reg, diags = parse_registry(REGISTRY, "r.yml")
+    assert reg is not None and diags == [] and reg.questions[0].title == "**粗体** 与 *斜体*"
+    assert scans == []  # no separate pass over the events looking for aliases
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("a: &a [x]\nquestions: [*a]\n", "alias"),
+        ("questions: &q [*q]\n", "alias"),  # a node that holds itself
+        ("a: &a [x]\nb: *a\nquestions: [\n", "alias"),  # an alias before the error is what is said
+        ("questions: [\na: &a x\nb: *a\n", "not valid YAML"),  # an error before the alias
+        ("questions: [*nope]\n", "alias"),
+    ],
+)
+def test_registry_aliases_refused(text: str, problem: str) -> None:
+    reg, [diag] = parse_registry(text, "r.yml")
+    assert reg is None and diag.code == "registry-invalid" and problem in diag.message
