@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from counting import counted
 from qadocs.core.check import check_sources
 from qadocs.core.model import new_generation
-from qadocs.core.plan.resolve import Image, Resolver, rewrite_markdown
+from qadocs.core.plan.rewrite import Image, LinkDecisions, rewrite_markdown
 from qadocs.core.split.questions import split_source
 from qadocs.core.text import lex
 from qadocs.core.text.lex import (
@@ -330,7 +330,7 @@ def test_md_heading_as_github(line: str) -> None:
 # -- what the issue reported -----------------------------------------------------------------------
 
 
-class Recorder(Resolver):
+class Recorder(LinkDecisions):
     """Keeps every (target, line, col) it is asked about; finds every image and link."""
 
     def __init__(self) -> None:

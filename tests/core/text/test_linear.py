@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qadocs.core.check import _unbalanced, check_sources
-from qadocs.core.plan.resolve import Image, Resolver, rewrite_markdown
+from qadocs.core.plan.rewrite import Image, LinkDecisions, rewrite_markdown
 from qadocs.core.split.outline import html_text, summary_text
 from qadocs.core.split.questions import split_source
 from qadocs.core.text import describe
@@ -137,7 +137,7 @@ def test_mask_code_spans() -> None:
     assert mask_code_spans(BACKTICK_LINE) == BACKTICK_LINE
 
 
-class Recorder(Resolver):
+class Recorder(LinkDecisions):
     """Resolves every link to `ok` and records the targets it was asked about."""
 
     def __init__(self) -> None:

@@ -1,7 +1,7 @@
 """The links and images of one piece of text, resolved for the page it lands on.
 
-`PageResolver` answers `resolve.rewrite_markdown`'s questions from the collection's anchors
-(`targets.Targets`) and files, and keeps what it found — diagnostics, files to copy, links to
+`PageLinks` answers `rewrite.rewrite_markdown`'s questions from the collection's anchors
+(`anchor_targets.AnchorTargets`) and files, and keeps what it found — diagnostics, files to copy, links to
 anchors that exist nowhere — in a `Found` of its own, which the caller takes with the text.
 Which repository files may be published at all is decided here, once.
 """
@@ -18,8 +18,8 @@ from urllib.parse import quote, unquote
 
 from qadocs.core.model import Diagnostic, Memo, Severity, Source
 from qadocs.core.options import Options
-from qadocs.core.plan.resolve import Image, Resolver, relative_url, rewrite_markdown
-from qadocs.core.plan.targets import Targets
+from qadocs.core.plan.anchor_targets import AnchorTargets
+from qadocs.core.plan.rewrite import Image, LinkDecisions, relative_url, rewrite_markdown
 from qadocs.core.text.anchors import clean_fragment
 from qadocs.core.text.urls import MEDIA_DIR, WINDOWS_ABS_RE, github_file_path, is_external, is_remote
 
@@ -87,7 +87,7 @@ class Collection:
     opts: Options
     by_path: Mapping[str, Source]  # source path -> source
     source_dirs: Mapping[str, str]  # source path -> its page dir
-    targets: Targets
+    targets: AnchorTargets
     real: Callable[[Path], Path] = field(default_factory=RealPaths)  # real paths, as this generation finds them
 
 
@@ -224,7 +224,7 @@ def serves(coll: Collection, found: Path) -> bool:
     return refusal(found, coll.opts.repo_root, coll.real) is None
 
 
-class PageResolver(Resolver):
+class PageLinks(LinkDecisions):
     """Resolves the references of one piece of text from one source, shown on one page."""
 
     def __init__(self, coll: Collection, src: Source, page_dir: str) -> None:
@@ -344,7 +344,7 @@ class PageResolver(Resolver):
         return None if other is None else (other, None)
 
 
-def rewrite_kept(resolver: PageResolver, text: str, first_line: int) -> str:
+def rewrite_kept(resolver: PageLinks, text: str, first_line: int) -> str:
     """The text with its links and images resolved for the resolver's page: what
     `rewrite_markdown(text, first_line, resolver)` returns, the text read once in two generations.
 
@@ -374,10 +374,10 @@ def rewrite_kept(resolver: PageResolver, text: str, first_line: int) -> str:
 Asked = tuple[str, tuple[object, ...], object]  # the resolver's method, its arguments, its answer
 
 
-class _Recorder(Resolver):
+class _Recorder(LinkDecisions):
     """A resolver that answers as `resolver` does and writes down every question and answer."""
 
-    def __init__(self, resolver: Resolver) -> None:
+    def __init__(self, resolver: LinkDecisions) -> None:
         self.resolver = resolver
         self.asked: list[Asked] = []
 

@@ -18,8 +18,8 @@ from importlib import resources
 from typing import Any
 
 from qadocs.core.model import Chapter, InnerAnchor, Memo, Question, Source
-from qadocs.core.plan.links import Collection, Found, PageResolver, rewrite_kept, target_url
-from qadocs.core.plan.resolve import relative_url
+from qadocs.core.plan.links import Collection, Found, PageLinks, rewrite_kept, target_url
+from qadocs.core.plan.rewrite import relative_url
 from qadocs.core.registry.records import Assigned, Children, Places, QuestionPage
 from qadocs.core.split.outline import HTML_HEADING_RE
 from qadocs.core.split.questions import md_heading
@@ -130,7 +130,7 @@ def _rewrite(
 ) -> tuple[str, Found]:
     """Text of `src` shown on the page in `page_dir`: sub-headings with GitHub's ids, links and
     images resolved; and what resolving them found."""
-    resolver = PageResolver(p.coll, src, page_dir)
+    resolver = PageLinks(p.coll, src, page_dir)
     return rewrite_kept(resolver, _SHOWN((text, first_line, inner)), first_line), resolver.found
 
 

@@ -1,7 +1,7 @@
 """Plan the generated docs dir: one page per distinct question, index pages, nav, questions.json.
 
-Planning is a chain of functions over immutable results — `place.place` (folders, question
-groups), `place.assign_pages` (registry ids and URLs), `targets.index_targets` (anchors) — and
+Planning is a chain of functions over immutable results — `page_dirs.place` (folders, question
+groups), `page_dirs.assign_pages` (registry ids and URLs), `anchor_targets.index_targets` (anchors) — and
 the renderers of `pages.py`, which read them and return text. `plan_pages` returns
 `{docs path: text}` plus the files to copy; `write.py` touches disk. Every page lives at
 `<dir>/index.md`, so its URL is `<dir>/` whatever `use_directory_urls` says and relative URLs in
@@ -17,6 +17,7 @@ from typing import Any
 
 from qadocs.core.model import Diagnostic, Source
 from qadocs.core.options import Options
+from qadocs.core.plan.anchor_targets import index_targets
 from qadocs.core.plan.links import Collection, DeadAnchor, Found, dead_anchor_findings
 from qadocs.core.plan.pages import (
     ANCHORS_JSON,
@@ -34,8 +35,7 @@ from qadocs.core.plan.pages import (
     section_file,
     source_file,
 )
-from qadocs.core.plan.targets import index_targets
-from qadocs.core.registry.place import assign_pages, group_children, place
+from qadocs.core.registry.page_dirs import assign_pages, group_children, place
 from qadocs.core.registry.records import Change, Registry
 from qadocs.core.text.escape import json_list_for_html
 from qadocs.core.text.schema import QuestionEntry

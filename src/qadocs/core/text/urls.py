@@ -41,6 +41,6 @@ GITHUB_FILE_RE = re.compile(
 def github_file_path(url: str) -> str | None:
     """The path inside its repository of a GitHub file URL (percent-decoded), or None for any
     other URL. Where the repository's own files are, a link written to its GitHub page shows the
-    file that is here (`links.PageResolver`)."""
+    file that is here (`links.PageLinks`)."""
     m = GITHUB_FILE_RE.match(url)
     return unquote(m.group(1)) if m else None

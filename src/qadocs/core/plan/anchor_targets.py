@@ -24,7 +24,7 @@ REPAIR_MIN_RATIO = 0.6  # a TOC link's title and a question's must be at least t
 
 
 @dataclass(slots=True, frozen=True)
-class Targets:
+class AnchorTargets:
     """The anchors of every source and where they lead (a page dir, or `dir#name` inside a page)."""
 
     indexes: Mapping[str, AnchorIndex[str]]  # source -> its questions' and chapters' anchors (and TOC links')
@@ -154,7 +154,7 @@ def _toc_target(
     return fragment, target, diags
 
 
-def index_targets(sources: list[Source], places: Places, assigned: Assigned, children: Children) -> Targets:
+def index_targets(sources: list[Source], places: Places, assigned: Assigned, children: Children) -> AnchorTargets:
     """The anchor indexes of every source; then its TOC links, each an anchor of what it leads to."""
     page_anchors: dict[str, dict[str, None]] = {page.dir: {} for page in assigned.pages}
     found = {src.path: _Anchors(page_anchors) for src in sources}
@@ -169,7 +169,7 @@ def index_targets(sources: list[Source], places: Places, assigned: Assigned, chi
             diags += link_diags
             if target is not None:
                 found[src.path].add([clean_fragment(fragment)], target)
-    return Targets(
+    return AnchorTargets(
         {path: f.index for path, f in found.items()},
         inner,
         {path: f.known for path, f in found.items()},

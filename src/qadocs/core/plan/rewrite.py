@@ -1,7 +1,7 @@
 """Rewrite the links and images of one piece of answer markdown for the page it lands on.
 
 Code (code blocks and code spans, as `qadocs.core.text.lex` finds them) is left alone. Every rewrite is
-decided by a `Resolver`, which knows the files and anchors of the collection; this module takes
+decided by a `LinkDecisions`, which knows the files and anchors of the collection; this module takes
 the references `lex.inline_refs` finds on each line as written and splices the results back, so
 the rest of each line stays byte-for-byte and each column given to the resolver is the column in
 the source.
@@ -38,7 +38,7 @@ class Image:
     remote: bool = False
 
 
-class Resolver:
+class LinkDecisions:
     """The decisions `rewrite_markdown` asks for; implemented by the page planner."""
 
     def image(self, target: str, line: int, col: int = 1) -> Image:  # pragma: no cover - interface
@@ -96,7 +96,7 @@ def _relative_url(key: tuple[str, str]) -> str:
 _RELATIVE_URLS: Memo[tuple[str, str], str] = Memo(_relative_url)  # the same pairs, generation after generation
 
 
-def rewrite_markdown(text: str, first_line: int, resolver: Resolver) -> str:
+def rewrite_markdown(text: str, first_line: int, resolver: LinkDecisions) -> str:
     """Rewrite the links and images of `text` whose first line is `first_line` in its source."""
     code = code_of(text)
     out: list[str] = []
@@ -134,7 +134,7 @@ class _Line:
 
     text: str
     number: int
-    resolver: Resolver
+    resolver: LinkDecisions
 
     def cut(self, span: Span) -> str:
         """The characters of `span`, as written."""

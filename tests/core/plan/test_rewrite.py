@@ -1,4 +1,4 @@
-"""Links and images in one piece of markdown (`qadocs.core.plan.resolve`): images and links as their
+"""Links and images in one piece of markdown (`qadocs.core.plan.rewrite`): images and links as their
 author wrote them for GitHub, missing-image placeholders kept out of search, and the fast
 relative path against `posixpath.relpath`."""
 
@@ -14,7 +14,7 @@ from material.plugins.search.plugin import Parser
 
 from qadocs.core.build import generate
 from qadocs.core.options import Options
-from qadocs.core.plan.resolve import missing_image_html, relative_path
+from qadocs.core.plan.rewrite import missing_image_html, relative_path
 from qadocs.extensions.sanitize import sanitize_html
 
 # 9. Images and links as their author wrote them for GitHub ------------------------------------------
