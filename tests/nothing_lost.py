@@ -47,7 +47,7 @@ IMAGE_MD_RE = re.compile("!" + _LABEL + _TARGET)
 LINK_MD_RE = re.compile(_LABEL + _TARGET)
 # The end of a link whose text began on a line above: its target is no text a reader sees. Line by
 # line this cannot tell a real link's end from text that only looks like one (GitHub's paragraphs
-# decide): tests/test_lex.py pins which are rewritten.
+# decide): tests/core/text/test_lex.py pins which are rewritten.
 TAIL_MD_RE = re.compile(r"\]" + _TARGET)
 IMG_TAG_RE = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)  # never across another tag
 MISSING_RE = re.compile(r'<span class="qadocs-missing-image"[^>]*>[^<]*</span>')

@@ -131,3 +131,16 @@ def test_deeply_nested_quotes_render_without_recursion_error(md: Any) -> None:
     text = "> " * 3000 + "深处的文字"
     html = render(md, text)
     assert "深处的文字" in html
+
+
+def test_former_and_present_names_count_once_with_the_first_ones_configuration() -> None:
+    from qadocs.plugin.adapter import _own_names
+
+    for names, first in (
+        (["qadocs.gfm", "toc", "qadocs.extensions.gfm"], {"a": 1}),
+        (["qadocs.extensions.gfm", "toc", "qadocs.gfm"], {"b": 2}),
+    ):
+        configs = {"qadocs.gfm": {"a": 1}, "qadocs.extensions.gfm": {"b": 2}, "toc": {"permalink": True}}
+        _own_names(names, configs)
+        assert names == ["qadocs.extensions.gfm", "toc"]
+        assert configs == {"qadocs.extensions.gfm": first, "toc": {"permalink": True}}

@@ -206,7 +206,7 @@ def _inline_math(line: str) -> Iterator[tuple[int, str]]:
     r"""(index, TeX) of each `$…$` and `\(…\)` of one line (code spans already blanked), as
     arithmatex reads them: a `$` escaped as `\$` is text, the content may have spaces but no
     unescaped `$`, and `$$x$$` mid-line yields `x` (the site renders it inline, see
-    `mathml.inline_double_dollars`). Linear: each closer
+    `tex.inline_double_dollars`). Linear: each closer
     is looked for once; once one is missing, none follows."""
     n = len(line)
     no_dollar = no_paren = False
@@ -276,7 +276,7 @@ def find_math(text: str, first_line: int) -> Iterator[Formula]:
 
 def check_math(src: Source) -> Iterator[Diagnostic]:
     """Formulas that latex2mathml cannot convert, or would show without their operator names:
-    the page shows their TeX as code. The same conversion as the site's (`mathml.convert_tex`)."""
+    the page shows their TeX as code. The same conversion as the site's (`tex.convert_tex`)."""
     parts: list[tuple[str, int]] = [(src.intro, src.intro_line)]
     parts += [(c.intro, c.intro_line) for c in src.chapters]
     parts += [(q.body, q.body_line) for q in src.questions]

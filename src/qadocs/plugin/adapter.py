@@ -21,7 +21,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from qadocs.core.errors import ContentError, QadocsError
-from qadocs.core.options import Options
+from qadocs.core.options import REGISTRY_NAME, Options
 from qadocs.extensions.sanitize import content_id
 from qadocs.plugin.buildlock import BuildLock, LockError
 from qadocs.plugin.compiled import COMPILED
@@ -53,7 +53,6 @@ if TYPE_CHECKING:
 # before: a rebuild of an unchanged collection does not pay for loading it.
 
 log = logging.getLogger("mkdocs.plugins.qadocs")
-REGISTRY_FILE = "qadocs-registry.yml"  # `registry.REGISTRY_NAME`, named here without loading the core
 
 
 class QadocsPlugin(BasePlugin[QadocsConfig]):
@@ -214,7 +213,9 @@ def _own_names(names: list[str], configs: dict[str, Any]) -> None:
     for name in names:
         own = FORMER_NAMES.get(name, name)
         if own != name and name in configs:
-            configs.setdefault(own, configs.pop(name))
+            conf = configs.pop(name)
+            if own not in seen:  # the first one listed: its configuration, not a later one's
+                configs[own] = conf
         if own not in seen or not own.startswith("qadocs."):
             kept.append(own)
             seen.add(own)
@@ -512,7 +513,7 @@ def generate_or_reuse(opts: Options, out: Path, cache: PageCache | None, write_r
     what it read as it was before that run read it (an edit saved while it ran is seen), and what
     it wrote as it was once written. The registry is both: as it was before the run, unless the
     run wrote it. Logs its lines, returns the nav."""
-    before, registry = input_stamp(opts, out, write_registry), opts.content_dir / REGISTRY_FILE
+    before, registry = input_stamp(opts, out, write_registry), opts.content_dir / REGISTRY_NAME
     registry_before = tree_stamp(registry)
 
     def stamp(kept: dict[str, Any], registry_now: str) -> str:
@@ -537,7 +538,7 @@ def input_stamp(opts: Options, out: Path, write_registry: bool) -> str:
     """What `generate` reads, as it is before it reads it: the options, the sources and images
     (as a reading of sources meets them: `prebuild.followed`), qadocs' code. The registry, which
     it may also write, is stamped apart (`generate_or_reuse`)."""
-    registry = str(opts.content_dir / REGISTRY_FILE) + "\0"
+    registry = str(opts.content_dir / REGISTRY_NAME) + "\0"
     parts = [repr(opts), str(out), str(write_registry), tree_stamp(PACKAGE_DIR)]
     parts += (
         "\1".join(p for p in tree_stamp(folder, opts.repo_root).split("\1") if not p.startswith(registry))

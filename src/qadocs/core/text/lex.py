@@ -59,8 +59,8 @@ def inline_parser() -> MarkdownIt:
 
 @lru_cache(maxsize=1)
 def render_parser() -> MarkdownIt:
-    """markdown-it-py set up as GitHub reads whole answers (`gfm.py` takes their block structure
-    from it): CommonMark, tables, strikethrough, raw HTML, task lists, footnotes and `$…$` /
+    """markdown-it-py set up as GitHub reads whole answers (`gfmblocks.py` takes their block
+    structure from it): CommonMark, tables, strikethrough, raw HTML, task lists, footnotes and `$…$` /
     `$$…$$` math (GitHub parses math before markdown)."""
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     return md.use(dollarmath_plugin, allow_space=True, double_inline=True).use(footnote_plugin).use(tasklists_plugin)
