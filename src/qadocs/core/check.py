@@ -277,10 +277,7 @@ def find_math(text: str, first_line: int) -> Iterator[Formula]:
 def check_math(src: Source) -> Iterator[Diagnostic]:
     """Formulas that latex2mathml cannot convert, or would show without their operator names:
     the page shows their TeX as code. The same conversion as the site's (`tex.convert_tex`)."""
-    parts: list[tuple[str, int]] = [(src.intro, src.intro_line)]
-    parts += [(c.intro, c.intro_line) for c in src.chapters]
-    parts += [(q.body, q.body_line) for q in src.questions]
-    for text, first_line in parts:
+    for text, first_line, _ in _parts(src):
         if not text or ("$" not in text and "\\" not in text):
             continue
         for line, col, tex, display in find_math(text, first_line):
