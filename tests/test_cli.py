@@ -229,3 +229,56 @@ def test_base_url_prefixes_questions_json(tmp_path: Path) -> None:
     [entry] = json.loads((tmp_path / "build" / "docs" / "questions.json").read_text(encoding="utf-8"))
     assert entry["url"].startswith("/repo/") and entry["source_url"].startswith("/repo/")
     assert (tmp_path / "build" / "docs" / entry["url"][len("/repo/") :] / "index.md").is_file()
+
+
+def test_registry_update_writes_the_registry_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    opts = _small_repo(tmp_path)
+    registry = opts.content_dir / "qadocs-registry.yml"
+    args = ["--root", str(tmp_path)]
+    # no registry yet: the check says so, as a warning (so --strict fails), and writes nothing
+    assert main(["check", *args]) == 0
+    assert main(["check", "--strict", *args]) == 1
+    out = capsys.readouterr().out
+    assert "warning registry-stale there is no registry yet: 2 question URLs are recorded nowhere" in out
+    assert main(["registry", "update", "--check", *args]) == 1
+    assert "registry-stale" in capsys.readouterr().err and not registry.exists()
+    # the update writes the registry and nothing else, then everything agrees
+    assert main(["registry", "update", *args]) == 0
+    assert "wrote content/qadocs-registry.yml (2 questions, 2 changes)" in capsys.readouterr().out
+    assert registry.is_file() and not (tmp_path / "build").exists()
+    assert main(["registry", "update", "--check", *args]) == 0
+    assert main(["check", "--strict", *args]) == 0
+    assert "registry-stale" not in capsys.readouterr().out
+    # a question added by a pull request: behind again, by one new URL; an update catches up
+    source = opts.content_dir / "题库" / "基础.md"
+    source.write_text(source.read_text(encoding="utf-8") + '\n<h2 id="3.c">3.什么是 GAN？</h2>\n\n对抗。\n', "utf-8")
+    before = registry.read_bytes()
+    assert main(["registry", "update", "--check", *args]) == 1
+    err = capsys.readouterr().err
+    assert "the registry is behind the content (1 new); run `qadocs registry update` and commit it" in err
+    assert registry.read_bytes() == before
+    assert main(["registry", "update", *args]) == 0
+    assert "new" in capsys.readouterr().out and registry.read_bytes() != before
+    assert main(["registry", "update", *args]) == 0
+    assert "is up to date (3 questions)" in capsys.readouterr().out
+
+
+def test_registry_update_leaves_a_broken_registry_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    opts = _small_repo(tmp_path)
+    registry = opts.content_dir / "qadocs-registry.yml"
+    registry.write_text("questions: [\n", encoding="utf-8")
+    assert main(["registry", "update", "--root", str(tmp_path)]) == 1
+    assert "registry-invalid" in capsys.readouterr().err
+    assert registry.read_text(encoding="utf-8") == "questions: [\n"
+
+
+def test_the_documented_ci_workflow_runs_commands_that_exist(capsys: pytest.CaptureFixture[str]) -> None:
+    workflow = yaml.safe_load((REPO / "docs" / "ci" / "qadocs-site.yml").read_text(encoding="utf-8"))
+    runs = [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
+    commands = [line.split() for run in runs for line in run.splitlines() if line.strip().startswith("qadocs ")]
+    assert {" ".join(c[:3]) for c in commands} >= {"qadocs registry update", "qadocs check --format"}
+    for command in commands:  # each parses as the CLI reads it
+        assert main([*command[1:], "--help"]) == 0
+    capsys.readouterr()
+    assert any("mkdocs build --strict" in run for run in runs)
+    assert "docs/ci/qadocs-site.yml" in (REPO / "docs" / "publishing.md").read_text(encoding="utf-8")

@@ -9,13 +9,14 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from qadocs.core.build import generate, layout_rules, load, shown_from_root
 from qadocs.core.errors import ContentError, QadocsError
 from qadocs.core.model import Diagnostic, Source
-from qadocs.core.options import DEFAULT_CONTENT, DEFAULT_IMGS, MISSING_IMAGES, Layout, Options
+from qadocs.core.options import DEFAULT_CONTENT, DEFAULT_IMGS, MISSING_IMAGES, REGISTRY_NAME, Layout, Options
 from qadocs.core.split.roles import HEADING_KINDS
 
 DEFAULT_OUT = "build/docs"
@@ -92,7 +93,32 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="text (default), json (a list of objects), or github (workflow annotations)",
     )
+    _registry_parser(sub, shared)
     return parser
+
+
+def _registry_parser(sub: Any, shared: list[argparse.ArgumentParser]) -> None:
+    """`qadocs registry update [--check]`."""
+    registry = sub.add_parser(
+        "registry",
+        help="keep the id registry (content/qadocs-registry.yml) up to date",
+        description="The registry records every question's permanent URL. Commit it with the content.",
+    )
+    actions = registry.add_subparsers(dest="action", metavar="ACTION", required=True)
+    update = actions.add_parser(
+        "update",
+        parents=shared,
+        help="update the registry alone, as a build would, and write nothing else",
+        description="Match every question to its registry entry as `mkdocs build` does and write "
+        "content/qadocs-registry.yml (only if it changes), without writing any page. Run it and commit "
+        "the registry whenever `qadocs check` or a build reports registry-stale. Exit 0 when written "
+        "or already up to date, 1 when the registry has errors (it is then left untouched).",
+    )
+    update.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when the registry is behind the content (for CI on pull requests)",
+    )
 
 
 class _AnyTagLoader(yaml.SafeLoader):
@@ -285,6 +311,8 @@ def _run(argv: Sequence[str] | None) -> int:
     if not opts.content_dir.is_dir():
         print(f"qadocs: content folder {opts.content_dir} does not exist (use --content DIR)", file=sys.stderr)
         return 2
+    if args.command == "registry":
+        return _registry_update(opts, args.check)
     return _check(args, opts) if args.command == "check" else _split(args, opts)
 
 
@@ -344,6 +372,39 @@ def _split(args: argparse.Namespace, opts: Options) -> int:
         f"in {result.seconds:.2f}s; {errors} errors, {len(result.diagnostics) - errors} other findings"
     )
     return 1 if errors else 0
+
+
+def _registry_update(opts: Options, check_only: bool) -> int:
+    """`qadocs registry update`: write the registry as a build would leave it, nothing else; with
+    `--check`, write nothing and fail when it is behind the content."""
+    try:
+        result = generate(opts, None, _progress, registry_only=not check_only)
+    except ContentError as exc:
+        print(shown_from_root([exc.diagnostic], opts)[0].render(), file=sys.stderr)
+        return 1
+    except QadocsError as exc:
+        print(f"qadocs: {exc}", file=sys.stderr)
+        return 2
+    shown = (opts.content_dir / REGISTRY_NAME).relative_to(opts.repo_root).as_posix()
+    registry = [d for d in shown_from_root(result.diagnostics, opts) if d.code.startswith("registry-")]
+    errors = [d for d in registry if d.severity == "error"]
+    for diag in errors:
+        print(diag.render(), file=sys.stderr)
+    if errors:
+        print(f"qadocs: {shown} has errors; it was left untouched", file=sys.stderr)
+        return 1
+    for change in result.plan.changes:
+        print("  " + change.render())
+    count = f"{len(result.plan.questions)} questions"
+    stale = [d for d in registry if d.code == "registry-stale"]
+    if check_only and stale:
+        print(stale[0].render(), file=sys.stderr)
+        return 1
+    if result.registry_written:
+        print(f"qadocs: wrote {shown} ({count}, {len(result.plan.changes)} changes); commit it with the content")
+    else:
+        print(f"qadocs: {shown} is up to date ({count})")
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

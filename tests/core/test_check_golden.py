@@ -37,6 +37,9 @@ def _content(case: Path, root: Path) -> Path:
         else:
             shutil.copy2(path, dest)
     (root / "imgs").mkdir(exist_ok=True)
+    # A maintained collection commits its registry (`qadocs registry update`): the findings below
+    # are the content's own. A collection without one is tests/test_cli.py's registry-stale case.
+    generate(Options(root, content, root / "imgs"), None, registry_only=True)
     return content
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_mkdocs
+from conftest import REPO, commit_registry, run_mkdocs
 from inject import inject
 from messy import make_collection
 
@@ -166,6 +166,7 @@ def _plant(cache: Path) -> None:
 @pytest.mark.parametrize("tracked", [True, False])
 def test_a_crafted_cache_never_writes_its_pages(tmp_path: Path, tracked: bool) -> None:
     root = _repo(tmp_path / "repo", files=2)
+    commit_registry(root)
     assert run_mkdocs(root, "--strict").returncode == 0
     reference = _site(root)
     cache = root / "build" / ".qadocs-cache" / "pages.sqlite"

@@ -7,7 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import REPO, run_mkdocs
+from conftest import REPO, commit_registry, run_mkdocs
 from repos import DEEP_DIVS
 from repos import deep_repo as _deep_repo
 from repos import deep_source as _source
@@ -20,6 +20,7 @@ def test_deep_blocks_and_folders_build_with_mkdocs(tmp_path: Path) -> None:
     shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
     (tmp_path / "build" / "docs").mkdir(parents=True)
     (tmp_path / "build" / "docs" / ".qadocs-generated").touch()
+    commit_registry(tmp_path)
     proc = run_mkdocs(tmp_path, "--strict")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "RecursionError" not in proc.stderr

@@ -12,19 +12,19 @@ shared strict build of the demo) checks the same in the HTML.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import unquote, urljoin
+from urllib.parse import unquote
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import BuiltSite, run_mkdocs
+from conftest import BuiltSite, commit_registry, run_mkdocs
+from landing import land_generated, refresh_target
 from qadocs.core.build import generate
 from qadocs.core.options import REGISTRY_NAME
 from qadocs.core.plan.site import Options
@@ -39,9 +39,6 @@ VIDEO_UNDERSTANDING = "AI视频基础/视频理解典型模型与架构.md"
 
 
 VIDEO_MODELS = "AI视频基础/视频生成典型模型与架构.md"
-
-
-REFRESH_RE = re.compile(r"^\s*\d+\s*;\s*url=(.+)$", re.IGNORECASE)
 
 
 MOVED_ANCHOR = "5.VideoGPT+中的视觉适配器模块是如何促进图像和视频特征集成的？"
@@ -68,40 +65,6 @@ Questions = list[dict[str, object]]
 # --- following a URL ------------------------------------------------------------------------------
 
 
-def _refresh(page: Path, url: str) -> tuple[str, str]:
-    """(target URL, visible text) of the redirect page `page` served at `url`."""
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    refresh = soup.find("meta", attrs={"http-equiv": "refresh"})
-    assert refresh is not None, f"{url}: neither a page nor a redirect"
-    match = REFRESH_RE.match(str(refresh.get("content", "")))
-    assert match, f"bad refresh on {url}"
-    return urljoin(url, match.group(1)), soup.get_text(" ", strip=True)
-
-
-def _front_title(page: Path) -> str:
-    """The title a generated page shows (front matter `title` is HTML text)."""
-    text = page.read_text(encoding="utf-8")
-    assert text.startswith("---\n"), f"{page}: no front matter"
-    meta = yaml.safe_load(text.split("---\n", 2)[1])
-    return html.unescape(str(meta["title"]))
-
-
-def land_generated(docs: Path, url: str) -> tuple[str, str, list[str]]:
-    """Follow `url` (site-absolute) in a generated docs dir through its redirect pages:
-    (final URL, the title of the page there, notices on the way)."""
-    notices: list[str] = []
-    for _ in range(5):
-        where = docs / unquote(url).strip("/")
-        page, redirect = where / "index.md", where / "index.html"
-        assert not (page.is_file() and redirect.is_file()), f"{url}: both a page and a redirect"
-        if page.is_file():
-            return url, _front_title(page), notices
-        assert redirect.is_file(), f"{url} has no page in the second generation"
-        url, notice = _refresh(redirect, url)
-        notices.append(notice)
-    raise AssertionError(f"{url}: redirect loop")
-
-
 def _h1(soup: BeautifulSoup) -> str:
     h1 = soup.select_one("article h1")
     assert h1 is not None
@@ -120,7 +83,7 @@ def land_built(site: Path, url: str) -> tuple[str, str, list[str]]:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         if soup.find("meta", attrs={"http-equiv": "refresh"}) is None:
             return url, _h1(soup), notices
-        url, notice = _refresh(page, url)
+        url, notice = refresh_target(page, url)
         notices.append(notice)
     raise AssertionError(f"{url}: redirect loop")
 
@@ -312,6 +275,7 @@ def test_every_kind_of_edit_in_the_built_site(built_site: BuiltSite, site_dir: P
         "e-rename-a-slug-by-hand",
     ):
         expected |= SCENARIOS[name][0](root)  # move before renumbering: it names the question by number
+    commit_registry(root)  # the documented flow: update the registry, commit it, build
     proc = run_mkdocs(root, "--strict", "-d", "site2")
     assert proc.returncode == 0, proc.stderr
     first, second = _questions(site_dir / "questions.json"), _questions(root / "site2" / "questions.json")

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import BuiltSite, one_source_site, run_mkdocs
+from conftest import BuiltSite, commit_registry, one_source_site, run_mkdocs
 from web import TIMEOUT_MS, QuietHandler, Session, open_session, serve
 
 try:
@@ -106,6 +106,7 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "build" / "docs").mkdir(parents=True)
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     (root / "mkdocs.yml").write_text(config + f"\nsite_url: https://example.org/{SUB}/\n", encoding="utf-8")
+    commit_registry(root)
     proc = run_mkdocs(root, "--strict", timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "site_url is not set" not in proc.stderr

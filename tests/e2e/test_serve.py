@@ -12,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from conftest import commit_registry
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -139,6 +141,7 @@ def test_missing_images_option_decides_strict(tmp_path: Path) -> None:
     assert "missing_images: placeholder" in config
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     results = {}
+    commit_registry(root)
     for mode in ("placeholder", "error"):
         (root / "mkdocs.yml").write_text(
             config.replace("missing_images: placeholder", f"missing_images: {mode}"), encoding="utf-8"

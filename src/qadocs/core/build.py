@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,15 +102,31 @@ def check_layout(opts: Options, out_dir: Path | None) -> None:
         )
 
 
-def load_registry(opts: Options) -> tuple[Registry | None, list[Diagnostic]]:
-    """The registry of `opts.content_dir` (None when there is none or it is unusable) and its findings."""
+@dataclass(slots=True, frozen=True)
+class Committed:
+    """The registry file as found: its text (None when there is none), what it says (None when
+    there is none or it is unusable) and its findings."""
+
+    text: str | None
+    registry: Registry | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def read_committed(opts: Options) -> Committed:
+    """The registry file of `opts.content_dir`, read and checked."""
     text, unusable = read_registry(opts.content_dir / REGISTRY_NAME, opts.registry_path)
     if unusable is not None:
-        return None, [unusable]
+        return Committed(None, None, (unusable,))
     if text is None:
-        return None, []
+        return Committed(None, None, ())
     registry, diags = _REGISTRIES((text, opts.registry_path))
-    return registry, list(diags)
+    return Committed(text, registry, diags)
+
+
+def load_registry(opts: Options) -> tuple[Registry | None, list[Diagnostic]]:
+    """The registry of `opts.content_dir` (None when there is none or it is unusable) and its findings."""
+    committed = read_committed(opts)
+    return committed.registry, list(committed.diagnostics)
 
 
 def _parse_registry(key: tuple[str, str]) -> tuple[Registry | None, tuple[Diagnostic, ...]]:
@@ -122,40 +139,84 @@ def _parse_registry(key: tuple[str, str]) -> tuple[Registry | None, tuple[Diagno
 _REGISTRIES: Memo[tuple[str, str], tuple[Registry | None, tuple[Diagnostic, ...]]] = Memo(_parse_registry)
 
 
-Read = tuple[Registry | None, list[Diagnostic], list[Source], list[Diagnostic]]
+Read = tuple[Committed, list[Source], list[Diagnostic]]
 
 
 def read_all(opts: Options, progress: Progress | None = None) -> Read:
-    """The registry and its findings, the sources split and their findings."""
-    registry, reg_diags = load_registry(opts)
+    """The registry as committed, the sources split and their findings."""
+    committed = read_committed(opts)
     sources, diags = load(opts, progress)
-    return registry, reg_diags, sources, diags + check_sources(sources)
+    return committed, sources, diags + check_sources(sources)
+
+
+# Findings about the build rather than about a line of content: warnings that fail a strict
+# `mkdocs build` too (content warnings are INFO lines there: real collections have many).
+FAILS_STRICT_BUILD = frozenset({"registry-stale"})
+STALE_ORDER = ("new", "retitled", "moved", "renamed", "revived", "deleted")
+
+
+def stale_finding(opts: Options, committed: Committed, plan: Plan, wrote: bool) -> Diagnostic | None:
+    """`registry-stale` when the registry this build leaves differs from the one committed: a
+    build that nobody commits hands out URLs that the next build may hand out differently. None
+    when they agree, or when the committed one is unusable (that is an error of its own)."""
+    if committed.text == plan.registry_text or any(d.code == "registry-invalid" for d in committed.diagnostics):
+        return None
+    counts = Counter(change.kind for change in plan.changes)
+    kinds = sorted(
+        counts, key=lambda kind: (STALE_ORDER.index(kind) if kind in STALE_ORDER else len(STALE_ORDER), kind)
+    )
+    what = (
+        ", ".join(f"{counts[kind]} {kind}" for kind in kinds)
+        or "no URL changes, only what it records of answers and places"
+    )
+    if committed.text is None:
+        head = f"there is no registry yet: {len(plan.questions)} question URLs are recorded nowhere"
+    else:
+        head = f"the registry is behind the content ({what})"
+    done = "this build wrote it; commit it" if wrote else "run `qadocs registry update` and commit it"
+    return Diagnostic(
+        opts.registry_path,
+        1,
+        "warning",
+        "registry-stale",
+        f"{head}; {done} with the content, or the next build may give questions other URLs "
+        "(in CI: see docs/publishing.md)",
+    )
 
 
 def generate(
-    opts: Options, out_dir: Path | None, progress: Progress | None = None, write_registry: bool = True
+    opts: Options,
+    out_dir: Path | None,
+    progress: Progress | None = None,
+    write_registry: bool = True,
+    registry_only: bool = False,
 ) -> Result:
     """Plan the pages for `opts` and, unless `out_dir` is None, write them and (with
-    `write_registry`) update the registry. An unusable registry stops a build that would write it
-    (ContentError, before anything is written); a check (`out_dir=None`) or a preview
+    `write_registry`) update the registry; with `registry_only` (and no `out_dir`: `qadocs
+    registry update`) write the registry alone. An unusable registry stops a run that would write
+    it (ContentError, before anything is written); a check (`out_dir=None`) or a preview
     (`write_registry=False`, `mkdocs serve`) reports it and goes on without it."""
     start = time.perf_counter()
     check_layout(opts, out_dir)
     new_generation()
-    registry, reg_diags, sources, diags = read_all(opts, progress)
+    committed, sources, diags = read_all(opts, progress)
+    registry, reg_diags = committed.registry, list(committed.diagnostics)
+    writes_registry = write_registry and (out_dir is not None or registry_only)
     fatal = next((d for d in reg_diags if d.code == "registry-invalid"), None)
-    if fatal is not None and out_dir is not None and write_registry:
+    if fatal is not None and writes_registry:
         raise ContentError(fatal)
     diags += reg_diags
     plan = plan_pages(sources, opts, registry)
-    stats, written = None, False
-    if out_dir is not None:
-        stats = write_plan(plan, out_dir)
-        registry_errors = any(
-            d.code.startswith("registry-") and d.severity == "error" for d in reg_diags + plan.diagnostics
-        )
-        if write_registry and not registry_errors:  # a registry with errors is left for a person to fix
-            written = write_atomic(opts.content_dir / REGISTRY_NAME, plan.registry_text)
+    stats = write_plan(plan, out_dir) if out_dir is not None else None
+    written = False
+    registry_errors = any(
+        d.code.startswith("registry-") and d.severity == "error" for d in reg_diags + plan.diagnostics
+    )
+    if writes_registry and not registry_errors:  # a registry with errors is left for a person to fix
+        written = write_atomic(opts.content_dir / REGISTRY_NAME, plan.registry_text)
+    stale = None if registry_errors else stale_finding(opts, committed, plan, written)
+    if stale is not None:  # registry errors come first: a person fixes them, then updates
+        diags.append(stale)
     unique = dict.fromkeys(diags + plan.diagnostics)  # each finding once
     all_diags = sorted(unique, key=lambda d: (d.path, d.line, d.col, d.code, d.message))
     return Result(sources, plan, stats, time.perf_counter() - start, all_diags, written)

@@ -431,7 +431,7 @@ def watched_folders(top: Path, root: Path) -> list[str] | None:
 
 def run_generate(opts: Options, out: Path, write_registry: bool) -> dict[str, Any]:
     """Run qadocs; the nav and the log lines to show (diagnostics, registry changes, summary)."""
-    from qadocs.core.build import generate, shown_from_root
+    from qadocs.core.build import FAILS_STRICT_BUILD, generate, shown_from_root
 
     try:
         result = generate(opts, out, write_registry=write_registry)
@@ -439,11 +439,16 @@ def run_generate(opts: Options, out: Path, write_registry: bool) -> dict[str, An
         raise PluginError(f"qadocs: {shown_from_root([exc.diagnostic], opts)[0].render()}") from exc
     except QadocsError as exc:
         raise PluginError(f"qadocs: {exc}; set `docs_dir: build/docs` and `content_dir: content`") from exc
-    # qadocs errors are MkDocs warnings, so `mkdocs build --strict` fails on them.
-    lines = [
-        [logging.WARNING if diag.severity == "error" else logging.INFO, diag.render()]
-        for diag in shown_from_root(result.diagnostics, opts)
-    ]
+    # qadocs errors are MkDocs warnings, so `mkdocs build --strict` fails on them; so does a
+    # registry this build changed (`registry-stale`), which is kept apart: a later build that
+    # reuses this run's lines finds the registry as this run wrote it.
+    lines: list[list[Any]] = []
+    stale: list[list[Any]] = []
+    for diag in shown_from_root(result.diagnostics, opts):
+        strict = diag.severity == "error" or diag.code in FAILS_STRICT_BUILD
+        (stale if diag.code == "registry-stale" else lines).append(
+            [logging.WARNING if strict else logging.INFO, diag.render()]
+        )
     lines += [[logging.INFO, "qadocs registry: " + change.render()] for change in result.plan.changes]
     stats = result.stats
     assert stats is not None
@@ -456,6 +461,7 @@ def run_generate(opts: Options, out: Path, write_registry: bool) -> dict[str, An
         "lines": [*lines, [logging.INFO, summary]],
         "files": copied_from_elsewhere(opts, [*result.plan.assets.values(), *result.plan.looked]),
         "registry_written": result.registry_written,
+        "stale": stale,
     }
 
 
@@ -527,9 +533,12 @@ def generate_or_reuse(opts: Options, out: Path, cache: PageCache | None, write_r
         if cache is not None:
             written = kept.get("registry_written")
             cache.put_run("generate", stamp(kept, tree_stamp(registry) if written else registry_before), kept)
+        lines = [*kept.get("stale", []), *kept["lines"]]
     else:
         kept["lines"][-1][1] += ", at the last build; nothing changed since: not regenerated"
-    for level, line in kept["lines"]:
+        # The registry is as the last run left it: behind the content only if that run did not write it.
+        lines = [*(kept.get("stale", []) if not kept.get("registry_written") else []), *kept["lines"]]
+    for level, line in lines:
         log.log(level, line)
     return list(kept["nav"])
 

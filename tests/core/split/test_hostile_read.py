@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from findings import content_findings
 from qadocs.cli import main
 from qadocs.core.build import generate
 from qadocs.core.model import Diagnostic
@@ -48,7 +49,7 @@ def _repo(tmp_path: Path) -> Path:
 def _generate(repo: Path) -> tuple[list[tuple[str, int, str]], list[str], list[str]]:
     """(path, line, code) of each diagnostic, sorted question titles, source paths."""
     result = generate(Options(repo, repo / "content", repo / "imgs"), repo / "out")
-    diags = [(d.path, d.line, d.code) for d in result.diagnostics]
+    diags = [(d.path, d.line, d.code) for d in content_findings(result.diagnostics)]
     return diags, sorted(q["title"] for q in result.plan.questions), [s.path for s in result.sources]
 
 
@@ -75,15 +76,15 @@ def test_utf16_sources_are_decoded(tmp_path: Path) -> None:
     (content / "le_plain.md").write_bytes(_source("无标记").encode("utf-16-le"))
     (content / "utf8.md").write_bytes(_source("正常").encode("utf-8"))
     result = generate(Options(repo, repo / "content", repo / "imgs"), repo / "out")  # must not raise
-    assert [(d.path, d.line, d.severity, d.code) for d in result.diagnostics] == [
+    assert [(d.path, d.line, d.severity, d.code) for d in content_findings(result.diagnostics)] == [
         ("be_bom.md", 1, "error", "not-utf8"),
         ("le_bom.md", 1, "error", "not-utf8"),
         ("le_plain.md", 1, "error", "not-utf8"),
     ]
-    for diag in result.diagnostics:
+    for diag in content_findings(result.diagnostics):
         assert "read as UTF-16" in diag.message and diag.message.endswith("Save it as UTF-8")
-    assert "big-endian, with BOM" in result.diagnostics[0].message
-    assert "little-endian, without BOM" in result.diagnostics[2].message
+    assert "big-endian, with BOM" in content_findings(result.diagnostics)[0].message
+    assert "little-endian, without BOM" in content_findings(result.diagnostics)[2].message
     titles = sorted(q["title"] for q in result.plan.questions)
     assert titles == sorted(f"{t}{suffix}" for t in ("小端", "大端", "无标记", "正常") for suffix in ("", "续"))
     bodies = {q.title: q.body for s in result.sources for q in s.questions}
@@ -101,12 +102,18 @@ def test_file_and_folder_names_not_utf8(tmp_path: Path, capsys: pytest.CaptureFi
         f.write(_source("坏目录名").encode("utf-8"))
     (repo / "content" / "好.md").write_text(_source("好文件名").replace("\r", ""), encoding="utf-8")
     result = generate(Options(repo, repo / "content", repo / "imgs"), repo / "out")  # must not raise
-    assert [(d.path, d.line, d.severity, d.code) for d in result.diagnostics] == [
+    assert [(d.path, d.line, d.severity, d.code) for d in content_findings(result.diagnostics)] == [
         ("\ufffd/ok.md", 1, "error", "not-utf8"),
         ("\ufffd\ufffd.md", 1, "error", "not-utf8"),
     ]
-    assert result.diagnostics[0].message == "folder name is not UTF-8; shown as '\ufffd/ok.md'; rename it"
-    assert result.diagnostics[1].message == "file name is not UTF-8; shown as '\ufffd\ufffd.md'; rename it"
+    assert (
+        content_findings(result.diagnostics)[0].message
+        == "folder name is not UTF-8; shown as '\ufffd/ok.md'; rename it"
+    )
+    assert (
+        content_findings(result.diagnostics)[1].message
+        == "file name is not UTF-8; shown as '\ufffd\ufffd.md'; rename it"
+    )
     assert sorted(q["title"] for q in result.plan.questions) == sorted(
         f"{t}{suffix}" for t in ("坏文件名", "坏目录名", "好文件名") for suffix in ("", "续")
     )

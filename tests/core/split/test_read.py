@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from findings import content_findings
 from qadocs.core.build import generate
 from qadocs.core.options import Options
 from qadocs.core.split.questions import split_source
@@ -55,4 +56,4 @@ def test_crlf_bom_and_gbk_sources_split(tmp_path: Path) -> None:
     (repo / "content" / "crlf.md").write_bytes(b"\xef\xbb\xbf" + crlf.replace("\n", "\r\n").encode())
     result = generate(Options(repo, repo / "content", repo / "imgs"), repo / "out")
     assert sorted(q["title"] for q in result.plan.questions) == ["什么是CRLF？", "什么是GBK？"]
-    assert [d.code for d in result.diagnostics] == ["not-utf8"]
+    assert [d.code for d in content_findings(result.diagnostics)] == ["not-utf8"]
