@@ -498,9 +498,32 @@ def _redirect_html(from_dir: str, to_dir: str, title: str, notice: str, link: st
     )
 
 
+def _index_titles(p: Planned) -> dict[str, str]:
+    """The title of every index page by its dir (the home page's dir is '')."""
+    titles = {d: section.rsplit("/", 1)[-1] for section, d in p.places.section_dirs.items()}
+    for src in p.sources:
+        titles[p.places.source_dirs[src.path]] = src.title
+        titles.update({p.places.chapter_dirs[(src.path, ch.index)]: ch.title for ch in src.chapters})
+    titles[""] = words.HOME
+    return titles
+
+
+def index_redirect_files(p: Planned) -> dict[str, str]:
+    """Static pages at the former URLs of sections, sources and chapters. Each forwards with the
+    URL's fragment (the template adds `location.hash`), so an old GitHub anchor on a source's
+    former URL reaches its page, whose anchors.json forwards it on."""
+    titles = _index_titles(p)
+    files: dict[str, str] = {}
+    for old, target in p.places.page_redirects.items():
+        title = titles.get(target, words.HOME)
+        notice = as_sentence(words.PAGE_MOVED.format(title=title))
+        files[old + "/index.html"] = _redirect_html(old, target, title, notice, words.MOVED_LINK, 0)
+    return files
+
+
 def redirect_files(p: Planned) -> dict[str, str]:
     """Static pages at every former URL: moved questions forward, deleted ones explain and go to their chapter."""
-    files: dict[str, str] = {}
+    files: dict[str, str] = index_redirect_files(p)
     for page in p.assigned.pages:
         for old in p.assigned.entries[page.dir].old_urls:
             files[old + "/index.html"] = _redirect_html(

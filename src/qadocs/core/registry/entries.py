@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from qadocs.core.model import Diagnostic, Memo
+from qadocs.core.registry.index_pages import dump_pages, read_pages
 from qadocs.core.registry.records import Entry, Registry
 from qadocs.core.text.escape import yaml_text
 from qadocs.core.text.urls import RESERVED_DIRS
@@ -53,6 +54,7 @@ HEADER = """\
 # qadocs id registry: one entry per question page, kept by `qadocs split` and `mkdocs build`.
 # Commit it with the content. To give a question another URL on purpose, edit its `id`;
 # the former URL keeps working (it is kept in `old_urls` and redirects). Do not edit `url`.
+# `pages` records the URLs of section, source and chapter pages the same way.
 """
 
 
@@ -212,6 +214,9 @@ def parse_registry(text: str, path: str) -> tuple[Registry | None, list[Diagnost
         if not isinstance(data, dict):
             raise RegistryUnusable("must be a mapping with `questions` and `deleted`")
         reg = Registry(_entries(node, data, "questions"), _entries(node, data, "deleted"))
+        diags = validate(reg, path)
+        question_urls = {url for e in reg.questions + reg.deleted for url in e.all_urls()}
+        reg.pages, problems = read_pages(node, data, question_urls, _url_problem)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -236,7 +241,7 @@ def parse_registry(text: str, path: str) -> tuple[Registry | None, list[Diagnost
                 f"registry is malformed: {why}; nothing was built and the file was left untouched",
             )
         ]
-    return reg, validate(reg, path)
+    return reg, diags + [Diagnostic(path, line, "error", "registry-bad-page", msg) for line, msg in problems]
 
 
 def _url_problem(url: str) -> str | None:
@@ -324,4 +329,6 @@ def _dump_registry(reg: Registry) -> str:
         "questions": [row(e) for e in sorted(reg.questions, key=lambda e: e.url)],
         "deleted": [row(e) for e in sorted(reg.deleted, key=lambda e: e.url)],
     }
+    if reg.pages:
+        data["pages"] = dump_pages(reg.pages)
     return HEADER + yaml_text(data)

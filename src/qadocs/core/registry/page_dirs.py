@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from qadocs.core.model import Chapter, Diagnostic, Question, Source, fingerprint, question_key
 from qadocs.core.registry.assign import assign
 from qadocs.core.registry.entries import dump_registry
+from qadocs.core.registry.index_match import Dirs, IndexMatch, match_index_pages, settle_pages
 from qadocs.core.registry.records import Assigned, Candidate, Children, Places, QuestionPage, Registry
 from qadocs.core.text.slug import slugify
 from qadocs.core.text.urls import RESERVED_DIRS
@@ -39,24 +40,25 @@ class _Claims:
         return path
 
 
-def _folder_dirs(sources: list[Source], claims: _Claims) -> tuple[dict[str, str], dict[str, str]]:
+def _folder_dirs(sources: list[Source], claims: _Claims, match: IndexMatch) -> tuple[dict[str, str], dict[str, str]]:
     """The dirs of every section (each folder above it first) and of every source, claimed in
-    source order: a section's dir is claimed just before its first source's."""
+    source order: a section's dir is claimed just before its first source's. A page found in the
+    registry keeps its URL."""
     section_dirs: dict[str, str] = {}
 
     def section_dir(section: str) -> str:
         if section not in section_dirs:
             head, _, name = section.rpartition("/")
             parent = section_dir(head) if head else ""
-            section_dirs[section] = claims.claim(parent, slugify(name, fallback="section"))
+            found = match.sections.get(section)
+            section_dirs[section] = found.url if found else claims.claim(parent, slugify(name, fallback="section"))
         return section_dirs[section]
 
-    source_dirs = {
-        src.path: claims.claim(
-            section_dir(src.placed_section) if src.section else "", slugify(src.title, fallback="source")
-        )
-        for src in sources
-    }
+    source_dirs: dict[str, str] = {}
+    for src in sources:
+        parent = section_dir(src.placed_section) if src.section else ""
+        found = match.sources.get(src.path)
+        source_dirs[src.path] = found.url if found else claims.claim(parent, slugify(src.title, fallback="source"))
     return section_dirs, source_dirs
 
 
@@ -91,18 +93,22 @@ def _group_questions(
 
 def place(sources: list[Source], registry: Registry | None) -> Places:
     """The dirs of sections, sources and chapters, and the questions grouped into pages.
-    Registered URLs are never handed to an index page."""
+    An index page found in the registry keeps its URL; no other registered URL is handed to one."""
     taken = set(RESERVED_DIRS)
     if registry is not None:
-        for e in registry.questions + registry.deleted:
-            taken.update(e.all_urls())
+        for rec in registry.questions + registry.deleted + registry.pages:
+            taken.update(rec.all_urls())
+    match = match_index_pages(sources, registry)
     claims = _Claims(taken)
-    section_dirs, source_dirs = _folder_dirs(sources, claims)
-    chapter_dirs = {
-        (src.path, ch.index): claims.claim(source_dirs[src.path], slugify(ch.title, fallback="chapter"))
-        for src in sources
-        for ch in src.chapters
-    }
+    section_dirs, source_dirs = _folder_dirs(sources, claims, match)
+    chapter_dirs: dict[tuple[str, int], str] = {}
+    for src in sources:
+        for ch in src.chapters:
+            found = match.chapters.get((src.path, ch.index))
+            chapter_dirs[(src.path, ch.index)] = (
+                found.url if found else claims.claim(source_dirs[src.path], slugify(ch.title, fallback="chapter"))
+            )
+    pages, redirects = settle_pages(sources, Dirs(section_dirs, source_dirs, chapter_dirs), match, registry)
     groups, group_of, diags = _group_questions(sources)
     return Places(
         section_dirs,
@@ -112,6 +118,8 @@ def place(sources: list[Source], registry: Registry | None) -> Places:
         group_of,
         frozenset(taken),
         tuple(diags),
+        pages,
+        redirects,
     )
 
 
@@ -138,6 +146,7 @@ def assign_pages(places: Places, sources: list[Source], registry: Registry | Non
     entries, new_registry, changes, diags = assign(
         candidates, registry, set(places.taken), registry_path, lambda title: slugify(title, fallback="q")
     )
+    new_registry.pages = list(places.pages)
     pages = tuple(
         QuestionPage(entry.id, entry.url, order, group)
         for order, (group, entry) in enumerate(zip(places.groups, entries, strict=True), start=1)

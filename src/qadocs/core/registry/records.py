@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from qadocs.core.model import Chapter, Diagnostic, Question, Source
+from qadocs.core.registry.index_pages import PageRecord
 
 
 @dataclass(slots=True)
@@ -29,10 +30,11 @@ class Entry:
 
 @dataclass(slots=True)
 class Registry:
-    """Live and deleted entries, as read from or written to the registry file."""
+    """Live and deleted entries, and the index pages, as read from or written to the registry file."""
 
     questions: list[Entry] = field(default_factory=list)
     deleted: list[Entry] = field(default_factory=list)
+    pages: list[PageRecord] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -70,6 +72,8 @@ class Places:
     group_of: Mapping[tuple[str, int], int]  # (source path, heading line) -> index into groups
     taken: frozenset[str]  # dirs handed out, reserved or registered: no question page may take one
     diagnostics: tuple[Diagnostic, ...]
+    pages: tuple[PageRecord, ...] = ()  # the index pages' records as this build leaves them
+    page_redirects: Mapping[str, str] = field(default_factory=dict)  # former index URL -> dir it forwards to
 
 
 @dataclass(slots=True, frozen=True)

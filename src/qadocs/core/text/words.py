@@ -40,6 +40,7 @@ MOVED_LINK = "前往新地址"
 DELETED = "这道题已从题库删除：{title}"
 DELETED_GOING = "正在前往它原来所在的章节。"
 DELETED_LINK = "前往原来的章节"
+PAGE_MOVED = "这一页已移到：{title}"  # a section, source or chapter page's former URL
 
 # In answers
 MISSING_IMAGE = "图片缺失：{target}"
