@@ -14,6 +14,7 @@ from qadocs.core.model import Chapter, Diagnostic, Question, Source, fingerprint
 from qadocs.core.registry.assign import assign
 from qadocs.core.registry.entries import dump_registry
 from qadocs.core.registry.records import Assigned, Candidate, Children, Places, QuestionPage, Registry
+from qadocs.core.registry.stamps import page_stamps
 from qadocs.core.text.slug import slugify
 from qadocs.core.text.urls import RESERVED_DIRS
 
@@ -122,8 +123,9 @@ def _chapter_title(src: Source, chapter: int | None) -> str | None:
 def assign_pages(places: Places, sources: list[Source], registry: Registry | None, registry_path: str) -> Assigned:
     """Give every question page its entry in the registry (found or new)."""
     by_path = {s.path: s for s in sources}
+    stamps, stamp_diags = page_stamps(places.groups)
     candidates = []
-    for group in places.groups:
+    for group, stamp in zip(places.groups, stamps, strict=True):
         q = group[0]
         src = by_path[q.source]
         candidates.append(
@@ -133,6 +135,7 @@ def assign_pages(places: Places, sources: list[Source], registry: Registry | Non
                 source=q.source,
                 chapter=_chapter_title(src, q.chapter),
                 section_dir=places.section_dirs.get(src.placed_section, ""),
+                stamp=stamp,
             )
         )
     entries, new_registry, changes, diags = assign(
@@ -150,7 +153,7 @@ def assign_pages(places: Places, sources: list[Source], registry: Registry | Non
         tuple(new_registry.deleted),
         dump_registry(new_registry),
         tuple(changes),
-        tuple(diags),
+        tuple(stamp_diags + diags),
     )
 
 
