@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from qadocs.core.build import generate, layout_rules, load, shown_from_root
+from qadocs.core.build import generate, layout_rules, load, shown_from_root, stamp_sources
 from qadocs.core.errors import ContentError, QadocsError
 from qadocs.core.model import Diagnostic, Source
 from qadocs.core.options import DEFAULT_CONTENT, DEFAULT_IMGS, MISSING_IMAGES, Layout, Options
@@ -92,6 +92,16 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="text (default), json (a list of objects), or github (workflow annotations)",
     )
+    stamp = sub.add_parser(
+        "stamp",
+        parents=shared,
+        help="write each question's permanent id into its heading line, so that it keeps its URL",
+        description='Give every question heading without one an invisible anchor <a id="q-ID"></a> '
+        "holding its id in the registry, and update the registry as `split` does: the question then keeps "
+        "its URL when it is retitled, rewritten, moved or converted, or the registry is lost. "
+        "Stamps already there are left as they are; nothing else in a file changes.",
+    )
+    stamp.add_argument("--dry-run", action="store_true", help="print what would be stamped; write nothing")
     return parser
 
 
@@ -285,6 +295,8 @@ def _run(argv: Sequence[str] | None) -> int:
     if not opts.content_dir.is_dir():
         print(f"qadocs: content folder {opts.content_dir} does not exist (use --content DIR)", file=sys.stderr)
         return 2
+    if args.command == "stamp":
+        return _stamp(args, opts)
     return _check(args, opts) if args.command == "check" else _split(args, opts)
 
 
@@ -344,6 +356,27 @@ def _split(args: argparse.Namespace, opts: Options) -> int:
         f"in {result.seconds:.2f}s; {errors} errors, {len(result.diagnostics) - errors} other findings"
     )
     return 1 if errors else 0
+
+
+def _stamp(args: argparse.Namespace, opts: Options) -> int:
+    """`qadocs stamp`: stamp every unstamped question with its id; report what changed."""
+    try:
+        done = stamp_sources(opts, dry_run=args.dry_run)
+    except ContentError as exc:
+        print(shown_from_root([exc.diagnostic], opts)[0].render(), file=sys.stderr)
+        return 1
+    except QadocsError as exc:
+        print(f"qadocs: {exc}", file=sys.stderr)
+        return 2
+    shown = [d for d in done.diagnostics if d.severity == "error" or d.code.startswith(("stamp-", "registry-"))]
+    for diag in shown_from_root(shown, opts):
+        print(diag.render(), file=sys.stderr)
+    if args.dry_run:
+        for path, line, qid, title in done.stamped:
+            print(f"{path}:{line}: q-{qid}  {_short(title)}")
+    verb = "would stamp" if args.dry_run else "stamped"
+    print(f"qadocs stamp: {verb} {len(done.stamped)} questions in {len(done.files)} files")
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -69,3 +69,14 @@ def stamped_line(line: str, form: str, qid: str) -> str:
         m = _LEAD_RE.match(line)
     at = m.end() if m else 0
     return line[:at] + tag + line[at:]
+
+
+_SUMMARY_RE = re.compile(r"<summary\b", re.IGNORECASE)
+
+
+def head_line(lines: list[str], at: int, form: str, within: int) -> int:
+    """The 0-based line a question's stamp goes on, its head at line `at`: its own, or for a
+    folded question the `<summary>` line among the `within` lines from `at`."""
+    if form != "fold":
+        return at
+    return next((k for k in range(at, min(len(lines), at + within)) if _SUMMARY_RE.search(lines[k])), at)
