@@ -9,6 +9,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -92,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="text (default), json (a list of objects), or github (workflow annotations)",
     )
+    _stamp_parser(sub, shared)
+    return parser
+
+
+def _stamp_parser(sub: Any, shared: list[argparse.ArgumentParser]) -> None:
+    """`qadocs stamp`: its help and options (the shared ones, and `--dry-run`)."""
     stamp = sub.add_parser(
         "stamp",
         parents=shared,
@@ -102,7 +109,6 @@ def _parser() -> argparse.ArgumentParser:
         "Stamps already there are left as they are; nothing else in a file changes.",
     )
     stamp.add_argument("--dry-run", action="store_true", help="print what would be stamped; write nothing")
-    return parser
 
 
 class _AnyTagLoader(yaml.SafeLoader):
