@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from qadocs.core.build import generate, layout_rules, load, shown_from_root
+from qadocs.core.build import generate, layout_rules, load, shown_from_root, stamp_sources
 from qadocs.core.errors import ContentError, QadocsError
 from qadocs.core.model import Diagnostic, Source
 from qadocs.core.options import DEFAULT_CONTENT, DEFAULT_IMGS, MISSING_IMAGES, REGISTRY_NAME, Layout, Options
@@ -94,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         help="text (default), json (a list of objects), or github (workflow annotations)",
     )
     _registry_parser(sub, shared)
+    _stamp_parser(sub, shared)
     return parser
 
 
@@ -119,6 +120,20 @@ def _registry_parser(sub: Any, shared: list[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="write nothing; exit 1 when the registry is behind the content (for CI on pull requests)",
     )
+
+
+def _stamp_parser(sub: Any, shared: list[argparse.ArgumentParser]) -> None:
+    """`qadocs stamp`: its help and options (the shared ones, and `--dry-run`)."""
+    stamp = sub.add_parser(
+        "stamp",
+        parents=shared,
+        help="write each question's permanent id into its heading line, so that it keeps its URL",
+        description='Give every question heading without one an invisible anchor <a id="q-ID"></a> '
+        "holding its id in the registry, and update the registry as `split` does: the question then keeps "
+        "its URL when it is retitled, rewritten, moved or converted, or the registry is lost. "
+        "Stamps already there are left as they are; nothing else in a file changes.",
+    )
+    stamp.add_argument("--dry-run", action="store_true", help="print what would be stamped; write nothing")
 
 
 class _AnyTagLoader(yaml.SafeLoader):
@@ -313,6 +328,8 @@ def _run(argv: Sequence[str] | None) -> int:
         return 2
     if args.command == "registry":
         return _registry_update(opts, args.check)
+    if args.command == "stamp":
+        return _stamp(args, opts)
     return _check(args, opts) if args.command == "check" else _split(args, opts)
 
 
@@ -404,6 +421,27 @@ def _registry_update(opts: Options, check_only: bool) -> int:
         print(f"qadocs: wrote {shown} ({count}, {len(result.plan.changes)} changes); commit it with the content")
     else:
         print(f"qadocs: {shown} is up to date ({count})")
+    return 0
+
+
+def _stamp(args: argparse.Namespace, opts: Options) -> int:
+    """`qadocs stamp`: stamp every unstamped question with its id; report what changed."""
+    try:
+        done = stamp_sources(opts, dry_run=args.dry_run)
+    except ContentError as exc:
+        print(shown_from_root([exc.diagnostic], opts)[0].render(), file=sys.stderr)
+        return 1
+    except QadocsError as exc:
+        print(f"qadocs: {exc}", file=sys.stderr)
+        return 2
+    shown = [d for d in done.diagnostics if d.severity == "error" or d.code.startswith(("stamp-", "registry-"))]
+    for diag in shown_from_root(shown, opts):
+        print(diag.render(), file=sys.stderr)
+    if args.dry_run:
+        for path, line, qid, title in done.stamped:
+            print(f"{path}:{line}: q-{qid}  {_short(title)}")
+    verb = "would stamp" if args.dry_run else "stamped"
+    print(f"qadocs stamp: {verb} {len(done.stamped)} questions in {len(done.files)} files")
     return 0
 
 

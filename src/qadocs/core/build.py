@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
+import stat
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -14,13 +16,15 @@ from qadocs.core.check import check_sources
 from qadocs.core.errors import ContentError, QadocsError
 from qadocs.core.model import Diagnostic, Memo, Source, new_generation
 from qadocs.core.options import REGISTRY_NAME, Layout, Options
-from qadocs.core.plan.site import Plan, plan_pages
+from qadocs.core.plan.site import Plan, plan_pages, plan_site
 from qadocs.core.registry.entries import parse_registry, read_registry
 from qadocs.core.registry.records import Registry
 from qadocs.core.split.layout import layout_for, layout_value
+from qadocs.core.split.outline import SUMMARY_LINES
 from qadocs.core.split.questions import split_source, survey_source
 from qadocs.core.split.read import is_inside, read_sources
 from qadocs.core.split.roles import Neighbours, neighbours
+from qadocs.core.split.stamps import head_line, stamped_line
 from qadocs.core.write import WriteStats, write_atomic, write_plan
 
 
@@ -228,3 +232,86 @@ def shown_from_root(diags: list[Diagnostic], opts: Options) -> list[Diagnostic]:
     if prefix == ".":
         return list(diags)
     return [dataclasses.replace(d, path=f"{prefix}/{d.path}") for d in diags]
+
+
+# -- stamping: each question's id written into its heading line ------------------------------------
+
+LINE_END_RE = re.compile(r"(\r\n|\r|\n)")  # the line ends the reader knows, kept as they are
+
+
+@dataclass(slots=True)
+class Stamping:
+    """What `stamp_sources` did (or, in a dry run, would do)."""
+
+    stamped: list[tuple[str, int, str, str]]  # (source, line, id, title) of each question stamped
+    files: list[str]  # the sources changed
+    diagnostics: list[Diagnostic]  # the generation's, and every source that could not be stamped
+    registry_written: bool = False
+
+
+def _edits(sources: list[Source], page_id: Callable[[str, int], str]) -> dict[str, list[tuple[int, str, str, str]]]:
+    """source -> (0-based line, form, id, title) of each question with no stamp yet."""
+    edits: dict[str, list[tuple[int, str, str, str]]] = {}
+    for src in sources:
+        for q in src.questions:
+            if q.stamp is None:
+                edits.setdefault(src.path, []).append((q.line - 1, q.form, page_id(src.path, q.line), q.title))
+    return edits
+
+
+def _stampable(opts: Options, rel: str) -> tuple[Path, str, str] | Diagnostic:
+    """(path, BOM, text) of a source that may be stamped: a regular file, no link on its way
+    from the content folder, UTF-8; else the reason it is left alone."""
+    path = opts.content_dir / rel
+    real = Path(os.path.realpath(opts.content_dir)) / rel
+    if path.is_symlink() or Path(os.path.realpath(path)) != real or not stat.S_ISREG(os.lstat(path).st_mode):
+        return Diagnostic(rel, 1, "warning", "stamp-skipped", "not a regular file inside the content folder")
+    data = path.read_bytes()
+    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+    try:
+        return path, bom, data[len(bom.encode()) :].decode("utf-8")
+    except UnicodeDecodeError:
+        return Diagnostic(rel, 1, "warning", "stamp-skipped", "not UTF-8: save it as UTF-8 to stamp it")
+
+
+def _stamp_text(text: str, edits: list[tuple[int, str, str, str]]) -> str:
+    """`text` with each edit's stamp on its line; every other character, line ends included, kept."""
+    parts = LINE_END_RE.split(text)
+    lines = parts[0::2]
+    for at, form, qid, _ in edits:
+        k = head_line(lines, at, form, SUMMARY_LINES)
+        lines[k] = stamped_line(lines[k], form, qid)
+    parts[0::2] = lines
+    return "".join(parts)
+
+
+def stamp_sources(opts: Options, dry_run: bool = False) -> Stamping:
+    """Write each question's registry id into its heading line (`<a id="q-ID"></a>`) where it has
+    none, and the registry as `split` leaves it; a stamp already there is never changed. With
+    `dry_run`, nothing is written."""
+    check_layout(opts, None)
+    new_generation()
+    registry, reg_diags, sources, diags = read_all(opts)
+    fatal = next((d for d in reg_diags if d.code == "registry-invalid"), None)
+    if fatal is not None and not dry_run:
+        raise ContentError(fatal)
+    planned = plan_site(sources, opts, registry)
+    assigned = planned.assigned
+    diags += reg_diags + list(assigned.diagnostics)
+    out = Stamping([], [], diags)
+    for rel, edits in _edits(sources, lambda path, line: assigned.page_of[(path, line)].id).items():
+        found = _stampable(opts, rel)
+        if isinstance(found, Diagnostic):
+            out.diagnostics.append(found)
+            continue
+        path, bom, text = found
+        out.files.append(rel)
+        out.stamped += [(rel, at + 1, qid, title) for at, _, qid, title in edits]
+        if not dry_run:
+            mode = stat.S_IMODE(os.lstat(path).st_mode)
+            write_atomic(path, bom + _stamp_text(text, edits))
+            os.chmod(path, mode)  # the file keeps its permissions (the temporary file had its own)
+    registry_errors = any(d.code.startswith("registry-") and d.severity == "error" for d in diags)
+    if not dry_run and not registry_errors:
+        out.registry_written = write_atomic(opts.content_dir / REGISTRY_NAME, assigned.registry_text)
+    return out

@@ -82,6 +82,7 @@ class Question:
     inner: tuple[InnerAnchor, ...] = ()  # anchors inside the answer
     parent: int | None = None  # index into Source.questions of the question this one follows up
     form: str = "md"  # how its head is written: md, html, item (`1. ### Q`), bold, fold (`<details>`)
+    stamp: str | None = None  # the id its heading line is stamped with (`<a id="q-ID"></a>`), unchecked
 
 
 @dataclass(slots=True, frozen=True)

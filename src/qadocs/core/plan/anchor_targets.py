@@ -16,6 +16,7 @@ from urllib.parse import unquote
 from qadocs.core.model import Diagnostic, Source, TocLink
 from qadocs.core.registry.records import Assigned, Children, Places
 from qadocs.core.split.outline import split_number
+from qadocs.core.split.stamps import STAMP_PREFIX
 from qadocs.core.text.anchors import AnchorIndex, anchor_forms, clean_fragment, github_slug, loose_key
 from qadocs.core.text.similar import ratio_at_least
 
@@ -55,7 +56,8 @@ class _Anchors:
 def _heading_anchors(src: Source, places: Places, assigned: Assigned, found: _Anchors) -> None:
     """The anchors of the source's questions, then of its chapters, then of its own page."""
     for q in src.questions:
-        found.add(anchor_forms(q.anchor, q.heading), assigned.page_of[(src.path, q.line)].dir)
+        stamp = [STAMP_PREFIX + q.stamp] if q.stamp is not None else []  # `#q-ID`: the heading's stamp
+        found.add(anchor_forms(q.anchor, q.heading) + stamp, assigned.page_of[(src.path, q.line)].dir)
     for ch in src.chapters:
         names = anchor_forms(ch.anchor, ch.title) if ch.anchor else [github_slug(ch.title)]
         found.add(names, places.chapter_dirs[(src.path, ch.index)])

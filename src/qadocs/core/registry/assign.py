@@ -47,6 +47,23 @@ class _NewIds:
         return Entry(qid, url, cand.title, cand.answer, cand.source, cand.chapter)
 
 
+def _stamped_entries(candidates: list[Candidate], found: list[Entry | None], new_ids: _NewIds) -> dict[int, Entry]:
+    """Candidate index -> a new entry whose id is the candidate's stamp, for the stamped candidates
+    no entry was found for (a lost registry): the stamp is taken when neither the id nor its URL
+    in the section folder is. Handed out before any new slug, so none takes a stamp's URL."""
+    entries: dict[int, Entry] = {}
+    for i, (cand, old) in enumerate(zip(candidates, found, strict=True)):
+        if old is not None or cand.stamp is None:
+            continue
+        url = posixpath.join(cand.section_dir, cand.stamp)
+        if cand.stamp in new_ids.ids or url in new_ids.taken:
+            continue
+        new_ids.ids.add(cand.stamp)
+        new_ids.taken.add(url)
+        entries[i] = Entry(cand.stamp, url, cand.title, cand.answer, cand.source, cand.chapter)
+    return entries
+
+
 def _kept_changes(cand: Candidate, found: Entry, revived: bool) -> list[Change]:
     """What the report says of a question that kept (or got back) its entry."""
     changes = []
@@ -62,11 +79,16 @@ def _kept_changes(cand: Candidate, found: Entry, revived: bool) -> list[Change]:
 def _candidate_entries(
     candidates: list[Candidate], found: list[Entry | None], revived: set[int], new_ids: _NewIds
 ) -> tuple[list[Entry], list[Change]]:
-    """The entry of every candidate, in order: its found entry brought up to date, or a new one."""
+    """The entry of every candidate, in order: its found entry brought up to date, or a new one
+    (its stamp's id when it has one)."""
     entries: list[Entry] = []
     changes: list[Change] = []
+    stamped = _stamped_entries(candidates, found, new_ids)
     for i, (cand, old) in enumerate(zip(candidates, found, strict=True)):
-        if old is None:
+        if old is None and i in stamped:
+            entry = stamped[i]
+            changes.append(Change("new", entry.url, f"{cand.title} (its id from its stamp)"))
+        elif old is None:
             entry = new_ids.entry(cand)
             changes.append(Change("new", entry.url, cand.title))
         else:

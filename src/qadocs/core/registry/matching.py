@@ -95,11 +95,35 @@ def _match_pool(candidates: list[Candidate], open_: list[int], pool: list[Entry]
     return matched
 
 
+def _match_stamps(candidates: list[Candidate], reg: Registry) -> tuple[dict[int, Entry], set[int]]:
+    """Candidate index -> the entry (live, else deleted) whose id is the candidate's stamp, and
+    the indexes of those whose entry was a deleted one. A stamp is the strongest key: it is the
+    id the content itself carries, whatever its title, answer, file or script became."""
+    live = {e.id: e for e in reversed(reg.questions)}  # the first entry of an id, as everywhere
+    gone = {e.id: e for e in reversed(reg.deleted)}
+    pairs: dict[int, Entry] = {}
+    revived: set[int] = set()
+    for i, cand in enumerate(candidates):
+        if cand.stamp is None:
+            continue
+        entry = live.pop(cand.stamp, None)
+        if entry is None and cand.stamp in gone:
+            entry = gone.pop(cand.stamp)
+            revived.add(i)
+        if entry is not None:
+            pairs[i] = entry
+    return pairs, revived
+
+
 def match_entries(candidates: list[Candidate], reg: Registry) -> tuple[list[Entry | None], set[int]]:
     """Each candidate's registered entry (None: a new question), and the indexes of the candidates
-    whose entry was a deleted one (revived). Live entries are tried first, then deleted ones."""
+    whose entry was a deleted one (revived). Stamps first, then live entries, then deleted ones."""
     everyone = list(range(len(candidates)))
-    live = _match_pool(candidates, everyone, reg.questions)
-    revived = _match_pool(candidates, [i for i in everyone if i not in live], reg.deleted)
-    found = [live[i] if i in live else revived.get(i) for i in everyone]
-    return found, set(revived)
+    stamped, stamp_revived = _match_stamps(candidates, reg)
+    used = {id(e) for e in stamped.values()}
+    open_ = [i for i in everyone if i not in stamped]
+    live = _match_pool(candidates, open_, [e for e in reg.questions if id(e) not in used])
+    gone = [e for e in reg.deleted if id(e) not in used]
+    revived = _match_pool(candidates, [i for i in open_ if i not in live], gone)
+    found = [stamped.get(i) or live.get(i) or revived.get(i) for i in everyone]
+    return found, set(revived) | stamp_revived

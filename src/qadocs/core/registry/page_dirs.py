@@ -15,6 +15,7 @@ from qadocs.core.registry.assign import assign
 from qadocs.core.registry.entries import dump_registry
 from qadocs.core.registry.index_match import Dirs, IndexMatch, match_index_pages, settle_pages
 from qadocs.core.registry.records import Assigned, Candidate, Children, Places, QuestionPage, Registry
+from qadocs.core.registry.stamps import page_stamps
 from qadocs.core.text.slug import slugify
 from qadocs.core.text.urls import RESERVED_DIRS
 
@@ -130,8 +131,9 @@ def _chapter_title(src: Source, chapter: int | None) -> str | None:
 def assign_pages(places: Places, sources: list[Source], registry: Registry | None, registry_path: str) -> Assigned:
     """Give every question page its entry in the registry (found or new)."""
     by_path = {s.path: s for s in sources}
+    stamps, stamp_diags = page_stamps(places.groups)
     candidates = []
-    for group in places.groups:
+    for group, stamp in zip(places.groups, stamps, strict=True):
         q = group[0]
         src = by_path[q.source]
         candidates.append(
@@ -141,6 +143,7 @@ def assign_pages(places: Places, sources: list[Source], registry: Registry | Non
                 source=q.source,
                 chapter=_chapter_title(src, q.chapter),
                 section_dir=places.section_dirs.get(src.placed_section, ""),
+                stamp=stamp,
             )
         )
     entries, new_registry, changes, diags = assign(
@@ -159,7 +162,7 @@ def assign_pages(places: Places, sources: list[Source], registry: Registry | Non
         tuple(new_registry.deleted),
         dump_registry(new_registry),
         tuple(changes),
-        tuple(diags),
+        tuple(stamp_diags + diags),
     )
 
 

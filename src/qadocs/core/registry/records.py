@@ -46,6 +46,7 @@ class Candidate:
     source: str
     chapter: str | None
     section_dir: str  # where a new URL goes
+    stamp: str | None = None  # the id its heading is stamped with (checked): its entry, or its new id
 
 
 @dataclass(slots=True)

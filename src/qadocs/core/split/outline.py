@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from markdown_it.token import Token
 
+from qadocs.core.split.stamps import leading_stamp
 from qadocs.core.text.anchors import github_slug
 from qadocs.core.text.chinese import CN_DIGITS, cn_value, is_han
 from qadocs.core.text.lex import (
@@ -329,7 +330,9 @@ SUMMARY_LINES = 3  # lines of a `<details>` block its `<summary>` must stand on
 
 def bold_head(line: str, index: int) -> Heading | None:
     """The head of a paragraph that opens with bold text (`**2. 为什么要归一化？**`, maybe
-    followed by text) or a question label (`问：…？`); `weak` when it neither asks nor counts."""
+    followed by text) or a question label (`问：…？`); `weak` when it neither asks nor counts. A
+    stamp opening the line (`qadocs.core.split.stamps`) is set aside."""
+    line = leading_stamp(line)
     m = BOLD_START_RE.match(line)
     if m is not None:
         h = heading_of("md", index, index, PARAGRAPH_LEVEL, m.group(0).strip())

@@ -46,6 +46,7 @@ from qadocs.core.split.roles import (
     read_roles,
     survey,
 )
+from qadocs.core.split.stamps import stamp_of
 from qadocs.core.split.toc import find_toc
 from qadocs.core.text.lex import (
     anchor_names,
@@ -338,7 +339,13 @@ class _Reader:
             inner=self.anchors(h.last + 1, stop),
             parent=parent,
             form=h.kind,
+            stamp=self.stamp(h),
         )
+
+    def stamp(self, h: Heading) -> str | None:
+        """The id the head's line (or its `<summary>` line) is stamped with, None if unstamped."""
+        found = stamp_of(self.lines[h.index]) or (stamp_of(self.lines[h.last]) if h.last != h.index else None)
+        return found[0] if found else None
 
     def parts(
         self, path: str, nodes: list[Node], structural: list[int], decisions: dict[int, Decision]
