@@ -14,7 +14,7 @@ from qadocs.core.errors import ContentError, QadocsError
 from qadocs.core.model import Diagnostic, Memo, Source, new_generation
 from qadocs.core.options import REGISTRY_NAME, Layout, Options
 from qadocs.core.plan.site import Plan, plan_pages
-from qadocs.core.registry.entries import parse_registry, read_registry
+from qadocs.core.registry.entries import FATAL_CODES, parse_registry, read_registry
 from qadocs.core.registry.records import Registry
 from qadocs.core.split.layout import layout_for, layout_value
 from qadocs.core.split.questions import split_source, survey_source
@@ -136,14 +136,14 @@ def generate(
     opts: Options, out_dir: Path | None, progress: Progress | None = None, write_registry: bool = True
 ) -> Result:
     """Plan the pages for `opts` and, unless `out_dir` is None, write them and (with
-    `write_registry`) update the registry. An unusable registry stops a build that would write it
-    (ContentError, before anything is written); a check (`out_dir=None`) or a preview
+    `write_registry`) update the registry. An unusable registry, or one where two entries hold one
+    URL, stops a build that would write it (ContentError, before anything is written); a check (`out_dir=None`) or a preview
     (`write_registry=False`, `mkdocs serve`) reports it and goes on without it."""
     start = time.perf_counter()
     check_layout(opts, out_dir)
     new_generation()
     registry, reg_diags, sources, diags = read_all(opts, progress)
-    fatal = next((d for d in reg_diags if d.code == "registry-invalid"), None)
+    fatal = next((d for d in reg_diags if d.code in FATAL_CODES), None)
     if fatal is not None and out_dir is not None and write_registry:
         raise ContentError(fatal)
     diags += reg_diags
