@@ -96,6 +96,22 @@ def test_plugin_stops_on_an_unusable_registry(tmp_path: Path) -> None:
     assert (root / "build" / "docs" / "questions.json").is_file()
 
 
+def test_plugin_stops_on_a_url_two_entries_hold(tmp_path: Path) -> None:
+    root = _repo(tmp_path / "repo")
+    config, plugin = _plugin(root)
+    plugin.on_config(config)  # the registry is written
+    data = yaml.safe_load((root / "content" / REGISTRY_NAME).read_text(encoding="utf-8"))
+    data["questions"][1]["old_urls"] = [data["questions"][0]["url"]]  # a merge kept both sides
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    (root / "content" / REGISTRY_NAME).write_text(text, encoding="utf-8")
+    config, plugin = _plugin(root)
+    with pytest.raises(PluginError, match=r"^qadocs: content/qadocs-registry\.yml:\d+:\d+: error registry-shared-url "):
+        plugin.on_config(config)
+    config, plugin = _plugin(root, "serve")  # the preview reports it and goes on
+    plugin.on_config(config)
+    assert (root / "content" / REGISTRY_NAME).read_text(encoding="utf-8") == text
+
+
 def _generate(root: Path, cache: PageCache) -> str:
     """`plugin.generate_or_reuse` on `root`; the log lines it gave."""
     opts = plugin_options(load_config(str(root / "mkdocs.yml")), QadocsConfig())

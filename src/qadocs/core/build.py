@@ -17,7 +17,7 @@ from qadocs.core.errors import ContentError, QadocsError
 from qadocs.core.model import Diagnostic, Memo, Source, new_generation
 from qadocs.core.options import REGISTRY_NAME, Layout, Options
 from qadocs.core.plan.site import Plan, plan_pages, plan_site
-from qadocs.core.registry.entries import parse_registry, read_registry
+from qadocs.core.registry.entries import FATAL_CODES, parse_registry, read_registry
 from qadocs.core.registry.records import Registry
 from qadocs.core.split.layout import layout_for, layout_value
 from qadocs.core.split.outline import SUMMARY_LINES
@@ -197,8 +197,9 @@ def generate(
 ) -> Result:
     """Plan the pages for `opts` and, unless `out_dir` is None, write them and (with
     `write_registry`) update the registry; with `registry_only` (and no `out_dir`: `qadocs
-    registry update`) write the registry alone. An unusable registry stops a run that would write
-    it (ContentError, before anything is written); a check (`out_dir=None`) or a preview
+    registry update`) write the registry alone. An unusable registry, or one where two entries
+    hold one URL, stops a run that would write it (ContentError, before anything is written); a
+    check (`out_dir=None`) or a preview
     (`write_registry=False`, `mkdocs serve`) reports it and goes on without it."""
     start = time.perf_counter()
     check_layout(opts, out_dir)
@@ -206,7 +207,7 @@ def generate(
     committed, sources, diags = read_all(opts, progress)
     registry, reg_diags = committed.registry, list(committed.diagnostics)
     writes_registry = write_registry and (out_dir is not None or registry_only)
-    fatal = next((d for d in reg_diags if d.code == "registry-invalid"), None)
+    fatal = next((d for d in reg_diags if d.code in FATAL_CODES), None)
     if fatal is not None and writes_registry:
         raise ContentError(fatal)
     diags += reg_diags

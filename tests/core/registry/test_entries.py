@@ -35,12 +35,49 @@ def test_validate_drops_bad_and_shared_urls() -> None:
     assert reg.questions == [first] and reg.deleted == []
     assert first.url == "sec/a" and first.old_urls == ["sec/old"]
     assert [(d.line, d.code) for d in diags] == [
-        (5, "registry-bad-url"),
+        (5, "registry-shared-url"),
         (8, "registry-bad-url"),
         (2, "registry-bad-url"),
     ]
     assert "is also the URL of the entry at line 2" in diags[0].message
     assert "old_urls item '../x'" in diags[2].message
+
+
+def test_a_url_held_twice_is_reported_at_its_second_holder() -> None:
+    first, second, gone = entry("sec/a", "A", line=2), entry("sec/b", "B", line=7), entry("sec/c", "C", line=12)
+    second.old_urls = ["sec/a"]  # one's current URL, another's former
+    gone.old_urls = ["sec/old"]
+    first.old_urls = ["sec/old"]  # a former URL of two entries
+    reg = Registry([first, second], [gone])
+    diags = validate(reg, "reg.yml")
+    assert [(d.line, d.code) for d in diags] == [(7, "registry-shared-url"), (12, "registry-shared-url")]
+    assert all("is also a URL of the entry at line 2" in d.message for d in diags)
+    assert second.old_urls == [] and gone.old_urls == [] and first.old_urls == ["sec/old"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key"),
+    [
+        ("questions:\n- id: a-3\n  url: s/a-3\n  title: X\n  title: Y\ndeleted: []\n", 5, "'title'"),
+        ("questions:\n- id: a\n  url: s/a\ndeleted: []\nquestions: []\n", 5, "'questions'"),
+        ("questions: []\ndeleted:\n- {id: a, url: s/a, url: s/b}\n", 3, "'url'"),
+    ],
+)
+def test_a_key_twice_in_a_mapping_is_refused_at_its_second_line(text: str, line: int, key: str) -> None:
+    reg, [diag] = parse_registry(text, "r.yml")
+    assert reg is None and diag.code == "registry-invalid" and diag.line == line
+    assert f"the key {key} stands twice" in diag.message and "merge kept both sides" in diag.message
+
+
+def test_equal_keys_of_other_types_are_not_the_same_key() -> None:
+    reg, diags = parse_registry("questions:\n- id: a\n  url: s/a\n  1: x\n  '1': y\n", "r.yml")
+    assert reg is not None and diags == []
+
+
+def test_duplicate_keys_are_found_in_linear_time() -> None:
+    keys = "".join(f"k{i}: {i}\n" for i in range(15000))  # one mapping of many keys: pairwise would be 1.1e8
+    reg, diags = parse_registry("questions: []\ndeleted: []\n" + keys, "r.yml")
+    assert reg is not None and diags == []
 
 
 # -- the registry: one pass ------------------------------------------------------------------------

@@ -63,16 +63,25 @@ def test_5_old_urls_that_are_not_a_list_are_refused(tmp_path: Path) -> None:
         assert [d.code for d in checked.diagnostics] == ["registry-invalid"]
 
 
-def test_8_two_entries_with_one_url_lose_no_question(tmp_path: Path) -> None:
+def test_8_two_entries_with_one_url_stop_a_build_and_lose_no_question(tmp_path: Path) -> None:
     opts, out, data = _built(tmp_path)
     entries = data["questions"]  # type: ignore[index]
     entries[1]["url"] = entries[0]["url"]  # type: ignore[index]
-    _registry(opts).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    result = generate(opts, out)
-    assert len(result.plan.questions) == 2 and len({q["url"] for q in result.plan.questions}) == 2
-    assert [d.code for d in result.diagnostics if d.severity == "error"] == ["registry-bad-url"]
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    _registry(opts).write_text(text, encoding="utf-8")
+    second = text.splitlines().index("- id: " + str(entries[1]["id"])) + 1  # type: ignore[index]
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    with pytest.raises(ContentError) as exc:  # which question the URL was published for cannot be told
+        generate(opts, out)
+    assert (exc.value.diagnostic.code, exc.value.diagnostic.line) == ("registry-shared-url", second)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before  # nothing written
+    assert _registry(opts).read_text(encoding="utf-8") == text
+    for result in (generate(opts, None), generate(opts, out, write_registry=False)):  # a check, a preview
+        assert [d.code for d in result.diagnostics if d.severity == "error"] == ["registry-shared-url"]
+        assert len(result.plan.questions) == 2 and len({q["url"] for q in result.plan.questions}) == 2
     for q in result.plan.questions:
         assert (out / str(q["url"]).strip("/") / "index.md").is_file()
+    assert _registry(opts).read_text(encoding="utf-8") == text
 
 
 def test_9_renaming_onto_an_index_page_is_refused(tmp_path: Path) -> None:

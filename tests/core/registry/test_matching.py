@@ -8,7 +8,7 @@ import pytest
 from qadocs.core.model import EMPTY_ANSWER, fingerprint
 from qadocs.core.registry.entries import TITLE_THRESHOLD
 from qadocs.core.registry.matching import _pairs_by_key, _title_key, match_entries, title_likeness
-from qadocs.core.registry.records import Registry
+from qadocs.core.registry.records import Candidate, Registry
 from records import A1, A2, A3, cand, entry
 
 # -- matching ---------------------------------------------------------------------------------------
@@ -24,17 +24,32 @@ def test_exact_keys_in_order_title_and_answer_first() -> None:
     assert revived == set()
 
 
-def test_a_key_two_entries_share_matches_nothing() -> None:
+def test_a_key_two_entries_share_matches_nothing_unless_the_source_tells() -> None:
     twins = [entry("sec/two", "Twin", A1), entry("sec/one", "Twin", A2)]
     assert _pairs_by_key([cand("Twin", A3)], [0], twins, _title_key) == {}
     found, _ = match_entries([cand("Twin", A3)], Registry(twins))
-    assert found == [twins[1]]  # title likeness decides then: equally alike, the lower URL
+    assert found == [None]  # equally alike: nothing tells which one it is
+    twins[0].source = "b.md"
+    assert _pairs_by_key([cand("Twin", A3, source="b.md")], [0], twins, _title_key) == {0: twins[0]}
 
 
-def test_an_entry_goes_to_the_first_candidate_with_its_key() -> None:
-    e = entry("sec/q", "Title", A1)
+def test_an_entry_two_candidates_share_goes_to_the_one_in_its_source() -> None:
+    e = entry("sec/q", "Title", A1, source="b.md")
     found, _ = match_entries([cand("Other", A1), cand("Another", A1)], Registry([e]))
-    assert found == [e, None]
+    assert found == [None, None]  # nothing tells the two apart: no guess by order
+    found, _ = match_entries([cand("Other", A1), cand("Another", A1, source="b.md")], Registry([e]))
+    assert found == [None, e]
+
+
+def test_candidates_and_entries_sharing_a_key_pair_by_source_then_chapter_then_what_is_left() -> None:
+    entries = [entry("sec/a", "T", A1, source="a.md"), entry("sec/b", "T", A2, source="b.md")]
+    renamed = [cand("T", A3, source="c.md"), cand("T", A3, source="a.md")]  # b.md renamed to c.md
+    assert match_entries(renamed, Registry(entries))[0] == [entries[1], entries[0]]
+    both_renamed = [cand("T", A3, source="c.md"), cand("T", A3, source="d.md")]
+    assert match_entries(both_renamed, Registry(entries))[0] == [None, None]
+    entries[0].chapter, entries[1].chapter = "一", "二"
+    in_chapters = [Candidate("T", A3, "d.md", "二", "sec"), Candidate("T", A3, "c.md", "一", "sec")]
+    assert match_entries(in_chapters, Registry(entries))[0] == [entries[1], entries[0]]
 
 
 def test_empty_answers_recognise_nothing() -> None:
@@ -59,7 +74,11 @@ def test_likeness_gives_best_pairs_first_each_entry_once() -> None:
     assert found == [farther, close]
 
 
-def test_likeness_ties_go_to_the_lower_url() -> None:
-    b, a = entry("sec/b", "abcdefghiX", A1), entry("sec/a", "abcdefghiY", A2)
-    found, _ = match_entries([cand("abcdefghiZ", A3)], Registry([b, a]))
-    assert found == [a]
+def test_likeness_ties_are_told_apart_by_source_or_not_at_all() -> None:
+    b, a = entry("sec/b", "abcdefghiX", A1, source="b.md"), entry("sec/a", "abcdefghiY", A2, source="a.md")
+    found, _ = match_entries([cand("abcdefghiZ", A3, source="b.md")], Registry([b, a]))
+    assert found == [b]
+    found, _ = match_entries([cand("abcdefghiZ", A3, source="c.md")], Registry([b, a]))
+    assert found == [None]  # equally alike, from neither source: no guess
+    two = [cand("abcdefghiZ", A3, source="c.md"), cand("abcdefghiW", A3, source="d.md")]
+    assert match_entries(two, Registry([b]))[0] == [None, None]

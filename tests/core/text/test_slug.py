@@ -10,6 +10,8 @@ import pytest
 
 from qadocs.core.build import generate
 from qadocs.core.plan.site import Options
+from qadocs.core.registry.assign import ID_HASH, question_hash
+from qadocs.core.registry.records import Candidate
 from qadocs.core.text.slug import MAX_SLUG, slugify
 
 
@@ -46,7 +48,8 @@ def test_slug_cut_and_fallback_arguments() -> None:
 
 
 def test_question_urls_by_value(tmp_path: Path) -> None:
-    """Ids are unique across the whole site (the first source read keeps the plain slug), a title
+    """Ids are unique across the whole site (the first source read keeps the plain slug, the others
+    end with a hash of what they are), a title
     with nothing to slug gets `q`, and the URL is base_url + section slugs + id."""
     content = tmp_path / "content"
     (content / "面试" / "基础").mkdir(parents=True)
@@ -62,18 +65,19 @@ def test_question_urls_by_value(tmp_path: Path) -> None:
     )
     result = generate(Options(tmp_path, content, tmp_path / "imgs", base_url="/repo/"), tmp_path / "out")
     got = {(q["source"], q["source_line"]): (q["id"], q["url"], q["source_url"]) for q in result.plan.questions}
+    # a taken slug ends with a hash of the question's title and source (`assign.question_hash`)
+    first, second = (
+        question_hash(Candidate(t, "", "面试/基础/甲.md", None, ""))[:ID_HASH] for t in ("什么DiT模型？", "什么DiT模型")
+    )
+    jia = "/repo/mianshi/jichu/jia/"
     assert got == {
         ("面试/乙.md", 1): ("shenme-dit-moxing", "/repo/mianshi/shenme-dit-moxing/", "/repo/mianshi/yi/"),
         ("面试/乙.md", 5): ("c-yu-python", "/repo/mianshi/c-yu-python/", "/repo/mianshi/yi/"),
-        ("面试/基础/甲.md", 1): (
-            "shenme-dit-moxing-2",
-            "/repo/mianshi/jichu/shenme-dit-moxing-2/",
-            "/repo/mianshi/jichu/jia/",
-        ),
+        ("面试/基础/甲.md", 1): (f"shenme-dit-moxing-{first}", f"/repo/mianshi/jichu/shenme-dit-moxing-{first}/", jia),
         ("面试/基础/甲.md", 5): (
-            "shenme-dit-moxing-3",
-            "/repo/mianshi/jichu/shenme-dit-moxing-3/",
-            "/repo/mianshi/jichu/jia/",
+            f"shenme-dit-moxing-{second}",
+            f"/repo/mianshi/jichu/shenme-dit-moxing-{second}/",
+            jia,
         ),
         ("面试/基础/甲.md", 9): ("q", "/repo/mianshi/jichu/q/", "/repo/mianshi/jichu/jia/"),
     }

@@ -4,6 +4,7 @@ applied, and the registry this build leaves with the changes it reports."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,9 +18,31 @@ from qadocs.core.registry.renames import apply_renames
 # -- ids of new questions, the new registry, the report --------------------------------------------
 
 
-def _suffixed(slug: str, n: int) -> str:
-    """`slug-n`, the slug cut so that the id stays within `MAX_NEW_ID`."""
-    return f"{slug[: MAX_NEW_ID - 1 - len(str(n))]}-{n}"
+# Base-36 characters of a hash a new id's suffix takes when its slug is taken: 36**5 is 60 million,
+# so two questions that two branches add with one slug practically never get one id; the longer
+# suffix is the fallback when they do (then `-2`, `-3`… after it).
+ID_HASH = 5
+ID_HASH_LONG = 10
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _suffixed(slug: str, suffix: str | int) -> str:
+    """`slug-suffix`, the slug cut so that the id stays within `MAX_NEW_ID`."""
+    suffix = str(suffix)
+    return f"{slug[: MAX_NEW_ID - 1 - len(suffix)].rstrip('-')}-{suffix}"
+
+
+def question_hash(cand: Candidate) -> str:
+    """Base-36 digits of a hash of what the question is (its folded title and its source): two
+    branches that each add a different question with one slug give them different ids, and the
+    same question gets the same id whichever branch minted it."""
+    digest = hashlib.sha256(f"{folded(cand.title)}\0{cand.source}".encode()).digest()
+    n = int.from_bytes(digest[:10], "big")  # 80 bits: more than ID_HASH_LONG base-36 digits
+    digits = []
+    for _ in range(ID_HASH_LONG):
+        n, d = divmod(n, 36)
+        digits.append(_BASE36[d])
+    return "".join(digits)
 
 
 @dataclass(slots=True)
@@ -29,18 +52,25 @@ class _NewIds:
     new_slug: Callable[[str], str]
     ids: set[str]
     taken: set[str]
-    suffixes: dict[tuple[str, str], int] = field(default_factory=dict)  # last suffix per folder and slug
+    counts: dict[str, int] = field(default_factory=dict)  # last count per counted base (the rare fallback)
+
+    def _free(self, cand: Candidate, qid: str) -> bool:
+        return qid not in self.ids and posixpath.join(cand.section_dir, qid) not in self.taken
 
     def entry(self, cand: Candidate) -> Entry:
-        """A new entry for `cand`: its slug, or `slug-2`, `-3`… in its section folder."""
+        """A new entry for `cand`: its slug or, when that is taken, `slug-` and a few characters of
+        `question_hash`; then more of them; then those and `-2`, `-3`…"""
         slug = self.new_slug(cand.title)
-        key = (cand.section_dir, slug)
-        n = self.suffixes.get(key, 1)  # ids and taken only grow: resume where this slug stopped here
-        qid = slug if n == 1 else _suffixed(slug, n)
-        while qid in self.ids or posixpath.join(cand.section_dir, qid) in self.taken:
-            n += 1
-            qid = _suffixed(slug, n)
-        self.suffixes[key] = n
+        digits = question_hash(cand)
+        tries = [slug, *(_suffixed(slug, digits[:n]) for n in (ID_HASH, ID_HASH_LONG))]
+        qid = next((t for t in tries if self._free(cand, t)), None)
+        if qid is None:
+            base = tries[-1]
+            n = self.counts.get(base, 1)  # ids and taken only grow: resume where this base stopped
+            while qid is None or not self._free(cand, qid):
+                n += 1
+                qid = _suffixed(base, n)
+            self.counts[base] = n
         self.ids.add(qid)
         url = posixpath.join(cand.section_dir, qid)
         self.taken.add(url)

@@ -36,7 +36,7 @@ from qadocs.core.registry.index_pages import dump_pages, read_pages
 from qadocs.core.registry.records import Entry, Registry
 from qadocs.core.text.escape import yaml_text
 from qadocs.core.text.urls import RESERVED_DIRS
-from qadocs.core.text.yamlread import ALIAS_REFUSED, construct
+from qadocs.core.text.yamlread import ALIAS_REFUSED, construct, shown
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TITLE_THRESHOLD = 0.8  # difflib ratio from which two titles are the same question (a typo, a few words)
@@ -59,7 +59,11 @@ HEADER = """\
 
 
 class RegistryUnusable(ValueError):
-    """The registry file as a whole cannot be trusted (the message says why)."""
+    """The registry file as a whole cannot be trusted (the message says why, `line` where)."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def _text_field(raw: dict[str, Any], key: str, line: int, required: bool = False) -> str:
@@ -124,8 +128,8 @@ def _load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
         except (yaml.YAMLError, RecursionError, MemoryError):
             _refuse_aliases(text)
             raise
-        if node is not None and _has_repeated_node(node):
-            raise RegistryUnusable(ALIAS_REFUSED)
+        if node is not None:
+            _check_nodes(node)
         return node, construct(loader, node) if node is not None else None
     finally:
         loader.dispose()
@@ -140,21 +144,43 @@ def _refuse_aliases(text: str) -> None:
             raise RegistryUnusable(ALIAS_REFUSED)
 
 
-def _has_repeated_node(root: yaml.Node) -> bool:
-    """True when a node stands twice in the tree under `root`: what an alias makes."""
+DUPLICATE_KEY = (
+    "the key {key} stands twice in one mapping (line {line}, first at line {first}): a merge kept both "
+    "sides of a conflict. Keep one side of each conflicting entry, or delete the conflicting entries and "
+    "build again (their questions get new ids)"
+)
+
+
+def _check_nodes(root: yaml.Node) -> None:
+    """Raise RegistryUnusable when a node stands twice in the tree under `root` (what an alias
+    makes) or a mapping holds a key twice (at the second key's line). One pass, linear."""
     seen: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            return True
+            raise RegistryUnusable(ALIAS_REFUSED)
         seen.add(id(node))
         if isinstance(node, yaml.SequenceNode):
             stack += node.value
         elif isinstance(node, yaml.MappingNode):
+            _refuse_duplicate_keys(node)
             for key, value in node.value:
                 stack += (key, value)
-    return False
+
+
+def _refuse_duplicate_keys(node: yaml.MappingNode) -> None:
+    """Raise RegistryUnusable at the second of two equal scalar keys of `node` (the loader would
+    silently keep the last value)."""
+    first: dict[tuple[str, str], int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        line = key.start_mark.line + 1
+        at = first.get((key.tag, key.value))
+        if at is not None:
+            raise RegistryUnusable(DUPLICATE_KEY.format(key=shown(key.value), line=line, first=at), line)
+        first[(key.tag, key.value)] = line
 
 
 def _unusable(shown: str, why: str) -> tuple[None, Diagnostic]:
@@ -235,7 +261,7 @@ def parse_registry(text: str, path: str) -> tuple[Registry | None, list[Diagnost
         return None, [
             Diagnostic(
                 path,
-                1,
+                exc.line if isinstance(exc, RegistryUnusable) else 1,
                 "error",
                 "registry-invalid",
                 f"registry is malformed: {why}; nothing was built and the file was left untouched",
@@ -253,16 +279,32 @@ def _url_problem(url: str) -> str | None:
     return None
 
 
-def _drop_bad_urls(group: list[Entry], owner: dict[str, Entry], bad: Callable[[Entry, str], None]) -> None:
+SHARED_URL = (
+    "{what} is also {whose} URL of the entry at line {line}: two entries hold one URL (did a merge keep "
+    "both sides of a conflict?); {effect}. Keep the entry of the question published there and delete the other "
+    "(its question gets a new id), or restore the registry from git"
+)
+# Codes of findings that stop a build that would write the registry (`build.generate`).
+FATAL_CODES = frozenset({"registry-invalid", "registry-shared-url"})
+
+Report = Callable[[Entry, str, str], None]  # (entry, code, message)
+
+
+def _drop_bad_urls(group: list[Entry], owner: dict[str, Entry], bad: Report) -> None:
     """Keep the entries of `group` whose `url` is a page path no earlier entry has; record them in `owner`."""
     kept = []
     for e in group:
         url = e.url.strip("/")
-        problem = _url_problem(url) or (
-            f"is also the URL of the entry at line {owner[url].line}" if url in owner else None
-        )
+        problem = _url_problem(url)
         if problem is not None:
-            bad(e, f"url '{e.url}' {problem}; this entry is ignored (fix it or restore it from git)")
+            bad(
+                e, "registry-bad-url", f"url '{e.url}' {problem}; this entry is ignored (fix it or restore it from git)"
+            )
+            continue
+        if url in owner:
+            what, line = f"url '{e.url}'", owner[url].line
+            effect = "a build stops, a check or preview ignores this entry"
+            bad(e, "registry-shared-url", SHARED_URL.format(what=what, whose="the", line=line, effect=effect))
             continue
         e.url = url
         owner[url] = e
@@ -270,16 +312,26 @@ def _drop_bad_urls(group: list[Entry], owner: dict[str, Entry], bad: Callable[[E
     group[:] = kept
 
 
-def _drop_bad_old_urls(e: Entry, owner: dict[str, Entry], bad: Callable[[Entry, str], None]) -> None:
+def _drop_bad_old_urls(e: Entry, owner: dict[str, Entry], bad: Report) -> None:
     """Keep the `old_urls` of `e` that are page paths of no other entry, each once; record them in `owner`."""
     old_urls = []
     for old in e.old_urls:
         url = old.strip("/")
-        problem = _url_problem(url) or (
-            f"is also a URL of the entry at line {owner[url].line}" if url in owner and owner[url] is not e else None
-        )
+        problem = _url_problem(url)
         if problem is not None:
-            bad(e, f"old_urls item '{old}' {problem}; it is dropped (old_urls is a list of page paths)")
+            bad(
+                e,
+                "registry-bad-url",
+                f"old_urls item '{old}' {problem}; it is dropped (old_urls is a list of page paths)",
+            )
+            continue
+        if url in owner and owner[url] is not e:
+            what, line = f"old_urls item '{old}'", owner[url].line
+            bad(
+                e,
+                "registry-shared-url",
+                SHARED_URL.format(what=what, whose="a", line=line, effect="a build stops, a check or preview drops it"),
+            )
             continue
         if owner.get(url) is not e:  # its own current URL, or an item it already has: skipped
             owner[url] = e
@@ -290,13 +342,15 @@ def _drop_bad_old_urls(e: Entry, owner: dict[str, Entry], bad: Callable[[Entry, 
 def validate(reg: Registry, path: str) -> list[Diagnostic]:
     """Check every URL of the registry as data; bad entries and URLs are dropped, each reported.
 
-    A `url` must be a normalised page path used by no other entry; otherwise the entry is ignored.
-    An `old_urls` item that is not such a path, or that another entry already uses, is dropped."""
+    A `url` must be a normalised page path (`registry-bad-url`) used by no other entry
+    (`registry-shared-url`, which stops a build: which question the URL was published for cannot
+    be told); otherwise the entry is ignored. An `old_urls` item that is not such a path, or that
+    another entry already uses, is dropped, reported the same way."""
     diags: list[Diagnostic] = []
     owner: dict[str, Entry] = {}  # every URL kept so far -> its entry
 
-    def bad(e: Entry, msg: str) -> None:
-        diags.append(Diagnostic(path, e.line, "error", "registry-bad-url", msg))
+    def bad(e: Entry, code: str, msg: str) -> None:
+        diags.append(Diagnostic(path, e.line, "error", code, msg))
 
     for group in (reg.questions, reg.deleted):
         _drop_bad_urls(group, owner, bad)

@@ -4,8 +4,9 @@ then title, then titles alike enough (a typo, a few words)."""
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
+from itertools import groupby
 
 from qadocs.core.model import EMPTY_ANSWER, folded
 from qadocs.core.registry.entries import TITLE_THRESHOLD
@@ -35,22 +36,71 @@ def _title_key(x: Candidate | Entry) -> str | None:
 MATCH_KEYS: tuple[Key, ...] = (_both_key, _answer_key, _title_key)  # tried in this order
 
 
-def _pairs_by_key(candidates: list[Candidate], open_: list[int], pool: list[Entry], key: Key) -> dict[int, Entry]:
-    """Candidate index -> the one entry of `pool` with the candidate's key.
+Where = Callable[[Candidate | Entry], object]  # what tells apart questions that share a key
 
-    A key that two entries share matches nothing (ambiguous); an entry goes to the first
-    candidate (in `open_` order) with its key."""
+
+def _source(x: Candidate | Entry) -> object:
+    return x.source
+
+
+def _chapter(x: Candidate | Entry) -> object:
+    return x.chapter
+
+
+WHERE: tuple[Where, ...] = (_source, _chapter)  # tried in this order
+
+
+def _told_apart(candidates: list[Candidate], group: list[int], entries: list[Entry], where: Where) -> dict[int, Entry]:
+    """Candidate index -> entry, for each candidate of `group` that is the only one, and has the
+    only entry of `entries`, with its value of `where`."""
+    cands_at: dict[object, list[int]] = defaultdict(list)
+    entries_at: dict[object, list[Entry]] = defaultdict(list)
+    for i in group:
+        cands_at[where(candidates[i])].append(i)
+    for e in entries:
+        entries_at[where(e)].append(e)
+    return {
+        cands[0]: entries_at[at][0]
+        for at, cands in cands_at.items()
+        if len(cands) == 1 and len(entries_at.get(at, ())) == 1
+    }
+
+
+def _pair_group(candidates: list[Candidate], group: list[int], entries: list[Entry]) -> dict[int, Entry]:
+    """Candidate index -> entry, for candidates and entries that share one key: by source, then by
+    chapter, each pairing only what it tells apart; the one candidate and one entry left pair."""
+    pairs: dict[int, Entry] = {}
+    for where in WHERE:
+        if len(group) < 2 and len(entries) < 2:
+            break
+        found = _told_apart(candidates, group, entries, where)
+        pairs.update(found)
+        given = {id(e) for e in found.values()}
+        group = [i for i in group if i not in found]
+        entries = [e for e in entries if id(e) not in given]
+    if len(group) == 1 and len(entries) == 1:
+        pairs[group[0]] = entries[0]
+    return pairs
+
+
+def _pairs_by_key(candidates: list[Candidate], open_: list[int], pool: list[Entry], key: Key) -> dict[int, Entry]:
+    """Candidate index -> an entry of `pool` with the candidate's key, each entry used once.
+
+    A key one candidate and one entry have pairs them; where several share it, `_pair_group`
+    tells them apart by where they are, and pairs nothing it cannot tell apart: never by order."""
     by_key: dict[str, list[Entry]] = defaultdict(list)
     for e in pool:
         k = key(e)
         if k is not None:
             by_key[k].append(e)
-    pairs: dict[int, Entry] = {}
+    groups: dict[str, list[int]] = defaultdict(list)
     for i in open_:
         k = key(candidates[i])
-        hits = by_key.get(k, []) if k is not None else []
-        if len(hits) == 1:
-            pairs[i] = hits.pop()
+        if k is not None and k in by_key:
+            groups[k].append(i)
+    pairs: dict[int, Entry] = {}
+    for k, group in groups.items():
+        pairs.update(_pair_group(candidates, group, by_key[k]))
     return pairs
 
 
@@ -64,20 +114,25 @@ def title_likeness(a: str, b: str) -> float | None:
 def _pairs_by_likeness(candidates: list[Candidate], open_: list[int], pool: list[Entry]) -> dict[int, Entry]:
     """Candidate index -> entry of `pool` with a title at least `TITLE_THRESHOLD` alike.
 
-    Best pairs first (ties: lower candidate index, then lower URL); each side used once."""
+    Best pairs first, then those in the same source, then the same chapter; each side used once.
+    Pairs that tie on all three and share a side are not told apart: neither is made, and both
+    sides are left unpaired (never by order)."""
     left = [folded(candidates[i].title) for i in open_]
     right = [folded(e.title) for e in pool]
-    scored: list[tuple[float, int, str, Entry]] = []
+    scored: list[tuple[float, bool, bool, int, Entry]] = []
     for a, b in candidate_pairs(left, right):  # every pair when few, else those sharing bigrams
         ratio = title_likeness(left[a], right[b])
         if ratio is not None:
-            scored.append((-ratio, open_[a], pool[b].url, pool[b]))
+            c, e = candidates[open_[a]], pool[b]
+            scored.append((-ratio, c.source != e.source, c.chapter != e.chapter, open_[a], e))
     pairs: dict[int, Entry] = {}
-    given: set[int] = set()  # id() of the entries handed out
-    for _, i, _, e in sorted(scored, key=lambda p: (p[0], p[1], p[2])):
-        if i not in pairs and id(e) not in given:
-            pairs[i] = e
-            given.add(id(e))
+    used: set[tuple[str, int]] = set()  # ("c", candidate index), ("e", id(entry)): paired, or left for a tie
+    scored.sort(key=lambda p: p[:3])
+    for _, tied in groupby(scored, key=lambda p: p[:3]):
+        free = [(i, e) for *_, i, e in tied if ("c", i) not in used and ("e", id(e)) not in used]
+        sides = Counter([("c", i) for i, _ in free] + [("e", id(e)) for _, e in free])
+        pairs.update({i: e for i, e in free if sides[("c", i)] == 1 and sides[("e", id(e))] == 1})
+        used.update(sides)
     return pairs
 
 
