@@ -292,8 +292,9 @@ def stamp_sources(opts: Options, dry_run: bool = False) -> Stamping:
     `dry_run`, nothing is written."""
     check_layout(opts, None)
     new_generation()
-    registry, reg_diags, sources, diags = read_all(opts)
-    fatal = next((d for d in reg_diags if d.code == "registry-invalid"), None)
+    committed, sources, diags = read_all(opts)
+    registry, reg_diags = committed.registry, list(committed.diagnostics)
+    fatal = next((d for d in reg_diags if d.code in FATAL_CODES), None)
     if fatal is not None and not dry_run:
         raise ContentError(fatal)
     planned = plan_site(sources, opts, registry)

@@ -147,10 +147,12 @@ def _keep_good_old_urls(
 
 
 def dump_pages(records: list[PageRecord]) -> list[dict[str, Any]]:
-    """The `pages` list as written: by URL, each record's keys in a fixed order."""
+    """The `pages` list as written: by URL, each record's keys in a fixed order, its URL first: a
+    record's first line is its own, so two branches that each add a page merge as two whole
+    records (git aligns on no shared `- kind:` line), whichever side or both a person keeps."""
     rows: list[dict[str, Any]] = []
     for rec in sorted(records, key=lambda r: r.url):
-        row: dict[str, Any] = {"kind": rec.kind, "url": rec.url, _PATH_KEY[rec.kind]: rec.path}
+        row: dict[str, Any] = {"url": rec.url, "kind": rec.kind, _PATH_KEY[rec.kind]: rec.path}
         title_key = _TITLE_KEY[rec.kind]
         if title_key is not None:
             row[title_key] = rec.title
