@@ -14,6 +14,7 @@ from qadocs.core.model import Chapter, Diagnostic, Question, Source, fingerprint
 from qadocs.core.registry.assign import assign
 from qadocs.core.registry.entries import dump_registry
 from qadocs.core.registry.records import Assigned, Candidate, Children, Places, QuestionPage, Registry
+from qadocs.core.text.anchors import current_forms
 from qadocs.core.text.slug import slugify
 from qadocs.core.text.urls import RESERVED_DIRS
 
@@ -133,6 +134,8 @@ def assign_pages(places: Places, sources: list[Source], registry: Registry | Non
                 source=q.source,
                 chapter=_chapter_title(src, q.chapter),
                 section_dir=places.section_dirs.get(src.placed_section, ""),
+                anchor=q.anchor,
+                forms=current_forms(q.anchor, q.heading),
             )
         )
     entries, new_registry, changes, diags = assign(
