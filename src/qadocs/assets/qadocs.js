@@ -1,7 +1,8 @@
 // qadocs: on a source's index page, forward an old GitHub anchor (#5.问题, #user-content-…,
-// GitHub slugs, percent-encoded or not) to the question's own page. The map is made at build
-// time as anchors.json beside the source's page: a generated file, never part of a page body,
-// so content cannot forge it. Without JavaScript the page still lists every question.
+// GitHub slugs, percent-encoded or not; the spellings a heading had before it was renumbered)
+// to the question's own page, and an anchor inside an answer to that place of the question's
+// page. The map is made at build time as anchors.json beside the source's page: a generated
+// file, never part of a page body, so content cannot forge it. Without JavaScript the page still lists every question.
 (function () {
   var hash = location.hash.slice(1);
   if (!hash || !document.querySelector("div.qadocs-anchors")) return;
@@ -21,8 +22,12 @@
       var own = Object.prototype.hasOwnProperty;
       var to = (data.exact && own.call(data.exact, name) && data.exact[name]) ||
                (data.loose && own.call(data.loose, key) && data.loose[key]);
-      // Only relative paths inside the site: never a scheme, a host or an absolute path.
-      if (typeof to === "string" && /^(\.\.\/)*[A-Za-z0-9%._\/-]*\/$/.test(to) && to.indexOf("//") < 0) {
+      // Only relative paths inside the site: never a scheme, a host or an absolute path. A target
+      // inside a page (a sub-heading of an answer) is `dir/#name`, the name percent-encoded at
+      // build time, so the whole URL is ASCII of these few characters.
+      var safe = typeof to === "string" && to.indexOf("//") < 0 &&
+                 /^(\.\.\/)*[A-Za-z0-9%._\/-]*\/(#[A-Za-z0-9%._~-]+)?$/.test(to);
+      if (safe && new URL(to, location.href).origin === location.origin) {
         location.replace(to);
       } else {
         stay();

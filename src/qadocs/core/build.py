@@ -18,6 +18,7 @@ from qadocs.core.model import Diagnostic, Memo, Source, new_generation
 from qadocs.core.options import REGISTRY_NAME, Layout, Options
 from qadocs.core.plan.site import Plan, plan_pages, plan_site
 from qadocs.core.registry.entries import FATAL_CODES, parse_registry, read_registry
+from qadocs.core.registry.history import check_history
 from qadocs.core.registry.records import Registry
 from qadocs.core.split.layout import layout_for, layout_value
 from qadocs.core.split.outline import SUMMARY_LINES
@@ -135,6 +136,8 @@ def load_registry(opts: Options) -> tuple[Registry | None, list[Diagnostic]]:
 
 def _parse_registry(key: tuple[str, str]) -> tuple[Registry | None, tuple[Diagnostic, ...]]:
     registry, diags = parse_registry(*key)
+    if registry is not None:  # its entries' anchor history bounded (a registry is untrusted input)
+        diags += check_history(registry.questions + registry.deleted, key[1])
     return registry, tuple(diags)
 
 

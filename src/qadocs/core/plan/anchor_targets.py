@@ -1,8 +1,8 @@
 """What every anchor of a source leads to: the anchor index stage.
 
 For each source, the question and chapter anchors (every spelling a link may use), the anchors
-inside answers and intros, and its TOC links (repaired by number and title when they name no
-heading). `index_targets` returns them as data with the diagnostics of the TOC links.
+inside answers and intros, its TOC links (repaired by number and title when they name no
+heading), and the spellings its questions' headings had in earlier builds (registry/history.py). `index_targets` returns them as data with the diagnostics of the TOC links.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from qadocs.core.model import Diagnostic, Source, TocLink
 from qadocs.core.registry.records import Assigned, Children, Places
 from qadocs.core.split.outline import split_number
 from qadocs.core.split.stamps import STAMP_PREFIX
-from qadocs.core.text.anchors import AnchorIndex, anchor_forms, clean_fragment, github_slug, loose_key
+from qadocs.core.text.anchors import AnchorIndex, anchor_forms, clean_fragment, current_forms, github_slug, loose_key
 from qadocs.core.text.similar import ratio_at_least
 
 REPAIR_MAX_CANDIDATES = 100  # a TOC link whose number more questions carry is not repaired (no guess)
@@ -82,6 +82,28 @@ def _inner_index(src: Source, places: Places, assigned: Assigned, known: dict[st
             if name not in known and loose_key(name) not in taken:
                 known[name] = target
     return index
+
+
+def _former_anchors(found: Mapping[str, _Anchors], assigned: Assigned) -> None:
+    """The spellings question headings had in earlier builds (their registry entries' history),
+    each leading to its question: in the source it is in now, and in the sources it moved from
+    that are still there. They join the legacy map last, under names and loose keys no current
+    heading of that source uses: a current heading always wins."""
+    extra: dict[str, list[tuple[str, str]]] = {}  # source -> (former spelling, question page dir)
+    for page in assigned.pages:
+        entry = assigned.entries[page.dir]
+        now = page.question.source
+        extra.setdefault(now, []).extend((form, page.dir) for form in entry.old_anchors)
+        forms = (*current_forms(page.question.anchor, page.question.heading), *entry.old_anchors)
+        for old in entry.old_sources:
+            if old in found and old != now:
+                extra.setdefault(old, []).extend((form, page.dir) for form in forms)
+    for path, pairs in extra.items():
+        known = found[path].known
+        taken = {loose_key(form) for form in known}
+        for form, target in pairs:
+            if form not in known and loose_key(form) not in taken:
+                known[form] = target
 
 
 def _repair(src: Source, text: str, fragment: str, children: Children, assigned: Assigned) -> str | None:
@@ -171,6 +193,7 @@ def index_targets(sources: list[Source], places: Places, assigned: Assigned, chi
             diags += link_diags
             if target is not None:
                 found[src.path].add([clean_fragment(fragment)], target)
+    _former_anchors(found, assigned)
     return AnchorTargets(
         {path: f.index for path, f in found.items()},
         inner,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from html import escape as html_escape
 from importlib import resources
 from typing import Any
+from urllib.parse import quote
 
 from qadocs.core.model import Chapter, InnerAnchor, Memo, Question, Source
 from qadocs.core.plan.links import Collection, Found, PageLinks, rewrite_kept, target_url
@@ -232,11 +233,18 @@ def anchor_map(p: Planned, src: Source) -> str | None:
     return _ANCHOR_MAPS.ask((page_dir, tuple(anchors.items())), lambda: _anchor_map(page_dir, anchors))
 
 
+def _map_url(page_dir: str, target: str) -> str:
+    """A target as `anchors.json` gives it: the page's relative URL (`../dir/`), and for an anchor
+    inside it `#` and the name percent-encoded whole, so the URL is ASCII for the script to check."""
+    page, _, name = target.partition("#")
+    return target_url(page_dir, page) + ("#" + quote(name, safe="") if name else "")
+
+
 def _anchor_map(page_dir: str, anchors: Mapping[str, str]) -> str:
     exact: dict[str, str] = {}
     loose: dict[str, str | None] = {}
     for form, target in anchors.items():
-        url = target_url(page_dir, target)
+        url = _map_url(page_dir, target)
         exact.setdefault(clean_fragment(form), url)
         key = loose_key(form)
         if key:

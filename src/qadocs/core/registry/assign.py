@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from qadocs.core.model import Diagnostic, folded
 from qadocs.core.registry.entries import MAX_NEW_ID
+from qadocs.core.registry.history import remember
 from qadocs.core.registry.matching import match_entries
 from qadocs.core.registry.records import Candidate, Change, Entry, Registry
 from qadocs.core.registry.renames import apply_renames
@@ -124,6 +125,7 @@ def _candidate_entries(
         else:
             changes += _kept_changes(cand, old, i in revived)
             entry = Entry(old.id, old.url, cand.title, cand.answer, cand.source, cand.chapter, old.old_urls)
+        remember(entry, cand, old)
         entries.append(entry)
     return entries, changes
 

@@ -95,7 +95,18 @@ def _entry(raw: Any, line: int) -> Entry:
         chapter=None if raw.get("chapter") is None else _text_field(raw, "chapter", line),
         old_urls=[str(u) for u in old],
         line=line,
+        anchor=_text_field(raw, "anchor", line),
+        old_anchors=_text_list(raw, "old_anchors", line),
+        old_sources=_text_list(raw, "old_sources", line),
     )
+
+
+def _text_list(raw: dict[str, Any], key: str, line: int) -> list[str]:
+    """`raw[key]` as a list of text ([] when absent); anything else is refused."""
+    items = raw.get(key) or []
+    if not isinstance(items, list) or not all(isinstance(i, (str, int)) and not isinstance(i, bool) for i in items):
+        raise RegistryUnusable(f"the entry at line {line} needs `{key}` to be a list of text")
+    return [str(i) for i in items]
 
 
 def _entries(node: yaml.Node | None, data: dict[str, Any], key: str) -> list[Entry]:
@@ -377,6 +388,9 @@ def _dump_registry(reg: Registry) -> str:
         out["answer"] = e.answer
         if e.old_urls:
             out["old_urls"] = e.old_urls
+        for key in ("anchor", "old_anchors", "old_sources"):  # registry/history.py
+            if getattr(e, key):
+                out[key] = getattr(e, key)
         return out
 
     data = {

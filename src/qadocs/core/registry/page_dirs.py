@@ -16,6 +16,7 @@ from qadocs.core.registry.entries import dump_registry
 from qadocs.core.registry.index_match import Dirs, IndexMatch, match_index_pages, settle_pages
 from qadocs.core.registry.records import Assigned, Candidate, Children, Places, QuestionPage, Registry
 from qadocs.core.registry.stamps import page_stamps
+from qadocs.core.text.anchors import current_forms
 from qadocs.core.text.slug import slugify
 from qadocs.core.text.urls import RESERVED_DIRS
 
@@ -144,6 +145,8 @@ def assign_pages(places: Places, sources: list[Source], registry: Registry | Non
                 chapter=_chapter_title(src, q.chapter),
                 section_dir=places.section_dirs.get(src.placed_section, ""),
                 stamp=stamp,
+                anchor=q.anchor,
+                forms=current_forms(q.anchor, q.heading),
             )
         )
     entries, new_registry, changes, diags = assign(

@@ -22,6 +22,9 @@ class Entry:
     chapter: str | None = None
     old_urls: list[str] = field(default_factory=list)
     line: int = 1  # where the entry starts in the registry file, for diagnostics
+    anchor: str = ""  # its heading's anchor as of the build that wrote the entry (registry/history.py)
+    old_anchors: list[str] = field(default_factory=list)  # anchor forms its heading had and no longer has
+    old_sources: list[str] = field(default_factory=list)  # sources it lived in before its current one
 
     def all_urls(self) -> list[str]:
         """The current URL and every former one."""
@@ -47,6 +50,8 @@ class Candidate:
     chapter: str | None
     section_dir: str  # where a new URL goes
     stamp: str | None = None  # the id its heading is stamped with (checked): its entry, or its new id
+    anchor: str = ""  # its heading's anchor
+    forms: tuple[str, ...] = ()  # every spelling of that anchor (registry/history.py `text/anchors.current_forms`)
 
 
 @dataclass(slots=True)

@@ -53,6 +53,11 @@ def anchor_forms(anchor: str, heading_text: str) -> list[str]:
     return list(dict.fromkeys(f for f in forms if f))
 
 
+def current_forms(anchor: str, heading: str) -> tuple[str, ...]:
+    """Every spelling of a heading's anchor as `anchors.json` keys it (decoded, no `user-content-`)."""
+    return tuple(dict.fromkeys(f for f in map(clean_fragment, anchor_forms(anchor, heading)) if f))
+
+
 class AnchorIndex(Generic[T]):
     """Looks up a target by any anchor form: exact first, then a unique loose match."""
 
