@@ -181,7 +181,11 @@ def test_anchor_history_in_the_registry_is_checked_as_untrusted_text(tmp_path: P
     line = path.read_text(encoding="utf-8").split("\n").index("- id: shenme-shi-guo-nihe") + 1
     many = "".join(f"  - old-{k}\n" for k in range(MAX_OLD_ANCHORS + 5))
     bad = f"  anchor: 1-什么是过拟合\n  old_anchors:\n  - '{'长' * (MAX_ANCHOR + 1)}'\n  - \"a\\u0007b\"\n{many}"
-    assert _registry_with(root, ("  anchor: 1-什么是过拟合\n", bad)) == [("registry-bad-anchor", "warning", line)]
+    # dropped with a warning, and the registry written back without them (so it is behind the commit)
+    assert _registry_with(root, ("  anchor: 1-什么是过拟合\n", bad)) == [
+        ("registry-stale", "warning", 1),
+        ("registry-bad-anchor", "warning", line),
+    ]
     text = path.read_text(encoding="utf-8")  # written back without what was dropped
     assert "长" * MAX_ANCHOR not in text and "\\a" not in text and "\\x07" not in text
     assert text.count("  - old-") == MAX_OLD_ANCHORS
