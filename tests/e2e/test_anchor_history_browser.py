@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import run_mkdocs
+from conftest import commit_registry, run_mkdocs
 from web import TIMEOUT_MS, open_session, serve
 
 try:
@@ -52,6 +52,7 @@ def renumbered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str
     text = root / "content" / "深度学习.md"
     text.write_text(source(TITLES, first=5), encoding="utf-8")  # the overfitting question is 5.
     for _ in range(2):
+        commit_registry(root)  # the documented flow: update the registry, commit it, build
         proc = run_mkdocs(root, "--strict", timeout=300)
         assert proc.returncode == 0, proc.stderr
         text.write_text(source(["什么是早停？", *TITLES], first=5), encoding="utf-8")  # everything moves on

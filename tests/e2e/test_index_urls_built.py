@@ -9,7 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
-from conftest import run_mkdocs
+from conftest import commit_registry, run_mkdocs
 
 REPO = Path(__file__).resolve().parents[2]
 REFRESH_RE = re.compile(r'http-equiv="refresh" content="0; url=([^"]+)"')
@@ -21,6 +21,7 @@ def _questions(title: str, names: list[str]) -> str:
 
 
 def _build(root: Path) -> None:
+    commit_registry(root)  # the documented flow: update the registry, commit it, build
     proc = run_mkdocs(root, "--strict", timeout=300)
     assert proc.returncode == 0, proc.stderr
 
