@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from qadocs.core.model import Diagnostic, folded
 from qadocs.core.registry.entries import MAX_NEW_ID
 from qadocs.core.registry.history import remember
+from qadocs.core.registry.lives_on import forward_deleted
 from qadocs.core.registry.matching import match_entries
 from qadocs.core.registry.records import Candidate, Change, Entry, Registry
 from qadocs.core.registry.renames import apply_renames
@@ -126,6 +127,7 @@ def _candidate_entries(
             changes += _kept_changes(cand, old, i in revived)
             entry = Entry(old.id, old.url, cand.title, cand.answer, cand.source, cand.chapter, old.old_urls)
         remember(entry, cand, old)
+        entry.lines = cand.lines
         entries.append(entry)
     return entries, changes
 
@@ -166,4 +168,7 @@ def assign(
     new_ids = _NewIds(new_slug, {e.id for e in reg.questions + reg.deleted}, taken)
     entries, kept = _candidate_entries(candidates, found, revived, new_ids)
     deleted, dropped = _left_over(reg, found)
-    return entries, Registry(list(entries), deleted), renamed + kept + dropped, diags
+    deleted, merged = forward_deleted(deleted, candidates, entries)
+    gone = {c.url for c in merged}
+    dropped = [c for c in dropped if c.url not in gone]  # said once, as merged
+    return entries, Registry(list(entries), deleted), renamed + kept + dropped + merged, diags

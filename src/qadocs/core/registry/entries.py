@@ -43,6 +43,7 @@ TITLE_THRESHOLD = 0.8  # difflib ratio from which two titles are the same questi
 # Id lengths. A new id is a slug of at most slug.MAX_SLUG (48) characters, plus `-N` when taken;
 # MAX_NEW_ID (61 = 48 + 13) leaves room for a `-` and a 12-digit N before the slug has to be cut.
 # MAX_ID (64), the bound on an id edited by hand, is above it: every generated id passes that check.
+MAX_SKETCH = 128  # characters of an entry's `lines` read (8 hashes of 8 hex digits and spaces: 71)
 MAX_ID = 64
 MAX_NEW_ID = 61
 MAX_REGISTRY_BYTES = 64 * 1024 * 1024  # larger is refused unread (at ~330 bytes a question: ~200,000 questions)
@@ -98,6 +99,7 @@ def _entry(raw: Any, line: int) -> Entry:
         anchor=_text_field(raw, "anchor", line),
         old_anchors=_text_list(raw, "old_anchors", line),
         old_sources=_text_list(raw, "old_sources", line),
+        lines=_text_field(raw, "lines", line)[:MAX_SKETCH],
     )
 
 
@@ -386,6 +388,8 @@ def _dump_registry(reg: Registry) -> str:
         if e.chapter is not None:
             out["chapter"] = e.chapter
         out["answer"] = e.answer
+        if e.lines:
+            out["lines"] = e.lines
         if e.old_urls:
             out["old_urls"] = e.old_urls
         for key in ("anchor", "old_anchors", "old_sources"):  # registry/history.py

@@ -1,5 +1,6 @@
 """Which registered entry each of this build's questions is: by answer and title, then answer,
-then title, then titles alike enough (a typo, a few words)."""
+then title, then the title folded (widths, case, punctuation, simplified or traditional), then
+titles alike enough (a typo, a few words)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from qadocs.core.model import EMPTY_ANSWER, folded
 from qadocs.core.registry.entries import TITLE_THRESHOLD
 from qadocs.core.registry.records import Candidate, Entry, Registry
 from qadocs.core.text.similar import candidate_pairs, ratio_at_least
+from qadocs.core.text.titlekey import title_key
 
 # -- matching candidates to entries ----------------------------------------------------------------
 
@@ -33,7 +35,13 @@ def _title_key(x: Candidate | Entry) -> str | None:
     return folded(x.title)
 
 
-MATCH_KEYS: tuple[Key, ...] = (_both_key, _answer_key, _title_key)  # tried in this order
+def _folded_title_key(x: Candidate | Entry) -> str | None:
+    """The title read alike across widths, case, punctuation and simplified or traditional
+    characters (`text/titlekey.title_key`); a title of no letters says nothing."""
+    return title_key(x.title) or None
+
+
+MATCH_KEYS: tuple[Key, ...] = (_both_key, _answer_key, _title_key, _folded_title_key)  # tried in this order
 
 
 Where = Callable[[Candidate | Entry], object]  # what tells apart questions that share a key

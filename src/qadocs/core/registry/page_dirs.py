@@ -14,6 +14,7 @@ from qadocs.core.model import Chapter, Diagnostic, Question, Source, fingerprint
 from qadocs.core.registry.assign import assign
 from qadocs.core.registry.entries import dump_registry
 from qadocs.core.registry.index_match import Dirs, IndexMatch, match_index_pages, settle_pages
+from qadocs.core.registry.lives_on import answer_lines
 from qadocs.core.registry.records import Assigned, Candidate, Children, Places, QuestionPage, Registry
 from qadocs.core.registry.stamps import page_stamps
 from qadocs.core.text.anchors import current_forms
@@ -147,6 +148,8 @@ def assign_pages(places: Places, sources: list[Source], registry: Registry | Non
                 stamp=stamp,
                 anchor=q.anchor,
                 forms=current_forms(q.anchor, q.heading),
+                lines=(lines := answer_lines(q.body))[0],
+                line_set=lines[1],
             )
         )
     entries, new_registry, changes, diags = assign(

@@ -25,6 +25,7 @@ class Entry:
     anchor: str = ""  # its heading's anchor as of the build that wrote the entry (registry/history.py)
     old_anchors: list[str] = field(default_factory=list)  # anchor forms its heading had and no longer has
     old_sources: list[str] = field(default_factory=list)  # sources it lived in before its current one
+    lines: str = ""  # a sketch of its answer (registry/lives_on.py): where it went if it is deleted
 
     def all_urls(self) -> list[str]:
         """The current URL and every former one."""
@@ -52,6 +53,8 @@ class Candidate:
     stamp: str | None = None  # the id its heading is stamped with (checked): its entry, or its new id
     anchor: str = ""  # its heading's anchor
     forms: tuple[str, ...] = ()  # every spelling of that anchor (registry/history.py `text/anchors.current_forms`)
+    lines: str = ""  # the sketch its entry keeps of its answer (registry/lives_on.py `answer_lines`)
+    line_set: frozenset[str] = frozenset()  # the hashes of every counted line of its answer
 
 
 @dataclass(slots=True)

@@ -1,0 +1,131 @@
+"""A question whose content lives on forwards instead of saying it was deleted: two questions
+merged into one, a question copied to another file and then deleted from the first. A question
+really deleted still says so, and lines many answers share say nothing. Titles are compared
+folded too: widths, punctuation, spaces, simplified or traditional characters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from landing import land_generated
+from qadocs.core.build import generate
+from qadocs.core.options import REGISTRY_NAME, Options
+from qadocs.core.registry.lives_on import answer_lines
+from qadocs.core.text import words
+
+ATTENTION = [
+    "注意力机制让模型按相关程度加权汇总信息。",
+    "查询与键的点积决定每个值的权重大小。",
+    "多头注意力在不同子空间里并行计算。",
+]
+SCALING = [
+    "缩放因子是键向量维度的平方根倒数。",
+    "不缩放时点积过大会让 softmax 饱和。",
+    "饱和后梯度很小，训练会变慢很多。",
+]
+DROPOUT = [
+    "训练时随机把一部分神经元的输出置零。",
+    "推理时不丢弃，但要按保留概率缩放。",
+    "它相当于对很多子网络做集成平均。",
+]
+
+
+def _write(root: Path, files: dict[str, list[tuple[str, list[str]]]]) -> Options:
+    for name, questions in files.items():
+        text = "# 题库\n\n" + "".join(
+            f"## {n}. {title}\n\n" + "\n".join(lines) + "\n\n" for n, (title, lines) in enumerate(questions, 1)
+        )
+        (root / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / name).write_text(text, encoding="utf-8")
+    (root / "imgs").mkdir(exist_ok=True)
+    return Options(root, root / "content", root / "imgs")
+
+
+def _urls(root: Path, opts: Options) -> dict[str, str]:
+    """Build; title -> URL of its question page."""
+    result = generate(opts, root / "out")
+    return {str(q["title"]): str(q["url"]) for q in result.plan.questions}
+
+
+def _lands(root: Path, url: str) -> tuple[str, list[str]]:
+    _, title, notices = land_generated(root / "out", url)
+    return title, notices
+
+
+def test_two_questions_merged_into_one_forward_to_it(tmp_path: Path) -> None:
+    opts = _write(
+        tmp_path,
+        {"a.md": [("什么是注意力？", ATTENTION), ("为什么要缩放点积？", SCALING), ("Dropout 做什么？", DROPOUT)]},
+    )
+    first = _urls(tmp_path, opts)
+    (tmp_path / "content" / "a.md").unlink()
+    _write(tmp_path, {"a.md": [("什么是注意力？", [*ATTENTION, "其中：", *SCALING]), ("Dropout 做什么？", DROPOUT)]})
+    result = generate(opts, tmp_path / "out")
+    assert [c.kind for c in result.plan.changes] == ["merged"]
+    title, notices = _lands(tmp_path, first["为什么要缩放点积？"])
+    assert title == "什么是注意力？" and not any(words.DELETED_LINK in n for n in notices)
+    registry = (tmp_path / "content" / REGISTRY_NAME).read_text(encoding="utf-8")
+    assert "deleted: []" in registry  # the URL is the merged question's former one now
+
+
+def test_a_question_copied_then_deleted_forwards_to_its_copy(tmp_path: Path) -> None:
+    opts = _write(tmp_path, {"a.md": [("为什么要缩放点积？", SCALING), ("Dropout 做什么？", DROPOUT)]})
+    first = _urls(tmp_path, opts)
+    # release 1: copied to another file, with a line added: a page of its own
+    _write(
+        tmp_path,
+        {"b.md": [("点积为什么要缩放？", [*SCALING, "这是面试里的高频追问。"]), ("什么是注意力？", ATTENTION)]},
+    )
+    second = _urls(tmp_path, opts)
+    assert second["点积为什么要缩放？"] != first["为什么要缩放点积？"]
+    # release 2: deleted from the first file
+    _write(tmp_path, {"a.md": [("Dropout 做什么？", DROPOUT)]})
+    _urls(tmp_path, opts)
+    title, notices = _lands(tmp_path, first["为什么要缩放点积？"])
+    assert title == "点积为什么要缩放？" and not any(words.DELETED_LINK in n for n in notices)
+
+
+def test_a_question_really_deleted_says_so(tmp_path: Path) -> None:
+    shared = "参考资料：见本仓库的延伸阅读列表。"  # a line every answer ends with says nothing
+    opts = _write(
+        tmp_path,
+        {"a.md": [(f"问题{k}？", [f"第{k}题独有的一段较长的回答内容。", shared]) for k in range(6)]},
+    )
+    first = _urls(tmp_path, opts)
+    _write(tmp_path, {"a.md": [(f"问题{k}？", [f"第{k}题独有的一段较长的回答内容。", shared]) for k in range(1, 6)]})
+    result = generate(opts, tmp_path / "out")
+    assert [c.kind for c in result.plan.changes] == ["deleted"]
+    _, notices = _lands(tmp_path, first["问题0？"])
+    assert any(words.DELETED_LINK in n for n in notices)
+
+
+def test_titles_are_compared_folded(tmp_path: Path) -> None:
+    """Widths, punctuation and spaces, and simplified → traditional, with the answers rewritten
+    (so only the title can tell): every URL kept."""
+    opts = _write(
+        tmp_path,
+        {
+            "a.md": [
+                ("什么是LoRA？", ["低秩适配只训练两个小矩阵。"]),
+                ("扩散模型与过拟合", ["扩散模型逐步去噪生成样本。"]),
+            ]
+        },
+    )
+    first = _urls(tmp_path, opts)
+    _write(
+        tmp_path,
+        {
+            "a.md": [
+                ("什么是 ＬｏＲＡ?", ["只訓練兩個小矩陣，凍結原權重。"]),
+                ("擴散模型與過擬合", ["擴散模型逐步去噪，生成樣本。"]),
+            ]
+        },
+    )
+    second = _urls(tmp_path, opts)
+    assert sorted(second.values()) == sorted(first.values())
+
+
+def test_the_sketch_keeps_few_lines_and_skips_short_ones() -> None:
+    sketch, lines = answer_lines("\n".join([*ATTENTION, *SCALING, *DROPOUT, "```", "", "---", "短"]))
+    assert len(lines) == 9 and len(sketch.split()) == 8 and set(sketch.split()) <= lines
+    assert answer_lines("  注意力机制让模型按相关程度加权汇总信息。 ")[1] <= answer_lines("\n".join(ATTENTION))[1]
