@@ -17,12 +17,13 @@ def test_authors_collection_builds_with_mkdocs(tmp_path: Path) -> None:
     import shutil
     import subprocess
 
-    from conftest import MKDOCS, REPO
+    from conftest import MKDOCS, REPO, commit_registry
     from sitecheck import broken_internal_links
 
     make_authors(tmp_path, files=60, seed=5)
     shutil.copy2(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
     (tmp_path / "build" / "docs").mkdir(parents=True)
+    commit_registry(tmp_path)  # a maintained collection: its registry committed (else registry-stale)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
     proc = subprocess.run([str(MKDOCS), "build"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
