@@ -84,12 +84,11 @@ def _inner_index(src: Source, places: Places, assigned: Assigned, known: dict[st
     return index
 
 
-def _former_anchors(found: Mapping[str, _Anchors], assigned: Assigned) -> None:
-    """The spellings question headings had in earlier builds (their registry entries' history),
-    each leading to its question: in the source it is in now, and in the sources it moved from
-    that are still there. They join the legacy map last, under names and loose keys no current
-    heading of that source uses: a current heading always wins."""
-    extra: dict[str, list[tuple[str, str]]] = {}  # source -> (former spelling, question page dir)
+def _former_forms(found: Mapping[str, _Anchors], assigned: Assigned) -> dict[str, list[tuple[str, str]]]:
+    """Source -> (a spelling a question heading had in an earlier build, its page dir), from the
+    registry entries' history: in the source the question is in now, and in the sources it moved
+    from that are still there."""
+    extra: dict[str, list[tuple[str, str]]] = {}
     for page in assigned.pages:
         entry = assigned.entries[page.dir]
         now = page.question.source
@@ -98,11 +97,26 @@ def _former_anchors(found: Mapping[str, _Anchors], assigned: Assigned) -> None:
         for old in entry.old_sources:
             if old in found and old != now:
                 extra.setdefault(old, []).extend((form, page.dir) for form in forms)
+    return extra
+
+
+def _by_loose_key(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Loose key -> target of the former spellings; a key two targets share leads nowhere."""
+    targets: dict[str, set[str]] = {}
+    for form, target in pairs:
+        targets.setdefault(loose_key(form), set()).add(target)
+    return {key: next(iter(found)) for key, found in targets.items() if len(found) == 1}
+
+
+def _former_anchors(found: Mapping[str, _Anchors], extra: Mapping[str, list[tuple[str, str]]]) -> None:
+    """The former spellings join the legacy map last, under names no current heading (or TOC
+    link) of that source uses, and loose keys none uses for another target: a current heading
+    always wins."""
     for path, pairs in extra.items():
         known = found[path].known
-        taken = {loose_key(form) for form in known}
+        taken = {loose_key(form): target for form, target in known.items()}
         for form, target in pairs:
-            if form not in known and loose_key(form) not in taken:
+            if form not in known and taken.get(loose_key(form), target) == target:
                 known[form] = target
 
 
@@ -133,9 +147,10 @@ def _repair(src: Source, text: str, fragment: str, children: Children, assigned:
 
 
 def _toc_target(
-    src: Source, link: TocLink, found: _Anchors, children: Children, assigned: Assigned
+    src: Source, link: TocLink, found: _Anchors, former: Mapping[str, str], children: Children, assigned: Assigned
 ) -> tuple[str, str | None, list[Diagnostic]]:
-    """(fragment, the target of one TOC link or None, diagnostics)."""
+    """(fragment, the target of one TOC link or None, diagnostics): a current heading's, else a
+    former spelling's (`former`: loose key -> target), else one repaired by number and title."""
     diags: list[Diagnostic] = []
     path, hash_mark, fragment = link.target.partition("#")
     if not hash_mark:
@@ -153,6 +168,8 @@ def _toc_target(
     if not own:
         return fragment, None, diags
     target = found.index.find(fragment)
+    if target is None:  # a heading as it was numbered or spelled in an earlier build
+        target = former.get(loose_key(clean_fragment(fragment)))
     if target is None:
         target = _repair(src, link.text, fragment, children, assigned)
         if target is not None:
@@ -187,13 +204,15 @@ def index_targets(sources: list[Source], places: Places, assigned: Assigned, chi
         _heading_anchors(src, places, assigned, found[src.path])
         inner[src.path] = _inner_index(src, places, assigned, found[src.path].known)
     diags: list[Diagnostic] = []
+    extra = _former_forms(found, assigned)
     for src in sources:
+        former = _by_loose_key(extra.get(src.path, [])) if src.toc_links else {}
         for link in src.toc_links:
-            fragment, target, link_diags = _toc_target(src, link, found[src.path], children, assigned)
+            fragment, target, link_diags = _toc_target(src, link, found[src.path], former, children, assigned)
             diags += link_diags
             if target is not None:
                 found[src.path].add([clean_fragment(fragment)], target)
-    _former_anchors(found, assigned)
+    _former_anchors(found, extra)
     return AnchorTargets(
         {path: f.index for path, f in found.items()},
         inner,
