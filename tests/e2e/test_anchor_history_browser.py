@@ -106,3 +106,54 @@ def test_an_anchor_inside_an_answer_lands_at_its_place(
         if practice:
             expect(page.get_by_role("button", name="练习模式")).to_have_attribute("aria-pressed", "true")
         sess.assert_clean()
+
+
+OTHER = ["什么是批归一化？", "什么是学习率预热？"]
+
+
+@pytest.fixture(scope="module")
+def moved_on(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str, str]]:
+    """Two files in a folder, built; then the folder renamed and one file merged into the other
+    (its questions after the other's, so renumbered) and deleted, built again with the registry
+    kept. The second site, the first build's URL of the merged file's page, the titles by URL."""
+    root = tmp_path_factory.mktemp("moved-on")
+    (root / "imgs").mkdir()
+    (root / "build" / "docs").mkdir(parents=True)
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    folder = root / "content" / "基础"
+    folder.mkdir(parents=True)
+    (folder / "深度学习.md").write_text(source(TITLES, first=5), encoding="utf-8")
+    (folder / "机器学习.md").write_text(source(OTHER, first=1).replace("# 深度学习", "# 机器学习"), encoding="utf-8")
+    commit_registry(root)
+    assert run_mkdocs(root, "--strict", timeout=300).returncode == 0
+    first = json.loads((root / "site" / "questions.json").read_text(encoding="utf-8"))
+    [merged_url] = {str(q["source_url"]) for q in first if q["title"] == TITLES[0]}
+    folder.rename(root / "content" / "入门")
+    (root / "content" / "入门" / "深度学习.md").unlink()
+    (root / "content" / "入门" / "机器学习.md").write_text(
+        source([*OTHER, *TITLES], first=1).replace("# 深度学习", "# 机器学习"), encoding="utf-8"
+    )
+    commit_registry(root)
+    proc = run_mkdocs(root, "--strict", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    questions = json.loads((root / "site" / "questions.json").read_text(encoding="utf-8"))
+    assert any(q["number"] == 3 and q["title"] == TITLES[0] for q in questions)  # it was renumbered
+    return root / "site", merged_url, {str(q["url"]): str(q["title"]) for q in questions}
+
+
+@pytest.mark.parametrize(
+    ("fragment", "title"),
+    [(f"5.{OVERFIT}", TITLES[0]), ("7-dropout-为什么有效", DROPOUT), ("8-什么是残差连接", TITLES[3])],
+    ids=["html-id", "markdown", "markdown-slug"],
+)
+def test_an_old_anchor_of_a_merged_file_in_a_renamed_folder_lands(
+    browser: Browser, moved_on: tuple[Path, str, dict[str, str]], fragment: str, title: str
+) -> None:
+    site, old_source, titles = moved_on
+    with serve(site) as url, open_session(browser) as sess:
+        page = sess.page
+        page.goto(url + quote(old_source) + "#" + quote(fragment), wait_until="load")
+        page.wait_for_function("() => document.querySelector('article h1') !== null", timeout=TIMEOUT_MS)
+        expect(page.locator("article h1")).to_contain_text(title)
+        assert titles[page.evaluate("decodeURIComponent(location.pathname)")] == title
+        sess.assert_clean()
