@@ -182,6 +182,24 @@ def test_old_anchor_of_a_merged_source_reaches_its_question(tmp_path: Path) -> N
     assert second[(Path("/", final) / target).resolve().as_posix().strip("/")] == ("question", "什么是自注意力？")
 
 
+def test_a_split_file_keeps_its_url_in_the_part_holding_most_of_it(tmp_path: Path) -> None:
+    """A file split in two, the smaller part's name sorting first: the file's URL goes with the
+    larger part, not with the first name."""
+    root = tmp_path / "repo"
+    (root / "imgs").mkdir(parents=True)
+    (root / "content" / "题库").mkdir(parents=True)
+    titles = ["什么是扩散模型？", "什么是前向过程？", "什么是DDIM采样？", "什么是无分类器引导？", "什么是潜空间？"]
+    (root / "content/题库/总览.md").write_text(_source("总览", [("第一章：全部", titles)]), encoding="utf-8")
+    first = _build(root)
+    [old_url] = [url for url, page in first.items() if page == ("source", "总览")]
+    (root / "content/题库/总览.md").unlink()
+    (root / "content/题库/B小.md").write_text(_source("B小", [("第一章：前", titles[:2])]), encoding="utf-8")
+    (root / "content/题库/Z大.md").write_text(_source("Z大", [("第一章：后", titles[2:])]), encoding="utf-8")
+    second = _build(root)
+    final, _ = _land(root / "out", old_url)
+    assert second[final] == ("source", "Z大")
+
+
 def test_bad_page_records_are_reported_at_their_line(tmp_path: Path) -> None:
     root = _site(tmp_path)
     first = _build(root)

@@ -105,6 +105,7 @@ def _match_sources(
     _pair_unique(paths, recs, lambda p: by_src[p].title, lambda r: r.title, out)
     by_answer, by_title = _former_sources(registry)
     held: Counter[tuple[str, str]] = Counter()  # (former source, source now) -> questions
+    heirs_of: list[tuple[int, str, str]] = []  # (questions it holds, source now, former source)
     for path in paths:
         qs = by_src[path].questions
         votes = Counter(f for q in qs if (f := by_answer.get(fingerprint(q.body)) or by_title.get(q.title)))
@@ -113,7 +114,11 @@ def _match_sources(
             continue
         former, n = votes.most_common(1)[0]
         if 2 * n > len(qs):  # most of its questions were in one former source
-            _pair_unique([path], recs, _constant(former), _path, out)
+            heirs_of.append((n, path, former))
+    # A file split in two: the part holding most of the former file's questions takes its record,
+    # whatever the order of their names.
+    for _n, path, former in sorted(heirs_of, key=lambda h: (-h[0], h[1])):
+        _pair_unique([path], recs, _constant(former), _path, out)
     heirs: dict[str, str] = {}
     for (former, path), _n in sorted(held.items(), key=lambda item: -item[1]):
         heirs.setdefault(former, path)
