@@ -23,6 +23,7 @@ SCALING = [
     "不缩放时点积过大会让 softmax 饱和。",
     "饱和后梯度很小，训练会变慢很多。",
 ]
+RESIDUAL = ["残差连接把输入直接加到层的输出上。", "它让很深的网络也能顺利地训练。"]
 DROPOUT = [
     "训练时随机把一部分神经元的输出置零。",
     "推理时不丢弃，但要按保留概率缩放。",
@@ -129,3 +130,26 @@ def test_the_sketch_keeps_few_lines_and_skips_short_ones() -> None:
     sketch, lines = answer_lines("\n".join([*ATTENTION, *SCALING, *DROPOUT, "```", "", "---", "短"]))
     assert len(lines) == 9 and len(sketch.split()) == 8 and set(sketch.split()) <= lines
     assert answer_lines("  注意力机制让模型按相关程度加权汇总信息。 ")[1] <= answer_lines("\n".join(ATTENTION))[1]
+
+
+def test_a_deleted_question_of_a_gone_file_goes_where_the_file_went(tmp_path: Path) -> None:
+    """Its file deleted, its other questions moved on to another file: the notice forwards to
+    that file's page (where the file's own former URL goes), not to the home page."""
+    opts = _write(
+        tmp_path,
+        {
+            "题库/a.md": [("为什么要缩放点积？", SCALING), ("Dropout 做什么？", DROPOUT)],
+            "题库/b.md": [("什么是注意力？", ATTENTION), ("什么是残差连接？", RESIDUAL)],
+        },
+    )
+    first = _urls(tmp_path, opts)
+    (tmp_path / "content" / "题库" / "a.md").unlink()
+    _write(
+        tmp_path,
+        {"题库/b.md": [("什么是注意力？", ATTENTION), ("什么是残差连接？", RESIDUAL), ("Dropout 做什么？", DROPOUT)]},
+    )
+    result = generate(opts, tmp_path / "out")
+    assert sorted(c.kind for c in result.plan.changes) == ["deleted", "moved"]
+    final, title, notices = land_generated(tmp_path / "out", first["为什么要缩放点积？"])
+    b_page = next(str(q["source_url"]) for q in result.plan.questions if q["source"] == "题库/b.md")
+    assert any(words.DELETED_LINK in n for n in notices) and final == b_page, (final, title)

@@ -529,6 +529,19 @@ def index_redirect_files(p: Planned) -> dict[str, str]:
     return files
 
 
+def _source_now(p: Planned, source: str) -> str:
+    """The dir of `source`'s page, or of the page its former page forwards to when it is gone (its
+    questions' new file, else its section), else of its folder's nearest section ("": home)."""
+    if source in p.places.source_dirs:
+        return p.places.source_dirs[source]
+    if source in p.places.gone_sources:
+        return p.places.gone_sources[source]
+    folder = posixpath.dirname(source)
+    while folder and folder not in p.places.section_dirs:
+        folder = posixpath.dirname(folder)
+    return p.places.section_dirs.get(folder, "")
+
+
 def redirect_files(p: Planned) -> dict[str, str]:
     """Static pages at every former URL: moved questions forward, deleted ones explain and go to their chapter."""
     files: dict[str, str] = index_redirect_files(p)
@@ -546,7 +559,7 @@ def redirect_files(p: Planned) -> dict[str, str]:
         (src.path, ch.title): p.places.chapter_dirs[(src.path, ch.index)] for src in p.sources for ch in src.chapters
     }
     for entry in p.assigned.deleted:
-        target = chapters.get((entry.source, entry.chapter or "")) or p.places.source_dirs.get(entry.source, "")
+        target = chapters.get((entry.source, entry.chapter or "")) or _source_now(p, entry.source)
         for old in entry.all_urls():
             files[old + "/index.html"] = _redirect_html(
                 old,

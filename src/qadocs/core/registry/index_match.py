@@ -223,8 +223,9 @@ class Dirs:
 
 def settle_pages(
     sources: list[Source], dirs: Dirs, match: IndexMatch, registry: Registry | None
-) -> tuple[tuple[PageRecord, ...], dict[str, str]]:
-    """The records this build leaves and where each former index URL now forwards (URL -> dir)."""
+) -> tuple[tuple[PageRecord, ...], dict[str, str], dict[str, str]]:
+    """The records this build leaves, where each former index URL now forwards (URL -> dir), and
+    where the page of each source that is gone now forwards (source path -> dir)."""
     now: dict[int, PageRecord] = {}  # id of a former record -> the record of its page now
     records: list[PageRecord] = []
 
@@ -247,6 +248,7 @@ def settle_pages(
         {r.path: r for r in records if r.kind == "source"},
     )
     home: list[PageRecord] = []  # gone with every page above them: they forward home
+    gone_sources: dict[str, str] = {}
     for rec in registry.pages if registry is not None else []:
         if id(rec) not in now:
             above = up.find(rec)
@@ -254,9 +256,11 @@ def settle_pages(
                 home.append(PageRecord(rec.kind, rec.url, rec.path, rec.title, list(rec.old_urls)))
             else:
                 above.old_urls.extend(u for u in rec.all_urls() if u not in above.old_urls)
+            if rec.kind == "source":
+                gone_sources[rec.path] = above.url if above is not None else ""
     redirects = {old: r.url for r in records for old in r.old_urls}
     redirects.update({url: "" for r in home for url in r.all_urls()})
-    return (*records, *home), redirects
+    return (*records, *home), redirects, gone_sources
 
 
 @dataclass(slots=True, frozen=True)

@@ -111,7 +111,9 @@ def place(sources: list[Source], registry: Registry | None) -> Places:
             chapter_dirs[(src.path, ch.index)] = (
                 found.url if found else claims.claim(source_dirs[src.path], slugify(ch.title, fallback="chapter"))
             )
-    pages, redirects = settle_pages(sources, Dirs(section_dirs, source_dirs, chapter_dirs), match, registry)
+    pages, redirects, gone_sources = settle_pages(
+        sources, Dirs(section_dirs, source_dirs, chapter_dirs), match, registry
+    )
     groups, group_of, diags = _group_questions(sources)
     return Places(
         section_dirs,
@@ -123,6 +125,7 @@ def place(sources: list[Source], registry: Registry | None) -> Places:
         tuple(diags),
         pages,
         redirects,
+        gone_sources,
     )
 
 

@@ -83,6 +83,7 @@ class Places:
     diagnostics: tuple[Diagnostic, ...]
     pages: tuple[PageRecord, ...] = ()  # the index pages' records as this build leaves them
     page_redirects: Mapping[str, str] = field(default_factory=dict)  # former index URL -> dir it forwards to
+    gone_sources: Mapping[str, str] = field(default_factory=dict)  # source no longer there -> dir its page forwards to
 
 
 @dataclass(slots=True, frozen=True)
