@@ -235,6 +235,7 @@ def messy_build(tmp_path_factory: pytest.TempPathFactory) -> MessyBuild:
     make_collection(root, files=60, seed=11)
     shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
     (root / "build" / "docs").mkdir(parents=True)
+    commit_registry(root)  # a maintained collection: its registry committed (else registry-stale)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
     proc = subprocess.run([str(MKDOCS), "build"], cwd=root, env=env, capture_output=True, text=True, timeout=600)
     return MessyBuild(root=root, site=root / "site", returncode=proc.returncode, stderr=proc.stderr)

@@ -153,3 +153,27 @@ def test_a_deleted_question_of_a_gone_file_goes_where_the_file_went(tmp_path: Pa
     final, title, notices = land_generated(tmp_path / "out", first["为什么要缩放点积？"])
     b_page = next(str(q["source_url"]) for q in result.plan.questions if q["source"] == "题库/b.md")
     assert any(words.DELETED_LINK in n for n in notices) and final == b_page, (final, title)
+
+
+POINTER = ["智能指针用对象管理动态分配的内存。", "离开作用域时它会自动释放所管理的资源。"]
+VIRTUAL = ["虚指针指向对象所属类的虚函数表。", "调用虚函数时通过它找到实际要执行的函数。"]
+
+
+def test_titles_only_somewhat_alike_need_answers_that_meet(tmp_path: Path) -> None:
+    """A short question replaced by a longer one holding its answer, and a new question whose
+    title is as alike as a typo fix but whose answer is another: the old URL goes with the answer."""
+    opts = _write(tmp_path, {"a.md": [("什么是智能指针？", POINTER), ("Dropout 做什么？", DROPOUT)]})
+    first = _urls(tmp_path, opts)
+    long_title = "什么是智能指针，它的作用有哪些，智能指针有什么缺点？"
+    _write(
+        tmp_path,
+        {
+            "a.md": [
+                (long_title, [*POINTER, "缺点是循环引用时无法释放。"]),
+                ("什么是虚指针？", VIRTUAL),
+                ("Dropout 做什么？", DROPOUT),
+            ]
+        },
+    )
+    _urls(tmp_path, opts)
+    assert _lands(tmp_path, first["什么是智能指针？"])[0] == long_title

@@ -10,8 +10,11 @@ A question finds its entry in this order, each entry used once:
 1. same title and same answer;
 2. same answer (the title was edited);
 3. same title (the answer was edited);
-4. titles at least `TITLE_THRESHOLD` similar (difflib ratio; a typo fix or a few added words),
-   best pairs first, then deleted entries the same way (a question that comes back revives).
+4. the title folded (widths, case, punctuation, simplified or traditional: `text/titlekey`);
+5. titles at least `TITLE_ALONE` similar (difflib ratio; a typo fix), or `TITLE_THRESHOLD` with
+   answers that still share a line, best pairs first;
+
+then deleted entries the same way (a question that comes back revives).
 
 Anything left is new and gets a fresh slug; entries left over are deleted. This module reads,
 checks and writes the file; `assign.assign` runs the stages in order: `renames.apply_renames`
@@ -31,7 +34,7 @@ from typing import Any
 
 import yaml
 
-from qadocs.core.model import Diagnostic, Memo
+from qadocs.core.model import MAX_FOLDER_DEPTH, Diagnostic, Memo
 from qadocs.core.registry.index_pages import dump_pages, read_pages
 from qadocs.core.registry.records import Entry, Registry
 from qadocs.core.text.escape import yaml_text
@@ -39,6 +42,7 @@ from qadocs.core.text.urls import RESERVED_DIRS
 from qadocs.core.text.yamlread import ALIAS_REFUSED, construct, shown
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+TITLE_ALONE = 0.9  # from this ratio alike titles pair alone; from TITLE_THRESHOLD, their answers must share a line
 TITLE_THRESHOLD = 0.8  # difflib ratio from which two titles are the same question (a typo, a few words)
 # Id lengths. A new id is a slug of at most slug.MAX_SLUG (48) characters, plus `-N` when taken;
 # MAX_NEW_ID (61 = 48 + 13) leaves room for a `-` and a 12-digit N before the slug has to be cut.
@@ -48,9 +52,11 @@ MAX_ID = 64
 MAX_NEW_ID = 61
 MAX_REGISTRY_BYTES = 64 * 1024 * 1024  # larger is refused unread (at ~330 bytes a question: ~200,000 questions)
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# A page URL: up to 16 slug segments, each like an id; no dots, no empty segment, no `..`.
-URL_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*){0,15}$")
-MAX_URL = 512
+# A page URL: slug segments, each like an id; no dots, no empty segment, no `..`. As many as the
+# deepest page has: its sections (MAX_FOLDER_DEPTH folders), its source, a chapter.
+MAX_URL_SEGMENTS = MAX_FOLDER_DEPTH + 2
+URL_RE = re.compile(rf"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*){{0,{MAX_URL_SEGMENTS - 1}}}$")
+MAX_URL = MAX_URL_SEGMENTS * (MAX_ID + 1)
 HEADER = """\
 # qadocs id registry: one entry per question page, kept by `qadocs split` and `mkdocs build`.
 # Commit it with the content. To give a question another URL on purpose, edit its `id`;

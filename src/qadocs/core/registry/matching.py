@@ -10,7 +10,7 @@ from collections.abc import Callable
 from itertools import groupby
 
 from qadocs.core.model import EMPTY_ANSWER, folded
-from qadocs.core.registry.entries import TITLE_THRESHOLD
+from qadocs.core.registry.entries import TITLE_ALONE, TITLE_THRESHOLD
 from qadocs.core.registry.records import Candidate, Entry, Registry
 from qadocs.core.text.similar import candidate_pairs, ratio_at_least
 from qadocs.core.text.titlekey import title_key
@@ -119,8 +119,16 @@ def title_likeness(a: str, b: str) -> float | None:
     return ratio_at_least(difflib.SequenceMatcher(None, a, b), TITLE_THRESHOLD)
 
 
+def _answers_meet(c: Candidate, e: Entry) -> bool:
+    """The candidate's answer holds a line of the entry's (its sketch), or the entry keeps no
+    sketch to tell (written by an older qadocs): titles only somewhat alike (`什么是智能指针？`,
+    `什么是虚指针？`) name one question only when their answers meet."""
+    return not e.lines or not c.line_set.isdisjoint(e.lines.split())
+
+
 def _pairs_by_likeness(candidates: list[Candidate], open_: list[int], pool: list[Entry]) -> dict[int, Entry]:
-    """Candidate index -> entry of `pool` with a title at least `TITLE_THRESHOLD` alike.
+    """Candidate index -> entry of `pool` with a title at least `TITLE_ALONE` alike, or at least
+    `TITLE_THRESHOLD` alike with answers that meet.
 
     Best pairs first, then those in the same source, then the same chapter; each side used once.
     Pairs that tie on all three and share a side are not told apart: neither is made, and both
@@ -130,8 +138,8 @@ def _pairs_by_likeness(candidates: list[Candidate], open_: list[int], pool: list
     scored: list[tuple[float, bool, bool, int, Entry]] = []
     for a, b in candidate_pairs(left, right):  # every pair when few, else those sharing bigrams
         ratio = title_likeness(left[a], right[b])
-        if ratio is not None:
-            c, e = candidates[open_[a]], pool[b]
+        c, e = candidates[open_[a]], pool[b]
+        if ratio is not None and (ratio >= TITLE_ALONE or _answers_meet(c, e)):
             scored.append((-ratio, c.source != e.source, c.chapter != e.chapter, open_[a], e))
     pairs: dict[int, Entry] = {}
     used: set[tuple[str, int]] = set()  # ("c", candidate index), ("e", id(entry)): paired, or left for a tie
