@@ -251,3 +251,34 @@ def test_untrusted_stamps_are_checked(tmp_path: Path) -> None:
     urls = {q["title"]: q["url"] for q in result.plan.questions}
     assert urls["什么是乙？"].endswith("/same/") and not urls["什么是丙？"].endswith("/same/")
     assert "bad" not in urls["什么是甲？"] and not urls['<a id="q-code"></a> 什么是丁？'].endswith("/code/")
+
+
+def test_a_file_with_nul_bytes_is_not_stamped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The reader drops NUL bytes: a stamp written before one that starts a heading line would
+    make the line no heading, and the question would lose its page."""
+    opts = _collection(tmp_path)
+    path = opts.content_dir / "甲/机器学习.md"
+    data = path.read_bytes().replace(b"### 2.", b"\x00### 2.")
+    path.write_bytes(data)
+    before = _urls(opts)
+    assert _stamp(tmp_path) == 0
+    assert "甲/机器学习.md:1:1: warning stamp-skipped contains NUL bytes" in capsys.readouterr().err
+    assert path.read_bytes() == data
+    assert _urls(opts) == before
+
+
+def test_nothing_is_stamped_while_the_registry_has_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ids handed out past a broken entry would last in the content; stamping waits for a fix."""
+    opts = _collection(tmp_path)
+    _urls(opts)
+    registry = opts.content_dir / REGISTRY_NAME
+    text = registry.read_text("utf-8")
+    url = re.search(r"^  url: (\S+)$", text, re.MULTILINE).group(1)  # type: ignore[union-attr]
+    registry.write_text(text.replace(f"  url: {url}\n", f"  url: {url.upper()}\n", 1), "utf-8")
+    originals = {p: p.read_bytes() for p in opts.content_dir.rglob("*.*")}
+    assert _stamp(tmp_path) == 1
+    err = capsys.readouterr().err
+    assert "registry-bad-url" in err and "nothing was stamped" in err
+    assert {p: p.read_bytes() for p in opts.content_dir.rglob("*.*")} == originals
+    assert _stamp(tmp_path, "--dry-run") == 1  # a dry run still lists what it would stamp
+    assert "would stamp" in capsys.readouterr().out
