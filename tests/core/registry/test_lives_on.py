@@ -129,3 +129,14 @@ def test_the_sketch_keeps_few_lines_and_skips_short_ones() -> None:
     sketch, lines = answer_lines("\n".join([*ATTENTION, *SCALING, *DROPOUT, "```", "", "---", "短"]))
     assert len(lines) == 9 and len(sketch.split()) == 8 and set(sketch.split()) <= lines
     assert answer_lines("  注意力机制让模型按相关程度加权汇总信息。 ")[1] <= answer_lines("\n".join(ATTENTION))[1]
+
+
+def test_titles_of_no_letters_say_nothing(tmp_path: Path) -> None:
+    """Two titles of punctuation alone fold to nothing: a deleted one does not live on in the other."""
+    opts = _write(tmp_path, {"a.md": [("Dropout 做什么？", DROPOUT), ("？？？", ["一个谜题的答案，写得很长很长。"])]})
+    first = _urls(tmp_path, opts)
+    _write(tmp_path, {"a.md": [("Dropout 做什么？", DROPOUT), ("！！", ["另一道题的回答，与它毫无关系。"])]})
+    result = generate(opts, tmp_path / "out")
+    assert sorted(c.kind for c in result.plan.changes) == ["deleted", "new"]
+    _, notices = _lands(tmp_path, first["？？？"])
+    assert any(words.DELETED_LINK in n for n in notices)
