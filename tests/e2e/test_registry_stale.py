@@ -1,13 +1,19 @@
 """A strict `mkdocs build` of content whose registry is behind fails, says why, and writes the
 registry; built again (the registry now as the content needs it), it passes, also when the
-page cache replays the first build's lines."""
+page cache replays the first build's lines. The documented CI workflow commits a first registry."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import yaml
+
 from conftest import REPO, run_mkdocs
+from repos import small_repo
 
 
 def test_a_strict_build_fails_once_on_a_stale_registry(tmp_path: Path) -> None:
@@ -32,3 +38,45 @@ def test_a_strict_build_fails_once_on_a_stale_registry(tmp_path: Path) -> None:
     assert third.returncode == 0
     assert "registry-stale the registry is behind the content (1 new)" in third.stderr
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_the_documented_ci_workflow_commits_a_first_registry(tmp_path: Path) -> None:
+    """The main-branch step run as written, in a clone with no registry committed yet: the
+    registry it writes is committed and pushed (git diff does not see an untracked file)."""
+    workflow = yaml.safe_load((REPO / "docs" / "ci" / "qadocs-site.yml").read_text(encoding="utf-8"))
+    [script] = [
+        step["run"]
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        if "registry update" in step.get("run", "") and "git push" in step["run"]
+    ]
+    remote, work, bin_dir = tmp_path / "remote.git", tmp_path / "work", tmp_path / "bin"
+    small_repo(work)
+    bin_dir.mkdir()
+    shim = bin_dir / "qadocs"  # `qadocs` as installed: this checkout's CLI
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m qadocs.cli "$@"\n', encoding="utf-8")
+    shim.chmod(0o755)
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "PYTHONPATH": str(REPO / "src"),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+    }
+
+    def git(*args: str, cwd: Path = work) -> str:
+        done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True)
+        return done.stdout
+
+    git("init", "-q", "--bare", str(remote), cwd=tmp_path)
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "content")
+    git("remote", "add", "origin", str(remote))
+    git("push", "-q", "-u", "origin", "main")
+    subprocess.run(["bash", "-e", "-c", script], cwd=work, env=env, check=True, capture_output=True)
+    assert "content/qadocs-registry.yml" in git("ls-tree", "-r", "--name-only", "main", cwd=remote)
+    assert git("status", "--porcelain") == ""

@@ -271,6 +271,8 @@ def _stampable(opts: Options, rel: str) -> tuple[Path, str, str] | Diagnostic:
     if path.is_symlink() or Path(os.path.realpath(path)) != real or not stat.S_ISREG(os.lstat(path).st_mode):
         return Diagnostic(rel, 1, "warning", "stamp-skipped", "not a regular file inside the content folder")
     data = path.read_bytes()
+    if b"\x00" in data:  # the reader drops NUL bytes: a stamp placed among them could undo a heading
+        return Diagnostic(rel, 1, "warning", "stamp-skipped", "contains NUL bytes: remove them to stamp it")
     bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
     try:
         return path, bom, data[len(bom.encode()) :].decode("utf-8")
@@ -292,7 +294,8 @@ def _stamp_text(text: str, edits: list[tuple[int, str, str, str]]) -> str:
 def stamp_sources(opts: Options, dry_run: bool = False) -> Stamping:
     """Write each question's registry id into its heading line (`<a id="q-ID"></a>`) where it has
     none, and the registry as `split` leaves it; a stamp already there is never changed. With
-    `dry_run`, nothing is written."""
+    `dry_run`, nothing is written; while the registry has errors, nothing either (the ids would
+    be those of a registry a person must fix first)."""
     check_layout(opts, None)
     new_generation()
     committed, sources, diags = read_all(opts)
@@ -304,6 +307,9 @@ def stamp_sources(opts: Options, dry_run: bool = False) -> Stamping:
     assigned = planned.assigned
     diags += reg_diags + list(assigned.diagnostics)
     out = Stamping([], [], diags)
+    registry_errors = any(d.code.startswith("registry-") and d.severity == "error" for d in diags)
+    if registry_errors and not dry_run:  # ids from a registry a person must fix first would last in the content
+        return out
     for rel, edits in _edits(sources, lambda path, line: assigned.page_of[(path, line)].id).items():
         found = _stampable(opts, rel)
         if isinstance(found, Diagnostic):
@@ -316,7 +322,6 @@ def stamp_sources(opts: Options, dry_run: bool = False) -> Stamping:
             mode = stat.S_IMODE(os.lstat(path).st_mode)
             write_atomic(path, bom + _stamp_text(text, edits))
             os.chmod(path, mode)  # the file keeps its permissions (the temporary file had its own)
-    registry_errors = any(d.code.startswith("registry-") and d.severity == "error" for d in diags)
-    if not dry_run and not registry_errors:
+    if not dry_run:
         out.registry_written = write_atomic(opts.content_dir / REGISTRY_NAME, assigned.registry_text)
     return out

@@ -190,7 +190,7 @@ def test_anchor_history_in_the_registry_is_checked_as_untrusted_text(tmp_path: P
     assert "长" * MAX_ANCHOR not in text and "\\a" not in text and "\\x07" not in text
     assert text.count("  - old-") == MAX_OLD_ANCHORS
     wrong = ("  anchor: 1-什么是过拟合\n", "  anchor: 1-什么是过拟合\n  old_sources: {a: b}\n")
-    assert _registry_with(root, wrong, out=None) == [("registry-invalid", "error", 1)]  # a check: reported
+    assert _registry_with(root, wrong, out=None) == [("registry-invalid", "error", line)]  # a check: at the entry
 
 
 def test_targets_inside_a_page_are_percent_encoded(tmp_path: Path) -> None:

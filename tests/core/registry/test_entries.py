@@ -69,6 +69,20 @@ def test_a_key_twice_in_a_mapping_is_refused_at_its_second_line(text: str, line:
     assert f"the key {key} stands twice" in diag.message and "merge kept both sides" in diag.message
 
 
+@pytest.mark.parametrize(
+    ("field", "problem"),
+    [
+        ("  title: [a]\n", "needs `title` to be text"),
+        ("  old_urls: 5\n", "needs `old_urls` to be a list"),
+        ("  old_anchors: {a: b}\n", "needs `old_anchors` to be a list of text"),
+    ],
+)
+def test_a_field_of_the_wrong_shape_is_reported_at_its_entry(field: str, problem: str) -> None:
+    text = "questions:\n- id: a\n  url: s/a\n  title: A\n  source: a.md\n  answer: x\n- id: b\n  url: s/b\n"
+    reg, [diag] = parse_registry(text.replace("  url: s/b\n", "  url: s/b\n" + field) + "deleted: []\n", "r.yml")
+    assert reg is None and (diag.code, diag.line) == ("registry-invalid", 7) and problem in diag.message
+
+
 def test_equal_keys_of_other_types_are_not_the_same_key() -> None:
     reg, diags = parse_registry("questions:\n- id: a\n  url: s/a\n  1: x\n  '1': y\n", "r.yml")
     assert reg is not None and diags == []

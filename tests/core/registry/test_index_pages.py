@@ -10,7 +10,9 @@ import html
 import json
 import re
 import shutil
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -18,7 +20,9 @@ import yaml
 from qadocs.core.build import generate
 from qadocs.core.options import REGISTRY_NAME
 from qadocs.core.plan.site import Options
-from qadocs.core.registry.index_match import chapter_number
+from qadocs.core.registry.index_match import Dirs, IndexMatch, chapter_number, settle_pages
+from qadocs.core.registry.index_pages import PageRecord
+from qadocs.core.registry.records import Registry
 
 REFRESH_RE = re.compile(r'http-equiv="refresh" content="\d+; url=([^"]+)"')
 INDEX_KINDS = ("section", "source", "chapter")
@@ -230,3 +234,49 @@ def test_chapter_number() -> None:
     assert chapter_number("（3）采样") == ("3", "采样")
     assert chapter_number("1.5倍速") == (None, "1.5倍速")
     assert chapter_number("采样") == (None, "采样")
+
+
+@contextmanager
+def _within(seconds: int) -> Iterator[None]:
+    """Fail (instead of hanging) when the block runs longer than `seconds`."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError(f"took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_gone_records_with_odd_paths_forward_without_hanging(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    _build(root)
+    path = root / "content" / REGISTRY_NAME
+    odd = {
+        "gone-absolute": "/x.md",  # an absolute path: `posixpath.dirname('/')` is '/' again
+        "gone-deep": "模型基础/" + "a/" * 20_000 + "x.md",  # deep: each folder above it looked up once
+    }
+    records = "".join(f"- url: {url}\n  kind: source\n  source: {src}\n  title: t\n" for url, src in odd.items())
+    path.write_text(path.read_text(encoding="utf-8").replace("\npages:\n", "\npages:\n" + records), encoding="utf-8")
+    with _within(20):
+        result = generate(Options(root, root / "content", root / "imgs"), root / "out")
+    assert not [d for d in result.diagnostics if d.severity == "error"]
+    with _within(20):
+        second = _build(root)  # a second build over the registry it left finishes too
+    [section] = [url for url, page in second.items() if page == ("section", "模型基础")]
+    assert _land(root / "out", "gone-deep")[0] == section
+    assert _land(root / "out", "gone-absolute")[0] == ""  # nothing above it: the home page
+
+
+def test_many_gone_records_forward_to_one_page_in_linear_time() -> None:
+    gone = [PageRecord("source", f"sec/gone-{i}", f"sec/gone-{i}.md", "t") for i in range(60_000)]
+    with _within(20):  # a list searched per URL took minutes here
+        records, redirects, _ = settle_pages(
+            [], Dirs({"sec": "sec"}, {}, {}), IndexMatch({}, {}, {}), Registry(pages=gone)
+        )
+    [section] = [r for r in records if r.kind == "section"]
+    assert section.old_urls == [r.url for r in gone] and set(redirects.values()) == {"sec"}

@@ -177,3 +177,14 @@ def test_titles_only_somewhat_alike_need_answers_that_meet(tmp_path: Path) -> No
     )
     _urls(tmp_path, opts)
     assert _lands(tmp_path, first["什么是智能指针？"])[0] == long_title
+
+
+def test_titles_of_no_letters_say_nothing(tmp_path: Path) -> None:
+    """Two titles of punctuation alone fold to nothing: a deleted one does not live on in the other."""
+    opts = _write(tmp_path, {"a.md": [("Dropout 做什么？", DROPOUT), ("？？？", ["一个谜题的答案，写得很长很长。"])]})
+    first = _urls(tmp_path, opts)
+    _write(tmp_path, {"a.md": [("Dropout 做什么？", DROPOUT), ("！！", ["另一道题的回答，与它毫无关系。"])]})
+    result = generate(opts, tmp_path / "out")
+    assert sorted(c.kind for c in result.plan.changes) == ["deleted", "new"]
+    _, notices = _lands(tmp_path, first["？？？"])
+    assert any(words.DELETED_LINK in n for n in notices)

@@ -245,9 +245,61 @@ def test_untrusted_stamps_are_checked(tmp_path: Path) -> None:
     opts = Options(tmp_path, tmp_path / "content", tmp_path / "imgs")
     result = generate(opts, tmp_path / "out")
     found = {(d.code, d.line) for d in result.diagnostics if d.code.startswith("stamp-")}
-    assert found == {("stamp-invalid", 3), ("stamp-duplicate", 11)}
-    message = next(d.message for d in result.diagnostics if d.code == "stamp-duplicate")
+    assert found == {("stamp-invalid", 3), ("stamp-duplicate", 7), ("stamp-duplicate", 11)}
+    message = next(d.message for d in result.diagnostics if d.code == "stamp-duplicate" and d.line == 11)
     assert "a.md:7" in message
     urls = {q["title"]: q["url"] for q in result.plan.questions}
-    assert urls["什么是乙？"].endswith("/same/") and not urls["什么是丙？"].endswith("/same/")
+    assert not urls["什么是乙？"].endswith("/same/") and not urls["什么是丙？"].endswith("/same/")
     assert "bad" not in urls["什么是甲？"] and not urls['<a id="q-code"></a> 什么是丁？'].endswith("/code/")
+
+
+def test_a_file_with_nul_bytes_is_not_stamped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The reader drops NUL bytes: a stamp written before one that starts a heading line would
+    make the line no heading, and the question would lose its page."""
+    opts = _collection(tmp_path)
+    path = opts.content_dir / "甲/机器学习.md"
+    data = path.read_bytes().replace(b"### 2.", b"\x00### 2.")
+    path.write_bytes(data)
+    before = _urls(opts)
+    assert _stamp(tmp_path) == 0
+    assert "甲/机器学习.md:1:1: warning stamp-skipped contains NUL bytes" in capsys.readouterr().err
+    assert path.read_bytes() == data
+    assert _urls(opts) == before
+
+
+def test_nothing_is_stamped_while_the_registry_has_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ids handed out past a broken entry would last in the content; stamping waits for a fix."""
+    opts = _collection(tmp_path)
+    _urls(opts)
+    registry = opts.content_dir / REGISTRY_NAME
+    text = registry.read_text("utf-8")
+    url = re.search(r"^  url: (\S+)$", text, re.MULTILINE).group(1)  # type: ignore[union-attr]
+    registry.write_text(text.replace(f"  url: {url}\n", f"  url: {url.upper()}\n", 1), "utf-8")
+    originals = {p: p.read_bytes() for p in opts.content_dir.rglob("*.*")}
+    assert _stamp(tmp_path) == 1
+    err = capsys.readouterr().err
+    assert "registry-bad-url" in err and "nothing was stamped" in err
+    assert {p: p.read_bytes() for p in opts.content_dir.rglob("*.*")} == originals
+    assert _stamp(tmp_path, "--dry-run") == 1  # a dry run still lists what it would stamp
+    assert "would stamp" in capsys.readouterr().out
+
+
+def test_a_heading_copied_with_its_stamp_takes_no_url(tmp_path: Path) -> None:
+    """A stamped heading copied as the start of a new question, into a file read first: neither
+    copy of the stamp counts, so the question it was made for keeps its URL by title and answer
+    and the new one gets its own (never by the order files are read in)."""
+    opts = _collection(tmp_path)
+    assert _stamp(tmp_path) == 0
+    before = _urls(opts)
+    heading = next(
+        line
+        for line in (opts.content_dir / "甲/机器学习.md").read_text("utf-8").splitlines()
+        if "什么是过拟合？" in line
+    )
+    copy = heading.replace("什么是过拟合？", "什么是正则化？").replace("### 1.", "## 1.")
+    (opts.content_dir / "0.md").write_text(
+        f"# 零\n\n{copy}\n\n正则化给损失加上惩罚项。\n\n## 2. 什么是早停？\n\n验证集变差时停止训练。\n", "utf-8"
+    )
+    after = _urls(opts)
+    assert {title: after[title] for title in before} == before
+    assert after["什么是正则化？"] not in before.values()

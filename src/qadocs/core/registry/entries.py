@@ -79,20 +79,20 @@ def _text_field(raw: dict[str, Any], key: str, line: int, required: bool = False
     if value is None and not required:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise RegistryUnusable(f"the entry at line {line} needs `{key}` to be text")
+        raise RegistryUnusable(f"the entry at line {line} needs `{key}` to be text", line)
     return str(value)
 
 
 def _entry(raw: Any, line: int) -> Entry:
     """The entry a YAML mapping describes, or why the registry cannot be trusted."""
     if not isinstance(raw, dict):
-        raise RegistryUnusable(f"the entry at line {line} must be a mapping")
+        raise RegistryUnusable(f"the entry at line {line} must be a mapping", line)
     for key in ("id", "url"):
         if key not in raw:
-            raise RegistryUnusable(f"the entry at line {line} has no `{key}`")
+            raise RegistryUnusable(f"the entry at line {line} has no `{key}`", line)
     old = raw.get("old_urls") or []
     if not isinstance(old, list) or not all(isinstance(u, (str, int)) and not isinstance(u, bool) for u in old):
-        raise RegistryUnusable(f"the entry at line {line} needs `old_urls` to be a list of page paths")
+        raise RegistryUnusable(f"the entry at line {line} needs `old_urls` to be a list of page paths", line)
     return Entry(
         id=_text_field(raw, "id", line, True),
         url=_text_field(raw, "url", line, True),
@@ -113,7 +113,7 @@ def _text_list(raw: dict[str, Any], key: str, line: int) -> list[str]:
     """`raw[key]` as a list of text ([] when absent); anything else is refused."""
     items = raw.get(key) or []
     if not isinstance(items, list) or not all(isinstance(i, (str, int)) and not isinstance(i, bool) for i in items):
-        raise RegistryUnusable(f"the entry at line {line} needs `{key}` to be a list of text")
+        raise RegistryUnusable(f"the entry at line {line} needs `{key}` to be a list of text", line)
     return [str(i) for i in items]
 
 

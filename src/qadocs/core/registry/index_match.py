@@ -241,21 +241,22 @@ def settle_pages(
         for ch in src.chapters:
             key = (src.path, ch.index)
             add("chapter", dirs.chapters[key], src.path, ch.title, match.chapters.get(key))
-    up = _Above(
-        match,
-        now,
-        {r.path: r for r in records if r.kind == "section"},
-        {r.path: r for r in records if r.kind == "source"},
-    )
+    up = _Above.of(match, now, records)
     home: list[PageRecord] = []  # gone with every page above them: they forward home
     gone_sources: dict[str, str] = {}
+    inherited: dict[int, dict[str, None]] = {}  # id of a record -> its old URLs, as a set kept in order
     for rec in registry.pages if registry is not None else []:
         if id(rec) not in now:
             above = up.find(rec)
             if above is None:
                 home.append(PageRecord(rec.kind, rec.url, rec.path, rec.title, list(rec.old_urls)))
-            else:
-                above.old_urls.extend(u for u in rec.all_urls() if u not in above.old_urls)
+            else:  # many gone pages may forward to one: linear, never a list searched per URL
+                urls = inherited.get(id(above))
+                if urls is None:
+                    urls = inherited[id(above)] = dict.fromkeys(above.old_urls)
+                fresh = [u for u in dict.fromkeys(rec.all_urls()) if u not in urls]
+                urls.update(dict.fromkeys(fresh))
+                above.old_urls.extend(fresh)
             if rec.kind == "source":
                 gone_sources[rec.path] = above.url if above is not None else ""
     redirects = {old: r.url for r in records for old in r.old_urls}
@@ -265,27 +266,41 @@ def settle_pages(
 
 @dataclass(slots=True, frozen=True)
 class _Above:
-    """Finds the page still there above a page that is gone."""
+    """Finds the page still there above a page that is gone (each in time of its path's depth:
+    the registry may hold any number of gone records)."""
 
-    match: IndexMatch
-    now: Mapping[int, PageRecord]  # id of a former record -> its page's record now
+    heirs: Mapping[str, str]  # a gone source's path -> where most of its questions are
+    sources_now: Mapping[str, PageRecord]  # a matched source record's path -> its page's record now
+    moved: Mapping[str, PageRecord]  # a matched section record's folder -> its section's record now
     sections: Mapping[str, PageRecord]  # folder -> its section's record now
     sources: Mapping[str, PageRecord]  # source path -> its record now
+    depth: int  # folders in the deepest of `moved` and `sections`: a record's path is read no deeper
+
+    @classmethod
+    def of(cls, match: IndexMatch, now: Mapping[int, PageRecord], records: list[PageRecord]) -> _Above:
+        """`now`: id of a former record -> its page's record now; `records`: this build's."""
+        sources_now: dict[str, PageRecord] = {}
+        for former in match.sources.values():
+            if id(former) in now:
+                sources_now.setdefault(former.path, now[id(former)])
+        moved = {r.path: now[id(r)] for r in match.sections.values() if id(r) in now}
+        sections = {r.path: r for r in records if r.kind == "section"}
+        depth = max((folder.count("/") + 1 for folder in (*moved, *sections)), default=0)
+        return cls(match.heirs, sources_now, moved, sections, {r.path: r for r in records if r.kind == "source"}, depth)
 
     def find(self, rec: PageRecord) -> PageRecord | None:
         """The record of the nearest page above the gone page `rec` (None: the home page)."""
-        if rec.kind == "chapter":
-            for former in self.match.sources.values():
-                if former.path == rec.path and id(former) in self.now:
-                    return self.now[id(former)]
-        heir = self.match.heirs.get(rec.path) if rec.kind != "section" else None
+        if rec.kind == "chapter" and rec.path in self.sources_now:
+            return self.sources_now[rec.path]
+        heir = self.heirs.get(rec.path) if rec.kind != "section" else None
         if heir is not None:  # its questions are there now, and so are its old anchors
             return self.sources[heir]
-        moved = {r.path: self.now[id(r)] for r in self.match.sections.values() if id(r) in self.now}
-        folder = posixpath.dirname(rec.path)
-        while folder:
-            found = moved.get(folder) or self.sections.get(folder)
+        # The folders above it, deepest first; only as deep as a folder that can be found, so a
+        # path of any depth costs its length once.
+        parts = rec.path.split("/", self.depth)[:-1]
+        for n in range(len(parts), 0, -1):
+            folder = "/".join(parts[:n])
+            found = self.moved.get(folder) or self.sections.get(folder)
             if found is not None:
                 return found
-            folder = posixpath.dirname(folder)
         return None

@@ -62,7 +62,8 @@ class _Live:
             self._titles = defaultdict(list)
             for i, cand in enumerate(self.candidates):
                 self._titles[title_key(cand.title)].append(i)
-        return _only(self._titles.get(title_key(title)))
+        key = title_key(title)
+        return _only(self._titles.get(key)) if key else None  # a title of no letters or digits says nothing
 
     def by_answer(self, sketch: str) -> int | None:
         hashes = sketch.split()

@@ -1,6 +1,6 @@
 """The stamps of this build's question pages (`<a id="q-ID"></a>` on a heading line, see
 `qadocs.core.split.stamps`), checked: content is untrusted, so a stamp that is no valid registry
-id, or that an earlier question already carries, is set aside with a warning."""
+id, or that two pages carry (a heading copied with its stamp), is set aside with a warning."""
 
 from __future__ import annotations
 
@@ -16,32 +16,34 @@ def _valid(stamp: str) -> bool:
 
 def page_stamps(groups: Sequence[Sequence[Question]]) -> tuple[list[str | None], list[Diagnostic]]:
     """The stamp of each question page (its first stamped occurrence's), None for an unstamped
-    page or one whose stamp is invalid or already used by an earlier page; and the warnings."""
-    stamps: list[str | None] = []
+    page or one whose stamp is invalid or carried by another page too; and the warnings.
+
+    A stamp on two pages counts on neither: which of them the id was made for is not told by
+    the order files are read in (a heading copied as the start of a new question carries the
+    stamp along), so both are matched as unstamped questions, by title and answer."""
+    heads: list[Question | None] = []
     diags: list[Diagnostic] = []
-    first: dict[str, Question] = {}  # stamp -> the question that uses it
+    carriers: dict[str, list[Question]] = {}  # valid stamp -> the pages' questions that carry it
     for group in groups:
         q = next((q for q in group if q.stamp is not None), None)
-        stamp = q.stamp if q is not None else None
-        if q is None or stamp is None:
-            stamps.append(None)
-        elif not _valid(stamp):
-            shown = stamp if len(stamp) <= MAX_ID else stamp[:MAX_ID] + "…"
+        if q is not None and q.stamp is not None and not _valid(q.stamp):
+            shown = q.stamp if len(q.stamp) <= MAX_ID else q.stamp[:MAX_ID] + "…"
             message = (
                 f"stamp 'q-{shown}' is no valid id (lower-case letters, digits and single '-', at most {MAX_ID} "
                 "characters); it is ignored"
             )
             diags.append(Diagnostic(q.source, q.line, "warning", "stamp-invalid", message))
-            stamps.append(None)
-        elif stamp in first:
-            was = first[stamp]
+            q = None
+        if q is not None and q.stamp is not None:
+            carriers.setdefault(q.stamp, []).append(q)
+        heads.append(q)
+    for stamp, qs in carriers.items():
+        for q in qs if len(qs) > 1 else ():
+            others = ", ".join(f"{o.source}:{o.line}" for o in qs if o is not q)
             message = (
-                f"stamp 'q-{stamp}' is also on {was.source}:{was.line}, which keeps it; remove this copy "
-                "(`qadocs stamp` then stamps this question with its own id)"
+                f"stamp 'q-{stamp}' is also on {others}: it is ignored on each; remove it from every question "
+                "it was not made for (`qadocs stamp` then stamps those with their own ids)"
             )
             diags.append(Diagnostic(q.source, q.line, "warning", "stamp-duplicate", message))
-            stamps.append(None)
-        else:
-            first[stamp] = q
-            stamps.append(stamp)
+    stamps = [q.stamp if q is not None and len(carriers.get(q.stamp or "", ())) == 1 else None for q in heads]
     return stamps, diags
