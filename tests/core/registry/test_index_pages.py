@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import yaml
 
 from qadocs.core.build import generate
+from qadocs.core.errors import ContentError
 from qadocs.core.options import REGISTRY_NAME
 from qadocs.core.plan.site import Options
 from qadocs.core.registry.index_match import Dirs, IndexMatch, chapter_number, settle_pages
@@ -221,9 +223,16 @@ def test_bad_page_records_are_reported_at_their_line(tmp_path: Path) -> None:
     text += "".join(b + "\n" for b in bad) if "pages:\n" in text else ""
     path.write_text(text, encoding="utf-8")
     lines = [start + sum(b.count("\n") + 1 for b in bad[:i]) for i in range(len(bad))]
-    result = generate(Options(root, root / "content", root / "imgs"), root / "out")
-    found = [(d.path, d.line) for d in result.diagnostics if d.code == "registry-bad-page"]
-    assert found == [(REGISTRY_NAME, line) for line in lines]
+    opts = Options(root, root / "content", root / "imgs")
+    with pytest.raises(ContentError) as stopped:  # a URL two records hold: which page was published there?
+        generate(opts, root / "out")
+    assert (stopped.value.diagnostic.code, stopped.value.diagnostic.line) == ("registry-shared-url", lines[2])
+    result = generate(opts, None)  # a check reports every record at its line and goes on
+    found = [
+        (d.path, d.line, d.code) for d in result.diagnostics if d.code in ("registry-bad-page", "registry-shared-url")
+    ]
+    codes = ["registry-bad-page"] * 2 + ["registry-shared-url"] + ["registry-bad-page"] * 2
+    assert found == [(REGISTRY_NAME, line, code) for line, code in zip(lines, codes, strict=True)]
     assert {q["url"] for q in result.plan.questions} == {"/" + u + "/" for u, p in first.items() if p[0] == "question"}
     assert path.read_text(encoding="utf-8") == text  # a registry with errors is left for a person to fix
 

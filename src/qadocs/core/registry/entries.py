@@ -286,7 +286,7 @@ def parse_registry(text: str, path: str) -> tuple[Registry | None, list[Diagnost
                 f"registry is malformed: {why}; nothing was built and the file was left untouched",
             )
         ]
-    return reg, diags + [Diagnostic(path, line, "error", "registry-bad-page", msg) for line, msg in problems]
+    return reg, diags + [Diagnostic(path, line, "error", code, msg) for line, code, msg in problems]
 
 
 def _url_problem(url: str) -> str | None:

@@ -24,7 +24,9 @@ _PATH_KEY = {"section": "folder", "source": "source", "chapter": "source"}
 _TITLE_KEY: dict[str, str | None] = {"section": None, "source": "title", "chapter": "chapter"}
 
 UrlCheck = Callable[[str], "str | None"]  # why a URL is no page path, or None
-Problem = tuple[int, str]  # (line, message) of a bad record: `registry-bad-page` in the registry's findings
+# (line, code, message) of a bad record: `registry-bad-page`, or `registry-shared-url` for a URL
+# another record or a question holds (what a merge that kept both sides leaves: it stops a build)
+Problem = tuple[int, str, str]
 
 
 @dataclass(slots=True)
@@ -90,14 +92,14 @@ def read_pages(
     page may have one. `url_problem` is the registry's rule for a page path."""
     raws = data.get("pages") or []
     if not isinstance(raws, list):
-        return [], [(1, "`pages` must be a list; it is ignored")]
+        return [], [(1, "registry-bad-page", "`pages` must be a list; it is ignored")]
     lines = _lines(node)
     problems: list[Problem] = []
     owner: dict[str, PageRecord] = {}
     records: list[PageRecord] = []
 
-    def bad(line: int, msg: str) -> None:
-        problems.append((line, msg))
+    def bad(line: int, msg: str, code: str = "registry-bad-page") -> None:
+        problems.append((line, code, msg))
 
     for i, raw in enumerate(raws):
         line = lines[i] if i < len(lines) else 1
@@ -105,7 +107,16 @@ def read_pages(
         if isinstance(rec, str):
             bad(line, f"the page record {rec}; it is ignored")
             continue
-        problem = _shared(rec.url, question_urls, owner) or url_problem(rec.url)
+        shared = _shared(rec.url, question_urls, owner)
+        if shared is not None:
+            bad(
+                line,
+                f"the page record's url '{rec.url}' {shared}: which page was published there cannot be told "
+                "(a merge kept both sides?); keep one of the two records",
+                "registry-shared-url",
+            )
+            continue
+        problem = url_problem(rec.url)
         if problem is not None:
             bad(line, f"the page record's url '{rec.url}' {problem}; the record is ignored")
             continue
@@ -130,16 +141,20 @@ def _keep_good_old_urls(
     question_urls: Collection[str],
     owner: dict[str, PageRecord],
     url_problem: UrlCheck,
-    bad: Callable[[int, str], None],
+    bad: Callable[[int, str, str], None],
 ) -> None:
     kept: list[str] = []
     for old in rec.old_urls:
         url = old.strip("/")
         if owner.get(url) is rec:
             continue  # its own URL, or an item it already has
-        problem = _shared(url, question_urls, owner) or url_problem(url)
+        shared = _shared(url, question_urls, owner)
+        if shared is not None:
+            bad(rec.line, f"old_urls item '{old}' {shared}; keep it in one record only", "registry-shared-url")
+            continue
+        problem = url_problem(url)
         if problem is not None:
-            bad(rec.line, f"old_urls item '{old}' {problem}; it is dropped")
+            bad(rec.line, f"old_urls item '{old}' {problem}; it is dropped", "registry-bad-page")
             continue
         owner[url] = rec
         kept.append(url)
