@@ -188,3 +188,16 @@ def test_titles_of_no_letters_say_nothing(tmp_path: Path) -> None:
     assert sorted(c.kind for c in result.plan.changes) == ["deleted", "new"]
     _, notices = _lands(tmp_path, first["？？？"])
     assert any(words.DELETED_LINK in n for n in notices)
+
+
+def test_short_titles_that_only_sound_alike_are_two_questions(tmp_path: Path) -> None:
+    """`什么是栈？` and `什么是站？` read alike in pinyin: a short title's sound names nothing, so
+    the new question gets a URL of its own and the deleted one says so."""
+    stack = ["栈是后进先出的线性数据结构。", "只能在栈顶压入和弹出元素。"]
+    opts = _write(tmp_path, {"a.md": [("什么是栈？", stack), ("Dropout 做什么？", DROPOUT)]})
+    first = _urls(tmp_path, opts)
+    station = ["站点是网络中提供服务的节点。", "每个站点有自己的地址和端口。"]
+    _write(tmp_path, {"a.md": [("什么是站？", station), ("Dropout 做什么？", DROPOUT)]})
+    second = _urls(tmp_path, opts)
+    assert second["什么是站？"] != first["什么是栈？"]
+    assert any(words.DELETED_LINK in n for n in _lands(tmp_path, first["什么是栈？"])[1])

@@ -132,12 +132,10 @@ def _candidate_entries(
     return entries, changes
 
 
-def _left_over(reg: Registry, found: list[Entry | None]) -> tuple[list[Entry], list[Change]]:
-    """The deleted entries: those still deleted, then the live ones no candidate found."""
+def _left_over(reg: Registry, found: list[Entry | None]) -> tuple[list[Entry], list[Entry]]:
+    """The entries no candidate found: those deleted before, and those this build deletes."""
     used = {id(e) for e in found if e is not None}
-    gone = [e for e in reg.questions if id(e) not in used]
-    deleted = [e for e in reg.deleted if id(e) not in used] + gone
-    return deleted, [Change("deleted", e.url, f"{e.title} (redirects to its former chapter)") for e in gone]
+    return [e for e in reg.deleted if id(e) not in used], [e for e in reg.questions if id(e) not in used]
 
 
 def _copy(reg: Registry) -> Registry:
@@ -167,8 +165,7 @@ def assign(
     found, revived = match_entries(candidates, reg)
     new_ids = _NewIds(new_slug, {e.id for e in reg.questions + reg.deleted}, taken)
     entries, kept = _candidate_entries(candidates, found, revived, new_ids)
-    deleted, dropped = _left_over(reg, found)
-    deleted, merged = forward_deleted(deleted, candidates, entries)
-    gone = {c.url for c in merged}
-    dropped = [c for c in dropped if c.url not in gone]  # said once, as merged
-    return entries, Registry(list(entries), deleted), renamed + kept + dropped + merged, diags
+    still, gone = _left_over(reg, found)
+    gone, merged = forward_deleted(gone, candidates, entries)  # asked when a question goes, not every build
+    dropped = [Change("deleted", e.url, f"{e.title} (redirects to its former chapter)") for e in gone]
+    return entries, Registry(list(entries), still + gone), renamed + kept + dropped + merged, diags

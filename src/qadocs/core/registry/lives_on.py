@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 
 from qadocs.core.model import Memo
 from qadocs.core.registry.records import Candidate, Change, Entry
-from qadocs.core.text.titlekey import title_key
+from qadocs.core.text.titlekey import sound_key, title_key
 
 SKETCH_SIZE = 8  # line hashes an entry keeps of its answer
 MIN_LINE = 8  # characters (white space folded) from which a line of an answer counts
@@ -55,15 +55,28 @@ class _Live:
     def __init__(self, candidates: list[Candidate]) -> None:
         self.candidates = candidates
         self._titles: dict[str, list[int]] | None = None
+        self._sounds: dict[str | None, list[int]] | None = None
         self._lines: dict[str, list[int]] | None = None
 
     def by_title(self, title: str) -> int | None:
+        """The one live question whose title is `title` folded, else (a long title) read alike
+        in simplified or traditional characters; a title of no letters or digits says nothing."""
+        key = title_key(title)
+        if not key:
+            return None
         if self._titles is None:
             self._titles = defaultdict(list)
             for i, cand in enumerate(self.candidates):
                 self._titles[title_key(cand.title)].append(i)
-        key = title_key(title)
-        return _only(self._titles.get(key)) if key else None  # a title of no letters or digits says nothing
+        found = _only(self._titles.get(key))
+        sound = sound_key(title) if found is None else None
+        if sound is None:
+            return found
+        if self._sounds is None:
+            self._sounds = defaultdict(list)
+            for i, cand in enumerate(self.candidates):
+                self._sounds[sound_key(cand.title)].append(i)
+        return _only(self._sounds.get(sound))
 
     def by_answer(self, sketch: str) -> int | None:
         hashes = sketch.split()
@@ -90,8 +103,10 @@ class _Live:
 def forward_deleted(
     deleted: list[Entry], candidates: list[Candidate], entries: list[Entry]
 ) -> tuple[list[Entry], list[Change]]:
-    """The entries that stay deleted; the others' URLs join the `old_urls` of the live entry
-    (of `entries`, one per candidate) their content lives on in, each reported as `merged`."""
+    """Of the entries this build deletes, those that stay deleted; the others' URLs join the
+    `old_urls` of the live entry (of `entries`, one per candidate) their content lives on in, each
+    reported as `merged`. Entries deleted by an earlier build are not asked again (a question that
+    comes back is revived by matching)."""
     live = _Live(candidates)
     kept: list[Entry] = []
     changes: list[Change] = []

@@ -13,7 +13,7 @@ from qadocs.core.model import EMPTY_ANSWER, folded
 from qadocs.core.registry.entries import TITLE_ALONE, TITLE_THRESHOLD
 from qadocs.core.registry.records import Candidate, Entry, Registry
 from qadocs.core.text.similar import candidate_pairs, ratio_at_least
-from qadocs.core.text.titlekey import title_key
+from qadocs.core.text.titlekey import sound_key, title_key
 
 # -- matching candidates to entries ----------------------------------------------------------------
 
@@ -36,12 +36,19 @@ def _title_key(x: Candidate | Entry) -> str | None:
 
 
 def _folded_title_key(x: Candidate | Entry) -> str | None:
-    """The title read alike across widths, case, punctuation and simplified or traditional
-    characters (`text/titlekey.title_key`); a title of no letters says nothing."""
+    """The title read alike across widths, case, spaces and punctuation (`text/titlekey`); a
+    title of no letters says nothing."""
     return title_key(x.title) or None
 
 
-MATCH_KEYS: tuple[Key, ...] = (_both_key, _answer_key, _title_key, _folded_title_key)  # tried in this order
+def _sound_title_key(x: Candidate | Entry) -> str | None:
+    """A long title read alike in simplified and traditional characters (toneless pinyin,
+    `text/titlekey.sound_key`); a short one says nothing."""
+    return sound_key(x.title)
+
+
+# tried in this order
+MATCH_KEYS: tuple[Key, ...] = (_both_key, _answer_key, _title_key, _folded_title_key, _sound_title_key)
 
 
 Where = Callable[[Candidate | Entry], object]  # what tells apart questions that share a key
