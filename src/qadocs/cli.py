@@ -7,9 +7,9 @@ import dataclasses
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -20,6 +20,7 @@ from qadocs.core.options import DEFAULT_CONTENT, DEFAULT_IMGS, MISSING_IMAGES, R
 from qadocs.core.split.roles import HEADING_KINDS
 
 DEFAULT_OUT = "build/docs"
+T = TypeVar("T")
 PROGRESS_MIN = 50  # sources from which `split` and `check` show progress
 
 
@@ -360,17 +361,25 @@ def _options(args: argparse.Namespace) -> Options:
     )
 
 
-def _split(args: argparse.Namespace, opts: Options) -> int:
-    """`qadocs split`: write the docs dir, report the findings and the registry's changes."""
-    out = (opts.repo_root / args.out).resolve()
+def _or_exit_code(opts: Options, work: Callable[[], T]) -> T | int:
+    """What `work` returns, or the exit code of what stopped it, said on stderr: 1 for content
+    that cannot be built (an unusable registry, at its path:line), 2 for a usage problem."""
     try:
-        result = generate(opts, out, _progress)
+        return work()
     except ContentError as exc:
         print(shown_from_root([exc.diagnostic], opts)[0].render(), file=sys.stderr)
         return 1
     except QadocsError as exc:
         print(f"qadocs: {exc}", file=sys.stderr)
         return 2
+
+
+def _split(args: argparse.Namespace, opts: Options) -> int:
+    """`qadocs split`: write the docs dir, report the findings and the registry's changes."""
+    out = (opts.repo_root / args.out).resolve()
+    result = _or_exit_code(opts, lambda: generate(opts, out, _progress))
+    if isinstance(result, int):
+        return result
     errors = 0
     for diag in shown_from_root(result.diagnostics, opts):
         errors += diag.severity == "error"
@@ -394,14 +403,9 @@ def _split(args: argparse.Namespace, opts: Options) -> int:
 def _registry_update(opts: Options, check_only: bool) -> int:
     """`qadocs registry update`: write the registry as a build would leave it, nothing else; with
     `--check`, write nothing and fail when it is behind the content."""
-    try:
-        result = generate(opts, None, _progress, registry_only=not check_only)
-    except ContentError as exc:
-        print(shown_from_root([exc.diagnostic], opts)[0].render(), file=sys.stderr)
-        return 1
-    except QadocsError as exc:
-        print(f"qadocs: {exc}", file=sys.stderr)
-        return 2
+    result = _or_exit_code(opts, lambda: generate(opts, None, _progress, registry_only=not check_only))
+    if isinstance(result, int):
+        return result
     shown = (opts.content_dir / REGISTRY_NAME).relative_to(opts.repo_root).as_posix()
     registry = [d for d in shown_from_root(result.diagnostics, opts) if d.code.startswith("registry-")]
     errors = [d for d in registry if d.severity == "error"]
@@ -426,14 +430,9 @@ def _registry_update(opts: Options, check_only: bool) -> int:
 
 def _stamp(args: argparse.Namespace, opts: Options) -> int:
     """`qadocs stamp`: stamp every unstamped question with its id; report what changed."""
-    try:
-        done = stamp_sources(opts, dry_run=args.dry_run)
-    except ContentError as exc:
-        print(shown_from_root([exc.diagnostic], opts)[0].render(), file=sys.stderr)
-        return 1
-    except QadocsError as exc:
-        print(f"qadocs: {exc}", file=sys.stderr)
-        return 2
+    done = _or_exit_code(opts, lambda: stamp_sources(opts, dry_run=args.dry_run))
+    if isinstance(done, int):
+        return done
     shown = [d for d in done.diagnostics if d.severity == "error" or d.code.startswith(("stamp-", "registry-"))]
     for diag in shown_from_root(shown, opts):
         print(diag.render(), file=sys.stderr)

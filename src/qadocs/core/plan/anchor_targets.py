@@ -56,8 +56,10 @@ class _Anchors:
 def _heading_anchors(src: Source, places: Places, assigned: Assigned, found: _Anchors) -> None:
     """The anchors of the source's questions, then of its chapters, then of its own page."""
     for q in src.questions:
-        stamp = [STAMP_PREFIX + q.stamp] if q.stamp is not None else []  # `#q-ID`: the heading's stamp
-        found.add(anchor_forms(q.anchor, q.heading) + stamp, assigned.page_of[(src.path, q.line)].dir)
+        page = assigned.page_of[(src.path, q.line)]
+        # `#q-ID`: the heading's stamp, when it is the page's id (not an invalid or shared one)
+        stamp = [STAMP_PREFIX + q.stamp] if q.stamp is not None and q.stamp == page.id else []
+        found.add(anchor_forms(q.anchor, q.heading) + stamp, page.dir)
     for ch in src.chapters:
         names = anchor_forms(ch.anchor, ch.title) if ch.anchor else [github_slug(ch.title)]
         found.add(names, places.chapter_dirs[(src.path, ch.index)])
