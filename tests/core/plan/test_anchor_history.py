@@ -87,12 +87,18 @@ def content(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_every_anchor_of_the_first_build_leads_to_the_same_question_after_renumbering(tmp_path: Path) -> None:
+def first_build(tmp_path: Path) -> tuple[Path, Path, str, dict[str, str], dict[str, str]]:
+    """The sample file built once: (root, the source, its page's dir, its anchor map, the pages)."""
     root = content(tmp_path)
     source = root / "content" / "深度学习.md"
     source.write_text(numbered_file(TITLES), encoding="utf-8")
     first_maps, first_pages = build(root)
     [(source_dir, first_map)] = first_maps.items()
+    return root, source, source_dir, first_map, first_pages
+
+
+def test_every_anchor_of_the_first_build_leads_to_the_same_question_after_renumbering(tmp_path: Path) -> None:
+    root, source, source_dir, first_map, first_pages = first_build(tmp_path)
     fragments = [key.split(":", 1)[1] for key in first_map if key.startswith("exact:")]
     fragments += ["user-content-" + f for f in fragments] + [quote(f, safe="") for f in fragments]
     before = {f: follow(source_dir, first_map, f, first_pages) for f in fragments}
@@ -113,11 +119,7 @@ def test_every_anchor_of_the_first_build_leads_to_the_same_question_after_renumb
 
 
 def test_anchors_of_two_renumberings_both_still_lead_to_the_question(tmp_path: Path) -> None:
-    root = content(tmp_path)
-    source = root / "content" / "深度学习.md"
-    source.write_text(numbered_file(TITLES), encoding="utf-8")
-    first_maps, first_pages = build(root)
-    [(source_dir, first_map)] = first_maps.items()
+    root, source, source_dir, first_map, first_pages = first_build(tmp_path)
     source.write_text(numbered_file(TITLES, first=3), encoding="utf-8")
     build(root)
     source.write_text(numbered_file(TITLES, first=7), encoding="utf-8")
