@@ -85,16 +85,22 @@ def commit_registry(root: Path) -> None:
     assert main(["registry", "update", "--root", str(root)]) == 0
 
 
+def build_maintained(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build ARGS` of the content in `root` with the repo's mkdocs.yml, its registry
+    committed first (`commit_registry`), as a maintained collection is built."""
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "build" / "docs").mkdir(parents=True, exist_ok=True)
+    commit_registry(root)
+    return run_mkdocs(root, *args, timeout=600)
+
+
 def one_source_site(root: Path, source: str, text: str) -> Path:
     """A site of one source (`content/<source>`, written here) built in `root` with the repo's
     mkdocs.yml (`--strict`); its site dir."""
     (root / "content" / source).parent.mkdir(parents=True)
     (root / "content" / source).write_text(text, encoding="utf-8")
     (root / "imgs").mkdir()
-    (root / "build" / "docs").mkdir(parents=True)
-    shutil.copy2(Path(__file__).resolve().parent.parent / "mkdocs.yml", root / "mkdocs.yml")
-    commit_registry(root)
-    proc = run_mkdocs(root, "--strict", timeout=300)
+    proc = build_maintained(root, "--strict")
     assert proc.returncode == 0, proc.stderr
     return root / "site"
 
@@ -233,11 +239,7 @@ def messy_build(tmp_path_factory: pytest.TempPathFactory) -> MessyBuild:
 
     root = tmp_path_factory.mktemp("messy-build")
     make_collection(root, files=60, seed=11)
-    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "build" / "docs").mkdir(parents=True)
-    commit_registry(root)  # a maintained collection: its registry committed (else registry-stale)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
-    proc = subprocess.run([str(MKDOCS), "build"], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    proc = build_maintained(root)
     return MessyBuild(root=root, site=root / "site", returncode=proc.returncode, stderr=proc.stderr)
 
 

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from qadocs.core.build import generate, layout_rules, load, shown_from_root, stamp_sources
+from qadocs.core.build import generate, layout_rules, load, registry_errors, shown_from_root, stamp_sources
 from qadocs.core.errors import ContentError, QadocsError
 from qadocs.core.model import Diagnostic, Source
 from qadocs.core.options import DEFAULT_CONTENT, DEFAULT_IMGS, MISSING_IMAGES, REGISTRY_NAME, Layout, Options
@@ -439,13 +439,13 @@ def _stamp(args: argparse.Namespace, opts: Options) -> int:
     if args.dry_run:
         for path, line, qid, title in done.stamped:
             print(f"{path}:{line}: q-{qid}  {_short(title)}")
-    registry_errors = any(d.severity == "error" and d.code.startswith("registry-") for d in shown)
-    if registry_errors and not args.dry_run:
+    broken = registry_errors(shown)
+    if broken and not args.dry_run:
         print("qadocs stamp: the registry has errors; fix them first: nothing was stamped", file=sys.stderr)
         return 1
     verb = "would stamp" if args.dry_run else "stamped"
     print(f"qadocs stamp: {verb} {len(done.stamped)} questions in {len(done.files)} files")
-    return 1 if registry_errors else 0
+    return 1 if broken else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

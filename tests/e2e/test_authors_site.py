@@ -12,20 +12,13 @@ def test_authors_collection_builds_with_mkdocs(tmp_path: Path) -> None:
     """A real `mkdocs build` of 60 other-authors files: every internal link and `#anchor` of the
     site lands (links to `<a name>`, `id`s and sub-headings of answers included), and the only
     warnings are qadocs' own findings."""
-    import os
     import re
-    import shutil
-    import subprocess
 
-    from conftest import MKDOCS, REPO, commit_registry
+    from conftest import build_maintained
     from sitecheck import broken_internal_links
 
     make_authors(tmp_path, files=60, seed=5)
-    shutil.copy2(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    (tmp_path / "build" / "docs").mkdir(parents=True)
-    commit_registry(tmp_path)  # a maintained collection: its registry committed (else registry-stale)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
-    proc = subprocess.run([str(MKDOCS), "build"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    proc = build_maintained(tmp_path)
     assert proc.returncode == 0, proc.stderr
     warnings = [line for line in proc.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
     own = re.compile(r"^WARNING -  \S+\.md:\d+:\d+: error [a-z0-9-]+ ")

@@ -128,12 +128,6 @@ def read_committed(opts: Options) -> Committed:
     return Committed(text, registry, diags)
 
 
-def load_registry(opts: Options) -> tuple[Registry | None, list[Diagnostic]]:
-    """The registry of `opts.content_dir` (None when there is none or it is unusable) and its findings."""
-    committed = read_committed(opts)
-    return committed.registry, list(committed.diagnostics)
-
-
 def _parse_registry(key: tuple[str, str]) -> tuple[Registry | None, tuple[Diagnostic, ...]]:
     registry, diags = parse_registry(*key)
     if registry is not None:  # its entries' anchor history bounded (a registry is untrusted input)
@@ -154,6 +148,23 @@ def read_all(opts: Options, progress: Progress | None = None) -> Read:
     committed = read_committed(opts)
     sources, diags = load(opts, progress)
     return committed, sources, diags + check_sources(sources)
+
+
+def _start(opts: Options, out_dir: Path | None, progress: Progress | None, writes_registry: bool) -> Read:
+    """The folders checked, a new generation, everything read (`read_all`); a registry that
+    cannot be used (`FATAL_CODES`) stops a run that would write it, before anything is written."""
+    check_layout(opts, out_dir)
+    new_generation()
+    committed, sources, diags = read_all(opts, progress)
+    fatal = next((d for d in committed.diagnostics if d.code in FATAL_CODES), None)
+    if fatal is not None and writes_registry:
+        raise ContentError(fatal)
+    return committed, sources, diags
+
+
+def registry_errors(diags: list[Diagnostic]) -> bool:
+    """Whether the registry has errors: it is then left for a person to fix, never rewritten."""
+    return any(d.code.startswith("registry-") and d.severity == "error" for d in diags)
 
 
 # Findings about the build rather than about a line of content: warnings that fail a strict
@@ -205,24 +216,16 @@ def generate(
     check (`out_dir=None`) or a preview
     (`write_registry=False`, `mkdocs serve`) reports it and goes on without it."""
     start = time.perf_counter()
-    check_layout(opts, out_dir)
-    new_generation()
-    committed, sources, diags = read_all(opts, progress)
-    registry, reg_diags = committed.registry, list(committed.diagnostics)
     writes_registry = write_registry and (out_dir is not None or registry_only)
-    fatal = next((d for d in reg_diags if d.code in FATAL_CODES), None)
-    if fatal is not None and writes_registry:
-        raise ContentError(fatal)
-    diags += reg_diags
-    plan = plan_pages(sources, opts, registry)
+    committed, sources, diags = _start(opts, out_dir, progress, writes_registry)
+    diags += committed.diagnostics
+    plan = plan_pages(sources, opts, committed.registry)
     stats = write_plan(plan, out_dir) if out_dir is not None else None
     written = False
-    registry_errors = any(
-        d.code.startswith("registry-") and d.severity == "error" for d in reg_diags + plan.diagnostics
-    )
-    if writes_registry and not registry_errors:  # a registry with errors is left for a person to fix
+    broken = registry_errors([*committed.diagnostics, *plan.diagnostics])
+    if writes_registry and not broken:
         written = write_atomic(opts.content_dir / REGISTRY_NAME, plan.registry_text)
-    stale = None if registry_errors else stale_finding(opts, committed, plan, written)
+    stale = None if broken else stale_finding(opts, committed, plan, written)
     if stale is not None:  # registry errors come first: a person fixes them, then updates
         diags.append(stale)
     unique = dict.fromkeys(diags + plan.diagnostics)  # each finding once
@@ -296,19 +299,11 @@ def stamp_sources(opts: Options, dry_run: bool = False) -> Stamping:
     none, and the registry as `split` leaves it; a stamp already there is never changed. With
     `dry_run`, nothing is written; while the registry has errors, nothing either (the ids would
     be those of a registry a person must fix first)."""
-    check_layout(opts, None)
-    new_generation()
-    committed, sources, diags = read_all(opts)
-    registry, reg_diags = committed.registry, list(committed.diagnostics)
-    fatal = next((d for d in reg_diags if d.code in FATAL_CODES), None)
-    if fatal is not None and not dry_run:
-        raise ContentError(fatal)
-    planned = plan_site(sources, opts, registry)
-    assigned = planned.assigned
-    diags += reg_diags + list(assigned.diagnostics)
+    committed, sources, diags = _start(opts, None, None, not dry_run)
+    assigned = plan_site(sources, opts, committed.registry).assigned
+    diags += [*committed.diagnostics, *assigned.diagnostics]
     out = Stamping([], [], diags)
-    registry_errors = any(d.code.startswith("registry-") and d.severity == "error" for d in diags)
-    if registry_errors and not dry_run:  # ids from a registry a person must fix first would last in the content
+    if registry_errors(diags) and not dry_run:  # ids from a registry a person must fix first would last in the content
         return out
     for rel, edits in _edits(sources, lambda path, line: assigned.page_of[(path, line)].id).items():
         found = _stampable(opts, rel)
