@@ -184,6 +184,14 @@ def _plugin_text(plugin: dict[str, object], name: str, default: str, where: Path
     return value
 
 
+def _plugin_flag(plugin: dict[str, object], name: str, default: bool, where: Path) -> bool:
+    """A yes/no option of the plugin (`default` when it is not set); QadocsError when it is neither."""
+    value = plugin.get(name, default)
+    if not isinstance(value, bool):
+        raise QadocsError(f"{where.name}: plugins: qadocs: {name} must be true or false, not {type(value).__name__}")
+    return value
+
+
 def config_description(path: Path) -> str:
     """`site_description` of mkdocs.yml at `path` ("" when it has none)."""
     config = _read_config(path)
@@ -358,6 +366,7 @@ def _options(args: argparse.Namespace) -> Options:
         missing_images=missing,
         layout=config_layout(config),
         site_description=config_description(config),
+        search=_plugin_flag(plugin, "search", True, config),
     )
 
 

@@ -391,40 +391,66 @@
   }
 })();
 
-// qadocs: a result whose title is the query, or starts with it, comes first. Material ranks by
-// the words a query shares with each page; a question asked by its exact title should not sit
-// below a longer one that shares more of its words. Only the order of the results Material
-// shows changes (exact title matches, then prefix matches, then the rest, each in Material's
-// order); nothing is added or removed.
+// qadocs: search. A button in the header (and the keys / and s, links `a.qadocs-search`, an
+// address with `?q=`, the 404 page's form) opens it; only then is assets/qadocs-search.js loaded,
+// and it loads the index. Where the theme's own search is on the page, that one is left alone.
 (function () {
-  var list = document.querySelector(".md-search-result__list");
-  var input = document.querySelector("input.md-search__input");
-  if (!list || !input || !window.MutationObserver) return;
-  function norm(text) {
-    return (text || "").replace(/[\s\u200b]+/g, "").replace(/[？?！!。．.，,：:；;…]+$/, "").toLowerCase();
-  }
-  function rank(item, query) {
-    var head = item.querySelector("h1, h2");
-    var title = norm(head ? head.textContent : "");
-    if (!title || !query) return 2;
-    if (title === query) return 0;
-    return title.indexOf(query) === 0 ? 1 : 2;
-  }
-  var pending = false;
-  function reorder() {
-    pending = false;
-    var query = norm(input.value);
-    var items = Array.prototype.slice.call(list.children);
-    var keyed = items.map(function (item, i) { return { item: item, key: rank(item, query), i: i }; });
-    keyed.sort(function (a, b) { return a.key - b.key || a.i - b.i; });
-    for (var k = 0; k < keyed.length; k++) {
-      if (keyed[k].item !== items[k]) {
-        keyed.forEach(function (entry) { list.appendChild(entry.item); });
-        return;
-      }
+  var script = document.currentScript;
+  var root = new URL("../", script && script.src ? script.src : location.href); // assets/ -> root
+  if (document.querySelector('[data-md-component="search"]')) return;
+  var loading = null;
+  function load() {
+    if (window.qadocsSearch) return Promise.resolve(window.qadocsSearch);
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = new URL("assets/qadocs-search.js", root).href;
+        tag.onload = function () { window.qadocsSearch ? resolve(window.qadocsSearch) : reject(new Error("search")); };
+        tag.onerror = function () { loading = null; reject(new Error("search")); };
+        document.head.appendChild(tag);
+      });
     }
+    return loading;
   }
-  new MutationObserver(function () {
-    if (!pending) { pending = true; window.requestAnimationFrame(reorder); }
-  }).observe(list, { childList: true });
+  function open(query) {
+    return load().then(function (search) { return search.open(query); }, function (e) {
+      if (window.console) console.warn("qadocs: search could not be loaded", e);
+    });
+  }
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "qadocs-find-open md-header__button md-icon";
+  button.setAttribute("aria-label", "搜索");
+  button.title = "搜索（/）";
+  button.innerHTML = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true">' +
+    '<path d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>';
+  button.addEventListener("click", function () { open(""); });
+  var header = document.querySelector(".md-header__inner");
+  if (header) header.insertBefore(button, header.querySelector(".md-header__source"));
+  else document.body.insertBefore(button, document.body.firstChild);
+
+  document.addEventListener("click", function (e) {
+    var link = e.target && e.target.closest ? e.target.closest("a.qadocs-search") : null;
+    if (!link || e.ctrlKey || e.metaKey || e.shiftKey || e.button) return;
+    e.preventDefault();
+    open("");
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+    if (e.key !== "/" && e.key !== "s") return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    e.preventDefault();
+    open("");
+  });
+  var form = document.querySelector("form.qadocs-404-search");
+  if (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var field = form.querySelector("input[name=q]");
+      open(field ? field.value : "");
+    });
+  }
+  var params = new URLSearchParams(location.search);
+  if (params.has("q")) open(params.get("q") || "");
 })();

@@ -30,4 +30,5 @@ class Options:
     registry_path: str = REGISTRY_NAME  # how diagnostics name the registry file
     layout: tuple[tuple[str, Layout], ...] = ()  # (glob, questions' heading level or "page"), first match wins
     site_description: str = ""  # mkdocs.yml's: no page description may be the same text
+    search: bool = True  # write the search index (qadocs-search/) and its script
     jobs: int = 0  # processes that build pages (0: one per core it may use; 1: this one only)

@@ -312,6 +312,7 @@ def plugin_options(config: MkDocsConfig, options: QadocsConfig) -> Options:
         layout=_layout(options),
         site_description=config.site_description or "",
         jobs=options.jobs,
+        search=options.search,
     )
 
 

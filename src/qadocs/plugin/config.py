@@ -21,5 +21,8 @@ class QadocsConfig(base.Config):
     # holds the build lock, qadocs.plugin.buildlock); `false`: off, MkDocs builds the pages as usual.
     cache = c.Type(bool, default=True)
     cache_dir = c.Type(str, default="build/.qadocs-cache")
+    # qadocs' search (index in qadocs-search/, read by assets/qadocs-search.js); `false` for a
+    # site that uses another search (Material's `search` plugin, say).
+    search = c.Type(bool, default=True)
     # Processes that build pages the cache lacks; 0: one per core this process may use.
     jobs = c.Type(int, default=0)

@@ -35,6 +35,7 @@ from qadocs.core.plan.pages import (
     section_file,
     source_file,
 )
+from qadocs.core.plan.search import search_files
 from qadocs.core.registry.page_dirs import assign_pages, group_children, place
 from qadocs.core.registry.records import Change, Registry
 from qadocs.core.text.escape import json_list_for_html
@@ -45,6 +46,7 @@ __all__ = ["CSS_PATH", "JS_PATH", "MEDIA_DIR", "QUESTIONS_JSON", "Options", "Pla
 
 CSS_PATH = "assets/qadocs.css"
 JS_PATH = "assets/qadocs.js"
+SEARCH_JS_PATH = "assets/qadocs-search.js"
 QUESTIONS_JSON = "questions.json"
 
 
@@ -95,8 +97,10 @@ def render_files(p: Planned, questions: list[QuestionEntry]) -> tuple[dict[str, 
     files["index.md"] = home_file(p)
     files[REVIEW_PAGE] = review_file()
     files[QUESTIONS_JSON] = json_list_for_html(questions, indent=1) + "\n"
-    for asset in (CSS_PATH, JS_PATH):
+    for asset in (CSS_PATH, JS_PATH, SEARCH_JS_PATH) if p.coll.opts.search else (CSS_PATH, JS_PATH):
         files[asset] = resources.files("qadocs").joinpath(asset).read_text(encoding="utf-8")
+    if p.coll.opts.search:
+        files.update(search_files(p))
     for path, text in redirect_files(p).items():
         files.setdefault(path, text)  # a live page always wins over a redirect
     return files, found

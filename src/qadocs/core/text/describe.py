@@ -40,6 +40,7 @@ from qadocs.core.text.lex import (
 DESCRIPTION_MAX = 120  # characters of a description, its closing "…" included
 DESCRIBE_FIRST = 400  # characters of an answer read first: most show enough text in them
 DESCRIBE_CHARS = 3000  # characters from the start of an answer read at most for its description
+SEARCH_CHARS = 30000  # characters from the start of an answer read at most for the search index
 FALLBACK = words.DESCRIPTION_FALLBACK  # the description of a page whose answer shows no text
 FALLBACK_OTHER = words.DESCRIPTION_FALLBACK_OTHER  # the same, when the first one is the site's own
 MATH_SHOWN = words.MATH_SHOWN  # what inline math that is not plain text shows as
@@ -58,6 +59,7 @@ HEADING_END_RE = re.compile(r"[ \t]#+\Z")  # closing `#`s, on a line with no whi
 RULE_RE = re.compile(r" {0,3}(?:(?:-[ \t]*){2,}-|(?:\*[ \t]*){2,}\*|(?:_[ \t]*){2,}_|=+)")
 LINK_DEF_RE = re.compile(r" {0,3}\[[^\]]+\]:")  # a link reference definition or a footnote's
 PIPE_RE = re.compile(r"(?<!\\)\|")
+MARKUP_RE = re.compile(r"[\\`*_~\[\]<>&!$]")  # a character inline markup starts or ends with
 SENTENCE_MARKS = "。！？!?；;…"  # a cut after one of these ends a sentence
 CLAUSE_MARKS = "，、：,:）)」』》”"  # a cut after one of these ends a clause
 TRAILING_MARKS = "，、：；,:;。！？!?…（(【[「『《“‘—-"  # dropped (with white space) before "…"
@@ -66,6 +68,27 @@ TRAILING_MARKS = "，、：；,:;。！？!?…（(【[「『《“‘—-"  # d
 def answer_text(body: str) -> str:
     """The text a reader sees at the start of `body` (markdown), folded; "" when it shows none."""
     return _TEXT(body)
+
+
+def search_text(body: str) -> str:
+    """All the text a reader sees in `body` (markdown), read as `answer_text` reads its start, a
+    paragraph a line; of an answer longer than `SEARCH_CHARS`, its lines within the first ones."""
+    return _SEARCH_TEXT(body)
+
+
+def _search_text(body: str) -> str:
+    code = code_of(body)
+    pieces = (_paragraph_text(par) for par in _paragraphs(_start(body, SEARCH_CHARS), code))
+    return "\n".join(piece for piece in pieces if piece)
+
+
+def _paragraph_text(paragraph: str) -> str:
+    """A paragraph's text, folded: parsed as markdown only when it holds a character that may be markup."""
+    text = "".join(_inline_texts(paragraph)) if MARKUP_RE.search(paragraph) else paragraph
+    return " ".join(CJK_BREAK_RE.sub("", text).split())
+
+
+_SEARCH_TEXT: Memo[str, str] = Memo(_search_text)  # each answer read once per generation
 
 
 def page_description(title: str, body: str, avoid: str = "") -> str:
