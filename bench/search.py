@@ -49,7 +49,22 @@ sys.path.insert(0, str(ROOT / "bench"))
 import scale  # noqa: E402
 from web import launch  # noqa: E402
 
-TERMS = "扩散模型 过拟合 注意力机制 梯度消失 交叉熵 位置编码 知识蒸馏 损失函数 激活函数 正则化 模型量化 多模态 强化学习 卷积层".split()
+TERMS = [
+    "扩散模型",
+    "过拟合",
+    "注意力机制",
+    "梯度消失",
+    "交叉熵",
+    "位置编码",
+    "知识蒸馏",
+    "损失函数",
+    "激活函数",
+    "正则化",
+    "模型量化",
+    "多模态",
+    "强化学习",
+    "卷积层",
+]
 MIXED = ["什么是LoRA", "LoRA是什么", "什么是 LoRA"]
 PUNCT_RE = re.compile(r"[^\w\s]|_")
 PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -72,12 +87,13 @@ class PagesHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "max-age=600")
         super().end_headers()
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
         if "gzip" not in self.headers.get("Accept-Encoding", "") or path.suffix not in COMPRESSED or not path.is_file():
-            return super().do_GET()
+            super().do_GET()
+            return
         body = gzip.compress(path.read_bytes(), 6)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
@@ -89,7 +105,9 @@ class PagesHandler(http.server.SimpleHTTPRequestHandler):
 
 @contextlib.contextmanager
 def serve(directory: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(PagesHandler, directory=str(directory)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(PagesHandler, directory=str(directory))
+    )
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -126,7 +144,9 @@ def write_material(root: Path) -> None:
 
 def builds(root: Path, runs: int, material: bool) -> None:
     print("\n## Build (cold, fresh process each)", flush=True)
-    names = [("qadocs", "mkdocs.yml"), ("no-search", "nosearch.yml")] + ([("material", "material.yml")] if material else [])
+    names = [("qadocs", "mkdocs.yml"), ("no-search", "nosearch.yml")] + (
+        [("material", "material.yml")] if material else []
+    )
     results: dict[str, list[dict[str, float]]] = {name: [] for name, _ in names}
     for _ in range(runs):
         for name, config in names:
@@ -136,7 +156,9 @@ def builds(root: Path, runs: int, material: bool) -> None:
     for name in med:
         print(f"  median {name:<10} wall {med[name]['wall']:7.2f} s  cpu {med[name]['cpu']:7.2f} s")
     for k in ("wall", "cpu"):
-        print(f"  qadocs' search adds {100 * (med['qadocs'][k] / med['no-search'][k] - 1):+.1f} % {k} to the cold build")
+        print(
+            f"  qadocs' search adds {100 * (med['qadocs'][k] / med['no-search'][k] - 1):+.1f} % {k} to the cold build"
+        )
 
 
 def load_search(page: Any, base: str) -> None:
@@ -166,7 +188,9 @@ def relevance(site: Path, sample: int) -> dict[str, Any]:
             have = sum(term in t["title"] for t in r["top"])
             most = sum(term in row[1] for row in pages)
             found += have
-            print(f"  {term:<6} top-5 titles with it {have}/5  (titles in the site with it: {most:4d}; pages with all terms {r['all']})")
+            print(
+                f"  {term:<6} top-5 titles with it {have}/5  (titles in the site with it: {most:4d}; pages with all terms {r['all']})"
+            )
         print(f"  key terms: {found} of {5 * len(TERMS)} top-5 titles contain the term")
         out["terms"] = found
         rng = random.Random(24)
@@ -181,9 +205,14 @@ def relevance(site: Path, sample: int) -> dict[str, Any]:
             top3 += n in ns[:3]
             if not ns or ns[0] != n:
                 same = sum(row[1] == pages[n][1] for row in pages)
-                misses.append(f"{query!r} -> {r['top'][0]['title'] if r['top'] else '-'!r}" + (f" (title on {same} pages)" if same > 1 else ""))
-        print(f"  own title as the query: first {first}/{len(picked)} ({100 * first / len(picked):.1f} %), "
-              f"top 3 {top3}/{len(picked)} ({100 * top3 / len(picked):.1f} %)")
+                misses.append(
+                    f"{query!r} -> {r['top'][0]['title'] if r['top'] else '-'!r}"
+                    + (f" (title on {same} pages)" if same > 1 else "")
+                )
+        print(
+            f"  own title as the query: first {first}/{len(picked)} ({100 * first / len(picked):.1f} %), "
+            f"top 3 {top3}/{len(picked)} ({100 * top3 / len(picked):.1f} %)"
+        )
         for line in misses[:8]:
             print("    not first:", line)
         out["first"], out["top3"], out["sample"] = first, top3, len(picked)
@@ -248,8 +277,10 @@ def phone(site: Path) -> None:
         page.wait_for_timeout(1000)
         n, total = moved(set())
         sn, sbytes = moved(set(), "qadocs-search")
-        print(f"  fresh visit of a question page: {n} requests, {total / 1024:.0f} KB, load event {visit:.1f} s; "
-              f"search data fetched before search is opened: {sn} requests, {sbytes / 1024:.1f} KB")
+        print(
+            f"  fresh visit of a question page: {n} requests, {total / 1024:.0f} KB, load event {visit:.1f} s; "
+            f"search data fetched before search is opened: {sn} requests, {sbytes / 1024:.1f} KB"
+        )
         for i, term in enumerate(TERMS[:2]):
             before = set(sizes)
             start = time.perf_counter()
@@ -267,8 +298,10 @@ def phone(site: Path) -> None:
             page.wait_for_timeout(1500)  # the snippets of the shown results
             n, total = moved(before)
             what = "open search + type" if i == 0 else "second query"
-            print(f"  {what} {term}: first result after {took:.2f} s; {n} requests, {total / 1024:.0f} KB "
-                  "(with the snippets, 1.5 s later)")
+            print(
+                f"  {what} {term}: first result after {took:.2f} s; {n} requests, {total / 1024:.0f} KB "
+                "(with the snippets, 1.5 s later)"
+            )
         context.close()
 
 
@@ -282,8 +315,10 @@ def main() -> None:
     parser.add_argument("--site", type=Path, help="measure this built site (relevance and phone) instead of building")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (its path is printed)")
     args = parser.parse_args()
-    print(f"# bench/search.py, {datetime.date.today()}, {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, collection: {args.corpus or 'demo'}")
+    print(
+        f"# bench/search.py, {datetime.date.today()}, {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, collection: {args.corpus or 'demo'}"
+    )
     if args.site is not None:
         relevance(args.site, args.sample)
         phone(args.site)

@@ -130,6 +130,14 @@ class Source:
         """The section the site shows the source in: its folder, cut to MAX_FOLDER_DEPTH folders."""
         return "/".join(self.section.split("/")[:MAX_FOLDER_DEPTH])
 
+    def titles(self, chapter: int | None) -> list[str]:
+        """Where a question or chapter sits: section folders, the source's title, chapter titles."""
+        return [
+            *(part for part in self.placed_section.split("/") if part),
+            self.title,
+            *(self.chapters[chapter].titles if chapter is not None else ()),
+        ]
+
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")

@@ -80,14 +80,6 @@ def _number_value(number: str) -> Number:
     return int(number) if number.isdigit() else number or None
 
 
-def _titles(src: Source, chapter: int | None) -> list[str]:
-    """Where a question or chapter sits: section folders, source title, chapter titles."""
-    titles = [part for part in src.placed_section.split("/") if part] + [src.title]
-    if chapter is not None:
-        titles += list(src.chapters[chapter].titles)
-    return titles
-
-
 def _question_label(q: Question) -> str:
     return f"{q.number}. {q.title}" if q.number else q.title
 
@@ -156,7 +148,7 @@ def question_file(p: Planned, page: QuestionPage) -> tuple[str, Found]:
         "source": q.source,
         "source_line": q.line,
         "anchors": list(p.coll.targets.page_anchors[page.dir]),
-        "chapter": _titles(src, q.chapter),
+        "chapter": src.titles(q.chapter),
         "order": page.order,
     }
     if len(page.occurrences) > 1:
@@ -288,7 +280,7 @@ def chapter_file(p: Planned, src: Source, ch: Chapter) -> tuple[str, Found]:
         "description": shorten(f"《{src.title}》{ch.title}：{_count(count)}"),
         "source": src.path,
         "source_line": ch.line,
-        "chapter": _titles(src, ch.index),
+        "chapter": src.titles(ch.index),
     }
     parts = [front_matter(meta) + f"# {md_escape(ch.title)}\n" + _actions(p, ch_dir, first)]
     intro, found = _rewrite(p, src, ch_dir, ch.intro, ch.intro_line, ch.inner)
@@ -587,7 +579,7 @@ def questions_json(p: Planned) -> list[QuestionEntry]:
             "source": q.source,
             "source_url": base + p.places.source_dirs[q.source] + "/",
             "source_line": q.line,
-            "chapter": _titles(src, q.chapter),
+            "chapter": src.titles(q.chapter),
             "anchors": list(p.coll.targets.page_anchors[page.dir]),
         }
         if q.parent is not None:

@@ -29,9 +29,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from qadocs.core.model import Memo
-from qadocs.core.plan.pages import Planned, _titles
-from qadocs.core.text import words
-from qadocs.core.text.describe import search_text
 from qadocs.core.text.escape import json_for_html
 
 SEARCH_DIR = "qadocs-search"
@@ -45,7 +42,7 @@ TF_MAX = 4  # counts above are counted as this
 POSTINGS_PER_SHARD = 6000  # about 25 KB of JSON, 8 KB compressed, per shard
 SHARDS_MAX = 1024
 PAGE_TEXT_MAX = 20000  # characters of a page's text kept for snippets
-QUESTION, INDEX = 0, 1  # kinds of page
+QUESTION, INDEX = 0, 1  # kinds of page (the browser puts question pages first)
 
 
 def fold(text: str) -> str:
@@ -94,31 +91,6 @@ class Entry:
     text: str  # the text a reader sees, title excluded
 
 
-def entries(p: Planned) -> list[Entry]:
-    """Every page a reader can land on, question pages first, in the collection's order."""
-    found = [
-        Entry(
-            page.dir + "/",
-            page.question.title,
-            QUESTION,
-            " › ".join(_titles(p.coll.by_path[page.question.source], page.question.chapter)),
-            search_text(page.question.body),
-        )
-        for page in p.assigned.pages
-    ]
-    for section, sec_dir in p.places.section_dirs.items():
-        parts = section.split("/")
-        found.append(Entry(sec_dir + "/", parts[-1], INDEX, " › ".join(parts[:-1]), ""))
-    for src in p.sources:
-        above = " › ".join(_titles(src, None)[:-1])
-        found.append(Entry(p.places.source_dirs[src.path] + "/", src.title, INDEX, above, search_text(src.intro)))
-        for ch in src.chapters:
-            where = " › ".join(_titles(src, ch.parent) if ch.parent is not None else _titles(src, None))
-            found.append(Entry(p.places.chapter_dirs[(src.path, ch.index)] + "/", ch.title, INDEX, where, search_text(ch.intro)))
-    found.append(Entry("", words.HOME, INDEX, "", ""))
-    return found
-
-
 def _dump(data: object) -> str:
     return json_for_html(data) + "\n"
 
@@ -135,9 +107,8 @@ def _postings(pages: list[Entry]) -> dict[str, list[int]]:
     return postings
 
 
-def search_files(p: Planned) -> dict[str, str]:
-    """The search index's files, by their path in the docs dir."""
-    pages = entries(p)
+def search_files(pages: list[Entry]) -> dict[str, str]:
+    """The search index's files for `pages` (question pages first), by their path in the docs dir."""
     postings = _postings(pages)
     total = sum(len(v) for v in postings.values())
     count = 1

@@ -35,9 +35,11 @@ from qadocs.core.plan.pages import (
     section_file,
     source_file,
 )
-from qadocs.core.plan.search import search_files
+from qadocs.core.plan.search import INDEX, QUESTION, Entry, search_files
 from qadocs.core.registry.page_dirs import assign_pages, group_children, place
 from qadocs.core.registry.records import Change, Registry
+from qadocs.core.text import words
+from qadocs.core.text.describe import search_text
 from qadocs.core.text.escape import json_list_for_html
 from qadocs.core.text.schema import QuestionEntry
 from qadocs.core.text.urls import MEDIA_DIR
@@ -100,10 +102,37 @@ def render_files(p: Planned, questions: list[QuestionEntry]) -> tuple[dict[str, 
     for asset in (CSS_PATH, JS_PATH, SEARCH_JS_PATH) if p.coll.opts.search else (CSS_PATH, JS_PATH):
         files[asset] = resources.files("qadocs").joinpath(asset).read_text(encoding="utf-8")
     if p.coll.opts.search:
-        files.update(search_files(p))
+        files.update(search_files(search_entries(p)))
     for path, text in redirect_files(p).items():
         files.setdefault(path, text)  # a live page always wins over a redirect
     return files, found
+
+
+def search_entries(p: Planned) -> list[Entry]:
+    """Every page a reader can land on, question pages first, in the collection's order."""
+    found = [
+        Entry(
+            page.dir + "/",
+            page.question.title,
+            QUESTION,
+            " › ".join(p.coll.by_path[page.question.source].titles(page.question.chapter)),
+            search_text(page.question.body),
+        )
+        for page in p.assigned.pages
+    ]
+    for section, sec_dir in p.places.section_dirs.items():
+        parts = section.split("/")
+        found.append(Entry(sec_dir + "/", parts[-1], INDEX, " › ".join(parts[:-1]), ""))
+    for src in p.sources:
+        above = " › ".join(src.titles(None)[:-1])
+        found.append(Entry(p.places.source_dirs[src.path] + "/", src.title, INDEX, above, search_text(src.intro)))
+        for ch in src.chapters:
+            where = " › ".join(src.titles(ch.parent) if ch.parent is not None else src.titles(None))
+            found.append(
+                Entry(p.places.chapter_dirs[(src.path, ch.index)] + "/", ch.title, INDEX, where, search_text(ch.intro))
+            )
+    found.append(Entry("", words.HOME, INDEX, "", ""))
+    return found
 
 
 def _dead_anchors(dead: list[DeadAnchor]) -> list[Diagnostic]:
