@@ -80,8 +80,8 @@ def test_question_page_shows_title_and_math(session: Session, base_url: str, mat
 def test_search_from_query_string(session: Session, base_url: str) -> None:
     page = session.page
     page.goto(f"{base_url}/?q={quote(SEARCH_QUERY)}", wait_until="load")
-    page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=TIMEOUT_MS)
-    items = page.locator(".md-search-result__list > .md-search-result__item")
+    page.locator(".qadocs-find__hit").first.wait_for(state="visible", timeout=TIMEOUT_MS)
+    items = page.locator(".qadocs-find__item")
     assert items.count() >= 3, f"only {items.count()} search results for {SEARCH_QUERY!r}"
     first = items.first.inner_text()
     assert "扩散" in first, f"top search result doesn't mention 扩散: {first[:200]!r}"

@@ -248,7 +248,7 @@ def test_3_content_ids_cannot_clobber_the_theme(browser: Browser, hostile: tuple
     assert soup.select_one("article a[name='user-content-__search']") is not None
     with open_session(browser) as sess:
         sess.page.goto(hostile_url + url + "?q=" + quote("答案"), wait_until="load")
-        sess.page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=30_000)  # Material runs
+        sess.page.locator(".qadocs-find__hit").first.wait_for(state="visible", timeout=30_000)  # search runs
         sess.assert_clean()
 
 

@@ -444,12 +444,15 @@ def test_404_under_a_sub_path_links_home_and_searches(browser: Browser, small_si
         expect(page.locator("article h1")).to_contain_text("题库目录")
 
         page.goto(f"{url}/{SUB}/no/such/page/", wait_until="load")
-        page.get_by_label("搜索题目").fill("注意力机制")
-        page.get_by_label("搜索题目").press("Enter")
-        page.wait_for_url(lambda u: urlsplit(u).path == f"/{SUB}/" and "q=" in u)
-        result = page.locator(".md-search-result__item").first
+        page.locator("#qadocs-404-q").fill("注意力机制")
+        page.locator("#qadocs-404-q").press("Enter")  # search opens here, on the 404 page
+        result = page.locator(".qadocs-find__hit").first
         result.wait_for(state="visible", timeout=TIMEOUT_MS)
         expect(result).to_contain_text("注意力")
+        with page.expect_navigation(wait_until="load"):
+            result.tap()
+        assert urlsplit(page.url).path.startswith(f"/{SUB}/") and _descriptor(page)["kind"] == "question"
+        expect(page.locator("article h1")).to_contain_text("注意力")
 
         # Under the sub-path, 随机一题 maps questions.json's urls (which start with /qa/) too.
         page.goto(f"{url}/{SUB}/", wait_until="load")

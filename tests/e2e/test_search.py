@@ -1,98 +1,35 @@
-"""Search on the built demo (issue 12): a question asked by its exact title, or by the start of
-it, comes first whatever Material's ranking; the index is UTF-8 (no `\\u200b` escapes) and holds
-no placeholder text and no page furniture (where a question sits)."""
+"""qadocs' search on the built demo, in headless Chromium at phone size (issue 24): nothing of it
+is fetched before search is opened; typed, IME-committed and pasted queries all show results; a
+question asked by its exact title comes first and its result goes to the permanent URL; text is
+cut into terms in the browser exactly as at build time; both colour schemes; nothing leaves the
+site, no JS error. The 404 page's search under a sub-path is in test_practice.py."""
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import pytest
 
+from qadocs.core.plan.search import shard_of, terms
 from web import TIMEOUT_MS, Session, open_session, serve
 
 try:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, expect
 except ImportError:  # pragma: no cover - the `browser` fixture skips (or fails under CI)
     pass
 
-
-EXACT = "简要解释下什么是扩散模型？"
-
-
 PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+RESULTS = ".qadocs-find__item"
 
 
 @pytest.fixture(scope="module")
-def index(site_dir: Path) -> dict[str, Any]:
-    return dict(json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8")))
-
-
-def test_the_index_is_utf8_without_escapes(site_dir: Path, index: dict[str, Any]) -> None:
-    raw = (site_dir / "search" / "search_index.json").read_bytes()
-    docs = json.dumps(index["docs"], ensure_ascii=False)
-    assert "\u200b" in docs, "jieba's words are still joined (the separator splits them)"
-    assert b"\\u200b" not in raw.split(b'"docs"', 1)[1] and "扩散".encode() in raw
-
-
-def test_placeholders_and_where_lines_are_not_indexed(site_dir: Path, index: dict[str, Any]) -> None:
-    html = "".join(p.read_text(encoding="utf-8") for p in site_dir.rglob("index.html"))
-    assert "图片缺失" in html and "qadocs-where" in html, "the demo shows both (else this proves nothing)"
-    for entry in index["docs"]:
-        text = entry["text"].replace("\u200b", "")
-        assert "图片缺失" not in text, entry["location"]
-        assert not re.search(r"›.*第 ?\d+ ?题", text), entry["location"]
-
-
-# Material's search runs in a worker: each keyup whose value changed posts a query (type 2), and
-# each answer (type 3) replaces the result list at once, in order. A person typing "U-ViT" sends
-# one query per key, and the answers to the early ones can still arrive after the box holds the
-# whole query. Counting both tells the test when the last answer is in.
-COUNT_SEARCH_MESSAGES = """
-(() => {
-  const counts = { asked: 0, answered: 0 };
-  window.__searchMessages = counts;
-  const post = Worker.prototype.postMessage;
-  const heard = new WeakSet();
-  Worker.prototype.postMessage = function (message, ...rest) {
-    if (!heard.has(this)) {
-      heard.add(this);
-      this.addEventListener("message", (event) => {
-        if (event.data && event.data.type === 3) counts.answered += 1;
-      });
-    }
-    if (message && message.type === 2) counts.asked += 1;
-    return post.call(this, message, ...rest);
-  };
-})();
-"""
-
-
-def _results(page: Page, query: str) -> list[str]:
-    """The titles of the results the search box shows for `query`, typed as a person types it,
-    once Material has answered every query the typing sent and assets/qadocs.js has reordered."""
-    page.locator("label.md-header__button[for=__search]").first.click()
-    # Material says it is initialising until its worker has loaded the index: type after that
-    page.wait_for_function(
-        "() => { const m = document.querySelector('.md-search-result__meta');"
-        " return m && m.textContent.trim() !== '' && !/初始化|[Ii]nitiali/.test(m.textContent); }"
-    )
-    box = page.locator("input.md-search__input")
-    box.fill("")
-    box.type(query, delay=15)  # Chinese goes in as text input, with no key event, so
-    box.press("End")  # a key, as an input method's commit gives one: Material searches on keys
-    page.wait_for_function(
-        "() => { const c = window.__searchMessages; return c.asked > 0 && c.answered === c.asked; }",
-        timeout=TIMEOUT_MS,
-    )
-    # The last answer's list went in within one task, and its mutation asked assets/qadocs.js for
-    # a frame to reorder in; a frame asked for now comes after that one.
-    page.evaluate("() => new Promise(done => requestAnimationFrame(() => done()))")
-    items = page.locator(".md-search-result__item")
-    return [" ".join(t.replace("\u200b", "").split()) for t in items.locator("h1, h2").all_inner_texts()]
+def base_url(site_dir: Path) -> Iterator[str]:
+    with serve(site_dir) as url:
+        yield url
 
 
 @pytest.fixture
@@ -101,17 +38,135 @@ def phone(browser: Browser) -> Iterator[Session]:
         yield sess
 
 
-# The issue's query, its start, and two that Material's own ranking puts second (a longer title
-# sharing more of their words comes first): with assets/qadocs.js the title's page is first.
-QUERIES = [EXACT, EXACT[:-3], "请介绍一下U-ViT的模型特点？", "视频扩散模型如何处理"]
+@pytest.fixture(scope="module")
+def questions(site_dir: Path) -> list[dict[str, Any]]:
+    return list(json.loads((site_dir / "questions.json").read_text(encoding="utf-8")))
 
 
-@pytest.mark.parametrize("query", QUERIES)
-def test_the_exact_or_prefix_title_is_the_first_result(phone: Session, site_dir: Path, query: str) -> None:
-    phone.page.add_init_script(COUNT_SEARCH_MESSAGES)
-    with serve(site_dir) as url:
-        phone.page.goto(url + "/", wait_until="load")
-        titles = _results(phone.page, query)
-    assert titles, "no result"
-    assert titles[0].startswith(query.rstrip("？")), titles[:4]
+def _fetched(page: Page) -> list[str]:
+    return list(page.evaluate("performance.getEntriesByType('resource').map(e => e.name)"))
+
+
+def _open(page: Page) -> None:
+    page.locator("button.qadocs-find-open").tap()
+    expect(page.locator(".qadocs-find__input")).to_be_focused()
+
+
+def _titles(page: Page, query: str) -> list[str]:
+    """The result titles once the list shows the answer to `query`."""
+    page.wait_for_function(
+        "q => { const s = document.querySelector('.qadocs-find__status');"
+        " return document.querySelector('.qadocs-find__input').value === q && s && /找到|部分匹配|没有找到/.test(s.textContent); }",
+        arg=query,
+        timeout=TIMEOUT_MS,
+    )
+    return list(page.locator(f"{RESULTS} .qadocs-find__title").all_inner_texts())
+
+
+def test_no_search_data_until_search_is_opened_then_typed_query_finds(
+    phone: Session, base_url: str, questions: list[dict[str, Any]]
+) -> None:
+    page = phone.page
+    page.goto(base_url + quote(questions[0]["url"]), wait_until="load")
+    page.wait_for_timeout(500)
+    assert not [u for u in _fetched(page) if "qadocs-search" in u or "search_index" in u]
+    _open(page)
+    page.locator(".qadocs-find__input").press_sequentially("扩散模型", delay=20)
+    titles = _titles(page, "扩散模型")
+    assert titles and all("扩散模型" in t for t in titles[:3]), titles
+    fetched = [urlsplit(u).path for u in _fetched(page) if "qadocs-search" in u]
+    assert "/qadocs-search/meta.json" in fetched and any(p.startswith("/qadocs-search/i/") for p in fetched)
+    assert len(fetched) < 20, fetched  # pieces: the meta, a few shards, the shown pages' texts
+    snippet = page.locator(f"{RESULTS} .qadocs-find__snippet mark").first
+    expect(snippet).to_contain_text("扩散")
+    phone.assert_clean()
+
+
+def test_ime_committed_query_shows_results(phone: Session, base_url: str) -> None:
+    """A Chinese IME composes (input events while composing are not searched), then commits."""
+    page = phone.page
+    page.goto(base_url + "/", wait_until="load")
+    _open(page)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.imeSetComposition", {"text": "kuosan", "selectionStart": 6, "selectionEnd": 6})
+    page.wait_for_timeout(300)
+    assert page.locator(RESULTS).count() == 0
+    cdp.send("Input.insertText", {"text": "扩散"})
+    titles = _titles(page, "扩散")
+    assert titles and "扩散" in titles[0]
+    phone.assert_clean()
+
+
+def test_pasted_query_shows_results(browser: Browser, base_url: str) -> None:
+    with open_session(browser, **PHONE, permissions=["clipboard-read", "clipboard-write"]) as sess:
+        page = sess.page
+        page.goto(base_url + "/", wait_until="load")
+        _open(page)
+        page.evaluate("navigator.clipboard.writeText('注意力机制')")
+        page.locator(".qadocs-find__input").press("Control+V")
+        titles = _titles(page, "注意力机制")
+        assert titles and "注意力" in titles[0]
+        sess.assert_clean()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_exact_title_comes_first_and_lands_on_the_permanent_url(
+    browser: Browser, base_url: str, questions: list[dict[str, Any]], scheme: str
+) -> None:
+    entry = next(q for q in questions if "扩散模型" in q["title"] and "？" in q["title"])
+    query = entry["title"].replace("？", "")
+    with open_session(browser, **PHONE, color_scheme=scheme) as sess:
+        page = sess.page
+        page.goto(base_url + "/", wait_until="load")
+        _open(page)
+        page.locator(".qadocs-find__input").fill(query)
+        assert _titles(page, query)[0] == entry["title"]
+        hit = page.locator(".qadocs-find__hit").first
+        colours = hit.evaluate(
+            "a => [getComputedStyle(a.closest('.qadocs-find__panel')).backgroundColor,"
+            " getComputedStyle(a.querySelector('.qadocs-find__title')).color]"
+        )
+        assert colours[0] != colours[1]
+        dark = page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        assert dark == (scheme == "dark")
+        with page.expect_navigation(wait_until="load"):
+            hit.tap()
+        assert urlsplit(page.url).path == quote(entry["url"])
+        sess.assert_clean()
+
+
+def test_enter_goes_to_the_first_result_and_escape_closes(session_desktop: Session, base_url: str) -> None:
+    page = session_desktop.page
+    page.goto(base_url + "/", wait_until="load")
+    page.keyboard.press("/")
+    expect(page.locator(".qadocs-find__input")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator(".qadocs-find")).to_be_hidden()
+    page.goto(base_url + "/?q=" + quote("LoRA"), wait_until="load")
+    first = _titles(page, "LoRA")[0]
+    with page.expect_navigation(wait_until="load"):
+        page.locator(".qadocs-find__input").press("Enter")
+    expect(page.locator("article h1")).to_contain_text(first)
+    session_desktop.assert_clean()
+
+
+@pytest.fixture
+def session_desktop(browser: Browser) -> Iterator[Session]:
+    with open_session(browser) as sess:
+        yield sess
+
+
+def test_terms_are_cut_in_the_browser_as_at_build_time(phone: Session, base_url: str, site_dir: Path) -> None:
+    """Every page text of the demo, and odd text, gives the same terms and shards on both sides."""
+    texts = [json.loads(p.read_text(encoding="utf-8"))["t"] for p in (site_dir / "qadocs-search" / "p").glob("*.json")]
+    texts += ["什么是LoRA？", "ＬｏＲＡ和ＧＰＴ－４", "𠀀𠀁字", "naïve café 2d", "x" * 40 + "中", "ﬁle Ⅻ ①", "a_b-c"]
+    page = phone.page
+    page.goto(base_url + "/", wait_until="load")
+    _open(page)
+    page.wait_for_function("window.qadocsSearch !== undefined")
+    got = page.evaluate("texts => texts.map(t => window.qadocsSearch.terms(t))", texts)
+    assert got == [terms(t) for t in texts]
+    sample = sorted({t for ts in got for t in ts})[:3000]
+    shards = page.evaluate("ts => ts.map(t => window.qadocsSearch.shardOf(t, 256))", sample)
+    assert shards == [shard_of(t, 256) for t in sample]
     phone.assert_clean()

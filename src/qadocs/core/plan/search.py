@@ -30,8 +30,8 @@ from dataclasses import dataclass
 
 from qadocs.core.model import Memo
 from qadocs.core.text.escape import json_for_html
+from qadocs.core.text.urls import SEARCH_DIR
 
-SEARCH_DIR = "qadocs-search"
 META = SEARCH_DIR + "/meta.json"
 FORMAT = 1  # meta.json's "v": the browser ignores an index it does not know
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"

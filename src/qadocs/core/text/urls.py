@@ -13,7 +13,8 @@ REVIEW_DIR = "to_review"
 # Top-level folders of the built site that no other page may take: copied images, qadocs' and the
 # theme's assets, the search index, the review page. No section, source, chapter or question is
 # given one (`place`), and a registry entry whose URL lies in one is refused (`registry`).
-RESERVED_DIRS = frozenset({MEDIA_DIR, "assets", "search", REVIEW_DIR})
+SEARCH_DIR = "qadocs-search"  # the search index (core/plan/search.py)
+RESERVED_DIRS = frozenset({MEDIA_DIR, "assets", "search", SEARCH_DIR, REVIEW_DIR})
 SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 WINDOWS_ABS_RE = re.compile(r"^[a-zA-Z]:[\\/]")
 REMOTE_RE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
