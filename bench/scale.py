@@ -138,6 +138,8 @@ def write_plain(root: Path) -> None:
     text, n = re.subn(r"(?m)^site_dir: site$", "site_dir: site-plain", text)
     if n != 1 or "qadocs:" in text.split("markdown_extensions:")[0]:
         raise SystemExit("could not derive plain.yml from mkdocs.yml")
+    # No plugin left: `plugins: []`, or MkDocs would add its default, `search`.
+    text = re.sub(r"(?m)^plugins:[ \t]*\n(?=(?:[ \t]*(?:#.*)?\n)*(?:\S|\Z))", "plugins: []\n", text)
     text += "\nnav: " + json.dumps(nav, ensure_ascii=False) + "\n"
     (root / "plain.yml").write_text(text, encoding="utf-8")
 

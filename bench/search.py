@@ -9,6 +9,9 @@ needs QADOCS_MIRRORS: ../shared/corpora/prepare.sh), in one run:
   question first, in the top 3; the mixed Chinese/Latin queries, what comes first.
   With `--material`, Material's own search (its `search` plugin, as configured before qadocs had its
   own) on the same pages, typed into its box, for the key terms: the alternative it replaced.
+  With `--pagefind BINARY` (the `pagefind_extended` of PyPI's `pagefind[extended]`, installed
+  apart: it is no dependency), Pagefind indexes the same built site, timed, and answers the key
+  terms and the mixed queries through its JS API: the other alternative.
 - Phone: 390×844, touch, slow 4G (1.6 Mbit/s down, 750 kbit/s up, 150 ms) and CPU × 4, served
   gzipped with GitHub Pages' `max-age=600`. A fresh visit of a question page (search data fetched
   before search is opened: none wanted), then open search and type the first key term: seconds to
@@ -34,6 +37,7 @@ import random
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -136,9 +140,9 @@ def write_material(root: Path) -> None:
     """material.yml: plain Material (no qadocs) with its search plugin, on the pages qadocs wrote."""
     scale.write_plain(root)
     text = (root / "plain.yml").read_text(encoding="utf-8").replace("site_dir: site-plain", "site_dir: site-material")
-    text, n = re.subn(r"(?m)^plugins:\n", "plugins:\n" + MATERIAL_SEARCH, text)
+    text, n = re.subn(r"(?m)^plugins:.*\n", lambda _: "plugins:\n" + MATERIAL_SEARCH, text)
     if n != 1:
-        text = text.replace("\nmarkdown_extensions:", "\nplugins:\n" + MATERIAL_SEARCH + "\nmarkdown_extensions:", 1)
+        raise SystemExit("no `plugins:` in plain.yml")
     (root / "material.yml").write_text(text, encoding="utf-8")
 
 
@@ -237,7 +241,7 @@ def material_relevance(site: Path) -> None:
             page.type(".md-search__input", term, delay=30)
             page.wait_for_function(
                 "() => document.querySelector('.md-search-result__meta') && "
-                "!/正在|Initializing|Type to start/.test(document.querySelector('.md-search-result__meta').textContent)",
+                "!/正在|键入|Initializing|Type to start/.test(document.querySelector('.md-search-result__meta').textContent)",
                 timeout=120_000,
             )
             time.sleep(1.5)  # the worker answers each key; the last answer replaces the list
@@ -248,6 +252,42 @@ def material_relevance(site: Path) -> None:
             found += have
             print(f"  {term:<6} top-5 titles with it {have}/5")
         print(f"  key terms: {found} of {5 * len(TERMS)} top-5 titles contain the term")
+
+
+PAGEFIND_QUERY = """async (q) => {
+  if (!window.pf) { window.pf = await import('/pagefind/pagefind.js'); await window.pf.init(); }
+  const r = await window.pf.search(q);
+  const top = await Promise.all(r.results.slice(0, 5).map((x) => x.data()));
+  return top.map((d) => (d.meta.title || '').replace(/¶$/, ''));
+}"""
+
+
+def pagefind_relevance(site: Path, binary: Path) -> None:
+    """Pagefind (extended: it segments Chinese) on the same built site: index time, index size, answers."""
+    print("\n## Relevance (Pagefind, the same built site)", flush=True)
+    start = time.perf_counter()
+    proc = subprocess.Popen([str(binary), "--site", str(site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{binary} failed")
+    size = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
+    print(
+        f"  indexed in {time.perf_counter() - start:.1f} s wall, {usage.ru_utime + usage.ru_stime:.1f} s CPU; "
+        f"pagefind/ holds {size / 1e6:.1f} MB"
+    )
+    found = 0
+    with serve(site) as base, launch() as browser:
+        page = browser.new_page()
+        page.goto(base + "/")
+        for term in TERMS:
+            titles = page.evaluate(PAGEFIND_QUERY, term)
+            have = sum(term in t for t in titles)
+            found += have
+            print(f"  {term:<6} top-5 titles with it {have}/5")
+        print(f"  key terms: {found} of {5 * len(TERMS)} top-5 titles contain the term")
+        for query in MIXED:
+            print(f"  {query!r}: first: {' | '.join(page.evaluate(PAGEFIND_QUERY, query)[:3])}")
+    shutil.rmtree(site / "pagefind")
 
 
 def phone(site: Path) -> None:
@@ -311,6 +351,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=200, help="question titles drawn as queries")
     parser.add_argument("--runs", type=int, default=1, help="rounds of cold builds")
     parser.add_argument("--material", action="store_true", help="also Material's search (build and relevance)")
+    parser.add_argument("--pagefind", type=Path, help="a pagefind_extended binary: also Pagefind's search")
     parser.add_argument("--no-build", action="store_true", help="skip the build timings (one build is still made)")
     parser.add_argument("--site", type=Path, help="measure this built site (relevance and phone) instead of building")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (its path is printed)")
@@ -338,6 +379,8 @@ def main() -> None:
         relevance(tmp / "site", args.sample)
         if args.material:
             material_relevance(tmp / "site-material")
+        if args.pagefind:
+            pagefind_relevance(tmp / "site", args.pagefind)
         phone(tmp / "site")
     finally:
         if args.keep:
