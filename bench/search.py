@@ -227,6 +227,9 @@ def relevance(site: Path, sample: int) -> dict[str, Any]:
     return out
 
 
+META = ".md-search-result__meta"
+
+
 def material_relevance(site: Path) -> None:
     """Material's search on its own build of the same pages: the key terms typed into its box."""
     print("\n## Relevance (Material's search, the same pages)", flush=True)
@@ -238,16 +241,22 @@ def material_relevance(site: Path) -> None:
         for term in TERMS:
             page.click(".md-search__input")
             page.fill(".md-search__input", "")
+            page.keyboard.press("End")  # Material searches on key-up only: Chinese typed as text fires none
+            page.wait_for_function(f"() => /键入|Type to start/.test(document.querySelector({META!r}).textContent)")
             page.type(".md-search__input", term, delay=30)
+            page.keyboard.press("End")
             page.wait_for_function(
-                "() => document.querySelector('.md-search-result__meta') && "
-                "!/正在|键入|Initializing|Type to start/.test(document.querySelector('.md-search-result__meta').textContent)",
+                f"() => !/正在|键入|Initializing|Type/.test(document.querySelector({META!r}).textContent)",
                 timeout=120_000,
             )
-            time.sleep(1.5)  # the worker answers each key; the last answer replaces the list
-            titles = page.eval_on_selector_all(
-                ".md-search-result__item > .md-search-result__link h1", "els => els.slice(0, 5).map(e => e.textContent)"
-            )
+            titles, still = None, 0
+            while still < 3:  # the worker answers each key; the last answer replaces the list
+                time.sleep(0.5)
+                now = page.eval_on_selector_all(
+                    ".md-search-result__item > .md-search-result__link h1",
+                    "els => els.slice(0, 5).map(e => e.textContent.replace(/\\u200b/g, ''))",
+                )
+                still, titles = (still + 1 if now == titles else 0), now
             have = sum(term in t for t in titles)
             found += have
             print(f"  {term:<6} top-5 titles with it {have}/5")
