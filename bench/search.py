@@ -70,6 +70,7 @@ TERMS = [
     "卷积层",
 ]
 MIXED = ["什么是LoRA", "LoRA是什么", "什么是 LoRA"]
+OTHER = ["kuosan moxing", "zhuyili jizhi", "扩撒模型", "DiT"]  # pinyin, a typo, a Latin name
 PUNCT_RE = re.compile(r"[^\w\s]|_")
 PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 750e3 / 8}
@@ -220,7 +221,7 @@ def relevance(site: Path, sample: int) -> dict[str, Any]:
         for line in misses[:8]:
             print("    not first:", line)
         out["first"], out["top3"], out["sample"] = first, top3, len(picked)
-        for query in MIXED:
+        for query in MIXED + OTHER:
             r = page.evaluate(QUERY, query)
             titles = [t["title"] for t in r["top"][:3]]
             print(f"  {query!r}: {r['all']} pages with every term; first: {' | '.join(titles)}")

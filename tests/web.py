@@ -92,9 +92,13 @@ class Session:
         self.bad_responses: list[str] = []  # local responses with status >= 400
         self.page_errors: list[str] = []  # uncaught JS exceptions
         self.dialogs: list[str] = []  # alert/confirm/prompt: content script ran
+        self.console_errors: list[str] = []  # console.error messages (a failed load logs one too)
 
-    def assert_clean(self) -> None:
-        """No request left the machine, none failed, no JS error, no dialog."""
+    def assert_clean(self, console: bool = False) -> None:
+        """No request left the machine, none failed, no JS error, no dialog (with `console`: and
+        nothing logged as an error on the console)."""
+        if console:
+            assert not self.console_errors, "console errors:\n  " + "\n  ".join(self.console_errors)
         assert not self.external, "requests to other hosts:\n  " + "\n  ".join(self.external)
         assert not self.bad_responses, "failed local requests:\n  " + "\n  ".join(self.bad_responses)
         assert not self.page_errors, "uncaught JS errors:\n  " + "\n  ".join(self.page_errors)
@@ -133,6 +137,7 @@ def open_session(browser: Browser, **context_args: Any) -> Iterator[Session]:
     context.on("request", on_request)
     context.on("response", on_response)
     page.on("pageerror", lambda err: sess.page_errors.append(str(err)))
+    page.on("console", lambda msg: sess.console_errors.append(msg.text) if msg.type == "error" else None)
     page.on("dialog", on_dialog)
 
     # Record first (above), then keep the test hermetic: nothing may leave the machine.

@@ -79,7 +79,7 @@ def test_no_search_data_until_search_is_opened_then_typed_query_finds(
     assert len(fetched) < 20, fetched  # pieces: the meta, a few shards, the shown pages' texts
     snippet = page.locator(f"{RESULTS} .qadocs-find__snippet mark").first
     expect(snippet).to_contain_text("扩散")
-    phone.assert_clean()
+    phone.assert_clean(console=True)
 
 
 def test_ime_committed_query_shows_results(phone: Session, base_url: str) -> None:
@@ -94,7 +94,7 @@ def test_ime_committed_query_shows_results(phone: Session, base_url: str) -> Non
     cdp.send("Input.insertText", {"text": "扩散"})
     titles = _titles(page, "扩散")
     assert titles and "扩散" in titles[0]
-    phone.assert_clean()
+    phone.assert_clean(console=True)
 
 
 def test_pasted_query_shows_results(browser: Browser, base_url: str) -> None:
@@ -106,7 +106,7 @@ def test_pasted_query_shows_results(browser: Browser, base_url: str) -> None:
         page.locator(".qadocs-find__input").press("Control+V")
         titles = _titles(page, "注意力机制")
         assert titles and "注意力" in titles[0]
-        sess.assert_clean()
+        sess.assert_clean(console=True)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -132,7 +132,7 @@ def test_exact_title_comes_first_and_lands_on_the_permanent_url(
         with page.expect_navigation(wait_until="load"):
             hit.tap()
         assert urlsplit(page.url).path == quote(entry["url"])
-        sess.assert_clean()
+        sess.assert_clean(console=True)
 
 
 def test_enter_goes_to_the_first_result_and_escape_closes(session_desktop: Session, base_url: str) -> None:
@@ -147,7 +147,7 @@ def test_enter_goes_to_the_first_result_and_escape_closes(session_desktop: Sessi
     with page.expect_navigation(wait_until="load"):
         page.locator(".qadocs-find__input").press("Enter")
     expect(page.locator("article h1")).to_contain_text(first)
-    session_desktop.assert_clean()
+    session_desktop.assert_clean(console=True)
 
 
 @pytest.fixture
@@ -169,4 +169,12 @@ def test_terms_are_cut_in_the_browser_as_at_build_time(phone: Session, base_url:
     sample = sorted({t for ts in got for t in ts})[:3000]
     shards = page.evaluate("ts => ts.map(t => window.qadocsSearch.shardOf(t, 256))", sample)
     assert shards == [shard_of(t, 256) for t in sample]
-    phone.assert_clean()
+    phone.assert_clean(console=True)
+
+
+def test_pinyin_of_a_title_finds_it(phone: Session, base_url: str) -> None:
+    page = phone.page
+    page.goto(base_url + "/?q=" + quote("kuosan moxing"), wait_until="load")
+    titles = _titles(page, "kuosan moxing")
+    assert titles and all("扩散模型" in t for t in titles[:3]), titles
+    phone.assert_clean(console=True)

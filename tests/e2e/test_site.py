@@ -259,7 +259,9 @@ def test_search_index_lists_every_question_page(site_dir: Path, questions: list[
     assert not (site_dir / "search" / "search_index.json").exists()
     meta = json.loads((site_dir / "qadocs-search" / "meta.json").read_text(encoding="utf-8"))
     rows = meta["pages"]
-    assert [(r[0], r[1]) for r in rows[: len(questions)]] == [(str(q["url"]).lstrip("/"), q["title"]) for q in questions]
+    assert [(r[0], r[1]) for r in rows[: len(questions)]] == [
+        (str(q["url"]).lstrip("/"), q["title"]) for q in questions
+    ]
     assert all(r[2] == 0 for r in rows[: len(questions)]) and all(r[2] == 1 for r in rows[len(questions) :])
     assert len(questions) >= EXPECTED_QUESTIONS
     shards = [json.loads(p.read_text(encoding="utf-8")) for p in (site_dir / "qadocs-search" / "i").glob("*.json")]

@@ -149,7 +149,9 @@
   // Units: what a page is matched by; `need`: it must hold them. A Han piece of two characters or
   // more: its pairs; one Han character: any term starting with it; a word: itself, or any word
   // starting with it when it is the last thing typed (no space after it), two characters or more.
-  function parse(query) {
+  // `loose`: also each Han character of the needed pieces, as an optional prefix, so that when no
+  // page holds every term (a character mistyped: 扩撒模型) the pages sharing most characters lead.
+  function parse(query, loose) {
     var found = runs(query);
     var open = !/[\s\p{P}\p{S}]$/u.test(query);
     var units = [];
@@ -169,7 +171,11 @@
     found.forEach(function (run, i) {
       if (isHan(run)) {
         var split = pieces(run);
-        split.kept.forEach(function (piece) { needed.push(piece); han(piece, true); });
+        split.kept.forEach(function (piece) {
+          needed.push(piece);
+          han(piece, true);
+          if (loose) Array.from(piece).forEach(function (ch) { add(ch, true, false); });
+        });
         split.cut.forEach(function (word) { han(word, false); });
       } else {
         var chars = Array.from(run);
@@ -241,13 +247,20 @@
   }
   // The results of `query`: {query, hits: [...], all: number of pages holding every unit}.
   function search(query) {
-    var q = parse(String(query || ""));
+    var text = String(query || "");
+    var q = parse(text, false);
     if (!q.units.length) return Promise.resolve({ query: q, hits: [], all: 0 });
+    function result(data, found, hits) {
+      var all = 0;
+      hits.forEach(function (h) { if (h.all) all += 1; });
+      return { query: found, hits: hits, all: all, data: data };
+    }
     return loadMeta().then(function (data) {
       return rank(data, q).then(function (hits) {
-        var all = 0;
-        hits.forEach(function (h) { if (h.all) all += 1; });
-        return { query: q, hits: hits, all: all, data: data };
+        var first = result(data, q, hits);
+        var loose = parse(text, true);
+        if (first.all || loose.units.length === q.units.length) return first;
+        return rank(data, loose).then(function (more) { return result(data, loose, more); });
       });
     });
   }

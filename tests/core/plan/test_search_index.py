@@ -7,7 +7,7 @@ from pathlib import Path
 
 from qadocs.core.build import generate
 from qadocs.core.options import Options
-from qadocs.core.plan.search import META, SEARCH_DIR, TF_MAX, WORD_MAX, Entry, search_files, shard_of, terms
+from qadocs.core.plan.search import META, SEARCH_DIR, TF_MAX, WORD_MAX, Entry, search_files, shard_of, sounds, terms
 from qadocs.core.text.describe import search_text
 
 SOURCE = """# 生成模型
@@ -64,8 +64,19 @@ def test_shards_follow_the_first_character_or_two() -> None:
     assert all(0 <= shard_of(t, 7) < 7 for t in ["a", "ab", "字", "字词", "𠀀"])
 
 
+def test_a_title_is_found_by_the_pinyin_of_its_words() -> None:
+    assert sounds("扩散模型 LoRA") == ["kuosan", "moxing"]  # its own words are terms already
+    assert sounds("LoRA") == []
+    files = search_files([Entry("a/", "什么是扩散模型？", 0, "", "正文不提"), Entry("b/", "别的", 0, "", "扩散模型")])
+    shards = [json.loads(text) for path, text in files.items() if "/i/" in path]
+    postings = {term: _decode(codes) for shard in shards for term, codes in shard.items()}
+    assert postings["kuosan"] == {0: 1} and postings["moxing"] == {0: 1}  # the title, not the text
+
+
 def test_search_text_is_what_a_reader_sees() -> None:
-    text = search_text("正文 **粗体** [链接文字](https://x.org/secret-url)\n\n![图](a/b-c.png)\n\n```\ncode_only()\n```\n\n尾")
+    text = search_text(
+        "正文 **粗体** [链接文字](https://x.org/secret-url)\n\n![图](a/b-c.png)\n\n```\ncode_only()\n```\n\n尾"
+    )
     assert "粗体" in text and "链接文字" in text and "尾" in text
     assert "secret" not in text and "b-c" not in text and "code_only" not in text and "*" not in text
 
@@ -83,7 +94,9 @@ def test_the_index_holds_every_page_and_each_term_where_it_is(tmp_path: Path) ->
     for k, shard in shards.items():
         assert all(shard_of(term, meta["shards"]) == k for term in shard)
     found = {term: _decode(codes) for shard in shards.values() for term, codes in shard.items()}
-    texts = [json.loads((out / SEARCH_DIR / "p" / f"{n}.json").read_text(encoding="utf-8"))["t"] for n in range(len(rows))]
+    texts = [
+        json.loads((out / SEARCH_DIR / "p" / f"{n}.json").read_text(encoding="utf-8"))["t"] for n in range(len(rows))
+    ]
     for n, row in enumerate(rows):
         for term in set(terms(row[1] + "\n" + texts[n])):
             assert n in found[term], (term, row[1])
@@ -108,7 +121,10 @@ def test_search_false_writes_no_index(tmp_path: Path) -> None:
 def test_shards_grow_with_the_collection() -> None:
     small = search_files([Entry("a/", "标题", 0, "", "正文")])
     assert json.loads(small[META])["shards"] == 1
-    many = [Entry(f"q{n}/", f"题目{n}", 0, "", "".join(chr(0x4E00 + (n * 7 + i) % 3000) for i in range(400))) for n in range(300)]
+    many = [
+        Entry(f"q{n}/", f"题目{n}", 0, "", "".join(chr(0x4E00 + (n * 7 + i) % 3000) for i in range(400)))
+        for n in range(300)
+    ]
     files = search_files(many)
     meta = json.loads(files[META])
     assert meta["shards"] > 8 and len(meta["hash"]) == meta["shards"]

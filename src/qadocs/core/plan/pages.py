@@ -48,7 +48,7 @@ REVIEW_PAGE = REVIEW_DIR + "/index.md"
 # The links assets/qadocs.js knows: a random question of the page's scope (the href, a fixed
 # question of that scope, is where the link goes without JavaScript), and the search box.
 RANDOM_LINK = "[" + words.RANDOM + "](<{url}>){{: .qadocs-random }}"
-SEARCH_LINK = f'<a class="qadocs-search" href="?q=">{words.SEARCH}</a>'  # Material opens its search for `?q=`
+SEARCH_LINK = f'<a class="qadocs-search" href="?q=">{words.SEARCH}</a>'  # qadocs.js opens search for either
 # Over the list of a question's follow-ups, after its answer.
 FOLLOWUPS_TITLE = f'\n<p class="qadocs-followups" data-search-exclude>{words.FOLLOWUPS}</p>\n\n'
 

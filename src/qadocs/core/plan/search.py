@@ -7,7 +7,8 @@ the browser (`terms`, and `terms` in qadocs-search.js, which a browser test hold
 NFKC, lower case; a run of Han characters gives each pair of neighbours (扩散模型: 扩散 散模 模型)
 and its last character alone, so a query of any length matches a page holding it without a
 dictionary on either side; a run of other letters and digits is one word (LoRA, 2d). Chinese next
-to Latin is two runs: 什么是LoRA is 什么是 + lora.
+to Latin is two runs: 什么是LoRA is 什么是 + lora. A page is also found by the pinyin of its
+title's words (`sounds`: kuosan moxing finds 扩散模型).
 
 Files (every text is JSON, escaped for HTML though it is never parsed as such):
 - `meta.json`: the pages (URL from the site's root, title, kind, where it sits), the number of
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 
 from qadocs.core.model import Memo
 from qadocs.core.text.escape import json_for_html
+from qadocs.core.text.slug import slugify
 from qadocs.core.text.urls import SEARCH_DIR
 
 META = SEARCH_DIR + "/meta.json"
@@ -41,6 +43,7 @@ WORD_MAX = 32  # characters of a word kept (longer ones are cut: a hash or a URL
 TF_MAX = 4  # counts above are counted as this
 POSTINGS_PER_SHARD = 6000  # about 25 KB of JSON, 8 KB compressed, per shard
 SHARDS_MAX = 1024
+SOUND_SLUG_MAX = 400  # characters of a title's pinyin read for its pinyin words
 PAGE_TEXT_MAX = 20000  # characters of a page's text kept for snippets
 QUESTION, INDEX = 0, 1  # kinds of page (the browser puts question pages first)
 
@@ -95,12 +98,28 @@ def _dump(data: object) -> str:
     return json_for_html(data) + "\n"
 
 
+def sounds(title: str) -> list[str]:
+    """The toneless pinyin of each Chinese word of `title` (jieba's words, as in URL slugs), as
+    words: 扩散模型 → kuosan, moxing. A reader who types pinyin finds the title."""
+    if not _HAN_ONE.search(title):
+        return []
+    own = set(terms(title))
+    return [w[:WORD_MAX] for w in dict.fromkeys(slugify(title, SOUND_SLUG_MAX).split("-")) if w and w not in own]
+
+
+def _page_counts(page: Entry) -> dict[str, int]:
+    """How often each term occurs in a page's title and text; its title's pinyin words once."""
+    counts = _COUNTS(page.title + "\n" + page.text)
+    extra = [w for w in sounds(page.title) if w not in counts]
+    return {**counts, **dict.fromkeys(extra, 1)} if extra else counts
+
+
 def _postings(pages: list[Entry]) -> dict[str, list[int]]:
     """Every term's postings, encoded (see the module's docstring)."""
     postings: dict[str, list[int]] = {}
     last: dict[str, int] = {}
     for number, page in enumerate(pages):
-        for term, count in _COUNTS(page.title + "\n" + page.text).items():
+        for term, count in _page_counts(page).items():
             code = (number - last.get(term, 0)) * TF_MAX + min(count, TF_MAX) - 1
             last[term] = number
             postings.setdefault(term, []).append(code)
