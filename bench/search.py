@@ -168,7 +168,7 @@ def builds(root: Path, runs: int, material: bool) -> None:
 
 def load_search(page: Any, base: str) -> None:
     page.goto(base + "/")
-    page.click("button.qadocs-find-open")
+    page.click("button.qadocs-find-button")
     page.wait_for_function("window.qadocsSearch !== undefined")
 
 
@@ -335,7 +335,7 @@ def phone(site: Path) -> None:
             before = set(sizes)
             start = time.perf_counter()
             if i == 0:
-                page.click("button.qadocs-find-open")
+                page.click("button.qadocs-find-button")
             page.fill("input.qadocs-find__input", term)
             page.wait_for_function(
                 "t => { const a = document.querySelector('.qadocs-find__hit .qadocs-find__title');"

@@ -252,6 +252,17 @@ def test_3_content_ids_cannot_clobber_the_theme(browser: Browser, hostile: tuple
         sess.assert_clean()
 
 
+def test_3_search_shows_hostile_titles_as_text(browser: Browser, hostile: tuple[Path, str], hostile_url: str) -> None:
+    """A title that is HTML, found by search, is shown as its text: no element, no handler runs."""
+    with open_session(browser) as sess:
+        sess.page.goto(hostile_url + "/?q=" + quote("img src onerror"), wait_until="load")
+        hit = sess.page.locator(".qadocs-find__title").first
+        hit.wait_for(state="visible", timeout=30_000)
+        assert sess.page.locator(".qadocs-find__title", has_text=TITLE_1).count() == 1
+        assert sess.page.locator(".qadocs-find img, .qadocs-find script").count() == 0
+        sess.assert_clean()
+
+
 # -- 10. one path rule for the CLI and the plugin ---------------------------------------------------
 
 

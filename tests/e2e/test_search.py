@@ -43,12 +43,18 @@ def questions(site_dir: Path) -> list[dict[str, Any]]:
     return list(json.loads((site_dir / "questions.json").read_text(encoding="utf-8")))
 
 
+def _luminance(css: str) -> float:
+    """Relative luminance (0 black, 1 white) of an `rgb(...)`/`rgba(...)` colour."""
+    r, g, b = (int(x) / 255 for x in css[css.index("(") + 1 : css.index(")")].split(",")[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
 def _fetched(page: Page) -> list[str]:
     return list(page.evaluate("performance.getEntriesByType('resource').map(e => e.name)"))
 
 
 def _open(page: Page) -> None:
-    page.locator("button.qadocs-find-open").tap()
+    page.locator("button.qadocs-find-button").tap()
     expect(page.locator(".qadocs-find__input")).to_be_focused()
 
 
@@ -122,11 +128,14 @@ def test_exact_title_comes_first_and_lands_on_the_permanent_url(
         page.locator(".qadocs-find__input").fill(query)
         assert _titles(page, query)[0] == entry["title"]
         hit = page.locator(".qadocs-find__hit").first
-        colours = hit.evaluate(
-            "a => [getComputedStyle(a.closest('.qadocs-find__panel')).backgroundColor,"
-            " getComputedStyle(a.querySelector('.qadocs-find__title')).color]"
+        panel, title = (
+            _luminance(c)
+            for c in hit.evaluate(
+                "a => [getComputedStyle(a.closest('.qadocs-find__panel')).backgroundColor,"
+                " getComputedStyle(a.querySelector('.qadocs-find__title')).color]"
+            )
         )
-        assert colours[0] != colours[1]
+        assert (panel < 0.3) == (scheme == "dark") and abs(panel - title) > 0.3  # the scheme's, and legible
         dark = page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
         assert dark == (scheme == "dark")
         with page.expect_navigation(wait_until="load"):
@@ -177,4 +186,43 @@ def test_pinyin_of_a_title_finds_it(phone: Session, base_url: str) -> None:
     page.goto(base_url + "/?q=" + quote("kuosan moxing"), wait_until="load")
     titles = _titles(page, "kuosan moxing")
     assert titles and all("扩散模型" in t for t in titles[:3]), titles
+    phone.assert_clean(console=True)
+
+
+def test_query_words_are_not_cut_apart(phone: Session, base_url: str) -> None:
+    """Asking words and particles are optional in a query, but never cut a word in two."""
+    page = phone.page
+    page.goto(base_url + "/", wait_until="load")
+    _open(page)
+    page.wait_for_function("window.qadocsSearch !== undefined")
+    needed = {
+        "什么是LoRA": ["lora"],
+        "LoRA是什么": ["lora"],
+        "扩散模型的原理": ["扩散模型", "原理"],
+        "Transformer中的位置编码": ["transformer", "位置编码"],
+        "对象": ["对象"],
+        "了解": ["了解"],
+        "以及": ["以及"],
+        "目的": ["目的"],
+        "解释器": ["解释器"],
+        "什么是": ["什么是"],
+    }
+    got = page.evaluate("qs => qs.map(q => window.qadocsSearch.parse(q).runs)", list(needed))
+    assert dict(zip(needed, got, strict=True)) == needed
+    phone.assert_clean(console=True)
+
+
+def test_keys_of_an_ime_and_the_back_gesture(phone: Session, base_url: str) -> None:
+    page = phone.page
+    page.goto(base_url + "/", wait_until="load")
+    _open(page)
+    box = page.locator(".qadocs-find")
+    page.locator(".qadocs-find__input").dispatch_event("keydown", {"key": "Escape", "isComposing": True})
+    expect(box).to_be_visible()  # the IME's Escape cancels its composition, not search
+    page.go_back()  # a phone's back gesture closes search and stays on the page
+    expect(box).to_be_hidden()
+    assert urlsplit(page.url).path == "/"
+    _open(page)
+    page.keyboard.press("Escape")
+    expect(box).to_be_hidden()
     phone.assert_clean(console=True)

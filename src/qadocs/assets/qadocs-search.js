@@ -14,12 +14,14 @@
   var root = new URL("../", script && script.src ? script.src : location.href); // assets/ -> root
   var DIR = "qadocs-search/";
   var FORMAT = 1;
-  var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2fa1f}";
+  var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2fa1f}\\u{30000}-\\u{323af}";
   var RUN_RE = new RegExp("[" + HAN + "]+|(?:(?![" + HAN + "])[\\p{L}\\p{N}])+", "gu");
   var HAN_RE = new RegExp("^[" + HAN + "]", "u");
   var WORD_MAX = 32;
   var TF_MAX = 4;
   var PAGE = 10; // results shown at a time
+  var QUERY_MAX = 64; // characters of a query read (a pasted paragraph must not fetch every shard)
+  var QUIET_MS = 120; // typing pauses this long before a query runs
   var SNIPPET = 96; // characters of text around the match
   var own = Object.prototype.hasOwnProperty;
 
@@ -56,16 +58,18 @@
   var postingCache = {}; // term -> Map(page -> count)
   var titleTerms = {}; // page number -> {term: true}
 
-  function getJSON(path) {
-    return fetch(new URL(path, root).href, { credentials: "same-origin" }).then(function (r) {
+  function getJSON(path, cache) {
+    return fetch(new URL(path, root).href, { credentials: "same-origin", cache: cache || "default" }).then(function (r) {
       if (!r.ok) throw new Error(path + ": " + r.status);
       return r.json();
     });
   }
+  // meta.json is asked again of the host on every visit (a 304 when unchanged): its page numbers
+  // must be those of the shards and texts, which are asked for by the version it names.
   function loadMeta() {
     if (!meta) {
-      meta = getJSON(DIR + "meta.json").then(function (data) {
-        if (!data || data.v !== FORMAT || !Array.isArray(data.pages)) throw new Error("unknown search index");
+      meta = getJSON(DIR + "meta.json", "no-cache").then(function (data) {
+        if (!data || data.v !== FORMAT || !Array.isArray(data.pages)) throw new Error("format");
         data.squeezed = data.pages.map(function (row) { return squeeze(row[1]); });
         return data;
       });
@@ -112,12 +116,19 @@
   // --- a query ----------------------------------------------------------------------------------
   // How Chinese asks: words that say "what / how / please explain" and particles carry no topic.
   // In a query they are optional (they weigh in, a page need not hold them): 什么是LoRA needs only
-  // lora, 扩散模型的原理 needs 扩散模型 and 原理. Asking words go wherever they stand; particles
-  // only at the edge of a run (or 的 anywhere), so 中文 and 是否 stay words.
+  // lora, 扩散模型的原理 needs 扩散模型 and 原理. Asking words (and 的) are cut wherever they stand,
+  // particles only at the edge of a piece of three characters or more; a cut that would leave one
+  // character that is no particle was a word's (解释器, 目的): the run is kept whole.
   var ASKING = ["为什么", "怎么样", "是什么", "什么", "怎么", "怎样", "如何", "哪些", "哪个", "哪种", "是否",
                 "请问", "简述", "简要", "介绍", "解释", "说说", "谈谈", "一下", "有哪些", "有什么"];
   var LEADING = "的是了吗呢吧和与及或对请";
   var TRAILING = "的是了吗呢吧和与及或中下有";
+  function isParticle(ch) { return (LEADING + TRAILING).indexOf(ch) >= 0; }
+  function edges(piece, cut) {
+    while (piece.length > 2 && LEADING.indexOf(piece[0]) >= 0) cut.push(piece.shift());
+    while (piece.length > 2 && TRAILING.indexOf(piece[piece.length - 1]) >= 0) cut.push(piece.pop());
+    return piece.join("");
+  }
   function pieces(run) {
     var found = [];
     var cut = [];
@@ -137,12 +148,14 @@
       start = i;
     }
     if (start < chars.length) found.push(chars.slice(start));
+    if (found.some(function (p) { return p.length === 1 && !isParticle(p[0]); })) {
+      cut = [];
+      return { kept: [edges(chars, cut)], cut: cut };
+    }
     var kept = [];
     found.forEach(function (piece) {
-      while (piece.length > 1 && LEADING.indexOf(piece[0]) >= 0) cut.push(piece.shift());
-      while (piece.length > 1 && TRAILING.indexOf(piece[piece.length - 1]) >= 0) cut.push(piece.pop());
-      if (piece.length === 1 && (LEADING + TRAILING).indexOf(piece[0]) >= 0) cut.push(piece[0]);
-      else kept.push(piece.join(""));
+      if (piece.length === 1) cut.push(piece[0]);
+      else kept.push(edges(piece, cut));
     });
     return { kept: kept, cut: cut };
   }
@@ -152,7 +165,7 @@
   // `loose`: also each Han character of the needed pieces, as an optional prefix, so that when no
   // page holds every term (a character mistyped: 扩撒模型) the pages sharing most characters lead.
   function parse(query, loose) {
-    var found = runs(query);
+    var found = runs(Array.from(query).slice(0, QUERY_MAX).join(""));
     var open = !/[\s\p{P}\p{S}]$/u.test(query);
     var units = [];
     var seen = {};
@@ -171,6 +184,7 @@
     found.forEach(function (run, i) {
       if (isHan(run)) {
         var split = pieces(run);
+        han(run, false); // the run's own pairs weigh in: pages with its words side by side lead
         split.kept.forEach(function (piece) {
           needed.push(piece);
           han(piece, true);
@@ -264,28 +278,49 @@
       });
     });
   }
-  function pageText(n) {
+  function pageText(data, n) {
     if (!own.call(texts, n)) {
-      texts[n] = getJSON(DIR + "p/" + n + ".json").then(function (d) { return d && typeof d.t === "string" ? d.t : ""; });
+      var version = encodeURIComponent(String(data.id || ""));
+      texts[n] = getJSON(DIR + "p/" + n + ".json?v=" + version).then(function (d) {
+        return d && typeof d.t === "string" ? d.t : "";
+      });
       texts[n].catch(function () { delete texts[n]; });
     }
     return texts[n];
   }
+  // A page of this site: a relative path from meta.json, resolved under the root, nothing else.
   function hrefOf(row) {
     var url = new URL(String(row[0]), root);
-    return url.origin === location.origin ? url.href : root.href;
+    var ok = (url.protocol === "http:" || url.protocol === "https:") && url.href.indexOf(root.href) === 0;
+    return ok ? url.href : root.href;
   }
 
   // --- snippets and marks -------------------------------------------------------------------
-  // The places of the query's runs (else of its Han pairs and words) in `text`: [[start, end]].
+  // `text` folded as queries are (NFKC, lower case), a code point at a time, with where each
+  // folded UTF-16 unit came from: a match in the folded text is marked at its place in `text`.
+  function folded(text) {
+    var out = "";
+    var from = [];
+    for (var i = 0; i < text.length;) {
+      var cp = text.codePointAt(i);
+      var ch = String.fromCodePoint(cp);
+      var f = ch.normalize("NFKC").toLowerCase();
+      for (var k = 0; k < f.length; k++) from.push(i);
+      out += f;
+      i += ch.length;
+    }
+    from.push(text.length);
+    return { text: out, from: from };
+  }
+  // The places of the query's needed runs (else of its Han pairs) in `text`: [[start, end]].
   function places(text, q) {
-    var lower = text.toLowerCase();
+    var f = folded(text);
     var found = [];
     function look(needle) {
       if (!needle) return false;
       var hit = false;
-      for (var at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, at + needle.length)) {
-        found.push([at, at + needle.length]);
+      for (var at = f.text.indexOf(needle); at >= 0; at = f.text.indexOf(needle, at + needle.length)) {
+        found.push([f.from[at], f.from[at + needle.length]]);
         hit = true;
         if (found.length > 200) break;
       }
@@ -318,6 +353,11 @@
     });
     if (at < to) node.appendChild(document.createTextNode(text.slice(at, to)));
   }
+  // An index that does not split a surrogate pair (moved back onto its first half).
+  function whole(text, at) {
+    var code = text.charCodeAt(at);
+    return at > 0 && at < text.length && code >= 0xdc00 && code <= 0xdfff ? at - 1 : at;
+  }
   function snippet(node, text, q) {
     var marks = places(text, q);
     var start = marks.length ? Math.max(0, marks[0][0] - Math.floor(SNIPPET / 4)) : 0;
@@ -325,7 +365,8 @@
       var cut = text.lastIndexOf("\n", marks[0][0]);
       start = cut >= start ? cut + 1 : start;
     }
-    var end = Math.min(text.length, start + SNIPPET);
+    start = whole(text, start);
+    var end = whole(text, Math.min(text.length, start + SNIPPET));
     node.textContent = "";
     if (start > 0) node.appendChild(document.createTextNode("…"));
     marked(node, text.replace(/\n/g, " "), marks, start, end);
@@ -335,8 +376,12 @@
   // --- the dialog ----------------------------------------------------------------------------
   var ui = null;
   var asked = 0; // the number of the latest query: an answer to an older one is dropped
+  var latest = Promise.resolve(); // the latest query's run, for Enter to wait on
+  var timer = null;
   var current = null;
   var before = null; // what had the focus when search opened
+  var inerted = []; // the page's other parts, inert while the dialog is open
+  var coarse = window.matchMedia ? window.matchMedia("(pointer: coarse)") : null;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -355,7 +400,7 @@
     });
     var close = el("button", { type: "button", "class": "qadocs-find__close", "aria-label": "关闭搜索" }, "关闭");
     var status = el("p", { "class": "qadocs-find__status", role: "status", "aria-live": "polite" });
-    var list = el("ol", { "class": "qadocs-find__results", id: "qadocs-find-results" });
+    var list = el("ol", { "class": "qadocs-find__results", id: "qadocs-find-results", "aria-label": "搜索结果" });
     var more = el("button", { type: "button", "class": "qadocs-find__more md-button", hidden: "" }, "显示更多");
     form.appendChild(input);
     form.appendChild(close);
@@ -367,18 +412,28 @@
     document.body.appendChild(box);
     ui = { box: box, input: input, status: status, list: list, more: more, shown: 0 };
 
-    input.addEventListener("input", function (e) { if (!e.isComposing) run(); });
-    input.addEventListener("compositionend", function () { run(); });
+    // Typing waits for a pause; a paste, a committed IME word or a cleared box runs at once.
+    input.addEventListener("input", function (e) {
+      if (e.isComposing) return;
+      clearTimeout(timer);
+      if (e.inputType && e.inputType.indexOf("insertText") === 0 && input.value.trim()) timer = setTimeout(run, QUIET_MS);
+      else run();
+    });
+    input.addEventListener("compositionend", function () { clearTimeout(timer); run(); });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      var first = list.querySelector("a.qadocs-find__hit");
-      if (first) location.href = first.href;
+      if (coarse && coarse.matches) { input.blur(); return; } // a phone's 搜索 key: results, keyboard away
+      clearTimeout(timer);
+      run().then(function () {
+        var first = list.querySelector("a.qadocs-find__hit");
+        if (first) location.href = first.href;
+      });
     });
-    close.addEventListener("click", hide);
+    close.addEventListener("click", function () { hide(); });
     more.addEventListener("click", function () { show(current, ui.shown + PAGE); });
     box.addEventListener("click", function (e) { if (e.target === box) hide(); });
     box.addEventListener("keydown", function (e) {
-      if (e.key === "Escape") { e.preventDefault(); hide(); return; }
+      if (e.isComposing || e.keyCode === 229) return; // the IME's own keys
       if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
       var links = Array.prototype.slice.call(list.querySelectorAll("a.qadocs-find__hit"));
       if (!links.length) return;
@@ -388,6 +443,13 @@
       if (next < 0) input.focus();
       else links[Math.min(next, links.length - 1)].focus();
     });
+    document.addEventListener("keydown", function (e) {
+      if (box.hidden || e.key !== "Escape" || e.isComposing || e.keyCode === 229) return;
+      e.preventDefault();
+      hide();
+    });
+    // A phone's back gesture closes search, as it closes any full-screen view, not the page.
+    window.addEventListener("popstate", function () { if (!box.hidden) hide(true); });
   }
   function say(text) { ui.status.textContent = text; }
   function run() {
@@ -396,17 +458,20 @@
     if (!query.trim()) {
       ui.list.textContent = "";
       ui.more.hidden = true;
-      say("输入题目或关键词，中英文均可");
-      return Promise.resolve();
+      say("输入题目或关键词，中英文、拼音均可");
+      latest = Promise.resolve();
+      return latest;
     }
     if (!meta) say("正在载入索引…");
-    return search(query).then(function (result) {
+    latest = search(query).then(function (result) {
       if (number !== asked) return;
       current = result;
       show(result, PAGE);
-    }, function () {
-      if (number === asked) say("搜索索引载入失败，请检查网络后重试");
+    }, function (error) {
+      if (number !== asked) return;
+      say(error && error.message === "format" ? "搜索索引的格式不对：请刷新页面" : "搜索索引载入失败，请检查网络后重试");
     });
+    return latest;
   }
   function show(result, upTo) {
     var hits = result.hits;
@@ -436,23 +501,43 @@
     var snip = el("span", { "class": "qadocs-find__snippet" });
     a.appendChild(snip);
     li.appendChild(a);
-    pageText(hit.n).then(function (t) { if (t) snippet(snip, t, result.query); }, function () {});
+    pageText(data, hit.n).then(function (t) { if (t) snippet(snip, t, result.query); }, function () {});
     return li;
   }
   function open(query) {
     if (!ui) build();
-    if (ui.box.hidden) before = document.activeElement;
+    if (ui.box.hidden) {
+      before = document.activeElement;
+      inerted = Array.prototype.filter.call(document.body.children, function (node) {
+        return node !== ui.box && !node.inert;
+      });
+      inerted.forEach(function (node) { node.inert = true; });
+      try {
+        // `?q=` has done its work (the query is in the box): a reload after closing stays closed.
+        var params = new URLSearchParams(location.search);
+        if (params.has("q")) {
+          params.delete("q");
+          var rest = params.toString();
+          history.replaceState(history.state, "", location.pathname + (rest ? "?" + rest : "") + location.hash);
+        }
+        history.pushState({ qadocsSearch: true }, "");
+      } catch (e) { /* a sandboxed page: no history */ }
+    }
     ui.box.hidden = false;
-    document.documentElement.classList.add("qadocs-find-open");
+    document.documentElement.classList.add("qadocs-find-shown");
     if (typeof query === "string" && query) ui.input.value = query;
     ui.input.focus();
     loadMeta().catch(function () {});
     return run();
   }
-  function hide() {
-    if (!ui) return;
+  // `popped`: the back gesture already left the entry that open() pushed.
+  function hide(popped) {
+    if (!ui || ui.box.hidden) return;
     ui.box.hidden = true;
-    document.documentElement.classList.remove("qadocs-find-open");
+    document.documentElement.classList.remove("qadocs-find-shown");
+    inerted.forEach(function (node) { node.inert = false; });
+    inerted = [];
+    if (!popped && history.state && history.state.qadocsSearch) history.back();
     if (before && before.focus) before.focus();
   }
 

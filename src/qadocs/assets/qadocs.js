@@ -395,9 +395,10 @@
 // address with `?q=`, the 404 page's form) opens it; only then is assets/qadocs-search.js loaded,
 // and it loads the index. Where the theme's own search is on the page, that one is left alone.
 (function () {
+  var SEARCH = true; // false when the site is built with `search: false` (qadocs writes this line)
   var script = document.currentScript;
   var root = new URL("../", script && script.src ? script.src : location.href); // assets/ -> root
-  if (document.querySelector('[data-md-component="search"]')) return;
+  if (!SEARCH || document.querySelector('[data-md-component="search"]')) return;
   var loading = null;
   function load() {
     if (window.qadocsSearch) return Promise.resolve(window.qadocsSearch);
@@ -419,7 +420,7 @@
   }
   var button = document.createElement("button");
   button.type = "button";
-  button.className = "qadocs-find-open md-header__button md-icon";
+  button.className = "qadocs-find-button md-header__button md-icon";
   button.setAttribute("aria-label", "搜索");
   button.title = "搜索（/）";
   button.innerHTML = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true">' +

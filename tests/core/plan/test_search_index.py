@@ -8,6 +8,7 @@ from pathlib import Path
 from qadocs.core.build import generate
 from qadocs.core.options import Options
 from qadocs.core.plan.search import META, SEARCH_DIR, TF_MAX, WORD_MAX, Entry, search_files, shard_of, sounds, terms
+from qadocs.core.plan.site import SEARCH_OFF, SEARCH_ON
 from qadocs.core.text.describe import search_text
 
 SOURCE = """# 生成模型
@@ -31,7 +32,7 @@ LoRA 用低秩矩阵微调大模型，扩散模型也用它。
 
 
 def _site(tmp_path: Path, search: bool = True) -> tuple[Path, Options]:
-    (tmp_path / "content").mkdir()
+    (tmp_path / "content").mkdir(parents=True)
     (tmp_path / "content" / "生成.md").write_text(SOURCE, encoding="utf-8")
     (tmp_path / "imgs").mkdir()
     opts = Options(tmp_path, tmp_path / "content", tmp_path / "imgs", search=search)
@@ -112,10 +113,15 @@ def test_the_index_holds_every_page_and_each_term_where_it_is(tmp_path: Path) ->
     assert json.loads(hostile[META])["pages"][0][1] == "</script><b>题"  # the same text, escaped for HTML
 
 
-def test_search_false_writes_no_index(tmp_path: Path) -> None:
+def test_search_false_writes_no_index_and_no_way_to_it(tmp_path: Path) -> None:
     out, _ = _site(tmp_path, search=False)
     assert not (out / SEARCH_DIR).exists() and not (out / "assets" / "qadocs-search.js").exists()
-    assert (out / "assets" / "qadocs.js").is_file()
+    script = (out / "assets" / "qadocs.js").read_text(encoding="utf-8")
+    assert SEARCH_OFF in script and SEARCH_ON not in script  # no button, no key, no ?q=
+    assert "qadocs-search" not in (out / "index.md").read_text(encoding="utf-8")  # no 搜索题目 link
+    on, _ = _site(tmp_path / "on")
+    assert SEARCH_ON in (on / "assets" / "qadocs.js").read_text(encoding="utf-8")
+    assert 'class="qadocs-search"' in (on / "index.md").read_text(encoding="utf-8")
 
 
 def test_shards_grow_with_the_collection() -> None:
@@ -129,4 +135,4 @@ def test_shards_grow_with_the_collection() -> None:
     meta = json.loads(files[META])
     assert meta["shards"] > 8 and len(meta["hash"]) == meta["shards"]
     sizes = [len(files[f"{SEARCH_DIR}/i/{k}.json"]) for k in range(meta["shards"])]
-    assert max(sizes) < 40 * (sum(sizes) / len(sizes))
+    assert max(sizes) < 4 * (sum(sizes) / len(sizes))

@@ -394,7 +394,8 @@ def home_file(p: Planned) -> str:
     section and source with its question count and a link to its first question."""
     meta: HomeMeta = {"title": words.HOME, "kind": "home"}
     sections = words.HOME_SECTIONS.format(n=len(p.places.section_dirs)) if p.places.section_dirs else ""
-    actions = [SEARCH_LINK, f"[{words.REVIEW}](<{REVIEW_PAGE}>)"]
+    actions = [SEARCH_LINK] if p.coll.opts.search else []
+    actions.append(f"[{words.REVIEW}](<{REVIEW_PAGE}>)")
     if p.assigned.pages:
         first = posixpath.join(p.assigned.pages[0].dir, "index.md")
         actions.insert(0, RANDOM_LINK.format(url=relative_url("", first)))

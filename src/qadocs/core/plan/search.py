@@ -17,7 +17,8 @@ Files (every text is JSON, escaped for HTML though it is never parsed as such):
 - `i/<k>.json`: the postings of every term whose shard is k: `{term: [n, ...]}` where each n is
   (page number - previous page number) * 4 + min(count, 4) - 1. A Han term's shard follows from
   its first character, a word's from its first two, so a typed word prefix needs one shard.
-- `p/<n>.json`: page n's text, for the snippet around the match.
+- `p/<n>.json`: page n's text, for the snippet around the match, asked for as `?v=<id>`: meta.json's
+  `id`, a hash of the page list and every text (meta.json itself is revalidated on every visit).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from qadocs.core.text.urls import SEARCH_DIR
 
 META = SEARCH_DIR + "/meta.json"
 FORMAT = 1  # meta.json's "v": the browser ignores an index it does not know
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f\U00030000-\U000323af"
 # A run of Han characters, or a run of other letters and digits (linear: one class test a character).
 RUN_RE = re.compile(f"[{HAN}]+|(?:(?![{HAN}])[^\\W_])+")
 WORD_MAX = 32  # characters of a word kept (longer ones are cut: a hash or a URL is not searched by)
@@ -44,7 +45,7 @@ TF_MAX = 4  # counts above are counted as this
 POSTINGS_PER_SHARD = 6000  # about 25 KB of JSON, 8 KB compressed, per shard
 SHARDS_MAX = 1024
 SOUND_SLUG_MAX = 400  # characters of a title's pinyin read for its pinyin words
-PAGE_TEXT_MAX = 20000  # characters of a page's text kept for snippets
+PAGE_TEXT_MAX = 10000  # characters of a page's text kept for snippets
 QUESTION, INDEX = 0, 1  # kinds of page (the browser puts question pages first)
 
 
@@ -144,7 +145,11 @@ def search_files(pages: list[Entry]) -> dict[str, str]:
         hashes.append(hashlib.sha1(text.encode()).hexdigest()[:8])
     wheres: dict[str, int] = {}
     rows = [[page.url, page.title, page.kind, wheres.setdefault(page.where, len(wheres))] for page in pages]
-    files[META] = _dump({"v": FORMAT, "shards": count, "hash": hashes, "where": list(wheres), "pages": rows})
+    version = hashlib.sha1(_dump(rows).encode())
     for number, page in enumerate(pages):
-        files[f"{SEARCH_DIR}/p/{number}.json"] = _dump({"t": page.text[:PAGE_TEXT_MAX]})
+        text = _dump({"t": page.text[:PAGE_TEXT_MAX]})
+        files[f"{SEARCH_DIR}/p/{number}.json"] = text
+        version.update(text.encode())
+    meta = {"v": FORMAT, "id": version.hexdigest()[:10], "shards": count, "hash": hashes, "where": list(wheres)}
+    files[META] = _dump({**meta, "pages": rows})
     return files

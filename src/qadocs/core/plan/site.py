@@ -49,6 +49,7 @@ __all__ = ["CSS_PATH", "JS_PATH", "MEDIA_DIR", "QUESTIONS_JSON", "Options", "Pla
 CSS_PATH = "assets/qadocs.css"
 JS_PATH = "assets/qadocs.js"
 SEARCH_JS_PATH = "assets/qadocs-search.js"
+SEARCH_ON, SEARCH_OFF = "var SEARCH = true;", "var SEARCH = false;"  # the line of qadocs.js that says so
 QUESTIONS_JSON = "questions.json"
 
 
@@ -101,6 +102,8 @@ def render_files(p: Planned, questions: list[QuestionEntry]) -> tuple[dict[str, 
     files[QUESTIONS_JSON] = json_list_for_html(questions, indent=1) + "\n"
     for asset in (CSS_PATH, JS_PATH, SEARCH_JS_PATH) if p.coll.opts.search else (CSS_PATH, JS_PATH):
         files[asset] = resources.files("qadocs").joinpath(asset).read_text(encoding="utf-8")
+    if not p.coll.opts.search:  # no search: qadocs.js adds no button and takes no key for it
+        files[JS_PATH] = files[JS_PATH].replace(SEARCH_ON, SEARCH_OFF, 1)
     if p.coll.opts.search:
         files.update(search_files(search_entries(p)))
     for path, text in redirect_files(p).items():

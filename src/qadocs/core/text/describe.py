@@ -84,7 +84,7 @@ def _search_text(body: str) -> str:
 
 def _paragraph_text(paragraph: str) -> str:
     """A paragraph's text, folded: parsed as markdown only when it holds a character that may be markup."""
-    text = "".join(_inline_texts(paragraph)) if MARKUP_RE.search(paragraph) else paragraph
+    text = "".join(_inline_texts(paragraph)).replace(MATH_SHOWN, " ") if MARKUP_RE.search(paragraph) else paragraph
     return " ".join(CJK_BREAK_RE.sub("", text).split())
 
 
