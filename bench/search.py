@@ -27,9 +27,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
-import functools
 import gzip
-import http.server
 import json
 import os
 import platform
@@ -40,9 +38,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +47,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import scale  # noqa: E402
+import web  # noqa: E402
 from web import launch  # noqa: E402
 
 TERMS = [
@@ -82,17 +79,14 @@ MATERIAL_SEARCH = """  - search:
 """
 
 
-class PagesHandler(http.server.SimpleHTTPRequestHandler):
+class PagesHandler(web.QuietHandler):
     """Static files as GitHub Pages serves them: text gzipped when the browser accepts it, max-age=600."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "max-age=600")
         super().end_headers()
 
-    def do_GET(self) -> None:
+    def do_GET(self) -> None:  # noqa: N802 - http.server calls it by this name
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
@@ -108,19 +102,8 @@ class PagesHandler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(PagesHandler, directory=str(directory))
-    )
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def serve(directory: Path) -> contextlib.AbstractContextManager[str]:
+    return web.serve(directory, PagesHandler)
 
 
 def setup(root: Path, corpus: str | None) -> None:
