@@ -102,10 +102,10 @@ def render_files(p: Planned, questions: list[QuestionEntry]) -> tuple[dict[str, 
     files[QUESTIONS_JSON] = json_list_for_html(questions, indent=1) + "\n"
     for asset in (CSS_PATH, JS_PATH, SEARCH_JS_PATH) if p.coll.opts.search else (CSS_PATH, JS_PATH):
         files[asset] = resources.files("qadocs").joinpath(asset).read_text(encoding="utf-8")
-    if not p.coll.opts.search:  # no search: qadocs.js adds no button and takes no key for it
-        files[JS_PATH] = files[JS_PATH].replace(SEARCH_ON, SEARCH_OFF, 1)
     if p.coll.opts.search:
         files.update(search_files(search_entries(p)))
+    else:  # no search: qadocs.js adds no button and takes no key for it
+        files[JS_PATH] = files[JS_PATH].replace(SEARCH_ON, SEARCH_OFF, 1)
     for path, text in redirect_files(p).items():
         files.setdefault(path, text)  # a live page always wins over a redirect
     return files, found
@@ -130,7 +130,7 @@ def search_entries(p: Planned) -> list[Entry]:
         above = " › ".join(src.titles(None)[:-1])
         found.append(Entry(p.places.source_dirs[src.path] + "/", src.title, INDEX, above, search_text(src.intro)))
         for ch in src.chapters:
-            where = " › ".join(src.titles(ch.parent) if ch.parent is not None else src.titles(None))
+            where = " › ".join(src.titles(ch.parent))
             found.append(
                 Entry(p.places.chapter_dirs[(src.path, ch.index)] + "/", ch.title, INDEX, where, search_text(ch.intro))
             )
